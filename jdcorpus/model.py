@@ -1,0 +1,213 @@
+"""The legal units of jdcorpus, one frozen dataclass each.
+
+Everything else derives from these classes: DataFrame columns (``frames``), the search index
+schema (``index``), the JSON of ``jdcorpus parse`` and every export. Add a field here and it
+appears everywhere; do not restate field lists elsewhere, use :func:`fields_of`.
+
+Offsets (``start``/``end``) are character offsets into the *source text* of the file the unit
+was parsed from (``Document.source_text``), so ``source_text[start:end]`` is always the unit in
+the words of the source, whatever normalization did to ``text``.
+
+例：长春 第八条 → Article(no=8, label="第八条", chapter_no=2, chapter_title="机构职责", ...,
+paragraphs=(Paragraph(no=1, text="街道办事处履行下列职责：", items=(Item(no=1, label="（一）", ...), ...)), ...))
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "Item",
+    "Paragraph",
+    "Article",
+    "Chapter",
+    "Section",
+    "Event",
+    "Document",
+    "fields_of",
+    "scalar_fields",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A 项: one numbered item （一）（二）… inside a 款."""
+
+    no: int  # 1-based, as numbered in the source (（三） → 3)
+    label: str  # the marker as normalized, e.g. "（三）"
+    text: str  # normalized text without the marker
+    original: str  # exact source span, marker included
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A 款: a paragraph of an article; its items (项) follow its lead text."""
+
+    no: int  # 1-based position in the article
+    text: str  # normalized lead text (may be "" when the paragraph is only items)
+    original: str  # exact source span of the whole paragraph, items included
+    start: int
+    end: int
+    items: tuple[Item, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A 条: the unit that is searched, aligned and compared."""
+
+    doc_id: str
+    no: int  # article number as parsed (never renumbered)
+    label: str  # normalized label, e.g. "第十二条"
+    heading: str | None  # 【立法目的】/（目的与依据） → "立法目的" / "目的与依据"
+    chapter_no: int | None
+    chapter_title: str | None
+    section_no: int | None
+    section_title: str | None
+    text: str  # normalized body: paragraphs and items, one per line, no label or heading
+    original: str  # exact source span, label included
+    start: int
+    end: int
+    paragraphs: tuple[Paragraph, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """``doc_id:no``, the address used by the CLI (``jdcorpus show changchun 8``)."""
+        return f"{self.doc_id}:{self.no}"
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(it for p in self.paragraphs for it in p.items)
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """A 章 heading (table-of-contents repeats are not chapters)."""
+
+    no: int
+    label: str  # "第一章"
+    title: str  # normalized, spaces removed: "总则"
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A 节 heading, inside a chapter or standing alone."""
+
+    no: int
+    label: str  # "第一节"
+    title: str
+    chapter_no: int | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One dated step in a document's history, read from its 题注 or notice."""
+
+    date: str  # ISO yyyy-mm-dd
+    kind: str  # adopted | approved | revised | amended | promulgated | effective
+    body: str | None  # the organ, e.g. "长春市第十六届人民代表大会常务委员会第四次会议"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One legal instrument (a file may hold several)."""
+
+    id: str  # stable ASCII id, e.g. "changchun", "beijing-tiaoli"
+    title: str  # normalized simplified title
+    city: str | None  # simplified, without 市: "长春"
+    province: str | None  # "吉林"
+    kind: str | None  # 条例 / 规定 / 职责规定 / 办法 …
+    status: str  # "in_force" | "draft"
+    adopted: str | None  # ISO dates or None; see parse.py for how each is chosen
+    approved: str | None
+    revised: str | None
+    promulgated: str | None
+    effective: str | None
+    source_file: str | None  # file name the document was parsed from
+    start: int  # span of the whole instrument in the source, header included
+    end: int
+    original_title: str = ""  # the title as written in the source
+    script: str = "simplified"  # script of the source: "simplified" | "traditional"
+    articles: tuple[Article, ...] = ()
+    chapters: tuple[Chapter, ...] = ()
+    sections: tuple[Section, ...] = ()
+    events: tuple[Event, ...] = ()
+    notices: tuple[str, ...] = ()  # promulgation notices, 印发通知, preambles (normalized)
+    warnings: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()  # names of the normalization steps that ran
+    source_text: str = field(default="", repr=False, compare=False)  # the whole source file
+
+    def article(self, no: int) -> Article:
+        for a in self.articles:
+            if a.no == no:
+                return a
+        raise KeyError(f"{self.id} has no article {no}")
+
+    def source(self, start: int, end: int) -> str:
+        """The source text between two offsets: how a normalized result is shown in the source's words."""
+        return self.source_text[start:end]
+
+
+_SCALAR = (str, int, float, bool, type(None))
+
+
+def fields_of(cls: type) -> tuple[dataclasses.Field, ...]:
+    """The dataclass fields of a model class (the one place field lists come from)."""
+    return dataclasses.fields(cls)
+
+
+def scalar_fields(cls: type) -> tuple[str, ...]:
+    """Names of the fields of ``cls`` that hold one scalar value (no tuples of sub-units).
+
+    These are the columns of the flat tables (DataFrames, CSV) and the stored index fields.
+    """
+    hints = _resolved_hints(cls)
+    out = []
+    for f in dataclasses.fields(cls):
+        t = hints[f.name]
+        if getattr(t, "__origin__", None) is tuple or t is tuple:
+            continue
+        if f.name == "source_text":
+            continue
+        out.append(f.name)
+    return tuple(out)
+
+
+def _resolved_hints(cls: type) -> dict[str, Any]:
+    import typing
+
+    return typing.get_type_hints(cls)
+
+
+def to_dict(obj: Any) -> Any:
+    """A JSON-ready dict of a model object (tuples become lists; the source text is left out)."""
+    if dataclasses.is_dataclass(obj):
+        return {
+            f.name: to_dict(getattr(obj, f.name))
+            for f in dataclasses.fields(obj)
+            if f.name != "source_text"
+        }
+    if isinstance(obj, tuple | list):
+        return [to_dict(x) for x in obj]
+    return obj
+
+
+class Results(list):
+    """A list of result rows (frozen dataclasses) that also converts itself to a DataFrame.
+
+    Every collection jdcorpus returns — search hits, alignment links, reuse pairs, families,
+    coverage cells — is a ``Results``, so the analyst convention is the same everywhere:
+    ``corpus.search("网格").to_frame()``.
+    """
+
+    def to_frame(self):
+        from .frames import to_frame
+
+        return to_frame(self)
