@@ -1,0 +1,703 @@
+"""Regulation text → documents → 章/节/条/款/项, with metadata and source spans.
+
+The parser is general: it knows the conventions of Chinese legislative drafting, not the files it
+was developed on. It works in four passes over the *source* text, so every unit keeps its exact
+source span and normalization never moves an offset:
+
+1. **segments** — physical lines, cut further where the drafting shows a break inside a line:
+   an article label after a full stop (``…村民。 第四十九条 乡镇…``), an item after ``；`` or a
+   space (``…政策; (二)组织…``), a new paragraph after ``。`` and a space.
+2. **classify** — each segment is blank, noise (watermarks, web boilerplate, from
+   ``data/noise.txt``), a chapter/section/article label, an item, a title, a notice heading, a
+   题注 (dates), a 目录 marker or plain text. Classification runs on a simplified, space-free key
+   so traditional script (第一條, 第一節) and spaced titles (总  则) read the same.
+3. **documents** — article numbering that restarts at 1 opens a new instrument; what lies between
+   two instruments (notices, titles, 题注, tables of contents) is header, never articles.
+4. **structure** — chapters (a heading with no article before the next heading is a table of
+   contents entry), sections, articles with headings (【…】, （…）, (…)), 款 and 项, lines broken
+   mid-sentence joined, numbering gaps and repeats reported as warnings, never renumbered.
+
+例：``parse_text("第一条 为了……，制定本条例。")[0].articles[0].label == "第一条"``
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .model import Article, Chapter, Document, Event, Item, Paragraph, Section
+
+__all__ = ["ParseError", "parse_text", "parse_file", "read_text", "to_int"]
+
+
+class ParseError(ValueError):
+    """The input cannot be read or holds no regulation (no article labels)."""
+
+
+# -- numerals ---------------------------------------------------------------------------------
+
+_CN_DIGITS = "零〇一二两三四五六七八九十百千"
+NUM = rf"[{_CN_DIGITS}0-9０-９]+"
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+@lru_cache(maxsize=4096)
+def to_int(numeral: str) -> int:
+    """第一百零五条 → 105: Chinese or Arabic (also full-width) numerals to int, via cn2an."""
+    s = numeral.translate(_FULLWIDTH_DIGITS)
+    if s.isdigit():
+        return int(s)
+    import cn2an
+
+    return int(cn2an.cn2an(s.replace("〇", "零"), "smart"))
+
+
+# -- patterns (applied to the simplified, space-free key of a segment) --------------------------
+
+_TERMINAL = "。；;：:！!？?…」”）)】』"
+# what may follow an article label when it really is a label (not 第八条第二款, 第十条规定, 第三条的…)
+_NOT_AFTER_LABEL = "第款项之的规至、，,和及或中所以与"
+RE_ARTICLE = re.compile(rf"^第({NUM})条(?![{_NOT_AFTER_LABEL}])")
+RE_CHAPTER = re.compile(rf"^第({NUM})章(.*)$")
+RE_SECTION = re.compile(rf"^第({NUM})节(.*)$")
+RE_PART = re.compile(rf"^第({NUM})编(.*)$")
+RE_ITEM = re.compile(r"^[（(]([零〇一二三四五六七八九十百]+)[）)]")
+RE_SUBITEM = re.compile(r"^([0-9]+)[.．、](?![0-9])")
+RE_HEADING = re.compile(r"^(?:【([^】]{1,24})】|[（(]([^（）()，,。；;：:]{1,24})[）)])")
+RE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+RE_CN_DATE = re.compile(r"([零〇一二三四五六七八九]{4})年([十一二三四五六七八九]{1,3})月([十一二三四五六七八九]{1,3})日")
+KINDS = (
+    "职责规定", "实施细则", "实施办法", "暂行办法", "暂行规定", "条例", "规定", "办法", "细则",
+    "规则", "决定", "规程", "章程", "准则", "意见",
+)  # fmt: skip
+RE_TITLE = re.compile(
+    r"^《?(?P<title>[^，,。；;：:！？\s]{2,60}?(?:" + "|".join(KINDS) + r")(?:[（(][^（）()]{1,20}[）)])?)》?"
+    r"(?:[（(]?(?:征求意见稿|草案|送审稿|修订草案|草案修改稿|试行)[）)]?)?$"
+)
+RE_NOTICE = re.compile(r"(公告|通知|决定|令|公报)$|^关于.*的(通知|决定|公告)")
+RE_DRAFT = re.compile(r"草案|征求意见稿|送审稿|草稿|讨论稿")
+RE_TIZHU = re.compile(r"^[（(].*\d{4}年.*(通过|批准|修订|修正|公布|发布|印发)")
+_MUNICIPALITIES = {"北京", "上海", "天津", "重庆"}
+
+
+@lru_cache(maxsize=1)
+def _noise_patterns() -> tuple[re.Pattern, ...]:
+    text = resources.files("jdcorpus.data").joinpath("noise.txt").read_text("utf-8")
+    pats = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return tuple(re.compile(p) for p in pats)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _key(s: str) -> str:
+    """Simplified, space-free form of a segment used for classification only."""
+    s = re.sub(r"\s+", "", s.translate(_FULLWIDTH_DIGITS))
+    return _t2s().convert(s)
+
+
+# -- pass 1: segments ---------------------------------------------------------------------------
+
+# a break inside a physical line: before an article label that follows a sentence end, before an
+# item marker that follows ；：。 or a space, after 。！？ followed by a space (a new paragraph)
+_INLINE_BREAK = re.compile(
+    rf"(?<=[。；;！？!?”」])\s*(?=第{NUM}[条條](?![{_NOT_AFTER_LABEL}]))"
+    rf"|(?:(?<=[；;。：:])\s*|\s+)(?=[（(][零〇一二三四五六七八九十]+[）)])"
+    r"|(?<=[。！？])[ \t\u3000]+(?=\S)"
+)
+
+
+@dataclass
+class Seg:
+    start: int
+    end: int
+    raw: str  # source text of the segment, stripped
+    key: str = ""
+    kind: str = "text"  # blank noise chapter section part article item subitem title notice tizhu toc text
+    num: int | None = None
+    rest: str = ""  # text after a label (raw)
+    rest_start: int = 0
+    blank_before: bool = False
+
+
+def _segments(text: str) -> list[Seg]:
+    segs: list[Seg] = []
+    pos = 0
+    for line in text.split("\n"):
+        line_start, line_end = pos, pos + len(line)
+        pos = line_end + 1
+        cuts = [0] + [m.start() if m.start() == m.end() else m.end() for m in _INLINE_BREAK.finditer(line)]
+        # a zero-width match cuts at its position; a whitespace match cuts after the whitespace
+        cuts = sorted(set(c for c in cuts if 0 <= c <= len(line))) + [len(line)]
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            piece = line[a:b]
+            stripped = piece.strip()
+            if not stripped:
+                if a == 0 and b == len(line):
+                    segs.append(Seg(line_start, line_start, "", kind="blank"))
+                continue
+            lead = len(piece) - len(piece.lstrip())
+            s = line_start + a + lead
+            segs.append(Seg(s, s + len(stripped), stripped))
+        if not line.strip() and not (segs and segs[-1].kind == "blank" and segs[-1].start == line_start):
+            segs.append(Seg(line_start, line_start, "", kind="blank"))
+    return segs
+
+
+# -- pass 2: classify ---------------------------------------------------------------------------
+
+
+def _classify(seg: Seg) -> None:
+    raw = seg.raw
+    if not raw:
+        seg.kind = "blank"
+        return
+    key = seg.key = _key(raw)
+    if any(p.search(key) or p.search(raw) for p in _noise_patterns()) or not re.search(r"[\u3400-\u9fff]", raw):
+        seg.kind = "noise"
+        return
+    if key in ("目录", "目次"):
+        seg.kind = "toc"
+        return
+    for kind, rx in (("chapter", RE_CHAPTER), ("section", RE_SECTION), ("part", RE_PART)):
+        m = rx.match(key)
+        if m and len(m.group(2)) <= 30 and not re.search(r"[，。；,;]", m.group(2)):
+            seg.kind, seg.num = kind, to_int(m.group(1))
+            seg.rest = _strip_toc_page(m.group(2))
+            return
+    m = re.match(rf"^第({NUM})[条條]", raw.translate(_FULLWIDTH_DIGITS))
+    if m and RE_ARTICLE.match(key):
+        seg.kind, seg.num = "article", to_int(m.group(1))
+        seg.rest = raw[m.end() :].lstrip()
+        seg.rest_start = seg.end - len(seg.rest)
+        return
+    if RE_ITEM.match(key):
+        seg.kind = "item"
+        return
+    if RE_SUBITEM.match(key):
+        seg.kind = "subitem"
+        return
+    if RE_TIZHU.match(key):
+        seg.kind = "tizhu"
+        return
+    if RE_TITLE.match(key):
+        seg.kind = "title"
+        return
+    if RE_NOTICE.search(key) and len(key) <= 60 and not re.search(r"[。；]", key):
+        seg.kind = "notice"
+        return
+    seg.kind = "text"
+
+
+def _strip_toc_page(title: str) -> str:
+    """'总则……1' → '总则' (page numbers and leader dots of a table of contents)."""
+    return re.sub(r"[.…·．\-—_ ]*\d*$", "", title)
+
+
+# -- pass 3 and 4 -------------------------------------------------------------------------------
+
+
+def _ends_sentence(s: str) -> bool:
+    return bool(s) and s.rstrip()[-1] in _TERMINAL
+
+
+@dataclass
+class _P:  # paragraph under construction
+    parts: list[tuple[int, int]] = field(default_factory=list)  # source spans of the lead text
+    items: list[list[tuple[int, int]]] = field(default_factory=list)
+    item_nos: list[int] = field(default_factory=list)
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class _A:  # article under construction
+    seg: Seg
+    heading: str | None = None
+    heading_raw: str | None = None
+    chapter: Chapter | None = None
+    section: Section | None = None
+    paras: list[_P] = field(default_factory=list)
+    end: int = 0
+    last_text: str = ""  # last text appended (to decide whether the next line continues it)
+    in_item: bool = False
+
+
+def parse_file(path: str | Path, **meta) -> list[Document]:
+    """Parse a text file; ``meta`` as for :func:`parse_text`. Raises :class:`ParseError`."""
+    p = Path(path)
+    if not p.exists():
+        raise ParseError(f"{path}: no such file")
+    if p.is_dir():
+        raise ParseError(f"{path}: is a directory, not a text file")
+    meta.setdefault("source_file", p.name)
+    return parse_text(read_text(p), **meta)
+
+
+def read_text(path) -> str:
+    """Decode a regulation file: UTF-8 (with or without BOM), else the encoding charset-normalizer
+    detects (GBK, GB18030, Big5 …). Newlines are unified to ``\\n``; offsets refer to this text."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise ParseError(f"{path}: cannot read ({e.strerror or e})") from None
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ParseError(f"{path}: binary file, not a text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is None or not re.search(r"[\u3400-\u9fff]", str(best)):
+            raise ParseError(f"{path}: unreadable encoding (not UTF-8, and no Chinese encoding fits)") from None
+        text = str(best)
+    text = text.lstrip("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_text(
+    text: str,
+    *,
+    source_file: str | None = None,
+    city: str | None = None,
+    province: str | None = None,
+    title: str | None = None,
+    doc_id: str | None = None,
+    ids: dict[str, str] | None = None,
+    taken: set[str] | None = None,
+    **_ignored,
+) -> list[Document]:
+    """Parse one regulation text (which may hold several instruments) into documents.
+
+    Known metadata (``city``, ``province``, ``title``, ``doc_id``; ``ids`` maps titles to ids)
+    overrides what is read from the text. Raises :class:`ParseError` when no article is found.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    segs = _segments(text)
+    prev_blank = False
+    for s in segs:
+        _classify(s)
+        s.blank_before = prev_blank
+        prev_blank = s.kind == "blank"
+    arts = [i for i, s in enumerate(segs) if s.kind == "article"]
+    if not arts:
+        raise ParseError("no articles found: the text has no article labels such as 第一条 or 第1条")
+
+    # pass 3: instruments — numbering that restarts at 1 opens a new one
+    firsts = [arts[0]] + [b for a, b in zip(arts, arts[1:], strict=False) if segs[b].num == 1 and segs[a].num != 1]
+    from .normalize import detect_script
+
+    script = detect_script(text)
+    taken = set(taken or ())
+    docs: list[Document] = []
+    header_from = 0
+    for k, first in enumerate(firsts):
+        nxt = firsts[k + 1] if k + 1 < len(firsts) else len(segs)
+        last_art = max(i for i in arts if first <= i < nxt)
+        body_end = _body_end(segs, last_art, nxt)
+        # header: from the end of the previous body to the first structural line of this body
+        body_start = first
+        for i in range(header_from, first):
+            if segs[i].kind in ("chapter", "section", "part", "toc"):
+                body_start = i
+                break
+        header = segs[header_from:body_start]
+        body = segs[body_start:body_end]
+        doc = _build_document(
+            text, header, body, segs[body_end:nxt] if k + 1 == len(firsts) else [], script,
+            source_file=source_file, city=city, province=province, title=title,
+            ids=ids or {}, doc_id=doc_id if len(firsts) == 1 else None, taken=taken,
+        )  # fmt: skip
+        taken.add(doc.id)
+        docs.append(doc)
+        header_from = body_end
+    return docs
+
+
+def _body_end(segs: list[Seg], last_art: int, limit: int) -> int:
+    """Index after the last segment of an instrument whose last article label is at ``last_art``."""
+    prev_text = segs[last_art].rest or ""
+    for i in range(last_art + 1, limit):
+        s = segs[i]
+        if s.kind == "blank":
+            continue
+        if s.kind in ("noise", "notice", "tizhu", "toc", "chapter", "section", "part"):
+            return i
+        if s.kind == "title" and _ends_sentence(prev_text):
+            return i
+        if s.kind == "article":
+            prev_text = s.rest
+            continue
+        prev_text = s.raw
+    return limit
+
+
+def _build_document(text, header, body, trailer, script, *, source_file, city, province, title,
+                    ids, doc_id, taken) -> Document:  # fmt: skip
+    from .normalize import normalize
+
+    steps: set[str] = set()
+
+    def norm(s: str) -> str:
+        out, ran = normalize(s, script=script)
+        steps.update(ran)
+        return out
+
+    warnings: list[str] = []
+    # -- header: title, notices, 题注
+    title_segs = [s for s in header if s.kind == "title"]
+    title_seg = title_segs[-1] if title_segs else None
+    original_title = title_seg.raw if title_seg else ""
+    doc_title = title or (_clean_title(norm(title_seg.raw)) if title_seg else None)
+    if not doc_title:
+        m = re.search(r"《([^》]{2,60})》", "".join(norm(s.raw) for s in header if s.kind != "noise"))
+        doc_title = m.group(1) if m else "（无标题）"
+        if not m:
+            warnings.append("no title found in the text")
+    head_keys = [s.key for s in header if s.kind not in ("noise", "blank")]
+    status = "draft" if any(RE_DRAFT.search(k) for k in [doc_title, *head_keys[:6]]) else "in_force"
+    kind = _kind(doc_title)
+    # notices and preambles: blocks of header text, a notice heading opening a new block; a 题注
+    # broken over several lines is a block too, and is metadata, not a notice
+    blocks: list[list[Seg]] = []
+    for s in header:
+        if s.kind == "notice" or (s.kind in ("blank", "title", "tizhu") and blocks and blocks[-1]):
+            blocks.append([])
+        if s.kind in ("notice", "text"):
+            if not blocks:
+                blocks.append([])
+            blocks[-1].append(s)
+    notices = []
+    for b in blocks:
+        key = "".join(s.key for s in b)
+        if not b or RE_TIZHU.match(key) or RE_DRAFT.fullmatch(key.strip("（()）")):
+            continue
+        notices.append("\n".join(norm(s.raw) for s in b))
+
+    # -- body structure
+    chapters, sections, articles = _structure(text, body, norm, warnings)
+    if trailer:
+        dropped = [s for s in trailer if s.kind not in ("blank", "noise")]
+        if dropped:
+            warnings.append(f"text after the last article ignored: {norm(dropped[0].raw)[:30]}…")
+
+    # -- dates
+    header_text = "".join(s.key for s in header if s.kind != "noise")
+    events = _events(header_text)
+    effective = None
+    for a in reversed(articles):
+        m = re.search(r"自(.{4,14}?日|公布之日|发布之日|印发之日)起?施行", a.text.replace(" ", ""))
+        if m:
+            effective = _iso(m.group(1)) if "之日" not in m.group(1) else "promulgation"
+            break
+    if effective is None:
+        m = re.search(r"自(\d{4}年\d{1,2}月\d{1,2}日)起?施行", header_text)
+        effective = _iso(m.group(1)) if m else None
+
+    def first(kind, last=False):
+        ds = [e.date for e in events if e.kind == kind]
+        return (ds[-1] if last else ds[0]) if ds else None
+
+    promulgated = first("promulgated")
+    if effective == "promulgation":
+        effective = promulgated
+    doc_city = city or _city_from_title(doc_title)
+    doc_province = province or _province(doc_city, header_text)
+    did = doc_id or ids.get(doc_title) or _make_id(doc_city, kind, doc_title, taken)
+    articles = tuple(_with_doc(a, did) for a in articles)
+    start = header[0].start if header else (body[0].start if body else 0)
+    end = max((s.end for s in body), default=start)
+    return Document(
+        id=did, title=doc_title, city=doc_city, province=doc_province, kind=kind, status=status,
+        adopted=first("adopted"), approved=first("approved", last=True),
+        revised=first("revised", last=True), promulgated=promulgated, effective=effective,
+        source_file=source_file, start=start, end=end, original_title=original_title,
+        script=script, articles=articles, chapters=tuple(chapters), sections=tuple(sections),
+        events=tuple(events), notices=tuple(notices), warnings=tuple(warnings),
+        steps=tuple(_ordered_steps(steps)), source_text=text,
+    )  # fmt: skip
+
+
+def _ordered_steps(names: set[str]) -> list[str]:
+    from .normalize import list_steps
+
+    order = [n for n, _ in list_steps()]
+    return sorted(names, key=lambda n: order.index(n) if n in order else len(order))
+
+
+def _with_doc(a: Article, did: str) -> Article:
+    from dataclasses import replace
+
+    return replace(a, doc_id=did)
+
+
+def _clean_title(t: str) -> str:
+    t = t.strip().strip("《》")
+    return re.sub(r"》?[（(]?(征求意见稿|送审稿)[）)]?$", "", t).strip("《》")
+
+
+def _kind(title: str) -> str | None:
+    t = re.sub(r"[（(][^（）()]*[）)]$", "", title or "")
+    for k in KINDS:
+        if t.endswith(k):
+            return k
+    return None
+
+
+def _city_from_title(title: str) -> str | None:
+    if not title:
+        return None
+    m = re.match(r"^(.{2,12}?(?:自治州|自治县|地区|盟))", title)
+    if m:
+        return m.group(1)
+    m = re.match(r"^(.{2,8}?)市", title)
+    if m:
+        return m.group(1)
+    m = re.match(r"^(.{2,8}?县)", title)
+    if m and not re.match(r"^.{2,8}?省", title):
+        return m.group(1)
+    return None
+
+
+def _province(city: str | None, header_text: str) -> str | None:
+    if city in _MUNICIPALITIES:
+        return city
+    m = re.search(r"([\u4e00-\u9fff]{2,8}?)(省|自治区)第[^，。]{1,12}届人民代表大会常务委员会", header_text)
+    return m.group(1) if m else None
+
+
+_EVENT_WORDS = (
+    ("审议批准", "approved"), ("批准", "approved"), ("通过", "adopted"), ("修订", "revised"),
+    ("修正", "amended"), ("公布", "promulgated"), ("发布", "promulgated"), ("印发", "promulgated"),
+)  # fmt: skip
+
+
+def _iso(date: str) -> str | None:
+    m = RE_DATE.search(date)
+    if m:
+        y, mo, d = (int(x) for x in m.groups())
+    else:
+        m = RE_CN_DATE.search(date)
+        if not m:
+            return None
+        y = int("".join(str("零〇一二三四五六七八九".index(c) - (1 if c not in "零〇" else 0)) for c in m.group(1)))
+        mo, d = to_int(m.group(2)), to_int(m.group(3))
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+_ANY_DATE = rf"(?:{RE_DATE.pattern}|{RE_CN_DATE.pattern})"
+
+
+def _events(header_text: str) -> list[Event]:
+    """Dated events of a header (题注 and notices): 2022年10月27日…会议通过 → adopted."""
+    events: list[Event] = []
+    words = "|".join(w for w, _ in _EVENT_WORDS)
+    for m in re.finditer(rf"({_ANY_DATE})([^，,。；;（）()\d]{{0,60}}?)(?:于)?({words})", header_text):
+        date = _iso(m.group(1))
+        body = m.group(m.lastindex - 1) or None
+        kind = dict(_EVENT_WORDS)[m.group(m.lastindex)]
+        if date and not any(e.date == date and e.kind == kind for e in events):
+            events.append(Event(date, kind, body.strip() if body else None))
+    # notice style: …会议于2019年11月27日通过 (the organ before the date)
+    for m in re.finditer(rf"([^，,。；;（）()]{{0,60}}?)于({_ANY_DATE})({words})", header_text):
+        date, kind = _iso(m.group(2)), dict(_EVENT_WORDS)[m.group(m.lastindex)]
+        if date and not any(e.date == date and e.kind == kind for e in events):
+            events.append(Event(date, kind, m.group(1).removeprefix("已由").removeprefix("已经").removeprefix("经") or None))
+    # a notice ends with its date alone on a line: that is the promulgation date
+    if not any(e.kind == "promulgated" for e in events):
+        m = re.search(rf"(公告|通知)(?:(?!第[一二三四五六七八九十]+条).)*?(?:委员会|办公厅|人民政府|机关)?({_ANY_DATE})(?=[^年月日]*$|北京|[^\d]{{0,40}}(条例|规定|办法))", header_text)
+        if m and _iso(m.group(2)):
+            events.append(Event(_iso(m.group(2)), "promulgated", None))
+    events.sort(key=lambda e: e.date)
+    return events
+
+
+def _make_id(city: str | None, kind: str | None, title: str, taken: set[str]) -> str:
+    from pypinyin import lazy_pinyin
+
+    base = "".join(lazy_pinyin(city)) if city else "".join(lazy_pinyin(title[:4]))
+    if kind:
+        base += "-" + "".join(lazy_pinyin(kind))
+    base = re.sub(r"[^a-z0-9-]+", "", base.lower()) or "doc"
+    did, n = base, 2
+    while did in taken:
+        did, n = f"{base}-{n}", n + 1
+    return did
+
+
+def _structure(text: str, body: list[Seg], norm, warnings: list[str]):
+    chapters: list[Chapter] = []
+    sections: list[Section] = []
+    built: list[_A] = []
+    chapter: Chapter | None = None
+    section: Section | None = None
+    cur: _A | None = None
+    skip_next = False
+
+    def is_real_heading(i: int, level: str) -> bool:
+        stop = ("chapter", "part") if level == "chapter" else ("chapter", "part", "section")
+        for s in body[i + 1 :]:
+            if s.kind == "article":
+                return True
+            if s.kind in stop:
+                return False
+        return False
+
+    for i, s in enumerate(body):
+        if skip_next:
+            skip_next = False
+            continue
+        if s.kind in ("blank", "noise", "toc"):
+            continue
+        if s.kind in ("chapter", "section", "part"):
+            if not is_real_heading(i, "section" if s.kind == "section" else "chapter"):
+                continue  # a table-of-contents entry
+            title_raw, end = s.rest, s.end
+            if not title_raw and i + 1 < len(body) and body[i + 1].kind in ("text", "title") and len(body[i + 1].key) <= 20:
+                title_raw, end, skip_next = body[i + 1].raw, body[i + 1].end, True  # 第一章 / 总则 on two lines
+            label = f"第{_label_num(s.raw)}{ {'chapter': '章', 'section': '节', 'part': '编'}[s.kind]}"
+            if s.kind == "section":
+                section = Section(s.num, label, norm(title_raw).replace(" ", ""), chapter.no if chapter else None, s.start, end)
+                sections.append(section)
+            elif s.kind == "chapter":
+                chapter = Chapter(s.num, label, norm(title_raw).replace(" ", ""), s.start, end)
+                chapters.append(chapter)
+                section = None
+            cur = None
+            continue
+        if s.kind == "article":
+            cur = _A(seg=s, chapter=chapter, section=section, end=s.end)
+            built.append(cur)
+            rest = s.rest
+            m = RE_HEADING.match(rest)
+            if m and not RE_ITEM.match(rest):
+                cur.heading = norm(m.group(1) or m.group(2)).strip()
+                cur.heading_raw = m.group(0)
+                rest = rest[m.end() :].lstrip()
+            if rest:
+                rs = s.end - len(rest)
+                if RE_ITEM.match(_key(rest)):
+                    _add_item(cur, rs, s.end, rest)
+                else:
+                    cur.paras.append(_P(parts=[(rs, s.end)], start=rs, end=s.end))
+                    cur.last_text = rest
+            continue
+        if cur is None:
+            if s.kind in ("text", "item", "subitem", "title", "notice", "tizhu"):
+                warnings.append(f"text outside any article ignored: {norm(s.raw)[:30]}")
+            continue
+        # a heading on its own line right after a bare label: 第三条 / （目的与依据） / 正文
+        if not cur.paras and cur.heading is None and s.kind == "text":
+            m = RE_HEADING.match(s.raw)
+            if m and m.end() == len(s.raw):
+                cur.heading = norm(m.group(1) or m.group(2)).strip()
+                cur.heading_raw = m.group(0)
+                cur.end = s.end
+                continue
+        cur.end = s.end
+        if s.kind == "item":
+            _add_item(cur, s.start, s.end, s.raw)
+        elif s.kind == "subitem" and cur.in_item:
+            _extend(cur, s, new_line=True)
+        elif cur.paras and not _ends_sentence(cur.last_text):
+            _extend(cur, s, new_line=False)  # a line broken mid-sentence
+        else:
+            cur.paras.append(_P(parts=[(s.start, s.end)], start=s.start, end=s.end))
+            cur.in_item = False
+            cur.last_text = s.raw
+
+    articles = [_finish(text, a, norm) for a in built]
+    _check_numbering(articles, warnings)
+    return chapters, sections, articles
+
+
+def _label_num(raw: str) -> str:
+    m = re.match(rf"\s*第\s*({NUM})", raw)
+    return m.group(1).translate(_FULLWIDTH_DIGITS) if m else ""
+
+
+def _add_item(a: _A, start: int, end: int, raw: str) -> None:
+    if not a.paras:
+        a.paras.append(_P(start=start, end=end))
+    p = a.paras[-1]
+    p.items.append([(start, end)])
+    m = RE_ITEM.match(_key(raw))
+    p.item_nos.append(to_int(m.group(1)) if m else len(p.items))
+    p.end = end
+    a.in_item = True
+    a.last_text = raw
+
+
+def _extend(a: _A, s: Seg, new_line: bool) -> None:
+    p = a.paras[-1]
+    if a.in_item and p.items:
+        p.items[-1].append((s.start, s.end) if not new_line else (-s.start - 1, s.end))
+    else:
+        p.parts.append((s.start, s.end))
+    p.end = s.end
+    a.last_text = s.raw
+
+
+def _join(text: str, spans: list[tuple[int, int]], norm) -> str:
+    out = []
+    for st, en in spans:
+        if st < 0:  # a sub-item (1. 2.) kept on its own line inside an item
+            out.append("\n" + norm(text[-st - 1 : en].strip()))
+        else:
+            out.append(norm(text[st:en].strip()))
+    return "".join(out)
+
+
+def _finish(text: str, a: _A, norm) -> Article:
+    s = a.seg
+    paras = []
+    for n, p in enumerate(a.paras, 1):
+        lead = _join(text, p.parts, norm) if p.parts else ""
+        items = []
+        for no, spans in zip(p.item_nos, p.items, strict=True):
+            full = _join(text, spans, norm)
+            m = re.match(r"^[（(]([^）)]+)[）)]\s*", full)
+            label = f"（{m.group(1)}）" if m else ""
+            istart = spans[0][0]
+            iend = spans[-1][1]
+            items.append(Item(no, label, full[m.end():] if m else full, text[istart:iend], istart, iend))
+        pstart = p.parts[0][0] if p.parts else p.items[0][0][0]
+        paras.append(Paragraph(n, lead, text[pstart : p.end], pstart, p.end, tuple(items)))
+    lines = []
+    for p in paras:
+        if p.text:
+            lines.append(p.text)
+        lines.extend(f"{it.label}{it.text}" for it in p.items)
+    label = f"第{_label_num(s.raw)}条"
+    return Article(
+        doc_id="", no=s.num, label=label, heading=a.heading,
+        chapter_no=a.chapter.no if a.chapter else None, chapter_title=a.chapter.title if a.chapter else None,
+        section_no=a.section.no if a.section else None, section_title=a.section.title if a.section else None,
+        text="\n".join(lines), original=text[s.start : a.end], start=s.start, end=a.end,
+        paragraphs=tuple(paras),
+    )  # fmt: skip
+
+
+def _check_numbering(articles: list[Article], warnings: list[str]) -> None:
+    seen: set[int] = set()
+    prev = 0
+    for a in articles:
+        if a.no in seen:
+            warnings.append(f"article number repeated: {a.label}")
+        elif a.no != prev + 1:
+            if a.no < prev:
+                warnings.append(f"article numbers out of order: {a.label} after 第{prev}条")
+            else:
+                warnings.append(f"article numbering jumps from 第{prev}条 to {a.label}")
+        seen.add(a.no)
+        prev = a.no
