@@ -81,6 +81,12 @@ RE_NOTICE = re.compile(r"(公告|通知|决定|令|公报)$|^关于.*的(通知|
 RE_DRAFT = re.compile(r"草案|征求意见稿|送审稿|草稿|讨论稿")
 RE_TIZHU = re.compile(r"^[（(].*\d{4}年.*(通过|批准|修订|修正|公布|发布|印发)")
 _MUNICIPALITIES = {"北京", "上海", "天津", "重庆"}
+_PROVINCES = (
+    "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽",
+    "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州",
+    "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆", "台湾", "香港", "澳门",
+)  # fmt: skip
+_CN_YEAR_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 
 
 @lru_cache(maxsize=1)
@@ -470,7 +476,9 @@ def _city_from_title(title: str) -> str | None:
 def _province(city: str | None, header_text: str) -> str | None:
     if city in _MUNICIPALITIES:
         return city
-    m = re.search(r"([\u4e00-\u9fff]{2,8}?)(省|自治区)第[^，。]{1,12}届人民代表大会常务委员会", header_text)
+    # the provincial congress that approved a city's regulation names the province
+    names = "|".join(_PROVINCES)
+    m = re.search(rf"({names})(?:省|[^，。省]{{0,6}}?自治区)第[^，。]{{1,12}}届人民代表大会常务委员会", header_text)
     return m.group(1) if m else None
 
 
@@ -488,7 +496,7 @@ def _iso(date: str) -> str | None:
         m = RE_CN_DATE.search(date)
         if not m:
             return None
-        y = int("".join(str("零〇一二三四五六七八九".index(c) - (1 if c not in "零〇" else 0)) for c in m.group(1)))
+        y = int("".join(str(_CN_YEAR_DIGIT[c]) for c in m.group(1)))
         mo, d = to_int(m.group(2)), to_int(m.group(3))
     if not (1 <= mo <= 12 and 1 <= d <= 31):
         return None
@@ -690,14 +698,14 @@ def _finish(text: str, a: _A, norm) -> Article:
 
 def _check_numbering(articles: list[Article], warnings: list[str]) -> None:
     seen: set[int] = set()
-    prev = 0
+    prev, prev_label = 0, "the start"
     for a in articles:
         if a.no in seen:
-            warnings.append(f"article number repeated: {a.label}")
+            warnings.append(f"article number repeated: {a.label} after {prev_label}")
         elif a.no != prev + 1:
             if a.no < prev:
-                warnings.append(f"article numbers out of order: {a.label} after 第{prev}条")
+                warnings.append(f"article numbers out of order: {a.label} after {prev_label}")
             else:
-                warnings.append(f"article numbering jumps from 第{prev}条 to {a.label}")
+                warnings.append(f"article numbering jumps from {prev_label} to {a.label}")
         seen.add(a.no)
-        prev = a.no
+        prev, prev_label = a.no, a.label

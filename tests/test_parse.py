@@ -1,0 +1,195 @@
+"""The parser on the bundled corpus: structure, headings, 款/项, joins, metadata and dates."""
+
+import pytest
+
+from jdcorpus import load_corpus, parse_text
+from jdcorpus.parse import ParseError, to_int
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus()
+
+
+EXPECTED_STRUCTURE = [
+    # title, articles, chapters, sections
+    ("长春市街道办事处工作条例", 50, 8, 0),
+    ("呼和浩特市街道办事处工作条例", 48, 8, 0),
+    ("北京市街道办事处条例", 50, 7, 0),
+    ("北京市街道党工委和办事处职责规定", 105, 4, 6),
+    ("苏州市街道办事处工作规定（修订草案）", 22, 0, 0),
+    ("通化市社区治理促进条例", 45, 7, 0),
+]
+
+
+def test_six_instruments_in_five_files(corpus):
+    """The five bundled files hold exactly the six instruments, in file order."""
+    assert [d.title for d in corpus.documents] == [t for t, *_ in EXPECTED_STRUCTURE]
+
+
+@pytest.mark.parametrize("title,articles,chapters,sections", EXPECTED_STRUCTURE)
+def test_structure_counts(corpus, title, articles, chapters, sections):
+    """Each instrument has the expected number of articles, chapters and sections (TOC not counted)."""
+    (doc,) = [d for d in corpus.documents if d.title == title]
+    assert len(doc.articles) == articles
+    assert len(doc.chapters) == chapters
+    assert len(doc.sections) == sections
+    assert [a.no for a in doc.articles] == list(range(1, articles + 1))
+    assert doc.warnings == ()
+
+
+@pytest.mark.parametrize(
+    "doc,no,paragraphs,items",
+    [
+        ("changchun", 8, 1, [7]),  # items on separate lines
+        ("beijing-tiaoli", 10, 3, [7, 0, 0]),  # 7 items on ONE line, then two more 款
+        ("beijing-tiaoli", 3, 1, [0]),  # label alone, body broken across two lines
+        ("beijing-tiaoli", 48, 1, [0]),  # label alone on its line
+        ("beijing-tiaoli", 49, 1, [0]),  # run together with 第四十八条 on one line
+        ("beijing-zhize", 100, 1, [0]),  # broken mid-sentence
+        ("suzhou", 8, 1, [8]),
+        ("hohhot", 3, 2, [0, 0]),
+    ],
+)
+def test_paragraphs_and_items(corpus, doc, no, paragraphs, items):
+    """款 and 项 are split as drafted, whatever the line layout of the source."""
+    a = corpus.get(doc).article(no)
+    assert len(a.paragraphs) == paragraphs
+    assert [len(p.items) for p in a.paragraphs] == items
+    for p in a.paragraphs:
+        assert [it.no for it in p.items] == list(range(1, len(p.items) + 1))
+
+
+def test_items_keep_labels_and_source_spans(corpus):
+    """An item knows its number and label, and its offsets give back its source text."""
+    doc = corpus.get("beijing-tiaoli")
+    a = doc.article(10)
+    items = a.paragraphs[0].items
+    assert items[1].label == "（二）" and items[1].text.startswith("组织实施辖区环境保护")
+    for it in items:
+        assert doc.source(it.start, it.end) == it.original
+        assert it.original.startswith("(")  # the source uses half-width brackets
+
+
+def test_broken_line_is_joined(corpus):
+    """北京条例 第三条 is one article whose text runs across the source line break."""
+    a = corpus.get("beijing-tiaoli").article(3)
+    assert "依法履行辖区公共服务、城市管理" in a.text
+    assert "\n" in a.original
+
+
+def test_run_together_articles_are_split(corpus):
+    """Two articles on one source line become two articles, each with its own exact span."""
+    doc = corpus.get("beijing-tiaoli")
+    a48, a49 = doc.article(48), doc.article(49)
+    assert a48.text.endswith("适用于村民委员会和村民。")
+    assert a49.original.startswith("第四十九条 乡镇人民政府")
+    assert a48.end <= a49.start
+
+
+def test_every_article_keeps_its_source_span(corpus):
+    """For every article, the source text at its offsets is its original text, label first."""
+    for doc in corpus.documents:
+        for a in doc.articles:
+            assert doc.source(a.start, a.end) == a.original
+            assert a.original.lstrip().startswith("第")
+
+
+def test_suzhou_headings(corpus):
+    """Every 苏州 article has its 【heading】, without brackets, and the body does not repeat it."""
+    doc = corpus.get("suzhou")
+    assert all(a.heading for a in doc.articles)
+    assert doc.article(1).heading == "立法目的"
+    assert not doc.article(1).text.startswith("【")
+
+
+def test_chapter_and_section_titles(corpus):
+    """Articles know their chapter and section; titles lose the spaces of the source (总  则)."""
+    cc = corpus.get("changchun")
+    assert [c.title for c in cc.chapters][:2] == ["总则", "机构职责"]
+    assert cc.article(1).chapter_title == "总则"
+    zz = corpus.get("beijing-zhize")
+    assert [s.title for s in zz.sections] == ["党群工作", "平安建设", "城市管理", "社区建设", "民生保障", "综合保障"]
+    assert zz.article(101).section_title == "综合保障" and zz.article(101).chapter_no == 3
+    assert zz.article(103).section_title is None
+
+
+def test_notices_are_metadata_not_articles(corpus):
+    """Promulgation notices and the 印发通知 are kept as document notices, never as articles."""
+    bt, bz = corpus.get("beijing-tiaoli"), corpus.get("beijing-zhize")
+    assert any("现予公布" in n for n in bt.notices)
+    assert any("印发给你们" in n for n in bz.notices)
+    assert not any("印发" in a.text for a in bt.articles[-3:])
+    assert "重新编辑" not in bz.articles[-1].text
+
+
+METADATA = [
+    # id, city, province, kind, status, adopted, approved, revised, promulgated, effective
+    ("changchun", "长春", "吉林", "条例", "in_force", "2022-10-27", "2022-11-30", None, None, "2023-01-01"),
+    ("hohhot", "呼和浩特", "内蒙古", "条例", "in_force", "2002-11-01", "2023-06-01", "2023-04-27", None, None),
+    ("beijing-tiaoli", "北京", "北京", "条例", "in_force", "2019-11-27", None, None, "2019-11-27", "2020-01-01"),
+    ("beijing-zhize", "北京", "北京", "职责规定", "in_force", None, "2020-09-22", None, "2020-11-07", "2021-01-01"),
+    ("suzhou", "苏州", "江苏", "规定", "draft", None, None, None, None, None),
+    ("tonghua", "通化", "吉林", "条例", "in_force", "2023-04-26", "2023-05-30", None, "2023-06-02", "2023-07-01"),
+]
+
+
+@pytest.mark.parametrize("doc_id,city,province,kind,status,adopted,approved,revised,promulgated,effective", METADATA)
+def test_metadata(corpus, doc_id, city, province, kind, status, adopted, approved, revised, promulgated, effective):
+    """City, province, kind, status and the dates are read from the text (a blank date stays null)."""
+    d = corpus.get(doc_id)
+    got = (d.city, d.province, d.kind, d.status, d.adopted, d.approved, d.revised, d.promulgated, d.effective)
+    assert got == (city, province, kind, status, adopted, approved, revised, promulgated, effective)
+
+
+def test_ids_are_ascii_and_unique(corpus):
+    """Document ids are stable ASCII slugs, unique in the corpus."""
+    ids = [d.id for d in corpus.documents]
+    assert len(set(ids)) == len(ids)
+    assert all(i.isascii() and i == i.lower() for i in ids)
+
+
+def test_traditional_source_is_normalized(corpus):
+    """通化 is traditional in the source; its normalized text is simplified, with 网格 for 格線."""
+    d = corpus.get("tonghua")
+    assert d.script == "traditional"
+    a = d.article(13)
+    assert "网格化" in a.text and "格线" not in a.text and "格線" not in a.text
+    assert "格線" in a.original
+    import opencc
+
+    t2s = opencc.OpenCC("t2s")
+    for doc in corpus.documents:
+        for art in doc.articles:
+            assert t2s.convert(art.text) == art.text, (doc.id, art.no)
+
+
+def test_references_are_not_labels():
+    """依照本条例第八条第二款, 依据《…条例》第四十四条 inside a text do not open articles."""
+    text = (
+        "第一条 违反本条例第八条第二款规定的，由有关部门责令改正。\n"
+        "第二条 依据《通化市城乡规划管理条例》第四十四条处理；第十二条至第十五条另有规定的除外。\n"
+    )
+    (doc,) = parse_text(text)
+    assert [a.no for a in doc.articles] == [1, 2]
+
+
+def test_numbering_problems_are_warnings_not_renumbered():
+    """Gaps, repeats and out-of-order numbers are kept as parsed and reported."""
+    text = "第一条 甲。\n第二条 乙。\n第五条 丙。\n第五条 丁。\n第三条 戊。\n"
+    (doc,) = parse_text(text)
+    assert [a.no for a in doc.articles] == [1, 2, 5, 5, 3]
+    assert len(doc.warnings) == 3
+    assert "第二条" in doc.warnings[0] and "第五条" in doc.warnings[0]
+
+
+def test_no_articles_is_an_error():
+    """A text without any article label is refused with a clear message."""
+    with pytest.raises(ParseError, match="no articles"):
+        parse_text("这是一段普通的文字，没有条文。")
+
+
+@pytest.mark.parametrize("numeral,value", [("一", 1), ("十", 10), ("十二", 12), ("一百零五", 105), ("一百", 100), ("12", 12), ("１２", 12), ("二十", 20)])
+def test_to_int(numeral, value):
+    """Article numerals, Chinese or Arabic (also full-width), become integers."""
+    assert to_int(numeral) == value
