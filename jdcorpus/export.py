@@ -208,7 +208,7 @@ def render_rows(
     if width is None:
         # a terminal gets what it can show; a pipe or file a generous fixed width
         width = shutil.get_terminal_size((160, 24)).columns if sys.stdout.isatty() else 160
-    total = max(width, 40)
+    total = max(width, 20)
     widths = _fit(natural, total)
 
     def line(values: Sequence[str]) -> str:
@@ -568,7 +568,7 @@ def to_akn(doc: Document) -> bytes:
     """
     from lxml import etree
 
-    ns = "{%s}" % AKN_NS
+    ns = f"{{{AKN_NS}}}"
 
     def el(parent, tag, text=None, **attrs):
         e = etree.SubElement(

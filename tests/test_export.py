@@ -1,0 +1,502 @@
+"""Renderers and exporters (jdcorpus.export)."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import importlib.util
+import io
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from lxml import html as lhtml
+
+from jdcorpus import export
+from jdcorpus.corpus import Corpus
+from jdcorpus.model import Results, to_dict
+
+HERE = Path(__file__).parent
+AKN = "{%s}" % export.AKN_NS  # noqa: UP031
+
+
+def _handmade():
+    spec = importlib.util.spec_from_file_location("handmade", HERE / "fixtures" / "handmade.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+handmade = _handmade()
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return handmade.corpus()
+
+
+@pytest.fixture(scope="module")
+def akn_schema():
+    return etree.XMLSchema(etree.parse(str(HERE / "fixtures" / "akn" / "akomantoso30.xsd")))
+
+
+# -- display width and tables -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, width",
+    [
+        ("abc", 3),
+        ("第八条", 6),
+        ("第12条", 6),
+        ("ＡＢ", 4),  # full-width Latin
+        ("（一）", 6),
+        ("\x1b[1;31m网格\x1b[0m", 4),  # colour codes take no room
+        ("e\u0301", 1),  # combining accent
+        ("", 0),
+    ],
+)
+def test_display_width(text, width):
+    """Wide and full-width characters count two columns, ANSI codes and combining marks none."""
+    assert export.display_width(text) == width
+
+
+ROWS = [
+    {"doc": "changchun", "city": "长春", "article": 8, "score": 3.14159, "heading": None},
+    {"doc": "hohhot", "city": "呼和浩特", "article": 12, "score": 0.5, "heading": "职责"},
+    {"doc": "x", "city": "通化", "article": 105, "score": 10.0, "heading": "目的与依据"},
+]
+
+
+def _column_starts(line: str, cells: list[str]) -> list[int]:
+    starts, pos = [], 0
+    for cell in cells:
+        i = line.index(cell, pos)
+        starts.append(export.display_width(line[:i]))
+        pos = i + len(cell)
+    return starts
+
+
+def test_table_columns_align_by_display_width():
+    """Every column starts at the same terminal column on every line, CJK or not."""
+    out = export.render_rows(ROWS, "table", columns=["city", "doc", "heading"])
+    lines = out.splitlines()
+    header = _column_starts(lines[0], ["city", "doc", "heading"])
+    for row, line in zip(ROWS, lines[2:], strict=True):
+        cells = [row["city"], row["doc"], row["heading"] or ""]
+        starts = _column_starts(line, cells[:2])
+        assert starts == header[:2], line
+        if row["heading"]:
+            assert _column_starts(line, cells)[2] == header[2]
+
+
+def test_table_numbers_right_aligned_and_floats_rounded():
+    """Numeric columns are right-aligned and floats shown with three decimals."""
+    out = export.render_rows(ROWS, "table", columns=["article", "score"])
+    lines = out.splitlines()
+    assert lines[2].split() == ["8", "3.142"]
+    ends = {export.display_width(line.split("  score")[0]) for line in lines[:1]}
+    assert len(ends) == 1
+    assert {len(line) for line in lines[2:]} == {len(lines[2])}  # right-aligned: same length
+
+
+def test_table_truncates_long_cells():
+    """A cell longer than the limit is cut to that display width and ends with '…'."""
+    long = "街道办事处应当履行下列职责" * 10
+    out = export.render_rows([{"no": 1, "text": long}], "table", max_cell=30)
+    line = out.splitlines()[2]
+    assert line.endswith("…")
+    assert export.display_width(line.split("  ", 1)[1].strip()) <= 30
+
+
+def test_table_fits_width():
+    """With a narrow width the widest column shrinks so the line fits."""
+    wide = export.render_rows(ROWS, "table", columns=["city", "doc", "heading"], width=200)
+    assert max(export.display_width(line) for line in wide.splitlines()) == 31
+    out = export.render_rows(ROWS, "table", columns=["city", "doc", "heading"], width=28)
+    assert max(export.display_width(line) for line in out.splitlines()) == 28
+    assert "…" in out
+
+
+def test_truncation_keeps_colour_codes_whole():
+    """Cutting a highlighted cell never splits an escape sequence and resets the colour."""
+    cell = "\x1b[31m网格\x1b[0m化管理" * 10
+    out = export._truncate(cell, 9)
+    assert export.display_width(out) <= 9
+    assert out.endswith("\x1b[0m…")
+    assert export._ANSI.sub("", out) == "网格化管…"
+
+
+def test_table_title_and_empty():
+    """A title goes on the first line; no rows says so instead of printing an empty table."""
+    assert export.render_rows([], "table", title="hits") == "hits\n(no rows)\n"
+    assert export.render_rows(ROWS, "table", title="hits").startswith("hits\n")
+
+
+def test_json_rows():
+    """JSON is a list of objects, Chinese kept literal, None as null, columns chosen in order."""
+    out = export.render_rows(ROWS, "json", columns=["city", "heading"])
+    assert "呼和浩特" in out
+    assert json.loads(out) == [{"city": r["city"], "heading": r["heading"]} for r in ROWS]
+
+
+def test_csv_rows():
+    """CSV has a header and one line per row; None is an empty cell; it parses back."""
+    out = export.render_rows(ROWS, "csv")
+    back = list(csv.DictReader(io.StringIO(out)))
+    assert list(back[0]) == list(ROWS[0])
+    assert (
+        back[0]["heading"] == "" and back[1]["city"] == "呼和浩特" and back[2]["article"] == "105"
+    )
+
+
+def test_unknown_format():
+    """An unknown format is a ValueError (the CLI turns it into a one-line message)."""
+    with pytest.raises(ValueError, match="format"):
+        export.render_rows(ROWS, "xml")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    a_doc: str
+    a_article: int
+    b_doc: str
+    b_article: int
+    score: float
+    label: str
+    spans: tuple[int, ...] = ()
+
+
+def test_dataclass_rows():
+    """Dataclass rows render like dicts of their fields; tuples are JSON lists / joined cells."""
+    rows = Results([Link("changchun", 8, "hohhot", 9, 0.91234, "near-verbatim", (1, 2))])
+    data = json.loads(export.render_rows(rows, "json"))
+    assert data == [
+        {
+            "a_doc": "changchun",
+            "a_article": 8,
+            "b_doc": "hohhot",
+            "b_article": 9,
+            "score": 0.91234,
+            "label": "near-verbatim",
+            "spans": [1, 2],
+        }
+    ]
+    assert "0.912" in export.render_rows(rows, "table")
+    assert (
+        next(csv.reader(io.StringIO(export.render_rows(rows, "csv").splitlines()[1])))[-1]
+        == "[1, 2]"
+    )
+
+
+def test_empty_results_with_row_type_have_a_header():
+    """An empty Results whose row type is known still gives the CSV header."""
+    rows = Results()
+    rows.row_type = Link
+    assert (
+        export.render_rows(rows, "csv") == ",".join(f.name for f in dataclasses.fields(Link)) + "\n"
+    )
+    assert export.render_rows(rows, "json") == "[]\n"
+
+
+# -- document rows, outline, article, parse ---------------------------------------------------------
+
+
+def test_document_rows_keys(corpus):
+    """`jdcorpus docs` rows have exactly the keys of issue 2, the last three being counts."""
+    rows = export.document_rows(corpus)
+    keys = "id, city, province, title, kind, status, adopted, approved, effective, articles, chapters, sections"
+    assert [list(r) for r in rows] == [keys.split(", ")] * 2
+    assert rows[0] | {} == {
+        "id": "alpha",
+        "city": "长春",
+        "province": "吉林",
+        "title": "长春市街道办事处工作条例",
+        "kind": "条例",
+        "status": "in_force",
+        "adopted": "2019-06-01",
+        "approved": "2019-07-30",
+        "effective": None,
+        "articles": 3,
+        "chapters": 2,
+        "sections": 1,
+    }
+
+
+def test_outline_json(corpus):
+    """The outline gives each chapter and section with its first and last article numbers."""
+    data = json.loads(export.render_outline(corpus.get("alpha"), "json"))
+    assert [(c["title"], c["first"], c["last"], c["articles"]) for c in data["chapters"]] == [
+        ("总则", 1, 1, 1),
+        ("职责", 2, 3, 2),
+    ]
+    assert data["chapters"][1]["sections"][0] | {} == {
+        "no": 1,
+        "label": "第一节",
+        "title": "一般规定",
+        "first": 2,
+        "last": 3,
+        "articles": 2,
+    }
+    assert data["warnings"] == ["施行日期未写明"]
+    assert data["counts"] == {
+        "articles": 3,
+        "chapters": 2,
+        "sections": 1,
+        "paragraphs": 4,
+        "items": 2,
+    }
+    assert [a["no"] for a in data["articles"]] == [1, 2, 3]
+
+
+def test_outline_table(corpus):
+    """The table outline shows metadata, chapter ranges, each article, and the warnings."""
+    out = export.render_outline(corpus.get("alpha"), "table")
+    assert out.startswith("长春市街道办事处工作条例\n")
+    assert "第二章 职责  第二条–第三条 (2)" in out
+    assert "  第一节 一般规定  第二条–第三条" in out
+    assert "warnings:\n  - 施行日期未写明" in out
+    beta = export.render_outline(corpus.get("beta"), "table")
+    assert "第一条【目的与依据】" in beta and "effective: —" in beta
+
+
+def test_outline_csv(corpus):
+    """The CSV outline is one row per article."""
+    rows = list(csv.DictReader(io.StringIO(export.render_outline(corpus.get("alpha"), "csv"))))
+    assert [(r["no"], r["chapter_title"], r["section_title"]) for r in rows] == [
+        ("1", "总则", ""),
+        ("2", "职责", "一般规定"),
+        ("3", "职责", "一般规定"),
+    ]
+
+
+def test_article_views(corpus):
+    """One article as text (place, 款, indented 项), JSON (the model) and CSV (a row per 款/项)."""
+    doc = corpus.get("alpha")
+    art = doc.article(2)
+    table = export.render_article(doc, art, "table")
+    assert table.splitlines()[:2] == [
+        "长春市街道办事处工作条例 第二条",
+        "第二章 职责 › 第一节 一般规定",
+    ]
+    assert "    （一）推进网格化管理；" in table and "  区人民政府应当予以支持。" in table
+    data = json.loads(export.render_article(doc, art, "json"))
+    assert data.pop("doc_title") == doc.title and data.pop("city") == "长春"
+    assert data == to_dict(art)
+    rows = list(csv.DictReader(io.StringIO(export.render_article(doc, art, "csv"))))
+    assert [(r["paragraph_no"], r["item_no"]) for r in rows] == [
+        ("1", ""),
+        ("1", "1"),
+        ("1", "2"),
+        ("2", ""),
+    ]
+
+
+def test_parse_json_shape(corpus):
+    """`jdcorpus parse --format json` has exactly the keys of issue 2; chapter/section are titles."""
+    data = json.loads(export.render_parse(list(corpus.documents), "json"))
+    assert list(data) == ["documents"]
+    doc = data["documents"][0]
+    assert list(doc) == [
+        "title",
+        "city",
+        "kind",
+        "status",
+        "adopted",
+        "approved",
+        "effective",
+        "warnings",
+        "articles",
+    ]
+    art = doc["articles"][1]
+    assert list(art) == [
+        "no",
+        "label",
+        "heading",
+        "chapter",
+        "section",
+        "text",
+        "original",
+        "paragraphs",
+    ]
+    assert (art["chapter"], art["section"]) == ("职责", "一般规定")
+    assert doc["articles"][0]["section"] is None
+    assert art["paragraphs"] == [
+        {"text": "街道办事处履行下列职责：", "items": ["推进网格化管理；", "组织志愿服务。"]},
+        {"text": "区人民政府应当予以支持。", "items": []},
+    ]
+    beta = data["documents"][1]["articles"][0]
+    assert beta["chapter"] is None and beta["heading"] == "目的与依据"
+
+
+def test_parse_table_and_csv(corpus):
+    """The table form of parse is the readable outline; CSV is one row per article."""
+    docs = list(corpus.documents)
+    assert export.render_parse(docs, "table").count("status:") == 2
+    rows = list(csv.DictReader(io.StringIO(export.render_parse(docs, "csv"))))
+    assert len(rows) == 5 and rows[-1]["document"] == "苏州市街道办事处工作规定（修订草案）"
+
+
+# -- Akoma Ntoso, HTML ------------------------------------------------------------------------------
+
+
+def _akn(doc):
+    return etree.fromstring(export.to_akn(doc))
+
+
+@pytest.mark.parametrize("doc_id", ["alpha", "beta"])
+def test_akn_validates_and_mirrors_the_model(doc_id, corpus, akn_schema):
+    """The AKN act validates against the OASIS schema and holds every article, 款 and 项."""
+    doc = corpus.get(doc_id)
+    root = _akn(doc)
+    assert akn_schema.validate(root), akn_schema.error_log
+    assert len(root.findall(f".//{AKN}article")) == len(doc.articles)
+    assert len(root.findall(f".//{AKN}paragraph")) == sum(len(a.paragraphs) for a in doc.articles)
+    assert len(root.findall(f".//{AKN}point")) == sum(len(a.items) for a in doc.articles)
+    assert len(root.findall(f".//{AKN}chapter")) == len(doc.chapters)
+    assert root.find(f".//{AKN}docTitle").text == doc.title
+    eids = [e.get("eId") for e in root.iter() if e.get("eId")]
+    assert len(eids) == len(set(eids))
+
+
+def test_akn_hierarchy(corpus):
+    """Chapters hold sections hold articles; a 款 with items has its lead in intro, items as points."""
+    root = _akn(corpus.get("alpha"))
+    art = root.find(
+        f".//{AKN}chapter[@eId='chp_2']/{AKN}section[@eId='chp_2__sec_1']/{AKN}article[@eId='art_2']"
+    )
+    assert art is not None and art.find(f"{AKN}num").text == "第二条"
+    para = art.find(f"{AKN}paragraph[@eId='art_2__para_1']")
+    assert para.find(f"{AKN}intro/{AKN}p").text == "街道办事处履行下列职责："
+    points = para.findall(f"{AKN}point")
+    assert [(p.get("eId"), p.find(f"{AKN}num").text) for p in points] == [
+        ("art_2__para_1__point_1", "（一）"),
+        ("art_2__para_1__point_2", "（二）"),
+    ]
+    assert root.find(f".//{AKN}FRBRdate").get("date") == "2019-06-01"
+    draft = _akn(corpus.get("beta"))
+    assert draft.find(f".//{AKN}docStatus").text == "草案"
+    assert draft.find(f".//{AKN}article[@eId='art_1']/{AKN}heading").text == "目的与依据"
+
+
+def test_akn_repeated_article_numbers_get_unique_eids(corpus, akn_schema):
+    """A source that repeats an article number still gives unique eIds (art_3, art_3_2)."""
+    doc = corpus.get("alpha")
+    dup = dataclasses.replace(doc.articles[2], start=doc.articles[2].start + 1)
+    doc2 = dataclasses.replace(doc, articles=(*doc.articles, dup))
+    root = _akn(doc2)
+    assert akn_schema.validate(root), akn_schema.error_log
+    ids = [a.get("eId") for a in root.iter(f"{AKN}article")]
+    assert ids == ["art_1", "art_2", "art_3", "art_3_2"]
+
+
+def test_html(corpus):
+    """The HTML page has the title, an anchor per article and the items as a list."""
+    page = lhtml.fromstring(export.to_html(corpus.get("alpha")))
+    assert page.findtext(".//h1") == "长春市街道办事处工作条例"
+    assert [d.get("id") for d in page.xpath("//div[@class='article']")] == [
+        "art_1",
+        "art_2",
+        "art_3",
+    ]
+    assert [li.text_content().strip() for li in page.xpath("//div[@id='art_2']//li")] == [
+        "（一）推进网格化管理；",
+        "（二）组织志愿服务。",
+    ]
+
+
+# -- files ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json", ".parquet"])
+def test_export_articles(suffix, corpus, tmp_path):
+    """Articles go to CSV, JSON or Parquet by suffix, one record per article, dtypes kept."""
+    import pandas as pd
+
+    from jdcorpus.frames import articles_frame, read_articles_csv
+
+    path = export.export_articles(corpus, tmp_path / f"a{suffix}")
+    expected = articles_frame(corpus)
+    if suffix == ".csv":
+        pd.testing.assert_frame_equal(read_articles_csv(path), expected)
+    elif suffix == ".parquet":
+        pd.testing.assert_frame_equal(pd.read_parquet(path), expected)
+    else:
+        records = json.loads(path.read_text("utf-8"))
+        assert [(r["doc_id"], r["article_no"]) for r in records] == list(
+            zip(expected.doc_id, expected.article_no, strict=True)
+        )
+        assert records[0]["heading"] is None and records[3]["heading"] == "目的与依据"
+    assert [p.name for p in tmp_path.iterdir()] == [f"a{suffix}"]  # no temporary file left
+
+
+@pytest.mark.parametrize(
+    "suffix, marker",
+    [(".xml", b"<akomaNtoso"), (".html", b"<!DOCTYPE html>"), (".json", b'"articles"')],
+)
+def test_export_document(suffix, marker, corpus, tmp_path):
+    """A document goes to AKN, HTML or JSON by suffix."""
+    path = export.export_document(corpus.get("alpha"), tmp_path / f"d{suffix}")
+    assert marker in path.read_bytes()
+
+
+def test_export_unknown_suffix(corpus, tmp_path):
+    """An unknown file type is a ValueError and writes nothing."""
+    with pytest.raises(ValueError, match="format"):
+        export.export_articles(corpus, tmp_path / "a.xlsx")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
+    """A write that fails midway leaves the previous file intact and no temporary file behind."""
+    target = tmp_path / "out.csv"
+    target.write_text("old", "utf-8")
+
+    def boom(fd):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "fsync", boom)
+    with pytest.raises(OSError, match="disk full"):
+        export.write_atomic(target, "new")
+    assert target.read_text("utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+# -- the bundled corpus -------------------------------------------------------------------------------
+
+
+def test_bundled_akn_validates(bundled, akn_schema):
+    """Every document of the bundled corpus exports to schema-valid Akoma Ntoso with all its units."""
+    for doc in bundled.documents:
+        root = _akn(doc)
+        assert akn_schema.validate(root), (doc.id, akn_schema.error_log)
+        assert len(root.findall(f".//{AKN}article")) == len(doc.articles)
+        assert len(root.findall(f".//{AKN}point")) == sum(len(a.items) for a in doc.articles)
+
+
+def test_bundled_outline_ranges_cover_all_articles(bundled):
+    """In each bundled document the chapter ranges of the outline add up to every article."""
+    for doc in bundled.documents:
+        data = json.loads(export.render_outline(doc, "json"))
+        counted = sum(c["articles"] for c in data["chapters"])
+        counted += sum(s["articles"] for s in data["sections"])
+        loose = [a for a in doc.articles if a.chapter_no is None and a.section_no is None]
+        assert counted + len(loose) == len(doc.articles), doc.id
+
+
+def test_bundled_docs_rows(bundled):
+    """`jdcorpus docs` rows of the bundled corpus agree with the model objects."""
+    rows = export.document_rows(bundled)
+    assert [r["id"] for r in rows] == [d.id for d in bundled.documents]
+    assert [r["articles"] for r in rows] == [len(d.articles) for d in bundled.documents]
+    table = export.render_rows(rows, "table")
+    assert all(d.title in table for d in bundled.documents)
+
+
+def test_corpus_of_one_document(corpus):
+    """Renderers take any corpus, e.g. one built from a single document."""
+    single = Corpus([corpus.get("beta")])
+    assert len(export.document_rows(single)) == 1
