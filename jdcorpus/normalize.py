@@ -1,0 +1,370 @@
+"""Text normalization: a registry of small named ``str -> str`` steps, as in ftfy.
+
+Every regulation text is brought to one form before it is parsed, indexed or compared: ASCII
+digits and Latin letters, simplified characters, mainland wording, full-width Chinese
+punctuation and no stray spaces between Chinese characters. :func:`normalize` returns the
+text and the names of the steps that changed it, so a change can always be listed
+(:func:`explain`) and replayed (:func:`apply_steps`).
+
+    >>> normalize("第十三條 縣(市、區)人民政府應當建立並實行社區格線化服務管理。")
+    ('第十三条县（市、区）人民政府应当建立并实行社区网格化服务管理。', ('opencc_tw2s', \
+'cjk_punctuation', 'whitespace', 'tw_phrases'))
+
+Why not OpenCC's Taiwan-phrase configuration (``tw2sp``) for traditional text: it reverses
+Taiwan IT vocabulary one-to-one and so rewrites ordinary mainland words — 建立→创建, 整合→集成,
+核心→内核, 执行→运行, 智慧社区→智能社区, 呼叫→调用 all occur in the 通化 text alone. Traditional text
+is converted with ``tw2s`` (characters and Taiwan variants only), then the curated phrase table
+``data/tw_phrases.tsv`` puts back the mainland words a simplified→Taiwan converter replaced
+(格线→网格, 网际网路→互联网, 最佳化→优化, …), longest match first.
+
+Importing this module is cheap: OpenCC is imported and its converters are built on first use.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .model import Results
+
+__all__ = [
+    "SCRIPTS",
+    "STEPS",
+    "Change",
+    "Phrase",
+    "Step",
+    "apply_steps",
+    "detect_script",
+    "explain",
+    "list_steps",
+    "normalize",
+    "normalize_query",
+    "phrase_table",
+    "steps_for",
+]
+
+SCRIPTS = ("simplified", "traditional")
+_BOTH = frozenset(SCRIPTS)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One normalization step: a named ``str -> str`` function, run for some scripts."""
+
+    name: str
+    description: str  # one line, the first line of the function's docstring
+    func: Callable[[str], str]
+    scripts: frozenset[str] = _BOTH  # the scripts of the source text the step runs for
+    query: bool = True  # also run on search queries (steps that would break query syntax: False)
+
+    def __call__(self, text: str) -> str:
+        return self.func(text)
+
+
+STEPS: dict[str, Step] = {}  # the registry, in the order the steps run
+
+
+def step(name: str, *, scripts: Iterable[str] = SCRIPTS, query: bool = True):
+    """Register the decorated function as the next step; its docstring's first line describes it."""
+
+    def register(func: Callable[[str], str]) -> Callable[[str], str]:
+        if name in STEPS:
+            raise ValueError(f"step {name!r} registered twice")
+        doc = (func.__doc__ or "").strip().splitlines()
+        STEPS[name] = Step(name, doc[0] if doc else name, func, frozenset(scripts), query)
+        return func
+
+    return register
+
+
+def list_steps() -> list[tuple[str, str]]:
+    """(name, description) of every step, in the order they run."""
+    return [(s.name, s.description) for s in STEPS.values()]
+
+
+def steps_for(script: str) -> tuple[Step, ...]:
+    """The steps that run on a text of ``script`` ("simplified" or "traditional")."""
+    _check_script(script)
+    return tuple(s for s in STEPS.values() if script in s.scripts)
+
+
+# -- character classes --------------------------------------------------------------------
+# Han ideographs (BMP, extension A, compatibility, and the supplementary planes).
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# Chinese context: ideographs plus CJK symbols and punctuation (、。《》【】「」…) and the
+# full-width forms block (，；：（）！？). Curly quotes are left out: English uses them too.
+_CJK_CTX = _HAN + "\u3000-\u303f\uff01-\uff60\uffe0-\uffee"
+_P_HAN = f"[{_HAN}]"
+_HSPACE = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"  # horizontal white space
+_P_CJK = f"[{_CJK_CTX}]"
+
+
+@lru_cache(maxsize=32)
+def _rx(pattern: str) -> re.Pattern:
+    """A compiled pattern, compiled on first use: the Han ranges take milliseconds to compile."""
+    return re.compile(pattern)
+
+
+def _is_cjk(ch: str | None) -> bool:
+    return ch is not None and _rx(_P_CJK).match(ch) is not None
+
+
+# -- steps --------------------------------------------------------------------------------
+_FULLWIDTH = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+              for c in range(r[0], r[1] + 1)}  # fmt: skip
+_RE_FW_DECIMAL = re.compile(r"(?<=\d)．(?=\d)")
+
+
+@step("fullwidth_ascii")
+def fullwidth_ascii(text: str) -> str:
+    """Full-width digits and Latin letters to ASCII (１２→12, ＡＢ→AB, １．５→1.5); punctuation kept."""
+    return _RE_FW_DECIMAL.sub(".", text.translate(_FULLWIDTH))
+
+
+_RE_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+
+
+@step("invisible")
+def invisible(text: str) -> str:
+    """Remove invisible characters: zero-width spaces and joiners, soft hyphens, byte-order marks."""
+    return _RE_INVISIBLE.sub("", text)
+
+
+@lru_cache(maxsize=8)
+def _converter(config: str):
+    import opencc  # lazy: a few milliseconds, and not needed to import jdcorpus
+
+    return opencc.OpenCC(config)
+
+
+@step("opencc_t2s", scripts=("simplified",))
+def opencc_t2s(text: str) -> str:
+    """OpenCC t2s: stray traditional characters in a simplified text to simplified."""
+    return _converter("t2s").convert(text)
+
+
+@step("opencc_tw2s", scripts=("traditional",))
+def opencc_tw2s(text: str) -> str:
+    """OpenCC tw2s: Taiwan-standard traditional characters to simplified (characters only)."""
+    return _converter("tw2s").convert(text)
+
+
+_PUNCT = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+# URLs and e-mail addresses keep their ASCII punctuation (ASCII-only: a URL ends at a CJK char).
+_RE_PROTECT = re.compile(
+    r"[A-Za-z][A-Za-z0-9+.\-]*://[!-~]+|www\.[!-~]+|[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"
+)
+
+
+def _neighbour(s: str, i: int, step: int) -> str | None:
+    """The nearest character from ``s[i]`` in direction ``step`` that is not a horizontal space."""
+    i += step
+    while 0 <= i < len(s) and s[i] in _HSPACE:
+        i += step
+    return s[i] if 0 <= i < len(s) and s[i] != "\n" else None
+
+
+def _punct_segment(s: str) -> str:
+    out = list(s)
+    stack: list[int] = []
+    pairs: dict[int, int] = {}
+    for i, ch in enumerate(s):
+        if ch == "\n":
+            stack.clear()
+        elif ch in "(（":
+            stack.append(i)
+        elif ch in ")）" and stack:
+            pairs[stack.pop()] = i
+    for i, j in pairs.items():
+        if s[i] == "(" or s[j] == ")":
+            inner_cjk = _rx(_P_HAN).search(s, i + 1, j) is not None
+            if inner_cjk or _is_cjk(_neighbour(s, i, -1)) or _is_cjk(_neighbour(s, j, 1)):
+                out[i], out[j] = "（", "）"
+    paired = set(pairs) | set(pairs.values())
+    for i, ch in enumerate(s):
+        if ch in _PUNCT and i not in paired:
+            if _is_cjk(_neighbour(s, i, -1)) or _is_cjk(_neighbour(s, i, 1)):
+                out[i] = _PUNCT[ch]
+    return "".join(out)
+
+
+@step("cjk_punctuation", query=False)
+def cjk_punctuation(text: str) -> str:
+    """Half-width , ; : ? ! ( ) next to Chinese text to full-width ，；：？！（）; 1.5, 10:30, URLs kept."""
+    if not any(c in _PUNCT for c in text):
+        return text
+    parts, last = [], 0
+    for m in _RE_PROTECT.finditer(text):
+        parts.append(_punct_segment(text[last : m.start()]))
+        parts.append(m.group())
+        last = m.end()
+    parts.append(_punct_segment(text[last:]))
+    return "".join(parts)
+
+
+_P_SPACE_CJK = f"(?<=[{_CJK_CTX}])[{_HSPACE}]+(?=[{_CJK_CTX}])"
+_P_SPACES = f"[{_HSPACE}]+"
+
+
+def _squeeze(line: str) -> str:
+    return _rx(_P_SPACES).sub(" ", _rx(_P_SPACE_CJK).sub("", line)).strip()
+
+
+@step("whitespace", query=False)
+def whitespace(text: str) -> str:
+    """No spaces between Chinese characters (总  则→总则), other runs to one space, lines stripped."""
+    return "\n".join(_squeeze(line) for line in text.split("\n"))
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """One row of ``data/tw_phrases.tsv``: a word a simplified→Taiwan converter produced."""
+
+    wrong: str  # as it reads after OpenCC tw2s
+    right: str  # the mainland word; equal to ``wrong`` for a guard that keeps a correct word
+    note: str
+
+
+@lru_cache(maxsize=1)
+def phrase_table() -> tuple[Phrase, ...]:
+    """The phrase corrections, as listed in ``jdcorpus/data/tw_phrases.tsv``."""
+    from importlib.resources import files
+
+    rows = []
+    text = files("jdcorpus.data").joinpath("tw_phrases.tsv").read_text(encoding="utf-8")
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#") or line.startswith("wrong\t"):
+            continue
+        cols = line.split("\t")
+        if len(cols) != 3 or not cols[0] or not cols[1]:
+            raise ValueError(f"tw_phrases.tsv line {n}: expected wrong<TAB>right<TAB>note")
+        rows.append(Phrase(*cols))
+    return tuple(rows)
+
+
+@lru_cache(maxsize=1)
+def _phrase_matcher() -> tuple[re.Pattern, dict[str, str]]:
+    table = {p.wrong: p.right for p in phrase_table()}
+    # leftmost match, and among matches at one position the longest: 网际网路 before 网路,
+    # and a guard such as 配套用 (kept) before 套用
+    alts = sorted(table, key=lambda w: (-len(w), w))
+    return re.compile("|".join(map(re.escape, alts))), table
+
+
+@step("tw_phrases", scripts=("traditional",))
+def tw_phrases(text: str) -> str:
+    """Taiwan wording from a simplified→Taiwan conversion back to mainland words (格线→网格)."""
+    pattern, table = _phrase_matcher()
+    return pattern.sub(lambda m: table[m.group()], text)
+
+
+# -- script detection ---------------------------------------------------------------------
+def _changed(text: str, config: str) -> int:
+    """How many Han characters of ``text`` OpenCC ``config`` changes, each judged on its own."""
+    counts = Counter(_rx(_P_HAN).findall(text))
+    if not counts:
+        return 0
+    chars = list(counts)
+    # one character per line: no phrase spans two characters, so each is judged alone
+    conv = _converter(config).convert("\n".join(chars)).split("\n")
+    if len(conv) != len(chars):  # pragma: no cover - OpenCC keeps lines
+        return sum(c for ch, c in counts.items() if _converter(config).convert(ch) != ch)
+    return sum(counts[a] for a, b in zip(chars, conv, strict=True) if a != b)
+
+
+def detect_script(text: str) -> str:
+    """Which script the Han characters of ``text`` are written in: traditional or simplified.
+
+    Traditional when at least a quarter of the Han characters change under OpenCC t2s (a
+    traditional text has about a third; a simplified one none). Between none and a quarter the
+    text is mixed and the evidence is weighed: traditional-only characters against
+    simplified-only ones (those s2tw changes), so a simplified text with a few stray
+    traditional characters stays simplified. No evidence either way: simplified.
+
+    >>> detect_script("社區格線化服務管理"), detect_script("社区网格化服务管理")
+    ('traditional', 'simplified')
+    """
+    total = len(_rx(_P_HAN).findall(text))
+    trad = _changed(text, "t2s")
+    if trad == 0:
+        return "simplified"
+    if trad >= 0.25 * total:
+        return "traditional"
+    return "traditional" if trad > _changed(text, "s2tw") else "simplified"
+
+
+def _check_script(script: str) -> None:
+    if script not in SCRIPTS:
+        raise ValueError(f"unknown script {script!r}: expected one of {', '.join(SCRIPTS)}")
+
+
+# -- the public verbs ---------------------------------------------------------------------
+def normalize(text: str, script: str | None = None) -> tuple[str, tuple[str, ...]]:
+    """The normalized text and the names of the steps that changed it, in the order they ran.
+
+    ``script`` is the script of the source ("traditional" or "simplified"); None detects it
+    from ``text``. Pass the script of the whole document when normalizing its parts: a short
+    part holds too little evidence to be judged alone.
+    """
+    if script is None:
+        script = detect_script(text)
+    ran = []
+    for s in steps_for(script):
+        out = s.func(text)
+        if out != text:
+            ran.append(s.name)
+            text = out
+    return text, tuple(ran)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What one step did: the text before and after it."""
+
+    step: str
+    before: str
+    after: str
+
+
+def explain(text: str, script: str | None = None) -> Results:
+    """The steps that changed ``text``, each with the text before and after it (a Results)."""
+    if script is None:
+        script = detect_script(text)
+    out = Results()
+    for s in steps_for(script):
+        after = s.func(text)
+        if after != text:
+            out.append(Change(s.name, text, after))
+            text = after
+    return out
+
+
+def apply_steps(text: str, names: Iterable[str]) -> str:
+    """Replay the named steps (e.g. a Document's ``steps``) on ``text``, in registry order."""
+    wanted = set(names)
+    unknown = wanted - set(STEPS)
+    if unknown:
+        raise ValueError(f"unknown normalization steps: {', '.join(sorted(unknown))}")
+    for s in STEPS.values():
+        if s.name in wanted:
+            text = s.func(text)
+    return text
+
+
+def normalize_query(q: str) -> str:
+    """A search query normalized like the texts it is matched against: 網格 → 网格.
+
+    A query is too short for :func:`detect_script`'s shares, so one traditional-only character
+    makes it traditional: Taiwan variants go through tw2s and the phrase table (格線 → 网格,
+    民眾 → 群众). A query without one is simplified and keeps its words (民众 stays 民众). The
+    steps that would break query syntax are left out: half-width ( ) : stay operators, spaces
+    between words stay separators (only collapsed and stripped).
+    """
+    script = "traditional" if _changed(q, "t2s") else "simplified"
+    for s in steps_for(script):
+        if s.query:
+            q = s.func(q)
+    return " ".join(q.split())
