@@ -296,3 +296,31 @@ def test_bundled_frames(bundled):
                 d.id,
                 name,
             )
+
+
+# -- every result list of the library --------------------------------------------------------------
+
+RESULT_LISTS = {
+    "search": lambda c: c.search("网格"),
+    "search-empty": lambda c: c.search("火星殖民"),
+    "align": lambda c: c.align("changchun", "hohhot"),
+    "families": lambda c: c.families(),
+    "coverage": lambda c: c.coverage(),
+    "reuse": lambda c: c.reuse(),
+    "gaps": lambda c: c.gaps("suzhou"),
+}
+
+
+@pytest.mark.parametrize("name", list(RESULT_LISTS))
+def test_result_lists_to_frame(name, bundled):
+    """Each result list of the library is a Results whose frame has one column per row field."""
+    results = RESULT_LISTS[name](bundled)
+    assert isinstance(results, Results)
+    row_type = getattr(results, "row_type", None) or type(results[0])
+    df = results.to_frame()
+    assert list(df.columns) == [f.name for f in dataclasses.fields(row_type)]
+    assert len(df) == len(results)
+    if name == "search-empty":
+        assert len(df) == 0 and str(df["score"].dtype) == "float64"
+    else:
+        assert len(df) > 0
