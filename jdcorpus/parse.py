@@ -68,16 +68,20 @@ RE_ITEM = re.compile(r"^[（(]([零〇一二三四五六七八九十百]+)[）)]
 RE_SUBITEM = re.compile(r"^([0-9]+)[.．、](?![0-9])")
 RE_HEADING = re.compile(r"^(?:【([^】]{1,24})】|[（(]([^（）()，,。；;：:]{1,24})[）)])")
 RE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
-RE_CN_DATE = re.compile(r"([零〇一二三四五六七八九]{4})年([十一二三四五六七八九]{1,3})月([十一二三四五六七八九]{1,3})日")
+RE_CN_DATE = re.compile(
+    r"([零〇一二三四五六七八九]{4})年([十一二三四五六七八九]{1,3})月([十一二三四五六七八九]{1,3})日"
+)
 KINDS = (
     "职责规定", "实施细则", "实施办法", "暂行办法", "暂行规定", "条例", "规定", "办法", "细则",
     "规则", "决定", "规程", "章程", "准则", "意见",
 )  # fmt: skip
 RE_TITLE = re.compile(
-    r"^《?(?P<title>[^，,。；;：:！？\s]{2,60}?(?:" + "|".join(KINDS) + r")(?:[（(][^（）()]{1,20}[）)])?)》?"
+    r"^《?(?P<title>[^，,。；;：:！？\s]{2,60}?(?:"
+    + "|".join(KINDS)
+    + r")(?:[（(][^（）()]{1,20}[）)])?)》?"
     r"(?:[（(]?(?:征求意见稿|草案|送审稿|修订草案|草案修改稿|试行)[）)]?)?$"
 )
-RE_NOTICE = re.compile(r"(公告|通知|决定|令|公报)$|^关于.*的(通知|决定|公告)")
+RE_NOTICE = re.compile(r"(公告|通知|决定|令|公报)$|^关于.*的(通知|决定|公告|说明|报告|批复|函)$")
 RE_DRAFT = re.compile(r"草案|征求意见稿|送审稿|草稿|讨论稿")
 RE_TIZHU = re.compile(r"^[（(].*\d{4}年.*(通过|批准|修订|修正|公布|发布|印发)")
 _MUNICIPALITIES = {"北京", "上海", "天津", "重庆"}
@@ -126,7 +130,9 @@ class Seg:
     end: int
     raw: str  # source text of the segment, stripped
     key: str = ""
-    kind: str = "text"  # blank noise chapter section part article item subitem title notice tizhu toc text
+    kind: str = (
+        "text"  # blank noise chapter section part article item subitem title notice tizhu toc text
+    )
     num: int | None = None
     rest: str = ""  # text after a label (raw)
     rest_start: int = 0
@@ -139,7 +145,9 @@ def _segments(text: str) -> list[Seg]:
     for line in text.split("\n"):
         line_start, line_end = pos, pos + len(line)
         pos = line_end + 1
-        cuts = [0] + [m.start() if m.start() == m.end() else m.end() for m in _INLINE_BREAK.finditer(line)]
+        cuts = [0] + [
+            m.start() if m.start() == m.end() else m.end() for m in _INLINE_BREAK.finditer(line)
+        ]
         # a zero-width match cuts at its position; a whitespace match cuts after the whitespace
         cuts = sorted(set(c for c in cuts if 0 <= c <= len(line))) + [len(line)]
         for a, b in zip(cuts, cuts[1:], strict=False):
@@ -152,7 +160,9 @@ def _segments(text: str) -> list[Seg]:
             lead = len(piece) - len(piece.lstrip())
             s = line_start + a + lead
             segs.append(Seg(s, s + len(stripped), stripped))
-        if not line.strip() and not (segs and segs[-1].kind == "blank" and segs[-1].start == line_start):
+        if not line.strip() and not (
+            segs and segs[-1].kind == "blank" and segs[-1].start == line_start
+        ):
             segs.append(Seg(line_start, line_start, "", kind="blank"))
     return segs
 
@@ -166,7 +176,9 @@ def _classify(seg: Seg) -> None:
         seg.kind = "blank"
         return
     key = seg.key = _key(raw)
-    if any(p.search(key) or p.search(raw) for p in _noise_patterns()) or not re.search(r"[\u3400-\u9fff]", raw):
+    if any(p.search(key) or p.search(raw) for p in _noise_patterns()) or not re.search(
+        r"[\u3400-\u9fff]", raw
+    ):
         seg.kind = "noise"
         return
     if key in ("目录", "目次"):
@@ -181,7 +193,7 @@ def _classify(seg: Seg) -> None:
     m = re.match(rf"^第({NUM})[条條]", raw.translate(_FULLWIDTH_DIGITS))
     if m and RE_ARTICLE.match(key):
         seg.kind, seg.num = "article", to_int(m.group(1))
-        seg.rest = raw[m.end() :].lstrip()
+        seg.rest = raw[m.end() :].lstrip().lstrip("：:、.．").lstrip()
         seg.rest_start = seg.end - len(seg.rest)
         return
     if RE_ITEM.match(key):
@@ -263,7 +275,9 @@ def read_text(path) -> str:
 
         best = from_bytes(data).best()
         if best is None or not re.search(r"[\u3400-\u9fff]", str(best)):
-            raise ParseError(f"{path}: unreadable encoding (not UTF-8, and no Chinese encoding fits)") from None
+            raise ParseError(
+                f"{path}: unreadable encoding (not UTF-8, and no Chinese encoding fits)"
+            ) from None
         text = str(best)
     text = text.lstrip("\ufeff")
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -295,10 +309,14 @@ def parse_text(
         prev_blank = s.kind == "blank"
     arts = [i for i, s in enumerate(segs) if s.kind == "article"]
     if not arts:
-        raise ParseError("no articles found: the text has no article labels such as 第一条 or 第1条")
+        raise ParseError(
+            "no articles found: the text has no article labels such as 第一条 or 第1条"
+        )
 
     # pass 3: instruments — numbering that restarts at 1 opens a new one
-    firsts = [arts[0]] + [b for a, b in zip(arts, arts[1:], strict=False) if segs[b].num == 1 and segs[a].num != 1]
+    firsts = [arts[0]] + [
+        b for a, b in zip(arts, arts[1:], strict=False) if segs[b].num == 1 and segs[a].num != 1
+    ]
     from .normalize import detect_script
 
     script = detect_script(text)
@@ -323,9 +341,27 @@ def parse_text(
             ids=ids or {}, doc_id=doc_id if len(firsts) == 1 else None, taken=taken,
         )  # fmt: skip
         taken.add(doc.id)
-        docs.append(doc)
+        docs.append(_inherit_promulgation(doc, docs))
         header_from = body_end
     return docs
+
+
+def _inherit_promulgation(doc: Document, earlier: list[Document]) -> Document:
+    """One notice may promulgate several instruments of a file (印发《A》和《B》): the later ones
+    take the date of the earlier document whose notice names them."""
+    if doc.promulgated or doc.status != "in_force":
+        return doc
+    from dataclasses import replace
+
+    for prev in reversed(earlier):
+        if prev.promulgated and any(doc.title in n for n in prev.notices):
+            ev = Event(prev.promulgated, "promulgated", None)
+            return replace(
+                doc,
+                promulgated=prev.promulgated,
+                events=tuple(sorted([*doc.events, ev], key=lambda e: e.date)),
+            )
+    return doc
 
 
 def _body_end(segs: list[Seg], last_art: int, limit: int) -> int:
@@ -364,7 +400,9 @@ def _build_document(text, header, body, trailer, script, *, source_file, city, p
     original_title = title_seg.raw if title_seg else ""
     doc_title = title or (_clean_title(norm(title_seg.raw)) if title_seg else None)
     if not doc_title:
-        m = re.search(r"《([^》]{2,60})》", "".join(norm(s.raw) for s in header if s.kind != "noise"))
+        m = re.search(
+            r"《([^》]{2,60})》", "".join(norm(s.raw) for s in header if s.kind != "noise")
+        )
         doc_title = m.group(1) if m else "（无标题）"
         if not m:
             warnings.append("no title found in the text")
@@ -375,18 +413,24 @@ def _build_document(text, header, body, trailer, script, *, source_file, city, p
     # broken over several lines is a block too, and is metadata, not a notice
     blocks: list[list[Seg]] = []
     for s in header:
-        if s.kind == "notice" or (s.kind in ("blank", "title", "tizhu") and blocks and blocks[-1]):
+        if s.kind in ("notice", "tizhu") or (s.kind == "title" and blocks and blocks[-1]):
             blocks.append([])
-        if s.kind in ("notice", "text"):
+        if s.kind in ("notice", "text", "tizhu"):
             if not blocks:
                 blocks.append([])
             blocks[-1].append(s)
-    notices = []
+    notices, promulgations, texts = [], [], []
     for b in blocks:
         key = "".join(s.key for s in b)
-        if not b or RE_TIZHU.match(key) or RE_DRAFT.fullmatch(key.strip("（()）")):
+        if not b or RE_DRAFT.fullmatch(key.strip("（()）")):
+            continue
+        texts.append(key)
+        if RE_TIZHU.match(key):
             continue
         notices.append("\n".join(norm(s.raw) for s in b))
+        date = _promulgation([s.key for s in b])
+        if date:
+            promulgations.append(date)
 
     # -- body structure
     chapters, sections, articles = _structure(text, body, norm, warnings)
@@ -397,7 +441,13 @@ def _build_document(text, header, body, trailer, script, *, source_file, city, p
 
     # -- dates
     header_text = "".join(s.key for s in header if s.kind != "noise")
-    events = _events(header_text)
+    events = _events(texts)
+    if status == "in_force" and promulgations and not any(e.kind == "promulgated" for e in events):
+        events = sorted(
+            [*events, Event(promulgations[-1], "promulgated", None)], key=lambda e: e.date
+        )
+    if status == "draft":  # a draft is neither adopted nor promulgated, whatever its notice says
+        events = [e for e in events if e.kind not in ("promulgated",)]
     effective = None
     for a in reversed(articles):
         m = re.search(r"自(.{4,14}?日|公布之日|发布之日|印发之日)起?施行", a.text.replace(" ", ""))
@@ -461,6 +511,9 @@ def _kind(title: str) -> str | None:
 def _city_from_title(title: str) -> str | None:
     if not title:
         return None
+    m = re.match(r"^(.{2,4}?)经济特区", title)
+    if m:
+        return m.group(1)
     m = re.match(r"^(.{2,12}?(?:自治州|自治县|地区|盟))", title)
     if m:
         return m.group(1)
@@ -478,7 +531,10 @@ def _province(city: str | None, header_text: str) -> str | None:
         return city
     # the provincial congress that approved a city's regulation names the province
     names = "|".join(_PROVINCES)
-    m = re.search(rf"({names})(?:省|[^，。省]{{0,6}}?自治区)第[^，。]{{1,12}}届人民代表大会常务委员会", header_text)
+    m = re.search(
+        rf"({names})(?:省|[^，。省]{{0,6}}?自治区)第[^，。]{{1,12}}届人民代表大会常务委员会",
+        header_text,
+    )
     return m.group(1) if m else None
 
 
@@ -506,28 +562,55 @@ def _iso(date: str) -> str | None:
 _ANY_DATE = rf"(?:{RE_DATE.pattern}|{RE_CN_DATE.pattern})"
 
 
-def _events(header_text: str) -> list[Event]:
-    """Dated events of a header (题注 and notices): 2022年10月27日…会议通过 → adopted."""
+_ORGAN = re.compile(
+    r"会议|委员会|常委会|人民政府|政府|办公厅|办公室|党委|市委|省委|区委|县委|州委|人大"
+)
+_NO_DATE = r"(?:(?!\d{4}年|[零〇一二三四五六七八九]{4}年)[^，,。；;（）()])"
+_PROMULGATION = re.compile(
+    r"现予公布|现予发布|予以公布|现予公告|公布施行|发布施行|印发给你们|现予印发|现将.{0,80}印发|颁布施行"
+)
+RE_DATE_LINE = re.compile(rf"^[^，,。；;]{{0,30}}?({RE_DATE.pattern}|{RE_CN_DATE.pattern})$")
+
+
+def _events(texts: list[str]) -> list[Event]:
+    """Dated events of a header's 题注 and notices: 2022年10月27日…会议通过 → adopted.
+
+    A date counts only when an organ (会议, 委员会, 人民政府, 办公厅 …) or nothing stands between it
+    and the verb, so 公众可于2024年3月15日前通过电子邮件 is not an adoption.
+    """
     events: list[Event] = []
     words = "|".join(w for w, _ in _EVENT_WORDS)
-    for m in re.finditer(rf"({_ANY_DATE})([^，,。；;（）()\d]{{0,60}}?)(?:于)?({words})", header_text):
-        date = _iso(m.group(1))
-        body = m.group(m.lastindex - 1) or None
-        kind = dict(_EVENT_WORDS)[m.group(m.lastindex)]
+
+    def add(date, kind, body):
+        body = (body or "").strip() or None
         if date and not any(e.date == date and e.kind == kind for e in events):
-            events.append(Event(date, kind, body.strip() if body else None))
-    # notice style: …会议于2019年11月27日通过 (the organ before the date)
-    for m in re.finditer(rf"([^，,。；;（）()]{{0,60}}?)于({_ANY_DATE})({words})", header_text):
-        date, kind = _iso(m.group(2)), dict(_EVENT_WORDS)[m.group(m.lastindex)]
-        if date and not any(e.date == date and e.kind == kind for e in events):
-            events.append(Event(date, kind, m.group(1).removeprefix("已由").removeprefix("已经").removeprefix("经") or None))
-    # a notice ends with its date alone on a line: that is the promulgation date
-    if not any(e.kind == "promulgated" for e in events):
-        m = re.search(rf"(公告|通知)(?:(?!第[一二三四五六七八九十]+条).)*?(?:委员会|办公厅|人民政府|机关)?({_ANY_DATE})(?=[^年月日]*$|北京|[^\d]{{0,40}}(条例|规定|办法))", header_text)
-        if m and _iso(m.group(2)):
-            events.append(Event(_iso(m.group(2)), "promulgated", None))
+            events.append(Event(date, kind, body))
+
+    for t in texts:
+        # 题注 style: date, organ, verb
+        for m in re.finditer(rf"({_ANY_DATE})({_NO_DATE}{{0,60}}?)(?:于)?({words})", t):
+            body = m.group(m.lastindex - 1)
+            if not body or _ORGAN.search(body):
+                add(_iso(m.group(1)), dict(_EVENT_WORDS)[m.group(m.lastindex)], body)
+        # notice style: organ, 于, date, verb
+        for m in re.finditer(rf"({_NO_DATE}{{0,60}}?)于({_ANY_DATE})({words})", t):
+            body = re.sub(r"^.*?(已由|已经|经)", "", m.group(1))
+            if _ORGAN.search(body):
+                add(_iso(m.group(2)), dict(_EVENT_WORDS)[m.group(m.lastindex)], body)
     events.sort(key=lambda e: e.date)
     return events
+
+
+def _promulgation(block_keys: list[str]) -> str | None:
+    """The date a notice promulgates its instrument: the date alone on the notice's last lines
+    (after the signing organ), when the notice says it publishes (现予公布, 印发给你们 …)."""
+    if not any(_PROMULGATION.search(k) for k in block_keys):
+        return None
+    for k in reversed(block_keys):
+        m = RE_DATE_LINE.match(k)
+        if m:
+            return _iso(m.group(1))
+    return None
 
 
 def _make_id(city: str | None, kind: str | None, title: str, taken: set[str]) -> str:
@@ -571,11 +654,29 @@ def _structure(text: str, body: list[Seg], norm, warnings: list[str]):
             if not is_real_heading(i, "section" if s.kind == "section" else "chapter"):
                 continue  # a table-of-contents entry
             title_raw, end = s.rest, s.end
-            if not title_raw and i + 1 < len(body) and body[i + 1].kind in ("text", "title") and len(body[i + 1].key) <= 20:
-                title_raw, end, skip_next = body[i + 1].raw, body[i + 1].end, True  # 第一章 / 总则 on two lines
-            label = f"第{_label_num(s.raw)}{ {'chapter': '章', 'section': '节', 'part': '编'}[s.kind]}"
+            if (
+                not title_raw
+                and i + 1 < len(body)
+                and body[i + 1].kind in ("text", "title")
+                and len(body[i + 1].key) <= 20
+            ):
+                title_raw, end, skip_next = (
+                    body[i + 1].raw,
+                    body[i + 1].end,
+                    True,
+                )  # 第一章 / 总则 on two lines
+            label = (
+                f"第{_label_num(s.raw)}{ {'chapter': '章', 'section': '节', 'part': '编'}[s.kind] }"
+            )
             if s.kind == "section":
-                section = Section(s.num, label, norm(title_raw).replace(" ", ""), chapter.no if chapter else None, s.start, end)
+                section = Section(
+                    s.num,
+                    label,
+                    norm(title_raw).replace(" ", ""),
+                    chapter.no if chapter else None,
+                    s.start,
+                    end,
+                )
                 sections.append(section)
             elif s.kind == "chapter":
                 chapter = Chapter(s.num, label, norm(title_raw).replace(" ", ""), s.start, end)
@@ -607,17 +708,22 @@ def _structure(text: str, body: list[Seg], norm, warnings: list[str]):
         # a heading on its own line right after a bare label: 第三条 / （目的与依据） / 正文
         if not cur.paras and cur.heading is None and s.kind == "text":
             m = RE_HEADING.match(s.raw)
-            if m and m.end() == len(s.raw):
+            if m:
                 cur.heading = norm(m.group(1) or m.group(2)).strip()
                 cur.heading_raw = m.group(0)
                 cur.end = s.end
+                body_raw = s.raw[m.end() :]
+                if body_raw.strip():  # （目的和依据）为了规范…: heading, then the body
+                    bs = s.end - len(body_raw.lstrip())
+                    cur.paras.append(_P(parts=[(bs, s.end)], start=bs, end=s.end))
+                    cur.last_text = body_raw
                 continue
         cur.end = s.end
         if s.kind == "item":
             _add_item(cur, s.start, s.end, s.raw)
         elif s.kind == "subitem" and cur.in_item:
             _extend(cur, s, new_line=True)
-        elif cur.paras and not _ends_sentence(cur.last_text):
+        elif cur.paras and not _ends_sentence(cur.last_text) and not _unpunctuated_list(text, cur):
             _extend(cur, s, new_line=False)  # a line broken mid-sentence
         else:
             cur.paras.append(_P(parts=[(s.start, s.end)], start=s.start, end=s.end))
@@ -627,6 +733,15 @@ def _structure(text: str, body: list[Seg], norm, warnings: list[str]):
     articles = [_finish(text, a, norm) for a in built]
     _check_numbering(articles, warnings)
     return chapters, sections, articles
+
+
+def _unpunctuated_list(text: str, a: _A) -> bool:
+    """Items drafted without punctuation (（一）发布公告　（二）报名…): a line break ends the last
+    one, it does not continue it."""
+    p = a.paras[-1] if a.paras else None
+    if not a.in_item or not p or len(p.items) < 2:
+        return False
+    return not any(_ends_sentence(text[sp[0][0] : sp[-1][1]]) for sp in p.items[:-1])
 
 
 def _label_num(raw: str) -> str:
@@ -678,7 +793,9 @@ def _finish(text: str, a: _A, norm) -> Article:
             label = f"（{m.group(1)}）" if m else ""
             istart = spans[0][0]
             iend = spans[-1][1]
-            items.append(Item(no, label, full[m.end():] if m else full, text[istart:iend], istart, iend))
+            items.append(
+                Item(no, label, full[m.end() :] if m else full, text[istart:iend], istart, iend)
+            )
         pstart = p.parts[0][0] if p.parts else p.items[0][0][0]
         paras.append(Paragraph(n, lead, text[pstart : p.end], pstart, p.end, tuple(items)))
     lines = []

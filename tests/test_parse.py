@@ -47,7 +47,7 @@ def test_structure_counts(corpus, title, articles, chapters, sections):
         ("beijing-tiaoli", 48, 1, [0]),  # label alone on its line
         ("beijing-tiaoli", 49, 1, [0]),  # run together with 第四十八条 on one line
         ("beijing-zhize", 100, 1, [0]),  # broken mid-sentence
-        ("suzhou", 8, 1, [8]),
+        ("suzhou", 8, 2, [8, 0]),  # a 款 follows the items
         ("hohhot", 3, 2, [0, 0]),
     ],
 )
@@ -109,7 +109,14 @@ def test_chapter_and_section_titles(corpus):
     assert [c.title for c in cc.chapters][:2] == ["总则", "机构职责"]
     assert cc.article(1).chapter_title == "总则"
     zz = corpus.get("beijing-zhize")
-    assert [s.title for s in zz.sections] == ["党群工作", "平安建设", "城市管理", "社区建设", "民生保障", "综合保障"]
+    assert [s.title for s in zz.sections] == [
+        "党群工作",
+        "平安建设",
+        "城市管理",
+        "社区建设",
+        "民生保障",
+        "综合保障",
+    ]
     assert zz.article(101).section_title == "综合保障" and zz.article(101).chapter_no == 3
     assert zz.article(103).section_title is None
 
@@ -125,20 +132,89 @@ def test_notices_are_metadata_not_articles(corpus):
 
 METADATA = [
     # id, city, province, kind, status, adopted, approved, revised, promulgated, effective
-    ("changchun", "长春", "吉林", "条例", "in_force", "2022-10-27", "2022-11-30", None, None, "2023-01-01"),
-    ("hohhot", "呼和浩特", "内蒙古", "条例", "in_force", "2002-11-01", "2023-06-01", "2023-04-27", None, None),
-    ("beijing-tiaoli", "北京", "北京", "条例", "in_force", "2019-11-27", None, None, "2019-11-27", "2020-01-01"),
-    ("beijing-zhize", "北京", "北京", "职责规定", "in_force", None, "2020-09-22", None, "2020-11-07", "2021-01-01"),
+    (
+        "changchun",
+        "长春",
+        "吉林",
+        "条例",
+        "in_force",
+        "2022-10-27",
+        "2022-11-30",
+        None,
+        None,
+        "2023-01-01",
+    ),
+    (
+        "hohhot",
+        "呼和浩特",
+        "内蒙古",
+        "条例",
+        "in_force",
+        "2002-11-01",
+        "2023-06-01",
+        "2023-04-27",
+        None,
+        None,
+    ),
+    (
+        "beijing-tiaoli",
+        "北京",
+        "北京",
+        "条例",
+        "in_force",
+        "2019-11-27",
+        None,
+        None,
+        "2019-11-27",
+        "2020-01-01",
+    ),
+    (
+        "beijing-zhize",
+        "北京",
+        "北京",
+        "职责规定",
+        "in_force",
+        None,
+        "2020-09-22",
+        None,
+        "2020-11-07",
+        "2021-01-01",
+    ),
     ("suzhou", "苏州", "江苏", "规定", "draft", None, None, None, None, None),
-    ("tonghua", "通化", "吉林", "条例", "in_force", "2023-04-26", "2023-05-30", None, "2023-06-02", "2023-07-01"),
+    (
+        "tonghua",
+        "通化",
+        "吉林",
+        "条例",
+        "in_force",
+        "2023-04-26",
+        "2023-05-30",
+        None,
+        "2023-06-02",
+        "2023-07-01",
+    ),
 ]
 
 
-@pytest.mark.parametrize("doc_id,city,province,kind,status,adopted,approved,revised,promulgated,effective", METADATA)
-def test_metadata(corpus, doc_id, city, province, kind, status, adopted, approved, revised, promulgated, effective):
+@pytest.mark.parametrize(
+    "doc_id,city,province,kind,status,adopted,approved,revised,promulgated,effective", METADATA
+)
+def test_metadata(
+    corpus, doc_id, city, province, kind, status, adopted, approved, revised, promulgated, effective
+):
     """City, province, kind, status and the dates are read from the text (a blank date stays null)."""
     d = corpus.get(doc_id)
-    got = (d.city, d.province, d.kind, d.status, d.adopted, d.approved, d.revised, d.promulgated, d.effective)
+    got = (
+        d.city,
+        d.province,
+        d.kind,
+        d.status,
+        d.adopted,
+        d.approved,
+        d.revised,
+        d.promulgated,
+        d.effective,
+    )
     assert got == (city, province, kind, status, adopted, approved, revised, promulgated, effective)
 
 
@@ -179,8 +255,9 @@ def test_numbering_problems_are_warnings_not_renumbered():
     text = "第一条 甲。\n第二条 乙。\n第五条 丙。\n第五条 丁。\n第三条 戊。\n"
     (doc,) = parse_text(text)
     assert [a.no for a in doc.articles] == [1, 2, 5, 5, 3]
-    assert len(doc.warnings) == 3
-    assert "第二条" in doc.warnings[0] and "第五条" in doc.warnings[0]
+    numbering = [w for w in doc.warnings if "article" in w]
+    assert len(numbering) == 3
+    assert "第二条" in numbering[0] and "第五条" in numbering[0]
 
 
 def test_no_articles_is_an_error():
@@ -189,7 +266,19 @@ def test_no_articles_is_an_error():
         parse_text("这是一段普通的文字，没有条文。")
 
 
-@pytest.mark.parametrize("numeral,value", [("一", 1), ("十", 10), ("十二", 12), ("一百零五", 105), ("一百", 100), ("12", 12), ("１２", 12), ("二十", 20)])
+@pytest.mark.parametrize(
+    "numeral,value",
+    [
+        ("一", 1),
+        ("十", 10),
+        ("十二", 12),
+        ("一百零五", 105),
+        ("一百", 100),
+        ("12", 12),
+        ("１２", 12),
+        ("二十", 20),
+    ],
+)
 def test_to_int(numeral, value):
     """Article numerals, Chinese or Arabic (also full-width), become integers."""
     assert to_int(numeral) == value
