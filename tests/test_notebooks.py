@@ -80,3 +80,32 @@ def test_notebook_runs(path, kernel_specs):
         assert "missing from font" not in texts, "Chinese labels were drawn as empty boxes"
     else:
         assert "No CJK font found" in texts
+
+
+def test_cjk_font_registered():
+    """With the font package installed, a CJK family becomes the default and has Chinese glyphs."""
+    import matplotlib as mpl
+
+    from jdcorpus import plotting
+
+    if not plotting.cjk_font_files():
+        pytest.skip("noto-cjk-sans-otc is not installed")
+    family = plotting.use_cjk_font()
+    assert family == "Noto Sans CJK SC"
+    assert mpl.rcParams["font.sans-serif"][0] == family
+    assert plotting.has_glyphs(family, "街道办事处网格化")
+    assert not plotting.has_glyphs("DejaVu Sans", "街道")
+
+
+def test_cjk_font_fallback(monkeypatch):
+    """Without any CJK font the helper says None and leaves matplotlib's fonts as they were."""
+    import matplotlib as mpl
+
+    from jdcorpus import plotting
+
+    monkeypatch.setattr(plotting, "cjk_font_files", lambda: [])
+    monkeypatch.setattr(plotting, "CJK_FAMILIES", ("No Such Font CJK",))
+    with mpl.rc_context():
+        before = list(mpl.rcParams["font.sans-serif"])
+        assert plotting.use_cjk_font() is None
+        assert list(mpl.rcParams["font.sans-serif"]) == before
