@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import pickle
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -173,12 +176,59 @@ def _catalog() -> dict:
     return json.loads(resources.files("jdcorpus.bundled").joinpath("catalog.json").read_text("utf-8"))
 
 
-def load_corpus(path: str | Path | None = None) -> Corpus:
+CACHE_ENV = "JDCORPUS_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """``$JDCORPUS_CACHE_DIR``, else the per-user cache directory of the platform."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("jdcorpus", appauthor=False))
+
+
+@lru_cache(maxsize=1)
+def code_stamp() -> str:
+    """A hash of the code and data that shape parsed documents: a new jdcorpus re-parses."""
+    pkg = Path(__file__).parent
+    h = hashlib.sha256()
+    for p in sorted(pkg.glob("*.py")) + sorted((pkg / "data").glob("*.*")):
+        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
+def load_corpus(path: str | Path | None = None, *, cache: bool = True) -> Corpus:
     """The bundled corpus (``path=None``), or every ``*.txt`` file of a folder.
 
     A folder may hold a ``catalog.json`` shaped like the bundled one to give city, province and
-    ids that cannot be read from the texts.
+    ids that cannot be read from the texts. Parsed documents are cached (pickled in the cache
+    directory, keyed by the raw files and the code), so a second load costs milliseconds.
     """
+    if not cache:
+        return _load(path)
+    root = None if path is None else Path(path).resolve()
+    key = hashlib.sha256(f"{root}\0{source_fingerprint(root)}\0{code_stamp()}".encode()).hexdigest()[:24]
+    cached = cache_dir() / "corpus" / f"{key}.pickle"
+    try:
+        with open(cached, "rb") as f:
+            return pickle.load(f)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+        pass
+    corpus = _load(path)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(corpus, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cached)
+    except OSError:  # a read-only cache is no reason to fail
+        pass
+    return corpus
+
+
+def _load(path: str | Path | None) -> Corpus:
     from .parse import parse_text, read_text
 
     if path is None:
