@@ -283,6 +283,59 @@ def read_text(path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_RE_TAG = re.compile(
+    r"<(?:html|body|p|div|br|span|table|tr|td|li|h[1-6]|font|strong|b)\b[^>]*>", re.I
+)
+_RE_ENTITY = re.compile(
+    r"&(?:nbsp|amp|lt|gt|quot|ldquo|rdquo|mdash|emsp|ensp|#\d{2,6}|#x[0-9a-fA-F]{2,5});"
+)
+_BLOCKS = (
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+)
+
+
+def html_to_text(text: str) -> str:
+    """Text copied from a web page: tags become line breaks (blocks) or nothing, entities their
+    characters. Plain text is returned unchanged. The parser's offsets refer to the result."""
+    if _RE_TAG.search(text):
+        import lxml.html
+
+        try:
+            root = lxml.html.document_fromstring(text)
+        except (ValueError, lxml.etree.ParserError):
+            return text
+        for bad in root.xpath("//script|//style|//noscript|//head|//nav|//footer"):
+            bad.drop_tree()
+        for el in root.iter(*_BLOCKS):
+            el.tail = "\n" + (el.tail or "")
+            if el.tag != "br":
+                el.text = "\n" + (el.text or "")
+        text = root.text_content()
+    elif _RE_ENTITY.search(text):
+        import html
+
+        text = html.unescape(text)
+    else:
+        return text
+    text = text.replace("\xa0", " ")
+    return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", text)
+
+
 def parse_text(
     text: str,
     *,
@@ -300,7 +353,7 @@ def parse_text(
     Known metadata (``city``, ``province``, ``title``, ``doc_id``; ``ids`` maps titles to ids)
     overrides what is read from the text. Raises :class:`ParseError` when no article is found.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = html_to_text(text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
     segs = _segments(text)
     prev_blank = False
     for s in segs:

@@ -282,3 +282,23 @@ def test_no_articles_is_an_error():
 def test_to_int(numeral, value):
     """Article numerals, Chinese or Arabic (also full-width), become integers."""
     assert to_int(numeral) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<html><head><script>var a=1;</script></head><body><p>某某市社区服务条例</p>"
+        "<p>第一条&nbsp;为了规范社区服务，制定本条例。</p><p>第二条 本条例适用于本市。<br>"
+        "第三条 本条例自2024年1月1日起施行。</p></body></html>",
+        "某某市社区服务条例\n第一条&nbsp;为了规范社区服务，制定本条例。\n第二条 本条例适用于本市。\n"
+        "第三条 本条例自2024年1月1日起施行。",
+    ],
+)
+def test_html_pages_and_entities(text):
+    """Text copied from a web page (tags, &nbsp;) parses like plain text; scripts are dropped."""
+    (doc,) = parse_text(text)
+    assert doc.title == "某某市社区服务条例"
+    assert [a.no for a in doc.articles] == [1, 2, 3]
+    assert doc.articles[0].text == "为了规范社区服务，制定本条例。"
+    assert doc.effective == "2024-01-01"
+    assert all(doc.source(a.start, a.end) == a.original for a in doc.articles)
