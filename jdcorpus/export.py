@@ -255,21 +255,27 @@ def _span(articles: Sequence[Article]) -> str:
     return first.label if first is last else f"{first.label}–{last.label}"
 
 
+def _node(no, label, title, start, *, chapter: bool) -> dict:
+    node = {"no": no, "label": label, "title": title, "start": start, "articles": []}
+    if chapter:
+        node["sections"] = {}
+    return node
+
+
 def outline(doc: Document) -> dict:
-    """The structure of a document: chapters, their sections, and the article numbers in each.
+    """The structure of a document: chapters, their sections, and the articles in each.
 
     Sections outside any chapter and articles outside any chapter or section are listed at the
-    top level, in source order. Chapters and sections come from the document's headings, or from
-    the articles' own chapter/section when a heading is missing.
+    top level. Chapters and sections come from the document's headings (a heading with no
+    article under it is kept), or from the articles' own chapter/section when a heading is
+    missing. Each node has ``no, label, title, start`` (source offset) and ``articles``.
     """
-    chapters: dict[int | None, dict] = {}
+    chapters: dict[int, dict] = {}
     for c in doc.chapters:
-        chapters.setdefault(
-            c.no, {"no": c.no, "label": c.label, "title": c.title, "sections": {}, "articles": []}
-        )
+        chapters.setdefault(c.no, _node(c.no, c.label, c.title, c.start, chapter=True))
     loose_sections: dict[int, dict] = {}
     for s in doc.sections:
-        node = {"no": s.no, "label": s.label, "title": s.title, "articles": []}
+        node = _node(s.no, s.label, s.title, s.start, chapter=False)
         if s.chapter_no is not None and s.chapter_no in chapters:
             chapters[s.chapter_no]["sections"].setdefault(s.no, node)
         else:
@@ -277,35 +283,25 @@ def outline(doc: Document) -> dict:
     loose_articles: list[Article] = []
     for a in doc.articles:
         if a.chapter_no is not None:
-            ch = chapters.setdefault(
-                a.chapter_no,
-                {
-                    "no": a.chapter_no,
-                    "label": None,
-                    "title": a.chapter_title,
-                    "sections": {},
-                    "articles": [],
-                },
+            holder = chapters.setdefault(
+                a.chapter_no, _node(a.chapter_no, None, a.chapter_title, a.start, chapter=True)
             )
-            holder = ch
             if a.section_no is not None:
-                holder = ch["sections"].setdefault(
-                    a.section_no,
-                    {"no": a.section_no, "label": None, "title": a.section_title, "articles": []},
+                holder = holder["sections"].setdefault(
+                    a.section_no, _node(a.section_no, None, a.section_title, a.start, chapter=False)
                 )
             holder["articles"].append(a)
         elif a.section_no is not None:
             loose_sections.setdefault(
-                a.section_no,
-                {"no": a.section_no, "label": None, "title": a.section_title, "articles": []},
+                a.section_no, _node(a.section_no, None, a.section_title, a.start, chapter=False)
             )["articles"].append(a)
         else:
             loose_articles.append(a)
     for ch in chapters.values():
-        ch["sections"] = list(ch["sections"].values())
+        ch["sections"] = sorted(ch["sections"].values(), key=lambda n: n["start"])
     return {
-        "chapters": list(chapters.values()),
-        "sections": list(loose_sections.values()),
+        "chapters": sorted(chapters.values(), key=lambda n: n["start"]),
+        "sections": sorted(loose_sections.values(), key=lambda n: n["start"]),
         "articles": loose_articles,
     }
 
@@ -689,37 +685,32 @@ def to_akn(doc: Document) -> bytes:
             el(e, "heading", node["title"])
         return e
 
+    def fill(container, node):
+        parts = [(a.start, a) for a in node["articles"]]
+        parts += [(sub["start"], sub) for sub in node.get("sections", ())]
+        for _, part in sorted(parts, key=lambda p: p[0]):
+            if isinstance(part, Article):
+                add_article(container, part)
+            else:
+                sec = add_container(
+                    container, "section", part, f"{container.get('eId')}__sec_{part['no']}"
+                )
+                fill(sec, part)
+        if not parts:  # a heading with nothing under it: AKN wants content
+            el(el(container, "content"), "p", "")
+
     tree = outline(doc)
-    # keep source order: every top-level unit placed by the position of its first article
     blocks = [(a.start, "article", a) for a in tree["articles"]]
-    blocks += [
-        (min((a.start for a in s["articles"]), default=1 << 62), "section", s)
-        for s in tree["sections"]
-    ]
-    for ch in tree["chapters"]:
-        every = ch["articles"] + [a for s in ch["sections"] for a in s["articles"]]
-        blocks.append((min((a.start for a in every), default=1 << 62), "chapter", ch))
+    blocks += [(s["start"], "section", s) for s in tree["sections"]]
+    blocks += [(c["start"], "chapter", c) for c in tree["chapters"]]
     for _, kind, node in sorted(blocks, key=lambda b: b[0]):
         if kind == "article":
             add_article(body, node)
-        elif kind == "section":
-            sec = add_container(body, "section", node, f"sec_{node['no']}")
-            for a in node["articles"]:
-                add_article(sec, a)
         else:
-            ch = add_container(body, "chapter", node, f"chp_{node['no']}")
-            parts = [(a.start, "a", a) for a in node["articles"]]
-            parts += [
-                (min((a.start for a in s["articles"]), default=1 << 62), "s", s)
-                for s in node["sections"]
-            ]
-            for _, k, part in sorted(parts, key=lambda b: b[0]):
-                if k == "a":
-                    add_article(ch, part)
-                else:
-                    sec = add_container(ch, "section", part, f"{ch.get('eId')}__sec_{part['no']}")
-                    for a in part["articles"]:
-                        add_article(sec, a)
+            prefix = "chp" if kind == "chapter" else "sec"
+            fill(add_container(body, kind, node, f"{prefix}_{node['no']}"), node)
+    if not len(body):
+        el(el(el(body, "paragraph", eId="para_1"), "content"), "p", "")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -767,28 +758,32 @@ def to_html(doc: Document) -> str:
             parts += [E.P(line) for line in a.text.split("\n")]
         return E.DIV(*parts, E.CLASS("article"), id=art_id)
 
-    tree = outline(doc)
-    content = [E.H1(doc.title), E.DL(*meta_items, E.CLASS("meta"))]
-    content += [article(a) for a in tree["articles"]]
-    for s in tree["sections"]:
-        content.append(
-            E.SECTION(
-                E.H3(f"{s['label'] or ''} {s['title'] or ''}".strip()),
-                *[article(a) for a in s["articles"]],
-            )
+    def container(node, level: int, eid_: str):
+        head = (E.H2 if level == 2 else E.H3)(
+            f"{node['label'] or ''} {node['title'] or ''}".strip()
         )
-    for ch in tree["chapters"]:
-        inner = [E.H2(f"{ch['label'] or ''} {ch['title'] or ''}".strip())]
-        inner += [article(a) for a in ch["articles"]]
-        for s in ch["sections"]:
-            inner.append(
-                E.SECTION(
-                    E.H3(f"{s['label'] or ''} {s['title'] or ''}".strip()),
-                    *[article(a) for a in s["articles"]],
-                    E.CLASS("section"),
-                )
-            )
-        content.append(E.SECTION(*inner, E.CLASS("chapter"), id=eid(f"chp_{ch['no']}")))
+        parts = [(a.start, a) for a in node["articles"]]
+        parts += [(sub["start"], sub) for sub in node.get("sections", ())]
+        inner = [
+            article(part)
+            if isinstance(part, Article)
+            else container(part, 3, f"{eid_}__sec_{part['no']}")
+            for _, part in sorted(parts, key=lambda p: p[0])
+        ]
+        kind = "chapter" if level == 2 else "section"
+        return E.SECTION(head, *inner, E.CLASS(kind), id=eid(eid_))
+
+    tree = outline(doc)
+    blocks = [(a.start, a) for a in tree["articles"]]
+    blocks += [(n["start"], n) for n in tree["sections"] + tree["chapters"]]
+    content = [E.H1(doc.title), E.DL(*meta_items, E.CLASS("meta"))]
+    for _, node in sorted(blocks, key=lambda b: b[0]):
+        if isinstance(node, Article):
+            content.append(article(node))
+        else:
+            is_chapter = "sections" in node
+            prefix = "chp" if is_chapter else "sec"
+            content.append(container(node, 2 if is_chapter else 3, f"{prefix}_{node['no']}"))
     if doc.warnings:
         content.append(
             E.DIV(E.H3("warnings"), E.UL(*[E.LI(w) for w in doc.warnings]), E.CLASS("warnings"))

@@ -500,3 +500,51 @@ def test_corpus_of_one_document(corpus):
     """Renderers take any corpus, e.g. one built from a single document."""
     single = Corpus([corpus.get("beta")])
     assert len(export.document_rows(single)) == 1
+
+
+def _odd_documents(corpus):
+    """alpha with a trailing chapter heading that has no article; beta with a 节 but no 章."""
+    from jdcorpus.model import Chapter, Section
+
+    alpha = corpus.get("alpha")
+    end = len(alpha.source_text)
+    empty_chapter = dataclasses.replace(
+        alpha, chapters=(*alpha.chapters, Chapter(3, "第三章", "附则", end, end))
+    )
+    beta = corpus.get("beta")
+    in_section = tuple(
+        dataclasses.replace(a, section_no=1, section_title="一般规定") for a in beta.articles
+    )
+    loose_section = dataclasses.replace(
+        beta, articles=in_section, sections=(Section(1, "第一节", "一般规定", None, 0, 0),)
+    )
+    return empty_chapter, loose_section
+
+
+def test_akn_empty_chapter_and_section_without_chapter(corpus, akn_schema):
+    """A chapter heading with no article and a 节 outside any 章 still give valid AKN."""
+    empty_chapter, loose_section = _odd_documents(corpus)
+    root = _akn(empty_chapter)
+    assert akn_schema.validate(root), akn_schema.error_log
+    last = root.findall(f".//{AKN}body/{AKN}chapter")[-1]
+    assert last.get("eId") == "chp_3" and last.find(f"{AKN}content") is not None
+    root = _akn(loose_section)
+    assert akn_schema.validate(root), akn_schema.error_log
+    arts = root.findall(f"{AKN}act/{AKN}body/{AKN}section[@eId='sec_1']/{AKN}article")
+    assert [a.get("eId") for a in arts] == ["art_1", "art_2"]
+
+
+def test_html_empty_chapter_and_section_without_chapter(corpus):
+    """The HTML page keeps an empty chapter heading and nests articles under a loose 节."""
+    empty_chapter, loose_section = _odd_documents(corpus)
+    page = lhtml.fromstring(export.to_html(empty_chapter))
+    assert [s.get("id") for s in page.xpath("//section[@class='chapter']")] == [
+        "chp_1",
+        "chp_2",
+        "chp_3",
+    ]
+    assert page.xpath("//section[@id='chp_2__sec_1']/div/@id") == ["art_2", "art_3"]
+    page = lhtml.fromstring(export.to_html(loose_section))
+    assert page.xpath("//section[@id='sec_1']/div/@id") == ["art_1", "art_2"]
+    outline = json.loads(export.render_outline(loose_section, "json"))
+    assert outline["chapters"] == [] and outline["sections"][0]["articles"] == 2
