@@ -10,12 +10,6 @@ The public API is small and imported lazily, so ``import jdcorpus`` stays cheap.
 """
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("jdcorpus")
-except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-    __version__ = "0+unknown"
 
 _EXPORTS = {
     "load_corpus": "corpus",
@@ -34,6 +28,15 @@ __all__ = sorted(_EXPORTS) + ["__version__"]
 
 
 def __getattr__(name: str):
+    if name == "__version__":  # looked up lazily: importlib.metadata costs ~20 ms at start-up
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("jdcorpus")
+        except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+            value = "0+unknown"
+        globals()[name] = value
+        return value
     if name in _EXPORTS:
         value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
         globals()[name] = value

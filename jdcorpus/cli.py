@@ -32,13 +32,14 @@ def library_errors(f):
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
         from .corpus import AmbiguousDocument, UnknownDocument
-        from .parse import ParseError
 
+        # parse.ParseError is a ValueError: not imported here, parse.py is slow to import and
+        # this runs on every command (``jdcorpus search`` never parses).
         try:
             return f(*args, **kwargs)
         except (AmbiguousDocument, UnknownDocument) as e:
             raise click.ClickException(str(e.args[0] if e.args else e)) from None
-        except (ParseError, ValueError, KeyError, OSError) as e:
+        except (ValueError, KeyError, OSError) as e:
             msg = e.args[0] if isinstance(e, KeyError) and e.args else e
             raise click.ClickException(str(msg)) from None
 
@@ -111,6 +112,95 @@ def parse(file, fmt):
     from .parse import parse_file
 
     click.echo(render_parse(parse_file(file), fmt), nl=False)
+
+
+# -- search (issue 3) -------------------------------------------------------------------------
+
+
+def _progress():
+    """A progress bar for index builds, on stderr when it is a terminal (else nothing)."""
+    if not sys.stderr.isatty():
+        return None
+    return lambda items: click.progressbar(items, label="Building the search index", file=sys.stderr)
+
+
+@main.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--city", help="Only documents of this city (长春, 北京市 …).")
+@click.option("--doc", help="Only this document (id, title, or a city with one document).")
+@click.option("--kind", help="Only documents of this kind (条例, 规定 …).")
+@click.option("--status", help="Only documents with this status (in_force, draft).")
+@click.option("--chapter", help="Only articles in this chapter (number, or words of its title).")
+@click.option("--limit", default=20, show_default=True, help="Most hits shown; 0 shows all.")
+@click.option("--count", "count_only", is_flag=True, help="Print only the number of hits.")
+@format_option
+@library_errors
+def search(query, city, doc, kind, status, chapter, limit, count_only, fmt):
+    """Search the articles of the bundled corpus, best first.
+
+    \b
+    QUERY: words (all required), OR, NOT, "quoted phrases" (contiguous text),
+    (parentheses), field filters city:北京 doc:changchun kind:条例 status:draft
+    chapter:总则 heading:目的 word:网格 (whole jieba words only).
+    A word matches every article whose normalized text contains it.
+    Traditional script is normalized: 網格 finds what 网格 finds.
+    \b
+    Examples:
+      jdcorpus search 网格
+      jdcorpus search '"社区 工作者" NOT 北京' --limit 5
+      jdcorpus search 物业 --city 北京 --format json
+    JSON/CSV keys: doc, city, title, article, label, heading, chapter, score,
+    snippet, matches ([start, end] character offsets of the highlights in snippet).
+    """
+    from . import index
+
+    filters = dict(city=city, doc=doc, kind=kind, status=status, chapter=chapter)
+    text = " ".join(query)
+    if count_only:
+        click.echo(index.count(None, text, progress=_progress(), **filters))
+        return
+    hits = index.search(None, text, limit=limit or None, progress=_progress(), **filters)
+    if fmt == "table":
+        click.echo(index.format_hits(hits, color=index._use_color()), nl=False, color=True)
+    else:
+        emit(hits, fmt)
+
+
+@main.group("index")
+def index_group():
+    """Build, inspect or clear the search index (kept in a per-user cache directory)."""
+
+
+@index_group.command("build")
+@library_errors
+def index_build():
+    """Build the search index of the bundled corpus from scratch."""
+    from .index import build_index
+
+    st = build_index(force=True, progress=_progress())
+    click.echo(f"built {st.path}: {st.articles} articles in {st.build_seconds:.2f} s")
+
+
+@index_group.command("status")
+@format_option
+@library_errors
+def index_status(fmt):
+    """Show where the index is and whether it is built for the current corpus."""
+    from .index import index_status as status
+
+    st = status()
+    rows = [{"field": k, "value": v} for k, v in vars(st).items()] if fmt == "table" else [st]
+    emit(rows, fmt)
+
+
+@index_group.command("clear")
+@library_errors
+def index_clear():
+    """Remove every search index from the cache directory."""
+    from .index import cache_dir, clear_index
+
+    removed = clear_index()
+    click.echo(f"removed {len(removed)} index director{'y' if len(removed) == 1 else 'ies'} from {cache_dir()}")
 
 
 def run():  # pragma: no cover - console entry for `python -m jdcorpus`
