@@ -224,11 +224,19 @@ class DiffOp:
 #: so short n-grams match reworded provisions, longer ones reward shared phrasing). Measured
 #: against the development gold set: see ``scripts/eval_alignment.py``.
 NGRAMS = (1, 3)
-#: A link needs a score within ``ALPHA`` of the best score of *both* articles in the other
-#: document (a soft mutual-best rule: one article may link to several near-equals) …
-ALPHA = 0.8
-#: … and at least this cosine.
-MIN_SCORE = 0.1
+#: Links are decided on the cosine corrected for hubness (CSLS, Conneau et al. 2018): the cosine
+#: minus the mean of the two articles' neighbourhood similarity, each article's neighbourhood
+#: being its ``HUB_K`` most similar articles in the other document. Generic articles (duty
+#: lists, short boilerplate) are close to everything; the correction stops them from linking to
+#: whatever happens to be nearest.
+HUB_K = 10
+#: A link needs a corrected score of at least ``MIN_MARGIN`` …
+MIN_MARGIN = 0.01
+#: … within ``ALPHA`` of the best corrected score of *both* articles in the other document (a
+#: soft mutual-best rule: an article may link to several near-equals, e.g. a split provision) …
+ALPHA = 0.6
+#: … and a plain cosine of at least this.
+MIN_SCORE = 0.05
 #: Links scoring at least this are ``same-provision`` (below: ``related``).
 SAME_PROVISION = 0.15
 #: ``near-verbatim``: at least this share of the shorter article's 4-char shingles is shared …
@@ -440,17 +448,21 @@ def _cosines(X, ii, jj, chunk: int = 200_000):
     return out
 
 
-def _candidates(sp: Space):
-    if len(sp.articles) <= DENSE_LIMIT:
-        return _all_pairs(sp)
-    return _topk_pairs(sp)
+def _rule(
+    sp: Space,
+    ii,
+    jj,
+    vv,
+    alpha: float = ALPHA,
+    min_margin: float = MIN_MARGIN,
+    pad=None,
+):
+    """Apply the link rule to candidate pairs; returns the kept pairs once each (``i < j``).
 
-
-def _rule(sp: Space, ii, jj, vv, alpha: float = ALPHA, min_score: float = MIN_SCORE):
-    """Keep the pairs within ``alpha`` of the best of both articles in the other's document.
-
-    ``ii, jj, vv`` hold each candidate pair in both directions. Returns the kept pairs once each
-    (``i < j``) as arrays ``(i, j, score)``.
+    ``ii, jj, vv`` hold each candidate pair in both directions with its cosine. When the
+    candidates are every pair between the documents the neighbourhood means are exact; with
+    sparse top-k candidates, ``pad`` (per article: the lowest cosine it kept) stands in for the
+    neighbours that were not kept, which can only lower the corrected score.
     """
     import numpy as np
 
@@ -458,13 +470,29 @@ def _rule(sp: Space, ii, jj, vv, alpha: float = ALPHA, min_score: float = MIN_SC
         return ii, jj, vv
     D = len(sp.docs)
     key = ii.astype(np.int64) * D + sp.doc_of[jj]
-    uniq, inv = np.unique(key, return_inverse=True)
-    best = np.full(len(uniq), -np.inf, dtype=np.float64)
-    np.maximum.at(best, inv, vv)
-    best_i = best[inv]  # best score of i in j's document
-    key2 = jj.astype(np.int64) * D + sp.doc_of[ii]
-    best_j = best[np.searchsorted(uniq, key2)]  # best score of j in i's document
-    ok = (ii < jj) & (vv >= min_score) & (vv >= alpha * best_i) & (vv >= alpha * best_j)
+    order = np.lexsort((-vv, key))
+    ks, vs = key[order], vv[order]
+    uniq, start, counts = np.unique(ks, return_index=True, return_counts=True)
+    group = np.repeat(np.arange(len(uniq)), counts)
+    top = (np.arange(len(ks)) - start[group]) < HUB_K
+    sums = np.bincount(group[top], weights=vs[top], minlength=len(uniq))
+    n = np.minimum(counts, HUB_K).astype(np.float64)
+    if pad is not None:
+        sums = sums + (HUB_K - n) * pad[uniq // D]
+        n = np.full(len(uniq), float(HUB_K))
+    hub = sums / n  # mean cosine of an article's neighbourhood in one other document
+    at_i = np.searchsorted(uniq, key)
+    at_j = np.searchsorted(uniq, jj.astype(np.int64) * D + sp.doc_of[ii])
+    margin = vv - (hub[at_i] + hub[at_j]) / 2
+    best = np.full(len(uniq), -np.inf)
+    np.maximum.at(best, at_i, margin)
+    ok = (
+        (ii < jj)
+        & (vv >= MIN_SCORE)
+        & (margin >= min_margin)
+        & (margin >= alpha * best[at_i])
+        & (margin >= alpha * best[at_j])
+    )
     return ii[ok], jj[ok], vv[ok]
 
 
@@ -494,19 +522,29 @@ def _results(rows, row_type):
 
 def all_links(corpus):
     """Links between the articles of every pair of documents (cached with the space)."""
+    import numpy as np
+
     sp = space(corpus)
     if sp._links is None:
-        sp._links = _make_links(sp, *_rule(sp, *_candidates(sp)))
+        if len(sp.articles) <= DENSE_LIMIT:
+            kept = _rule(sp, *_all_pairs(sp))
+        else:
+            ii, jj, vv = _topk_cached(sp)
+            pad = np.full(len(sp.articles), MIN_SCORE)
+            np.minimum.at(pad, ii, vv)
+            kept = _rule(sp, ii, jj, vv, pad=pad)
+        sp._links = _make_links(sp, *kept)
     return _results(list(sp._links), Link)
 
 
-def align(corpus, doc_a, doc_b, *, alpha: float = ALPHA, min_score: float = MIN_SCORE):
+def align(corpus, doc_a, doc_b, *, alpha: float = ALPHA, min_margin: float = MIN_MARGIN):
     """Links between the articles of two documents, with a score and a label.
 
-    A link joins two articles that score within ``alpha`` of the best match of each of them in
-    the other document and at least ``min_score``; an article may link to several (a provision
-    split in two) or to none. Labels: ``near-verbatim`` (most of the shorter article's wording
-    is shared), ``same-provision`` (score ≥ ``SAME_PROVISION``), ``related``.
+    Two articles link when their cosine, corrected for hubness (see ``HUB_K``), is at least
+    ``min_margin`` and within ``alpha`` of the best corrected score of each of them in the other
+    document; an article may link to several (a provision split in two) or to none. ``score``
+    is the plain cosine. Labels: ``near-verbatim`` (much of the shorter article's wording is
+    shared), ``same-provision`` (score ≥ ``SAME_PROVISION``), ``related``.
 
     例：align(corpus, "changchun", "hohhot") → [Link("changchun", 1, "hohhot", 1, 0.59, "near-verbatim"), …]
     """
@@ -515,7 +553,7 @@ def align(corpus, doc_a, doc_b, *, alpha: float = ALPHA, min_score: float = MIN_
         raise ValueError(f"align needs two different documents, got {a.id} twice")
     sp = space(corpus)
     links = _make_links(
-        sp, *_rule(sp, *_pairs_between(sp, sp.rows(a), sp.rows(b)), alpha, min_score)
+        sp, *_rule(sp, *_pairs_between(sp, sp.rows(a), sp.rows(b)), alpha, min_margin)
     )
     flip = sp.doc_pos[a.id] > sp.doc_pos[b.id]
     if flip:
@@ -705,3 +743,321 @@ def coverage(corpus):
                     Cell(fam.family, fam.label, doc_id, sp.articles[i].no, round(best.get(i, 0), 4))
                 )
     return _results(cells, Cell)
+
+
+# -- reuse --------------------------------------------------------------------------------------
+
+#: Reuse needs a shared run of at least this many characters (masked text, punctuation removed) …
+REUSE_RUN = 12
+#: … and, counting only shared runs of at least ``REUSE_BLOCK`` characters, at least
+#: ``REUSE_SHARED`` shared characters or ``REUSE_CONTAINMENT`` of the shorter article.
+REUSE_BLOCK = 6
+REUSE_SHARED = 30
+REUSE_CONTAINMENT = 0.5
+
+
+def _bare_with_map(sp: Space, i: int) -> tuple[str, list[tuple[int, int]]]:
+    """Article ``i``'s body masked and without punctuation, with each character's span in
+    ``Article.text`` (a placeholder maps to the whole name it replaced)."""
+    text = sp.articles[i].text
+    m = mask_spans(text, sp.cities)
+    spans = {s.at: s for s in m.spans if PLACEHOLDERS[s.cls]}
+    out, where = [], []
+    src = 0  # offset in text of the masked character at k
+    k = 0
+    skipped = {s.at: s for s in m.spans if not PLACEHOLDERS[s.cls]}
+    while k <= len(m.text):
+        while k in skipped:  # a mask that left nothing behind (item markers)
+            src = skipped.pop(k).end
+        if k == len(m.text):
+            break
+        ch = m.text[k]
+        if k in spans:
+            s = spans[k]
+            out.append(ch)
+            where.append((s.start, s.end))
+            src = s.end
+        else:
+            if not _PUNCT.match(ch):
+                out.append(ch)
+                where.append((src, src + 1))
+            src += 1
+        k += 1
+    return "".join(out), where
+
+
+def _text_date(doc) -> str | None:
+    """The date of the text as it stands: revision, else adoption, approval, promulgation …"""
+    for name in ("revised", "adopted", "approved", "promulgated", "effective"):
+        value = getattr(doc, name, None)
+        if value:
+            return value
+    return None
+
+
+def _direction(sp: Space, i: int, j: int) -> str | None:
+    a, b = sp.docs[sp.doc_of[i]], sp.docs[sp.doc_of[j]]
+    da, db = _text_date(a), _text_date(b)
+    if not da or not db or da == db:
+        return None
+    return f"{a.id} -> {b.id}" if da < db else f"{b.id} -> {a.id}"
+
+
+def _reuse_candidates(sp: Space, gram: int) -> list[tuple[int, int]]:
+    """Pairs of articles of different cities that share at least one ``gram``-character run.
+
+    Small corpora: every such pair (an inverted index of the runs). Large ones: only among each
+    article's ``TOP_K`` most similar articles, so the work grows with N, not N².
+    """
+    from collections import defaultdict
+
+    bare = [_bare(m) for m in sp.masked]
+    grams = [{t[k : k + gram] for k in range(len(t) - gram + 1)} for t in bare]
+    city = [sp.city(i) for i in range(len(bare))]
+    pairs: set[tuple[int, int]] = set()
+    if len(bare) <= DENSE_LIMIT:
+        postings: dict[str, list[int]] = defaultdict(list)
+        for i, gs in enumerate(grams):
+            for g in gs:
+                postings[g].append(i)
+        for ids in postings.values():
+            for x in range(len(ids)):
+                for y in range(x + 1, len(ids)):
+                    if city[ids[x]] != city[ids[y]]:
+                        pairs.add((ids[x], ids[y]))
+    else:
+        ii, jj, _ = _topk_cached(sp)
+        for i, j in zip(ii.tolist(), jj.tolist(), strict=True):
+            if i < j and city[i] != city[j] and not grams[i].isdisjoint(grams[j]):
+                pairs.add((i, j))
+    return sorted(pairs)
+
+
+def _topk_cached(sp: Space):
+    if getattr(sp, "_topk", None) is None:
+        sp._topk = _topk_pairs(sp)
+    return sp._topk
+
+
+def reuse(
+    corpus,
+    *,
+    min_run: int = REUSE_RUN,
+    min_shared: int = REUSE_SHARED,
+    min_containment: float = REUSE_CONTAINMENT,
+):
+    """Pairs of articles of different cities that share substantial text, most shared first.
+
+    Texts are compared masked (city, body names, numbers, dates) and without punctuation, with
+    ``difflib.SequenceMatcher`` (autojunk off). A pair is reported when its longest shared run has
+    at least ``min_run`` characters and the runs of at least ``REUSE_BLOCK`` characters cover
+    ``min_shared`` characters or ``min_containment`` of the shorter article. ``containment`` is
+    that share; ``longest_run`` is the run in article a's words; ``direction`` names the earlier
+    and the later document by the date of their texts (None when unknown or equal).
+
+    例：reuse(corpus)[0] → Reuse("changchun", 27, "hohhot", 24, 0.72, "指导街道办事处做好应急准备工作…", "changchun -> hohhot")
+    """
+    from difflib import SequenceMatcher
+
+    sp = space(corpus)
+    rows = []
+    cache: dict[int, tuple[str, list[tuple[int, int]]]] = {}
+    for i, j in _reuse_candidates(sp, min_run):
+        for x in (i, j):
+            if x not in cache:
+                cache[x] = _bare_with_map(sp, x)
+        (a, amap), (b, _) = cache[i], cache[j]
+        if not a or not b:
+            continue
+        blocks = SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+        longest = max(blocks, key=lambda m: m.size)
+        if longest.size < min_run:
+            continue
+        shared = sum(m.size for m in blocks if m.size >= REUSE_BLOCK)
+        containment = shared / min(len(a), len(b))
+        if shared < min_shared and containment < min_containment:
+            continue
+        start = amap[longest.a][0]
+        end = amap[longest.a + longest.size - 1][1]
+        x, y = sp.articles[i], sp.articles[j]
+        rows.append(
+            (
+                -containment,
+                -longest.size,
+                i,
+                j,
+                Reuse(
+                    x.doc_id,
+                    x.no,
+                    y.doc_id,
+                    y.no,
+                    round(containment, 4),
+                    x.text[start:end],
+                    _direction(sp, i, j),
+                ),
+            )
+        )
+    rows.sort(key=lambda r: r[:4])
+    return _results([r[-1] for r in rows], Reuse)
+
+
+# -- draft gap analysis -------------------------------------------------------------------------
+
+
+def gaps(corpus, draft, *, min_docs: int = 2):
+    """What a draft has and lacks compared with the other documents.
+
+    Rows of kind ``match``: each draft article with its best counterpart in each other document
+    that has one (best first); ``unique``: draft articles with no counterpart anywhere;
+    ``missing``: families found in at least ``min_docs`` other documents but not in the draft,
+    each with its best-scoring article as an example.
+
+    例：gaps(corpus, "suzhou") → [Gap("match", 1, 1, "…", "hohhot", 1, 0.49, "same-provision", 6), …,
+    Gap("missing", None, 16, "志愿、…", "changchun", 21, 0.91, None, 5), …]
+    """
+    if min_docs < 1:
+        raise ValueError("min_docs must be at least 1")
+    d = corpus.get(draft)
+    sp = space(corpus)
+    fams, fam_of, best, groups = _families(corpus)
+    by_no: dict[int, dict[str, Link]] = {}
+    for lk in all_links(corpus):
+        if lk.a_doc == d.id:
+            mine, other_doc, other_no = lk.a_article, lk.b_doc, lk.b_article
+        elif lk.b_doc == d.id:
+            mine, other_doc, other_no = lk.b_article, lk.a_doc, lk.a_article
+        else:
+            continue
+        cur = by_no.setdefault(mine, {}).get(other_doc)
+        if cur is None or lk.score > cur.score:
+            by_no[mine][other_doc] = Link(d.id, mine, other_doc, other_no, lk.score, lk.label)
+    rows = []
+    for art in d.articles:
+        fid = fam_of.get(sp.index[(d.id, art.no)])
+        fam = fams[fid - 1] if fid else None
+        flabel, fdocs = (fam.label, fam.documents) if fam else (None, None)
+        found = sorted(by_no.get(art.no, {}).values(), key=lambda lk: -lk.score)
+        if not found:
+            rows.append(Gap("unique", art.no, fid, flabel, None, None, None, None, fdocs))
+        for lk in found:
+            rows.append(
+                Gap("match", art.no, fid, flabel, lk.b_doc, lk.b_article, lk.score, lk.label, fdocs)
+            )
+    me = sp.doc_pos[d.id]
+    for fam, g in zip(fams, groups, strict=True):
+        if any(int(sp.doc_of[i]) == me for i in g) or fam.documents < min_docs:
+            continue
+        ex = max(g, key=lambda i: (best.get(i, 0.0), -i))
+        a = sp.articles[ex]
+        rows.append(
+            Gap(
+                "missing",
+                None,
+                fam.family,
+                fam.label,
+                a.doc_id,
+                a.no,
+                round(best.get(ex, 0.0), 4),
+                None,
+                fam.documents,
+            )
+        )
+    return _results(rows, Gap)
+
+
+# -- diff ---------------------------------------------------------------------------------------
+
+
+def _char_map(m: Masked, n_source: int) -> list[tuple[int, int]]:
+    """For each character of a masked text, its span in the unmasked text."""
+    out: list[tuple[int, int]] = []
+    spans = {s.at: s for s in m.spans}
+    src = 0
+    for k, _ in enumerate(m.text):
+        s = spans.get(k)
+        if s is not None:
+            out.append((s.start, s.end))
+            src = s.end
+        else:
+            out.append((src, src + 1))
+            src += 1
+    return out
+
+
+def diff(article_a, article_b, *, cities=()):
+    """A character diff of two articles in which substituted jurisdiction names are marked.
+
+    Both texts are masked for jurisdictions only (``cities`` adds the names of cities, e.g. the
+    corpus's), diffed with diff-match-patch and semantically cleaned up; a name that differs
+    where the rest agrees becomes an op ``jurisdiction`` instead of a change. Ops: ``equal``,
+    ``delete`` (only in a), ``insert`` (only in b), ``replace``, ``jurisdiction``. Accepts
+    :class:`~jdcorpus.model.Article` objects or plain strings.
+
+    例：diff(长春第七条, 苏州第六条) → [DiffOp("equal", "街道办事处", "街道办事处"), …,
+    DiffOp("jurisdiction", "县（市）区", "县级市、区"), …]
+    """
+    from diff_match_patch import diff_match_patch
+
+    ta = article_a if isinstance(article_a, str) else article_a.text
+    tb = article_b if isinstance(article_b, str) else article_b.text
+    cities = tuple(cities)
+    ma = mask_spans(ta, cities, JURISDICTION)
+    mb = mask_spans(tb, cities, JURISDICTION)
+    map_a, map_b = _char_map(ma, len(ta)), _char_map(mb, len(tb))
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 2.0
+    raw = dmp.diff_main(ma.text, mb.text)
+    dmp.diff_cleanupSemantic(raw)
+
+    def src(mapping, text, lo, hi):
+        if lo >= hi:
+            return ""
+        return text[mapping[lo][0] : mapping[hi - 1][1]]
+
+    ops: list[DiffOp] = []
+
+    def push(op, a, b):
+        if not a and not b:
+            return
+        if ops and ops[-1].op == op and op in ("equal", "delete", "insert", "replace"):
+            last = ops.pop()
+            a, b = last.a_text + a, last.b_text + b
+        ops.append(DiffOp(op, a, b))
+
+    pa = pb = 0
+    placeholders = set(PLACEHOLDERS[c] for c in JURISDICTION)
+    k = 0
+    while k < len(raw):
+        kind, seg = raw[k]
+        n = len(seg)
+        if kind == 0:
+            # split the equal run at placeholders: equal names stay equal, others are marked
+            start = 0
+            for off, ch in enumerate(seg):
+                if ch in placeholders:
+                    push(
+                        "equal",
+                        src(map_a, ta, pa + start, pa + off),
+                        src(map_b, tb, pb + start, pb + off),
+                    )
+                    na = src(map_a, ta, pa + off, pa + off + 1)
+                    nb = src(map_b, tb, pb + off, pb + off + 1)
+                    push("equal" if na == nb else "jurisdiction", na, nb)
+                    start = off + 1
+            push("equal", src(map_a, ta, pa + start, pa + n), src(map_b, tb, pb + start, pb + n))
+            pa += n
+            pb += n
+        elif kind == -1 and k + 1 < len(raw) and raw[k + 1][0] == 1:
+            m = len(raw[k + 1][1])
+            push("replace", src(map_a, ta, pa, pa + n), src(map_b, tb, pb, pb + m))
+            pa += n
+            pb += m
+            k += 1
+        elif kind == -1:
+            push("delete", src(map_a, ta, pa, pa + n), "")
+            pa += n
+        else:
+            push("insert", "", src(map_b, tb, pb, pb + n))
+            pb += n
+        k += 1
+    return _results(ops, DiffOp)
