@@ -203,5 +203,173 @@ def index_clear():
     click.echo(f"removed {len(removed)} index director{'y' if len(removed) == 1 else 'ies'} from {cache_dir()}")
 
 
+# -- comparison commands (issue 4) --------------------------------------------------------------
+
+
+@main.command()
+@click.argument("doc_a")
+@click.argument("doc_b")
+@format_option
+@library_errors
+def align(doc_a, doc_b, fmt):
+    """Link the equivalent articles of two documents (score and relation).
+
+    \b
+    DOC_A, DOC_B: ids, titles or cities (长春, hohhot, beijing-tiaoli).
+    Relations: near-verbatim (近乎逐字), same-provision (同一规定), related (相关).
+    JSON/CSV keys: a_doc, a_article, b_doc, b_article, score, label.
+    \b
+    Example:
+      jdcorpus align 长春 呼和浩特
+    """
+    from . import compare
+    from .corpus import load_corpus
+
+    corpus = load_corpus()
+    links = compare.align(corpus, doc_a, doc_b)
+    if fmt == "table":
+        click.echo(compare.format_align(corpus, links, doc_a, doc_b), nl=False)
+    else:
+        emit(links, fmt)
+
+
+@main.command()
+@format_option
+@library_errors
+def families(fmt):
+    """Group equivalent articles of all documents into provision families.
+
+    JSON/CSV keys: family, label (key terms), documents, articles ("doc:no" keys).
+    """
+    from . import compare
+    from .corpus import load_corpus
+
+    corpus = load_corpus()
+    fams = compare.families(corpus)
+    if fmt == "table":
+        click.echo(compare.format_families(corpus, fams), nl=False)
+    else:
+        emit(fams, fmt)
+
+
+@main.command()
+@format_option
+@library_errors
+def coverage(fmt):
+    """Show which document has which provision family (family × document matrix).
+
+    JSON/CSV: one cell per family and document with keys family, label, doc, article, score
+    (article and score empty where the document has no article of the family).
+    """
+    from . import compare
+    from .corpus import load_corpus
+
+    corpus = load_corpus()
+    cells = compare.coverage(corpus)
+    if fmt == "table":
+        click.echo(compare.format_coverage(corpus, cells), nl=False)
+    else:
+        emit(cells, fmt)
+
+
+@main.command()
+@format_option
+@library_errors
+def reuse(fmt):
+    """List articles of different cities that share substantial text, with the likely direction.
+
+    JSON/CSV keys: a_doc, a_article, b_doc, b_article, containment, longest_run, direction.
+    """
+    from . import compare
+    from .corpus import load_corpus
+
+    corpus = load_corpus()
+    pairs = compare.reuse(corpus)
+    if fmt == "table":
+        click.echo(compare.format_reuse(corpus, pairs), nl=False)
+    else:
+        emit(pairs, fmt)
+
+
+@main.command()
+@click.argument("draft")
+@click.option(
+    "--min-docs",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Report families that at least this many other documents have.",
+)
+@format_option
+@library_errors
+def gaps(draft, min_docs, fmt):
+    """Compare a DRAFT with the other documents: its matches, and what it lacks.
+
+    \b
+    JSON/CSV keys: kind (match | unique | missing), draft_article, family, family_label,
+    doc, article, score, label, documents.
+    \b
+    Example:
+      jdcorpus gaps 苏州
+    """
+    from . import compare
+    from .corpus import load_corpus
+
+    corpus = load_corpus()
+    rows = compare.gaps(corpus, draft, min_docs=min_docs)
+    if fmt == "table":
+        click.echo(compare.format_gaps(corpus, rows, draft, min_docs), nl=False)
+    else:
+        emit(rows, fmt)
+
+
+@main.command()
+@click.argument("article_a")
+@click.argument("article_b")
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also write a side-by-side HTML page to this file.",
+)
+@click.option("--width", type=int, help="Width of the side-by-side table (default: terminal).")
+@format_option
+@library_errors
+def diff(article_a, article_b, html_path, width, fmt):
+    """Diff two articles character by character; substituted jurisdiction names are marked.
+
+    \b
+    ARTICLE_A, ARTICLE_B: DOC:ARTICLE, e.g. 长春:38 beijing-tiaoli:17.
+    JSON/CSV keys: op (equal | delete | insert | replace | jurisdiction), a_text, b_text.
+    \b
+    Example:
+      jdcorpus diff 长春:27 呼和浩特:24 --html diff.html
+    """
+    import shutil
+
+    from . import compare
+    from .corpus import load_corpus
+
+    corpus = load_corpus()
+    a = compare.article_ref(corpus, article_a)
+    b = compare.article_ref(corpus, article_b)
+    ops = compare.diff(a, b, cities=compare.corpus_cities(corpus))
+    names = compare.short_names(corpus)
+    title_a = f"{names[a.doc_id]} {a.label}" + (f"【{a.heading}】" if a.heading else "")
+    title_b = f"{names[b.doc_id]} {b.label}" + (f"【{b.heading}】" if b.heading else "")
+    if html_path:
+        from .export import write_atomic
+
+        write_atomic(html_path, compare.diff_html(ops, title_a, title_b))
+    if fmt == "table":
+        tty = sys.stdout.isatty()
+        w = width or (shutil.get_terminal_size((120, 24)).columns if tty else 120)
+        click.echo(compare.format_diff(ops, title_a, title_b, width=w, color=tty), nl=False)
+    else:
+        emit(ops, fmt)
+    if html_path:
+        click.echo(f"HTML written to {html_path}", err=True)
+
+
 def run():  # pragma: no cover - console entry for `python -m jdcorpus`
     sys.exit(main())
