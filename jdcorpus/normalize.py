@@ -205,7 +205,12 @@ def cjk_punctuation(text: str) -> str:
     return "".join(parts)
 
 
-_P_SPACE_CJK = f"(?<=[{_CJK_CTX}])[{_HSPACE}]+(?=[{_CJK_CTX}])"
+# spaces between Chinese characters, and between Chinese and Arabic digits (处 1000 元 → 处1000元,
+# 第 1 条 → 第1条): Chinese running text has none, they come from typesetting or PDF extraction
+_P_SPACE_CJK = (
+    f"(?<=[{_CJK_CTX}])[{_HSPACE}]+(?=[{_CJK_CTX}]|[0-9](?![0-9]{{3}}年))"  # 通过 2023年… keeps its space
+    f"|(?<=[0-9])[{_HSPACE}]+(?=[{_CJK_CTX}])"
+)
 _P_SPACES = f"[{_HSPACE}]+"
 
 

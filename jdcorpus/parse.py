@@ -59,13 +59,17 @@ def to_int(numeral: str) -> int:
 
 _TERMINAL = "。；;：:！!？?…」”）)】』"
 # what may follow an article label when it really is a label (not 第八条第二款, 第十条规定, 第三条的…)
-_NOT_AFTER_LABEL = "第款项之的规至、，,和及或中所以与"
-RE_ARTICLE = re.compile(rf"^第({NUM})条(?![{_NOT_AFTER_LABEL}])")
+_NOT_AFTER_LABEL = "第款项的规至，,和及或中所以与"
+_LABEL_END = rf"(?![{_NOT_AFTER_LABEL}])(?!、\s*第)(?!之(?![一二三四五六七八九十]))"
+RE_ARTICLE = re.compile(rf"^第({NUM})条(?:之([一二三四五六七八九十]+))?{_LABEL_END}")
 RE_CHAPTER = re.compile(rf"^第({NUM})章(.*)$")
 RE_SECTION = re.compile(rf"^第({NUM})节(.*)$")
 RE_PART = re.compile(rf"^第({NUM})编(.*)$")
 RE_ITEM = re.compile(r"^[（(]([零〇一二三四五六七八九十百]+)[）)]")
-RE_SUBITEM = re.compile(r"^([0-9]+)[.．、](?![0-9])")
+# second-level markers: 目 inside a （一） item, or the items themselves where there is no （一）
+RE_SUBITEM = re.compile(r"^(?:[（(]([0-9]{1,2})[）)]|([①-⑳])|([0-9]{1,2})[.．、](?![0-9]))")
+RE_MARKER = re.compile(r"^(?:[（(][^（）()]{1,4}[）)]|[①-⑳]|[0-9]{1,2}[.．、](?![0-9]))\s*")
+_BARE_HEADINGS = {"总则", "附则", "分则", "法律责任", "罚则", "附录"}
 RE_HEADING = re.compile(r"^(?:【([^】]{1,24})】|[（(]([^（）()，,。；;：:]{1,24})[）)])")
 RE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 RE_CN_DATE = re.compile(
@@ -83,7 +87,9 @@ RE_TITLE = re.compile(
 )
 RE_NOTICE = re.compile(r"(公告|通知|决定|令|公报)$|^关于.*的(通知|决定|公告|说明|报告|批复|函)$")
 RE_DRAFT = re.compile(r"草案|征求意见稿|送审稿|草稿|讨论稿")
-RE_TIZHU = re.compile(r"^[（(].*\d{4}年.*(通过|批准|修订|修正|公布|发布|印发)")
+RE_TIZHU = re.compile(
+    r"^(?:[（(【].*)?(?:\d{4}|[零〇一二三四五六七八九]{4})年.{0,120}(通过|批准|修订|修正|公布|发布|印发)"
+)
 _MUNICIPALITIES = {"北京", "上海", "天津", "重庆"}
 _PROVINCES = (
     "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽",
@@ -118,8 +124,9 @@ def _key(s: str) -> str:
 # a break inside a physical line: before an article label that follows a sentence end, before an
 # item marker that follows ；：。 or a space, after 。！？ followed by a space (a new paragraph)
 _INLINE_BREAK = re.compile(
-    rf"(?<=[。；;！？!?”」])\s*(?=第{NUM}[条條](?![{_NOT_AFTER_LABEL}]))"
-    rf"|(?:(?<=[；;。：:])\s*|\s+)(?=[（(][零〇一二三四五六七八九十]+[）)])"
+    rf"(?<=[。；;！？!?”」])\s*(?=第{NUM}[条條]{_LABEL_END})"
+    rf"|(?:(?<=[；;。：:])\s*|\s+)(?=[（(][零〇一二三四五六七八九十]+[）)]|[（(][0-9]{{1,2}}[）)]|[①-⑳])"
+    r"|(?<=[；;：:])\s*(?=[0-9]{1,2}[.．、][^0-9])"
     r"|(?<=[。！？])[ \t\u3000]+(?=\S)"
 )
 
@@ -137,6 +144,7 @@ class Seg:
     rest: str = ""  # text after a label (raw)
     rest_start: int = 0
     blank_before: bool = False
+    sub: int | None = None  # 第十条之一 → 1
 
 
 def _segments(text: str) -> list[Seg]:
@@ -190,9 +198,13 @@ def _classify(seg: Seg) -> None:
             seg.kind, seg.num = kind, to_int(m.group(1))
             seg.rest = _strip_toc_page(m.group(2))
             return
-    m = re.match(rf"^第({NUM})[条條]", raw.translate(_FULLWIDTH_DIGITS))
-    if m and RE_ARTICLE.match(key):
+    m = re.match(
+        rf"^第\s*({NUM})\s*[条條](?:之[一二三四五六七八九十]+)?", raw.translate(_FULLWIDTH_DIGITS)
+    )
+    ma = RE_ARTICLE.match(key)
+    if m and ma:
         seg.kind, seg.num = "article", to_int(m.group(1))
+        seg.sub = to_int(ma.group(2)) if ma.group(2) else None
         seg.rest = raw[m.end() :].lstrip().lstrip("：:、.．").lstrip()
         seg.rest_start = seg.end - len(seg.rest)
         return
@@ -231,6 +243,7 @@ class _P:  # paragraph under construction
     parts: list[tuple[int, int]] = field(default_factory=list)  # source spans of the lead text
     items: list[list[tuple[int, int]]] = field(default_factory=list)
     item_nos: list[int] = field(default_factory=list)
+    style: str = ""  # "cn" for （一） items, "num" for (1) ① 1. items
     start: int = 0
     end: int = 0
 
@@ -360,6 +373,7 @@ def parse_text(
         _classify(s)
         s.blank_before = prev_blank
         prev_blank = s.kind == "blank"
+    _demote_wrapped_references(segs)
     arts = [i for i, s in enumerate(segs) if s.kind == "article"]
     if not arts:
         raise ParseError(
@@ -415,6 +429,30 @@ def _inherit_promulgation(doc: Document, earlier: list[Document]) -> Document:
                 events=tuple(sorted([*doc.events, ev], key=lambda e: e.date)),
             )
     return doc
+
+
+def _demote_wrapped_references(segs: list[Seg]) -> None:
+    """``…未按照本条例\n第六条确定的标准…``: a label at the start of a line that continues an
+    unfinished sentence, and is not the next article number, is a reference, not a label."""
+    last_no = 0
+    prev: Seg | None = None
+    for s in segs:
+        if s.kind in ("blank", "noise"):
+            continue
+        if s.kind == "article":
+            prev_text = (prev.rest if prev.kind == "article" else prev.raw) if prev else ""
+            unfinished = prev is not None and prev.kind in ("text", "item", "subitem", "article")
+            if (
+                unfinished
+                and prev_text
+                and not _ends_sentence(prev_text)
+                and s.num != last_no + 1
+                and s.num != last_no
+            ):
+                s.kind, s.num = "text", None
+            else:
+                last_no = s.num
+        prev = s
 
 
 def _body_end(segs: list[Seg], last_art: int, limit: int) -> int:
@@ -486,7 +524,8 @@ def _build_document(text, header, body, trailer, script, *, source_file, city, p
             promulgations.append(date)
 
     # -- body structure
-    chapters, sections, articles = _structure(text, body, norm, warnings)
+    title_key = _key(title_seg.raw).strip("《》") if title_seg else ""
+    chapters, sections, articles = _structure(text, body, norm, warnings, title_key)
     if trailer:
         dropped = [s for s in trailer if s.kind not in ("blank", "noise")]
         if dropped:
@@ -679,7 +718,7 @@ def _make_id(city: str | None, kind: str | None, title: str, taken: set[str]) ->
     return did
 
 
-def _structure(text: str, body: list[Seg], norm, warnings: list[str]):
+def _structure(text: str, body: list[Seg], norm, warnings: list[str], title_key: str = ""):
     chapters: list[Chapter] = []
     sections: list[Section] = []
     built: list[_A] = []
@@ -703,6 +742,15 @@ def _structure(text: str, body: list[Seg], norm, warnings: list[str]):
             continue
         if s.kind in ("blank", "noise", "toc"):
             continue
+        if s.kind == "title" and title_key and s.key.strip("《》") == title_key:
+            continue  # the title repeated as a running page header
+        if (
+            s.kind == "text"
+            and s.key in _BARE_HEADINGS
+            and (cur is None or _ends_sentence(cur.last_text))
+        ):
+            cur = None
+            continue  # a heading without a 第X章 label: 附  则
         if s.kind in ("chapter", "section", "part"):
             if not is_real_heading(i, "section" if s.kind == "section" else "chapter"):
                 continue  # a table-of-contents entry
@@ -774,8 +822,10 @@ def _structure(text: str, body: list[Seg], norm, warnings: list[str]):
         cur.end = s.end
         if s.kind == "item":
             _add_item(cur, s.start, s.end, s.raw)
-        elif s.kind == "subitem" and cur.in_item:
-            _extend(cur, s, new_line=True)
+        elif s.kind == "subitem" and cur.in_item and cur.paras[-1].style == "cn":
+            _extend(cur, s, new_line=True)  # a 目 inside a （一） item
+        elif s.kind == "subitem":
+            _add_item(cur, s.start, s.end, s.raw, style="num")
         elif cur.paras and not _ends_sentence(cur.last_text) and not _unpunctuated_list(text, cur):
             _extend(cur, s, new_line=False)  # a line broken mid-sentence
         else:
@@ -802,16 +852,28 @@ def _label_num(raw: str) -> str:
     return m.group(1).translate(_FULLWIDTH_DIGITS) if m else ""
 
 
-def _add_item(a: _A, start: int, end: int, raw: str) -> None:
-    if not a.paras:
+def _add_item(a: _A, start: int, end: int, raw: str, style: str = "cn") -> None:
+    if not a.paras or (a.paras[-1].style and a.paras[-1].style != style):
         a.paras.append(_P(start=start, end=end))
     p = a.paras[-1]
+    p.style = style
     p.items.append([(start, end)])
-    m = RE_ITEM.match(_key(raw))
-    p.item_nos.append(to_int(m.group(1)) if m else len(p.items))
+    p.item_nos.append(_item_no(_key(raw), len(p.items)))
     p.end = end
     a.in_item = True
     a.last_text = raw
+
+
+def _item_no(key: str, default: int) -> int:
+    m = RE_ITEM.match(key)
+    if m:
+        return to_int(m.group(1))
+    m = RE_SUBITEM.match(key)
+    if m:
+        if m.group(2):
+            return ord(m.group(2)) - ord("①") + 1
+        return int(m.group(1) or m.group(3))
+    return default
 
 
 def _extend(a: _A, s: Seg, new_line: bool) -> None:
@@ -842,8 +904,8 @@ def _finish(text: str, a: _A, norm) -> Article:
         items = []
         for no, spans in zip(p.item_nos, p.items, strict=True):
             full = _join(text, spans, norm)
-            m = re.match(r"^[（(]([^）)]+)[）)]\s*", full)
-            label = f"（{m.group(1)}）" if m else ""
+            m = RE_MARKER.match(full)
+            label = m.group(0).strip() if m else ""
             istart = spans[0][0]
             iend = spans[-1][1]
             items.append(
@@ -856,7 +918,7 @@ def _finish(text: str, a: _A, norm) -> Article:
         if p.text:
             lines.append(p.text)
         lines.extend(f"{it.label}{it.text}" for it in p.items)
-    label = f"第{_label_num(s.raw)}条"
+    label = f"第{_label_num(s.raw)}条" + (f"之{_cn(s.sub)}" if s.sub else "")
     return Article(
         doc_id="", no=s.num, label=label, heading=a.heading,
         chapter_no=a.chapter.no if a.chapter else None, chapter_title=a.chapter.title if a.chapter else None,
@@ -866,10 +928,19 @@ def _finish(text: str, a: _A, norm) -> Article:
     )  # fmt: skip
 
 
+def _cn(n: int) -> str:
+    import cn2an
+
+    return cn2an.an2cn(n)
+
+
 def _check_numbering(articles: list[Article], warnings: list[str]) -> None:
     seen: set[int] = set()
     prev, prev_label = 0, "the start"
     for a in articles:
+        if "之" in a.label and a.no == prev:  # an inserted article, 第十条之一 after 第十条
+            prev_label = a.label
+            continue
         if a.no in seen:
             warnings.append(f"article number repeated: {a.label} after {prev_label}")
         elif a.no != prev + 1:
