@@ -297,7 +297,12 @@ class ValueTokenizer(Tokenizer):
 # -- jieba ------------------------------------------------------------------------------------
 
 
-def _userdict() -> tuple[str, list[tuple[str, int | None, str | None]]]:
+#: jieba frequency of a user-dictionary term given without one: high enough that the term wins
+#: against the segmentations of its neighbours (矛盾纠纷 in 化解矛盾纠纷), not only in isolation.
+USER_FREQ = 20000
+
+
+def _userdict() -> tuple[str, list[tuple[str, int, str | None]]]:
     """The text of ``data/userdict.txt`` and its entries (word, frequency, tag)."""
     from importlib import resources
 
@@ -308,7 +313,7 @@ def _userdict() -> tuple[str, list[tuple[str, int | None, str | None]]]:
         if not line or line.startswith("#"):  # jieba's own loader has no comments
             continue
         word, *rest = line.split()
-        freq = int(rest[0]) if rest and rest[0].isdigit() else None
+        freq = int(rest[0]) if rest and rest[0].isdigit() else USER_FREQ
         tag = rest[-1] if rest and not rest[-1].isdigit() else None
         entries.append((word, freq, tag))
     return text, entries

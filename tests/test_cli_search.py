@@ -1,0 +1,173 @@
+"""``jdcorpus search`` and ``jdcorpus index`` (issue 3), run through click's CliRunner."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from jdcorpus import index
+from jdcorpus.cli import main
+
+KEYS = [
+    "doc",
+    "city",
+    "title",
+    "article",
+    "label",
+    "heading",
+    "chapter",
+    "score",
+    "snippet",
+    "matches",
+]
+
+
+def run(*args: str, env: dict | None = None):
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+def as_json(*args: str) -> list[dict]:
+    res = run("search", *args, "--format", "json")
+    assert res.exit_code == 0, res.output
+    return json.loads(res.output)
+
+
+def test_json_has_exactly_the_documented_keys():
+    """Each JSON hit has the keys doc … matches, in order; matches are offsets into the snippet."""
+    rows = as_json("网格")
+    assert rows and all(list(r) == KEYS for r in rows)
+    for r in rows:
+        assert r["matches"]
+        for s, e in r["matches"]:
+            assert "网格" in r["snippet"][s:e]
+
+
+def test_json_equals_the_library_hits():
+    """The command prints the hits of ``index.search`` (same order, same fields)."""
+    rows = as_json("社区 工作者", "--limit", "5")
+    hits = index.search(None, "社区 工作者", limit=5)
+    assert [(r["doc"], r["article"], r["score"]) for r in rows] == [
+        (h.doc, h.article, h.score) for h in hits
+    ]
+
+
+def test_csv_header_and_rows():
+    """CSV: the same keys as a header, one row per hit, matches as JSON."""
+    res = run("search", "物业", "--format", "csv", "--limit", "0")
+    assert res.exit_code == 0
+    rows = list(csv.reader(io.StringIO(res.output)))
+    assert rows[0] == KEYS
+    assert len(rows) - 1 == index.search(None, "物业").total
+    assert all(json.loads(r[-1]) for r in rows[1:])
+
+
+def test_count_and_limit():
+    """--count prints the number of hits; --limit bounds the list, 0 lists them all."""
+    total = index.search(None, "网格").total
+    res = run("search", "网格", "--count")
+    assert res.exit_code == 0 and res.output.strip() == str(total)
+    assert len(as_json("网格", "--limit", "3")) == 3
+    assert len(as_json("网格", "--limit", "0")) == total
+
+
+def test_traditional_query_on_the_command_line():
+    """``jdcorpus search 網格`` lists what ``jdcorpus search 网格`` lists (the header echoes the query)."""
+    trad, simp = run("search", "網格").output, run("search", "网格").output
+    assert trad.splitlines()[1:] == simp.splitlines()[1:]
+    assert len(simp.splitlines()) > 3
+
+
+@pytest.mark.parametrize(
+    "option, value, kwarg",
+    [
+        ("--city", "北京", "city"),
+        ("--doc", "changchun", "doc"),
+        ("--kind", "条例", "kind"),
+        ("--status", "draft", "status"),
+        ("--chapter", "总则", "chapter"),
+    ],
+)
+def test_filter_options_pass_to_the_library(option, value, kwarg):
+    """Each filter option gives the hits of the library filter of the same name."""
+    rows = as_json("社区", option, value, "--limit", "0")
+    hits = index.search(None, "社区", limit=None, **{kwarg: value})
+    assert [(r["doc"], r["article"]) for r in rows] == [(h.doc, h.article) for h in hits]
+    assert len(rows) < index.search(None, "社区").total
+
+
+def test_table_output_without_a_terminal_has_no_colour():
+    """Piped output: a header line, a line per hit and its snippet, no ANSI codes."""
+    res = run("search", "接诉即办")
+    assert res.exit_code == 0
+    assert "\x1b[" not in res.output
+    lines = res.output.splitlines()
+    total = index.search(None, "接诉即办").total
+    assert lines[0].startswith(f"{total} articles match")
+    assert len(lines) == 1 + 2 * total
+    assert "接诉即办" in lines[2]
+
+
+class _TTY(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_colour_on_a_terminal_unless_no_color(monkeypatch):
+    """Colour when stdout is a terminal; NO_COLOR (any value) turns it off."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert index._use_color(_TTY())
+    assert not index._use_color(io.StringIO())
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not index._use_color(_TTY())
+    hits = index.search(None, "网格员", limit=2)
+    coloured = index.format_hits(hits, color=True)
+    assert "\x1b[1;31m网格员\x1b[0m" in coloured
+    assert "\x1b[" not in index.format_hits(hits, color=False)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (['"网格'], "unbalanced quote"),
+        (["foo:网格"], "unknown field 'foo'"),
+        (["网格", "OR"], "operator without an operand"),
+        (["网格", "--status", "repealed"], "no document has status"),
+        (["网格", "--doc", "北京"], "names 2 documents"),
+    ],
+)
+def test_bad_queries_give_a_one_line_error(args, message):
+    """A malformed query or filter: non-zero exit, one line naming the problem, no traceback."""
+    res = run("search", *args)
+    assert res.exit_code != 0
+    assert message in res.output
+    assert "Traceback" not in res.output
+    assert len(res.output.strip().splitlines()) == 1
+
+
+def test_index_build_status_clear(tmp_path):
+    """index build makes the index, status reports it, clear removes it."""
+    env = {"JDCORPUS_CACHE_DIR": str(tmp_path)}
+    res = run("index", "status", "--format", "json", env=env)
+    assert res.exit_code == 0 and json.loads(res.output)[0]["built"] is False
+    res = run("index", "build", env=env)
+    assert res.exit_code == 0 and "320 articles" in res.output
+    st = json.loads(run("index", "status", "--format", "json", env=env).output)[0]
+    assert st["built"] is True and st["articles"] == 320 and st["path"].startswith(str(tmp_path))
+    res = run("index", "clear", env=env)
+    assert res.exit_code == 0 and res.output.startswith("removed ")
+    assert (
+        json.loads(run("index", "status", "--format", "json", env=env).output)[0]["built"] is False
+    )
+
+
+@pytest.mark.parametrize(
+    "args", [["search"], ["index"], ["index", "build"], ["index", "status"], ["index", "clear"]]
+)
+def test_every_search_command_has_help(args):
+    """Each command added by issue 3 answers --help."""
+    res = run(*args, "--help")
+    assert res.exit_code == 0 and "Usage:" in res.output

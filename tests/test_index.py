@@ -1,0 +1,468 @@
+"""Search index (issue 3): analyzers, recall, normalization, phrases, filters, highlights, life cycle."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from jdcorpus import index
+from jdcorpus.index import BigramTokenizer, JiebaTokenizer, QueryError, SearchHit, search
+from jdcorpus.model import Article, Document, scalar_fields
+
+TERMS = ["网格", "接诉即办", "物业", "志愿服务", "社区工作者", "网格员", "街道办事处", "网"]
+
+
+def keys(hits) -> set[str]:
+    return {h.key for h in hits}
+
+
+def containing(corpus, term: str, field: str = "text") -> set[str]:
+    return {a.key for a in corpus.iter_articles() if term in (getattr(a, field) or "")}
+
+
+# -- analyzers --------------------------------------------------------------------------------
+
+
+def test_jieba_positions_follow_token_order():
+    """Word tokens carry positions 0, 1, 2 … (a punctuation gap skips one), and exact char offsets."""
+    text = "推进网格化管理，建立网格员队伍"
+    toks = [
+        (t.text, t.pos, t.startchar, t.endchar)
+        for t in JiebaTokenizer()(text, positions=True, chars=True)
+    ]
+    assert [t[0] for t in toks] == ["推进", "网格化", "管理", "建立", "网格员", "队伍"]
+    assert [t[1] for t in toks] == [0, 1, 2, 4, 5, 6]
+    assert all(text[s:e] == w for w, _p, s, e in toks)
+    spans = [(s, e) for _w, _p, s, e in toks]
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False)), "tokens overlap"
+
+
+@pytest.mark.parametrize(
+    "term, sentence",
+    [
+        ("网格化", "街道办事处应当实施网格化管理"),
+        ("网格员", "合理配置网格员队伍"),
+        ("接诉即办", "健全完善接诉即办分类处置机制"),
+        ("吹哨报到", "推行吹哨报到机制"),
+        ("矛盾纠纷", "排查化解矛盾纠纷"),
+        ("楼栋长", "确定一名楼栋长和单元长"),
+        ("派出机关", "街道办事处是区人民政府的派出机关"),
+        ("社区工作者", "加强对社区工作者的日常管理"),
+    ],
+)
+def test_user_dictionary_keeps_governance_terms_whole(term, sentence):
+    """Each governance term of data/userdict.txt is one jieba token in running text."""
+    assert term in index.segment(sentence)
+
+
+def test_user_dictionary_terms_are_tokens_throughout_the_corpus(bundled):
+    """Every occurrence of a user term in the corpus is one token, unless a longer term holds it."""
+    _text, entries = index._userdict()
+    terms = [w for w, _f, _t in entries]
+    checked = 0
+    for a in bundled.iter_articles():
+        toks = index._tokens(a.text)
+        starts = {s: e for s, e in toks}
+        for term in terms:
+            i = a.text.find(term)
+            while i >= 0:
+                inside_longer = any(
+                    a.text.startswith(t, j)
+                    for t in terms
+                    if len(t) > len(term) and term in t
+                    for j in range(max(0, i - len(t) + len(term)), i + 1)
+                    if j + len(t) >= i + len(term)
+                )
+                assert starts.get(i) == i + len(term) or inside_longer, (a.key, term)
+                checked += 1
+                i = a.text.find(term, i + 1)
+    assert checked > 100
+
+
+def test_bigram_tokens_index_and_query_modes():
+    """Index mode: a bigram per character (the last alone); query mode: bigrams only, normalized."""
+    tok = BigramTokenizer()
+    assert [(t.text, t.pos) for t in tok("网格化", positions=True)] == [
+        ("网格", 0),
+        ("格化", 1),
+        ("化", 2),
+    ]
+    assert [t.text for t in tok("网格化", mode="query")] == ["网格", "格化"]
+    assert [t.text for t in tok("網格", mode="query")] == ["网格"]
+    assert [t.text for t in tok("网", mode="query")] == ["网"]
+    # lines are one position apart, so no phrase spans a line break
+    lines = [(t.text, t.pos) for t in tok("网格\n化", positions=True)]
+    assert lines == [("网格", 0), ("格", 1), ("化", 3)]
+
+
+def test_schema_is_derived_from_the_model():
+    """Every scalar field of Article and Document (but source spans) is an index field, stored."""
+    sch = index.schema()
+    expected = (set(scalar_fields(Article)) | set(scalar_fields(Document))) - index._SKIP
+    assert expected <= set(sch.names())
+    assert all(sch[name].stored for name in expected)
+    assert {"words", "key", "bounds"} <= set(sch.names())
+
+
+# -- recall and normalization -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("term", TERMS)
+def test_recall_every_article_containing_the_term_is_a_hit(bundled, term):
+    """Hits are exactly the articles whose normalized text (or heading) contains the term."""
+    hits = keys(bundled.search(term, limit=None))
+    in_text = containing(bundled, term)
+    assert in_text, f"no article contains {term}: the test proves nothing"
+    assert in_text <= hits
+    assert hits <= in_text | containing(bundled, term, "heading")
+
+
+def test_recall_includes_articles_written_with_taiwan_phrasing(bundled):
+    """网格 finds the 通化 articles whose source says 格線 (matched through the normalized text)."""
+    hits = bundled.search("网格", limit=None)
+    tonghua = [h for h in hits if h.doc == "tonghua"]
+    assert tonghua
+    assert all("格線" in bundled.article("tonghua", h.article).original for h in tonghua)
+
+
+@pytest.mark.parametrize(
+    "traditional, simplified",
+    [
+        ("網格", "网格"),
+        ("接訴即辦", "接诉即办"),
+        ("物業", "物业"),
+        ("志願服務", "志愿服务"),
+        ("格線", "网格"),
+    ],
+)
+def test_traditional_and_simplified_queries_give_identical_hits(traditional, simplified):
+    """A query is normalized like the text: the same hits, same order, same scores and snippets."""
+    assert search(None, traditional, limit=None) == search(None, simplified, limit=None)
+
+
+# -- query language ---------------------------------------------------------------------------
+
+
+def test_phrase_matches_only_contiguous_text(bundled):
+    """A quoted phrase hits only text where its words stand together; unquoted words anywhere."""
+    phrase = keys(search(None, '"社区 工作"', limit=None))
+    words = keys(search(None, "社区 工作", limit=None))
+    assert phrase == containing(bundled, "社区工作")
+    both = {a.key for a in bundled.iter_articles() if "社区" in a.text and "工作" in a.text}
+    assert words == both
+    assert phrase < words  # some article has both words apart: the phrase rejects it
+
+
+def test_word_field_phrase_uses_jieba_positions(bundled):
+    """``word:"网格化 管理"`` hits the articles where jieba reads 网格化 then 管理 side by side."""
+    expected = {
+        a.key
+        for a in bundled.iter_articles()
+        if any(
+            x == "网格化" and y == "管理"
+            for line in a.text.split("\n")
+            for x, y in zip(index.segment(line), index.segment(line)[1:], strict=False)
+        )
+    }
+    assert expected
+    assert keys(search(None, 'word:"网格化 管理"', limit=None)) == expected
+
+
+def test_boolean_operators(bundled):
+    """OR unites, NOT removes, words without an operator are all required."""
+    a, b = containing(bundled, "网格"), containing(bundled, "物业")
+    assert keys(search(None, "网格 OR 物业", limit=None)) == a | b
+    assert keys(search(None, "网格 NOT 物业", limit=None)) == a - b
+    assert keys(search(None, "网格 物业", limit=None)) == a & b
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"网格', "(网格", "网格)", "foo:网格", "网格 OR", "AND 网格", "", "   "],
+)
+def test_malformed_queries_raise_query_error(query):
+    """Unbalanced quotes or parentheses, unknown fields, dangling operators, nothing to search."""
+    with pytest.raises(QueryError):
+        search(None, query)
+
+
+# -- filters ----------------------------------------------------------------------------------
+
+FILTERS = [
+    ({"city": "北京"}, lambda d, a: d.city == "北京"),
+    ({"city": "北京市"}, lambda d, a: d.city == "北京"),
+    ({"doc": "changchun"}, lambda d, a: d.id == "changchun"),
+    ({"doc": "通化"}, lambda d, a: d.id == "tonghua"),
+    ({"kind": "条例"}, lambda d, a: d.kind == "条例"),
+    ({"status": "in_force"}, lambda d, a: d.status == "in_force"),
+    ({"chapter": "社区治理"}, lambda d, a: "社区治理" in (a.chapter_title or "")),
+    ({"chapter": "3"}, lambda d, a: a.chapter_no == 3),
+    ({"city": "長春", "status": "in_force"}, lambda d, a: d.city == "长春"),
+]
+
+
+@pytest.mark.parametrize("filters, keep", FILTERS, ids=[str(f[0]) for f in FILTERS])
+@pytest.mark.parametrize("term", ["网格", "社区"])
+def test_filters_narrow_to_exactly_the_matching_articles(bundled, filters, keep, term):
+    """A filtered search = the unfiltered hits whose document/article satisfies the filter."""
+    unfiltered = keys(search(None, term, limit=None))
+    allowed = {a.key for d in bundled.documents for a in d.articles if keep(d, a)}
+    assert keys(search(None, term, limit=None, **filters)) == unfiltered & allowed
+
+
+def test_filters_in_the_query_equal_the_options():
+    """``city:北京 网格`` in the query is the same search as ``--city 北京``."""
+    assert keys(search(None, "city:北京 网格", limit=None)) == keys(
+        search(None, "网格", limit=None, city="北京")
+    )
+
+
+@pytest.mark.parametrize("filters", [{"status": "repealed"}, {"city": "上海"}, {"doc": "北京"}])
+def test_bad_filter_values_are_errors_not_empty_results(filters):
+    """An unknown status or city, or an ambiguous document, is a clear error."""
+    with pytest.raises(LookupError if "doc" in filters else QueryError):
+        search(None, "网格", **filters)
+
+
+# -- hits, snippets, highlights ---------------------------------------------------------------
+
+
+def test_hits_are_frozen_dataclasses_ranked_by_score():
+    """Results of SearchHit rows, best first, one per article, with the total count."""
+    hits = search(None, "网格", limit=5)
+    assert len(hits) == 5 and hits.total > 5
+    assert all(dataclasses.is_dataclass(h) and isinstance(h, SearchHit) for h in hits)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        hits[0].score = 0
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert len(keys(search(None, "网格", limit=None))) == hits.total
+
+
+@pytest.mark.parametrize("term", ["网格", "物业", "社区"])
+def test_highlights_cover_whole_matched_words(bundled, term):
+    """Each highlight holds the term and starts and ends on jieba word boundaries of the text."""
+    hits = search(None, term, limit=None)
+    widened = 0
+    for h in hits:
+        art = bundled.article(h.doc, h.article)
+        pre = 1 if h.snippet.startswith("…") else 0
+        body = h.snippet[pre:].removesuffix("…")
+        off = art.text.replace("\n", " ").find(body)
+        assert off >= 0, h.snippet
+        cuts = {0, len(art.text)} | {x for span in index._tokens(art.text) for x in span}
+        for s, e in h.matches:
+            assert term in h.snippet[s:e]
+            assert s - pre + off in cuts and e - pre + off in cuts, (h.key, h.snippet[s:e])
+            widened += e - s > len(term)
+        # no occurrence of the term in the snippet is left unhighlighted
+        i = h.snippet.find(term)
+        while i >= 0:
+            assert any(s <= i and i + len(term) <= e for s, e in h.matches), h.snippet
+            i = h.snippet.find(term, i + 1)
+    assert widened, "no highlight was widened to a longer word: the test proves nothing"
+
+
+def test_snippet_offsets_point_into_the_snippet():
+    """``matches`` are (start, end) offsets into ``snippet``, in order, not overlapping."""
+    for h in search(None, "志愿服务 OR 网格员", limit=None):
+        assert h.matches
+        assert all(0 <= s < e <= len(h.snippet) for s, e in h.matches)
+        assert all(a[1] <= b[0] for a, b in zip(h.matches, h.matches[1:], strict=False))
+        assert "\n" not in h.snippet
+
+
+def test_to_frame_has_one_column_per_hit_field():
+    """``search(...).to_frame()`` is a DataFrame with the SearchHit fields as columns."""
+    df = search(None, "网格", limit=3).to_frame()
+    assert list(df.columns) == [f.name for f in dataclasses.fields(SearchHit)]
+    assert len(df) == 3
+
+
+def test_corpus_search_uses_the_same_index(bundled):
+    """``corpus.search`` on the bundled corpus gives the hits of ``search(None, …)``, one index."""
+    assert bundled.search("网格") == search(None, "网格")
+    assert index._source(bundled).path == index._source(None).path
+
+
+# -- life cycle -------------------------------------------------------------------------------
+
+FOLDER_TEXT = """某市社区条例
+
+第一条 为了推进网格化管理，制定本条例。
+第二条 社区应当配备网格员。
+第三条 本条例自公布之日起施行。
+"""
+
+
+def test_folder_corpus_rebuilds_when_a_file_changes(tmp_path):
+    """The index is keyed by the raw files: an edited corpus is re-indexed by itself."""
+    from jdcorpus import load_corpus
+
+    (tmp_path / "a.txt").write_text(FOLDER_TEXT, "utf-8")
+    first = load_corpus(tmp_path)
+    assert {h.article for h in first.search("网格员")} == {2}
+    old = index._source(first).path
+    (tmp_path / "a.txt").write_text(
+        FOLDER_TEXT.replace("第三条 本条例", "第三条 网格员和本条例"), "utf-8"
+    )
+    second = load_corpus(tmp_path)
+    assert {h.article for h in second.search("网格员")} == {2, 3}
+    assert index._source(second).path != old
+    assert not old.exists(), "the index of the old files is swept away"
+
+
+def test_interrupted_build_leaves_no_index_and_next_search_works(tmp_path, monkeypatch):
+    """A build that dies half-way leaves no index dir; leftovers are swept by the next build."""
+    monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path))
+    (tmp_path / ".build-killed").mkdir()  # what a SIGKILLed build leaves behind
+    real_write = index._write
+
+    def dying(path, src, progress):
+        (path / "partial").write_text("x")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(index, "_write", dying)
+    with pytest.raises(KeyboardInterrupt):
+        index.build_index()
+    assert not index._source(None).path.exists()
+    # the killed build's leftover was swept, the failed build's own directory removed
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".build-")]
+    monkeypatch.setattr(index, "_write", real_write)
+    assert search(None, "网格").total > 0
+    assert index.index_status().built
+
+
+def test_status_and_clear(tmp_path, monkeypatch):
+    """status reports the index; clear removes indexes but not the parsed-corpus cache."""
+    monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path))
+    (tmp_path / "corpus").mkdir()
+    assert not index.index_status().built
+    index.build_index()
+    st = index.index_status()
+    assert st.built and st.articles == 320 and st.size_bytes > 0
+    removed = index.clear_index()
+    assert st.path in removed
+    assert not index.index_status().built
+    assert (tmp_path / "corpus").is_dir()
+
+
+SEARCHER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from jdcorpus import index
+    stop, expected = Path(sys.argv[1]), int(sys.argv[2])
+    runs = 0
+    while not stop.exists() or runs < 3:
+        index._OPEN.clear()  # a fresh open each time, as a new process would
+        hits = index.search(None, "网格", limit=None)
+        assert len(hits) == expected, (len(hits), expected)
+        runs += 1
+    print(runs)
+    """
+)
+
+BUILDER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from jdcorpus import index
+    for _ in range(int(sys.argv[2])):
+        index.build_index(force=True)
+    Path(sys.argv[1]).touch()
+    """
+)
+
+
+def test_a_second_process_searches_during_rebuilds(tmp_path):
+    """While another process rebuilds the index (twice), every search of a second process works."""
+    expected = search(None, "网格", limit=None).total  # the index exists before the rebuilds
+    stop = tmp_path / "stop"
+    env = dict(os.environ)
+    builder = subprocess.Popen([sys.executable, "-c", BUILDER, str(stop), "2"], env=env)
+    searcher = subprocess.run(
+        [sys.executable, "-c", SEARCHER, str(stop), str(expected)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert builder.wait(timeout=300) == 0
+    assert searcher.returncode == 0, searcher.stderr
+    assert int(searcher.stdout) >= 3
+
+
+def test_two_processes_on_an_empty_cache_both_get_results(tmp_path):
+    """Two first searches at once: one builds under the lock, the other waits, both get hits."""
+    env = dict(os.environ, JDCORPUS_CACHE_DIR=str(tmp_path))
+    code = "from jdcorpus import index; print(index.search(None, '网格', limit=None).total)"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outs = [p.communicate(timeout=300)[0] for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    totals = {int(o) for o in outs}
+    assert len(totals) == 1 and totals.pop() > 0
+    assert len([p for p in tmp_path.iterdir() if index._INDEX_DIR.fullmatch(p.name)]) == 1
+
+
+def test_english_morphology_is_loaded_only_when_used():
+    """The stand-in for whoosh.lang.morph_en still gives Whoosh's English variations on demand."""
+    code = (
+        "import sys, jdcorpus.index, whoosh.query;"
+        "m = lambda: type(sys.modules['whoosh.lang.morph_en']).__name__;"
+        "print(m());"
+        "from whoosh.lang.morph_en import variations; print('rendered' in variations('render'), m())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["_Standin", "True", "module"]
+
+
+def test_cold_search_path_skips_heavy_modules(tmp_path):
+    """A CLI search (index built) imports neither jieba, pandas, the parser nor filelock."""
+    search(None, "网格")  # the session index exists
+    code = (
+        "import sys; sys.argv=['jdcorpus', 'search', '网格'];"
+        "from jdcorpus.cli import main\n"
+        "try: main()\nexcept SystemExit: pass\n"
+        "bad = [m for m in ('jieba', 'pandas', 'jdcorpus.parse', 'filelock', 'cn2an') if m in sys.modules]\n"
+        "sys.stderr.write('HEAVY:' + ','.join(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stderr.strip().endswith("HEAVY:"), out.stderr[-300:]
+    assert "网格" in out.stdout
+
+
+def test_open_retries_when_a_rebuild_swaps_the_directory(monkeypatch):
+    """If the index vanishes while being opened (a rebuild's swap), the search waits and retries."""
+    import whoosh.index as windex
+
+    search(None, "网格")  # built
+    index._OPEN.clear()
+    path = index._source(None).path
+    real_open = windex.open_dir
+    calls = []
+
+    def swapped(dirname, *a, **kw):
+        calls.append(dirname)
+        if len(calls) == 1:  # the first open meets the gap between the two renames
+            path.rename(path.with_name(".old-" + path.name))
+            raise FileNotFoundError(dirname)
+        return real_open(dirname, *a, **kw)
+
+    monkeypatch.setattr(windex, "open_dir", swapped)
+    assert search(None, "网格", limit=None).total == len(containing_text_or_heading("网格"))
+    assert len(calls) == 2
+
+
+def containing_text_or_heading(term):
+    from jdcorpus import load_corpus
+
+    return {a.key for a in load_corpus().iter_articles() if term in a.text + (a.heading or "")}
