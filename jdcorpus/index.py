@@ -908,13 +908,18 @@ class SearchHit:
         return f"{self.doc}:{self.article}"
 
 
-def _spans(text: str, literals: Iterable[str], bounds: bytes | None) -> list[tuple[int, int]]:
-    """Every occurrence of a literal in ``text``, widened to word boundaries, merged."""
+def _cuts(bounds: bytes | None):
+    """The stored word boundaries of a text (sorted offsets), or an empty array."""
     from array import array
 
     cuts = array("I")
     if bounds:
         cuts.frombytes(bounds)
+    return cuts
+
+
+def _spans(text: str, literals: Iterable[str], cuts) -> list[tuple[int, int]]:
+    """Every occurrence of a literal in ``text``, widened to word boundaries, merged."""
     low = _lower(text)
     raw = []
     for lit in literals:
@@ -935,22 +940,29 @@ def _spans(text: str, literals: Iterable[str], bounds: bytes | None) -> list[tup
     return out
 
 
-def _snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_WIDTH):
-    """A one-line window of ``text`` holding as many spans as fit; offsets re-based to it."""
-    if not spans:
-        start = 0
-    else:
-        best, start = -1, 0
+def _snippet(text: str, spans: list[tuple[int, int]], cuts=(), width: int = SNIPPET_WIDTH):
+    """A one-line window of ``text`` holding as many spans as fit; offsets re-based to it.
+
+    The window starts after a break (。；，、： or a new line) shortly before its first span, else on a
+    word boundary, and ends on a word boundary; a highlighted span is never cut.
+    """
+    start = 0
+    if spans:
+        best = -1
         for s, _e in spans:
             lo = max(0, s - _LEAD)
             n = sum(1 for a, b in spans if a >= lo and b <= lo + width)
             if n > best:
                 best, start = n, lo
         first = next(a for a, _ in spans if a >= start)
-        brk = max(text.rfind(c, start, first) for c in "。；\n")
+        brk = max(text.rfind(c, start, first) for c in "。；\n，、：")
         if brk >= 0:
             start = brk + 1
+        elif start and cuts:
+            start = min(cuts[bisect_left(cuts, start)], first)
     end = min(len(text), start + width)
+    if end < len(text) and cuts:
+        end = max(cuts[bisect_right(cuts, end) - 1], start + 1)
     for s, e in spans:  # never cut a highlighted span in two
         if s < end < e:
             end = e
@@ -964,7 +976,8 @@ def _snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_WIDTH
 
 def _hit(fields: dict, score: float, literals: list[str]) -> SearchHit:
     text = fields.get("text", "")
-    snippet, matches = _snippet(text, _spans(text, literals, fields.get("bounds")))
+    cuts = _cuts(fields.get("bounds"))
+    snippet, matches = _snippet(text, _spans(text, literals, cuts), cuts)
     return SearchHit(
         doc=fields["doc_id"],
         city=fields.get("city"),
