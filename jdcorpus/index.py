@@ -405,9 +405,10 @@ def _field_sources() -> list[tuple[str, type]]:
 def schema():
     """The Whoosh schema, derived from the scalar fields of Article and Document.
 
-    ``str`` fields in :data:`PROSE` are bigram text (stored: snippets and display), ``int`` fields
-    are numeric, other ``str`` fields single-value filters; plus ``key`` (``doc_id:no``),
-    ``words`` (jieba) and ``bounds`` (stored word boundaries of the text).
+    ``str`` fields in :data:`PROSE` are bigram text (stored: snippets and display), numbers are
+    numeric, other ``str`` fields single-value filters; plus ``key`` (``doc_id:no``), ``words``
+    (jieba) and ``bounds`` (stored word boundaries of the text). Field weights (BM25F) are given
+    at query time (:data:`SEARCHED`).
     """
     import typing
 
@@ -423,10 +424,11 @@ def schema():
                 phrase=True,
                 stored=True,
                 multitoken_query="phrase",
-                field_boost=SEARCHED.get(name, 1.0),
             )
-        elif int in kinds:
-            spec[name] = fields.NUMERIC(int, stored=True)
+        elif bool in kinds:
+            spec[name] = fields.BOOLEAN(stored=True)
+        elif int in kinds or float in kinds:
+            spec[name] = fields.NUMERIC(int if int in kinds else float, stored=True)
         else:
             spec[name] = fields.ID(
                 stored=True, analyzer=ValueTokenizer("市" if name == "city" else "")
