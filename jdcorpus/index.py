@@ -457,6 +457,25 @@ def cache_dir() -> Path:
     return cache_dir()
 
 
+#: The modules whose code shapes the index (with every data file): a change rebuilds it.
+_SHAPING = ("model.py", "parse.py", "normalize.py", "corpus.py", "index.py")
+
+
+@lru_cache(maxsize=1)
+def _code_stamp() -> str:
+    """A hash of the code and data that shape the index: a new jdcorpus rebuilds by itself.
+
+    Narrower than :func:`jdcorpus.corpus.code_stamp`: editing the CLI or the comparison code
+    does not rebuild the index.
+    """
+    pkg = Path(__file__).parent
+    h = hashlib.sha256()
+    for p in [pkg / n for n in _SHAPING] + sorted((pkg / "data").glob("*.*")):
+        if p.is_file():
+            h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
 #: Names of the index directories in the cache: ``<corpus slug>-<key>``.
 _INDEX_DIR = re.compile(r"(bundled|dir-[0-9a-f]{8}|mem-[0-9a-f]{8})-[0-9a-f]{20}")
 
@@ -482,9 +501,7 @@ class _Source:
 
     @property
     def key(self) -> str:
-        from .corpus import code_stamp  # every module and data file of jdcorpus
-
-        h = hashlib.sha256(f"{FORMAT_VERSION}\0{self.fingerprint}\0{code_stamp()}".encode())
+        h = hashlib.sha256(f"{FORMAT_VERSION}\0{self.fingerprint}\0{_code_stamp()}".encode())
         return h.hexdigest()[:20]
 
     @property

@@ -427,7 +427,10 @@ def test_english_morphology_is_loaded_only_when_used():
 
 def test_cold_search_path_skips_heavy_modules(tmp_path):
     """A CLI search (index built) imports neither jieba, pandas, the parser nor filelock."""
-    search(None, "网格")  # the session index exists
+    # the index of the current code must exist (another process may have edited a module)
+    subprocess.run(
+        [sys.executable, "-c", "from jdcorpus import index; index.build_index()"], check=True
+    )
     code = (
         "import sys; sys.argv=['jdcorpus', 'search', '网格'];"
         "from jdcorpus.cli import main\n"
