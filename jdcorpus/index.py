@@ -23,7 +23,7 @@ platform's cache dir), named by a key that hashes the raw corpus files
 :data:`FORMAT_VERSION`. The first search builds it; a build writes a temporary directory and renames
 it into place under a file lock, so readers never see a half-written index.
 
-例：``search(None, "网格 NOT 北京", status="in_force")[0].label`` → ``"第十三条"``
+例：``search(None, "網格 NOT 北京")[0].key`` → ``"tonghua:14"`` (its source says 格線)
 """
 
 from __future__ import annotations
