@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 __all__ = [
@@ -236,7 +236,7 @@ MIN_MARGIN = 0.01
 #: soft mutual-best rule: an article may link to several near-equals, e.g. a split provision) …
 ALPHA = 0.6
 #: … and a plain cosine of at least this.
-MIN_SCORE = 0.05
+MIN_SCORE = 0.1
 #: Links scoring at least this are ``same-provision`` (below: ``related``).
 SAME_PROVISION = 0.15
 #: ``near-verbatim``: at least this share of the shorter article's 4-char shingles is shared …
@@ -247,7 +247,7 @@ NEAR_VERBATIM_SHINGLES = 20
 SHINGLE = 4
 #: Up to this many articles the similarity of all pairs is computed exactly; above it each
 #: article keeps only its ``TOP_K`` best candidates (sparse top-k, never a dense N×N matrix).
-DENSE_LIMIT = 4000
+DENSE_LIMIT = 1500
 TOP_K = 20
 
 _PUNCT = re.compile(
@@ -265,12 +265,13 @@ def corpus_cities(corpus) -> tuple[str, ...]:
     return tuple(sorted({d.city for d in corpus.documents if d.city}))
 
 
-def scoring_text(article, cities: tuple[str, ...] = ()) -> str:
-    """The masked text an article is scored on: its heading (when it has one) and its body."""
-    text = article.text
-    if article.heading:
-        text = f"{article.heading}\n{text}"
-    return mask(text, cities)
+def scoring_text(article, cities: tuple[str, ...] = (), body: str | None = None) -> str:
+    """The masked text an article is scored on: its heading (when it has one) and its body.
+
+    ``body`` is the already masked body, when the caller has it.
+    """
+    body = mask(article.text, cities) if body is None else body
+    return f"{mask(article.heading, cities)}\n{body}" if article.heading else body
 
 
 def _vectors(texts: list[str], ngram_range: tuple[int, int]):
@@ -319,26 +320,38 @@ class Space:
         self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
         self.index = {(a.doc_id, a.no): i for i, a in enumerate(self.articles)}
         self.cities = corpus_cities(corpus)
-        self.masked = [scoring_text(a, self.cities) for a in self.articles]
+        self.body_masks = [mask_spans(a.text, self.cities) for a in self.articles]
+        self.masked_body = [m.text for m in self.body_masks]
+        self.masked = [
+            scoring_text(a, self.cities, b)
+            for a, b in zip(self.articles, self.masked_body, strict=True)
+        ]
         if not self.articles:
             raise ValueError("the corpus has no articles to compare")
         self.X = _vectors(self.masked, ngram_range)
-        self._shingles: dict[int, frozenset] = {}
         self._links = None
         self._families = None
-        self._words: list[set[str]] | None = None
 
     def rows(self, doc) -> range:
         p = self.doc_pos[doc.id if hasattr(doc, "id") else doc]
         return range(int(self.offsets[p]), int(self.offsets[p + 1]))
 
-    def shingles(self, i: int) -> frozenset:
-        s = self._shingles.get(i)
-        if s is None:
-            t = _bare(self.masked[i])
-            s = frozenset(t[k : k + SHINGLE] for k in range(len(t) - SHINGLE + 1)) or frozenset([t])
-            self._shingles[i] = s
-        return s
+    @cached_property
+    def shingles(self):
+        """Binary matrix article × 4-character shingle of the masked body without punctuation."""
+        import numpy as np
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        bare = [_bare(t) or " " for t in self.masked_body]
+        vec = CountVectorizer(
+            analyzer="char", ngram_range=(SHINGLE, SHINGLE), binary=True, dtype=np.float32
+        )
+        try:
+            return vec.fit_transform(bare).tocsr()
+        except ValueError:  # no text long enough for one shingle anywhere
+            import scipy.sparse as sps
+
+            return sps.csr_matrix((len(bare), 1), dtype=np.float32)
 
     def city(self, i: int) -> str:
         d = self.docs[self.doc_of[i]]
@@ -438,15 +451,18 @@ def _topk_pairs(sp: Space, k: int = TOP_K, chunk: int = 2000):
     ii, jj = np.concatenate([ii, jj]), np.concatenate([jj, ii])
     key = np.unique(ii.astype(np.int64) * n + jj)
     ii, jj = key // n, key % n
-    vv = _cosines(X, ii, jj)
+    vv = _pair_dots(X, ii, jj)
     return ii, jj, vv
 
 
-def _cosines(X, ii, jj, chunk: int = 200_000):
-    """Exact cosines of the article pairs (ii[k], jj[k]) (rows of X are L2-normalised)."""
+def _pair_dots(X, ii, jj, chunk: int = 20_000):
+    """Row dot products ``X[ii[k]] · X[jj[k]]`` for many pairs, in chunks (bounded memory).
+
+    With L2-normalised rows these are cosines; with binary rows, counts of shared features.
+    """
     import numpy as np
 
-    out = np.empty(len(ii), dtype=np.float32)
+    out = np.empty(len(ii), dtype=np.float64)
     for lo in range(0, len(ii), chunk):
         hi = min(len(ii), lo + chunk)
         out[lo:hi] = np.asarray(X[ii[lo:hi]].multiply(X[jj[lo:hi]]).sum(axis=1)).ravel()
@@ -501,20 +517,31 @@ def _rule(
     return ii[ok], jj[ok], vv[ok]
 
 
-def _label(sp: Space, i: int, j: int, score: float) -> str:
-    a, b = sp.shingles(i), sp.shingles(j)
-    shared = len(a & b)
-    if shared >= NEAR_VERBATIM_SHINGLES and shared >= NEAR_VERBATIM * min(len(a), len(b)):
-        return "near-verbatim"
-    return "same-provision" if score >= SAME_PROVISION else "related"
+def _labels(sp: Space, ii, jj, vv) -> list[str]:
+    """The label of each pair: shingle containment decides near-verbatim, the cosine the rest."""
+    import numpy as np
+
+    S = sp.shingles
+    shared = _pair_dots(S, ii, jj)
+    sizes = np.diff(S.indptr)
+    shorter = np.minimum(sizes[ii], sizes[jj])
+    verbatim = (shared >= NEAR_VERBATIM_SHINGLES) & (shared >= NEAR_VERBATIM * shorter)
+    same = vv >= SAME_PROVISION
+    return np.where(verbatim, "near-verbatim", np.where(same, "same-provision", "related")).tolist()
 
 
 def _make_links(sp: Space, ii, jj, vv) -> list[Link]:
-    out = []
-    for i, j, v in sorted(zip(ii.tolist(), jj.tolist(), vv.tolist(), strict=True)):
-        a, b = sp.articles[i], sp.articles[j]
-        out.append(Link(a.doc_id, a.no, b.doc_id, b.no, round(float(v), 4), _label(sp, i, j, v)))
-    return out
+    import numpy as np
+
+    order = np.lexsort((jj, ii))
+    ii, jj, vv = ii[order], jj[order], vv[order]
+    arts = sp.articles
+    return [
+        Link(arts[i].doc_id, arts[i].no, arts[j].doc_id, arts[j].no, round(v, 4), label)
+        for i, j, v, label in zip(
+            ii.tolist(), jj.tolist(), vv.tolist(), _labels(sp, ii, jj, vv), strict=True
+        )
+    ]
 
 
 def _results(rows, row_type):
@@ -638,39 +665,63 @@ def _label_stopwords() -> frozenset[str]:
     return frozenset(w.strip() for w in raw.splitlines() if w.strip() and not w.startswith("#"))
 
 
-def _key_terms(sp: Space, members: list[list[int]], n: int = 3) -> list[str]:
+_WORDS: dict[str, frozenset[str]] = {}
+
+
+def _words(text: str, stop: frozenset[str]) -> frozenset[str]:
+    """The label-worthy jieba words of a (masked) text; cached across corpora by text."""
+    hit = _WORDS.get(text)
+    if hit is None:
+        import jieba
+
+        jieba.setLogLevel(60)
+        hit = frozenset(
+            w
+            for w in jieba.lcut(text)
+            if len(w) > 1 and w.isalnum() and not w.isdigit() and w not in stop
+        )
+        if len(_WORDS) > 200_000:
+            _WORDS.clear()
+        _WORDS[text] = hit
+    return hit
+
+
+#: Labels are computed from at most this many articles per family (the best linked) and
+#: document frequencies from at most ``LABEL_SAMPLE`` articles (evenly spread): enough for
+#: three key terms, and it keeps labelling cheap on large corpora.
+LABEL_MEMBERS = 5
+LABEL_SAMPLE = 2000
+
+
+def _key_terms(sp: Space, members: list[list[int]], best: dict, n: int = 3) -> list[str]:
     """A short label per family: the ``n`` words its articles share that are rarest elsewhere.
 
-    Words come from jieba; a word scores (articles of the family that use it) × idf over all the
+    Words come from jieba; a word scores (articles of the family that use it) × idf over the
     corpus's articles; generic legislative verbs (``data/family_stopwords.txt``) are skipped.
     """
     import math
     from collections import Counter
 
-    import jieba
-
-    jieba.setLogLevel(60)
     stop = _label_stopwords()
-    if sp._words is None:
-        sp._words = [
-            {
-                w
-                for w in jieba.lcut(mask(a.text, sp.cities, JURISDICTION))
-                if len(w) > 1 and w.isalnum() and not w.isdigit() and w not in stop
-            }
-            for a in sp.articles
-        ]
+
+    def words(i: int) -> frozenset[str]:
+        return _words(mask(sp.articles[i].text, sp.cities, JURISDICTION), stop)
+
+    total = len(sp.articles)
+    step = max(1, total // LABEL_SAMPLE)
+    sample = range(0, total, step)
     df: Counter = Counter()
-    for ws in sp._words:
-        df.update(ws)
-    total = len(sp._words)
+    for i in sample:
+        df.update(words(i))
     labels = []
     for g in members:
+        top = sorted(g, key=lambda i: (-best.get(i, 0.0), i))[:LABEL_MEMBERS]
         tf: Counter = Counter()
-        for i in g:
-            tf.update(sp._words[i])
+        for i in top:
+            tf.update(words(i))
         scored = sorted(
-            tf.items(), key=lambda kv: (-kv[1] * math.log((1 + total) / (1 + df[kv[0]])), kv[0])
+            tf.items(),
+            key=lambda kv: (-kv[1] * math.log((1 + len(sample)) / (1 + df[kv[0]])), kv[0]),
         )
         picked: list[str] = []
         for w, _ in scored:
@@ -690,7 +741,6 @@ def _families(corpus):
         links = all_links(corpus)
         groups = _family_members(sp, links)
         groups.sort(key=lambda g: (-len({int(sp.doc_of[i]) for i in g}), g[0]))
-        labels = _key_terms(sp, groups)
         fam_of = {i: k + 1 for k, g in enumerate(groups) for i in g}
         best: dict[int, float] = {}
         for lk in links:
@@ -699,6 +749,7 @@ def _families(corpus):
             if fam_of.get(i) is not None and fam_of.get(i) == fam_of.get(j):
                 best[i] = max(best.get(i, 0.0), lk.score)
                 best[j] = max(best.get(j, 0.0), lk.score)
+        labels = _key_terms(sp, groups, best)
         fams = [
             Family(
                 k + 1,
@@ -759,36 +810,84 @@ REUSE_RUN = 12
 REUSE_BLOCK = 6
 REUSE_SHARED = 30
 REUSE_CONTAINMENT = 0.5
+#: Above ``DENSE_LIMIT`` articles, reuse is looked for among each article's this many most
+#: similar articles of other cities only.
+REUSE_TOP_K = 5
 
 
-def _bare_with_map(sp: Space, i: int) -> tuple[str, list[tuple[int, int]]]:
-    """Article ``i``'s body masked and without punctuation, with each character's span in
-    ``Article.text`` (a placeholder maps to the whole name it replaced)."""
-    text = sp.articles[i].text
-    m = mask_spans(text, sp.cities)
-    spans = {s.at: s for s in m.spans if PLACEHOLDERS[s.cls]}
-    out, where = [], []
-    src = 0  # offset in text of the masked character at k
-    k = 0
-    skipped = {s.at: s for s in m.spans if not PLACEHOLDERS[s.cls]}
-    while k <= len(m.text):
-        while k in skipped:  # a mask that left nothing behind (item markers)
-            src = skipped.pop(k).end
-        if k == len(m.text):
-            break
-        ch = m.text[k]
-        if k in spans:
-            s = spans[k]
-            out.append(ch)
-            where.append((s.start, s.end))
-            src = s.end
-        else:
-            if not _PUNCT.match(ch):
-                out.append(ch)
-                where.append((src, src + 1))
-            src += 1
-        k += 1
-    return "".join(out), where
+def _run_source(sp: Space, i: int, start: int, size: int) -> str:
+    """The text of article ``i`` (its ``Article.text``) behind a run of its bare masked body.
+
+    ``start``/``size`` count characters of the masked body without punctuation; the result
+    keeps the punctuation in between and the names the placeholders stood for.
+    """
+    import bisect
+
+    m = sp.body_masks[i]
+    keep = [k for k, ch in enumerate(m.text) if not _PUNCT.match(ch)]
+    lo, hi = keep[start], keep[start + size - 1]  # masked offsets of the run's ends
+    ats = [s.at for s in m.spans]
+
+    def source(x: int, end: bool) -> int:
+        """Offset in the unmasked text of masked character ``x`` (its end if ``end``)."""
+        k = bisect.bisect_left(ats, x)
+        # a placeholder character stands for the whole name
+        while k < len(ats) and ats[k] == x:
+            s = m.spans[k]
+            if PLACEHOLDERS[s.cls]:
+                return s.end if end else s.start
+            k += 1
+        # otherwise shift by what the masks before it changed (zero-width ones at x included)
+        shift = sum(s.end - s.start - len(PLACEHOLDERS[s.cls]) for s in m.spans[:k])
+        return x + shift + (1 if end else 0)
+
+    return sp.articles[i].text[source(lo, False) : source(hi, True)]
+
+
+def _matching_runs(a: str, b: str, k: int, b_index=None) -> list[tuple[int, int, int]]:
+    """The matching blocks of at least ``k`` characters that ``difflib.SequenceMatcher`` (autojunk
+    off) finds between ``a`` and ``b``: ``(i, j, size)`` in order.
+
+    Same recursion — the longest block of the window, earliest in a then in b, then the windows
+    left and right of it — but blocks are looked up through the ``k``-character substrings the
+    texts share, so the work is proportional to the shared text, not to len(a) × len(b).
+    ``b_index`` (``{k-gram: [positions in b]}``) may be passed when b is compared many times.
+    """
+    if b_index is None:
+        b_index = _kgram_index(b, k)
+    blocks = []
+    stack = [(0, len(a), 0, len(b))]
+    while stack:
+        alo, ahi, blo, bhi = stack.pop()
+        best = (0, 0, 0)  # (size, i, j)
+        runs: dict[int, tuple[int, int]] = {}  # diagonal i - j -> (first i, last i)
+        for i in range(alo, ahi - k + 1):
+            for j in b_index.get(a[i : i + k], ()):
+                if j < blo or j > bhi - k:
+                    continue
+                d = i - j
+                run = runs.get(d)
+                first = run[0] if run is not None and run[1] == i - 1 else i
+                runs[d] = (first, i)
+                size = i - first + k
+                if size > best[0] or (size == best[0] and (first, first - d) < (best[1], best[2])):
+                    best = (size, first, first - d)
+        size, i, j = best
+        if size >= k:
+            blocks.append((i, j, size))
+            if alo < i and blo < j:
+                stack.append((alo, i, blo, j))
+            if i + size < ahi and j + size < bhi:
+                stack.append((i + size, ahi, j + size, bhi))
+    blocks.sort()
+    return blocks
+
+
+def _kgram_index(b: str, k: int) -> dict[str, list[int]]:
+    index: dict[str, list[int]] = {}
+    for j in range(len(b) - k + 1):
+        index.setdefault(b[j : j + k], []).append(j)
+    return index
 
 
 def _text_date(doc) -> str | None:
@@ -812,11 +911,12 @@ def _reuse_candidates(sp: Space, gram: int) -> list[tuple[int, int]]:
     """Pairs of articles of different cities that share at least one ``gram``-character run.
 
     Small corpora: every such pair (an inverted index of the runs). Large ones: only among each
-    article's ``TOP_K`` most similar articles, so the work grows with N, not N².
+    article's ``REUSE_TOP_K`` most similar articles of other cities, so the work grows with N,
+    not N².
     """
     from collections import defaultdict
 
-    bare = [_bare(m) for m in sp.masked]
+    bare = [_bare(m) for m in sp.masked_body]
     grams = [{t[k : k + gram] for k in range(len(t) - gram + 1)} for t in bare]
     city = [sp.city(i) for i in range(len(bare))]
     pairs: set[tuple[int, int]] = set()
@@ -831,10 +931,20 @@ def _reuse_candidates(sp: Space, gram: int) -> list[tuple[int, int]]:
                     if city[ids[x]] != city[ids[y]]:
                         pairs.add((ids[x], ids[y]))
     else:
-        ii, jj, _ = _topk_cached(sp)
-        for i, j in zip(ii.tolist(), jj.tolist(), strict=True):
-            if i < j and city[i] != city[j] and not grams[i].isdisjoint(grams[j]):
-                pairs.add((i, j))
+        import numpy as np
+
+        ii, jj, vv = _topk_cached(sp)
+        other = np.array(
+            [city[i] != city[j] for i, j in zip(ii.tolist(), jj.tolist(), strict=True)]
+        )
+        ii, jj, vv = ii[other], jj[other], vv[other]
+        order = np.lexsort((-vv, ii))
+        ii, jj = ii[order], jj[order]
+        starts = np.searchsorted(ii, ii, side="left")
+        keep = (np.arange(len(ii)) - starts) < REUSE_TOP_K
+        for i, j in zip(ii[keep].tolist(), jj[keep].tolist(), strict=True):
+            if not grams[i].isdisjoint(grams[j]):
+                pairs.add((min(i, j), max(i, j)))
     return sorted(pairs)
 
 
@@ -853,8 +963,9 @@ def reuse(
 ):
     """Pairs of articles of different cities that share substantial text, most shared first.
 
-    Texts are compared masked (city, body names, numbers, dates) and without punctuation, with
-    ``difflib.SequenceMatcher`` (autojunk off). A pair is reported when its longest shared run has
+    Texts are compared masked (city, body names, numbers, dates) and without punctuation; shared
+    runs are the matching blocks of ``difflib.SequenceMatcher`` (autojunk off), found faster
+    through shared substrings (:func:`_matching_runs`). A pair is reported when its longest shared run has
     at least ``min_run`` characters and the runs of at least ``REUSE_BLOCK`` characters cover
     ``min_shared`` characters or ``min_containment`` of the shorter article. ``containment`` is
     that share; ``longest_run`` is the run in article a's words; ``direction`` names the earlier
@@ -862,33 +973,32 @@ def reuse(
 
     例：reuse(corpus)[0] → Reuse("changchun", 27, "hohhot", 24, 0.72, "指导街道办事处做好应急准备工作…", "changchun -> hohhot")
     """
-    from difflib import SequenceMatcher
-
     sp = space(corpus)
+    bare = [_bare(t) for t in sp.masked_body]
     rows = []
-    cache: dict[int, tuple[str, list[tuple[int, int]]]] = {}
-    for i, j in _reuse_candidates(sp, min_run):
-        for x in (i, j):
-            if x not in cache:
-                cache[x] = _bare_with_map(sp, x)
-        (a, amap), (b, _) = cache[i], cache[j]
+    b_of, b_index = -1, {}
+    # grouped by b, so that each article's k-gram index is built once
+    for j, i in sorted((j, i) for i, j in _reuse_candidates(sp, min_run)):
+        a, b = bare[i], bare[j]
         if not a or not b:
             continue
-        blocks = SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
-        longest = max(blocks, key=lambda m: m.size)
-        if longest.size < min_run:
+        if j != b_of:
+            b_of, b_index = j, _kgram_index(b, REUSE_BLOCK)
+        blocks = _matching_runs(a, b, REUSE_BLOCK, b_index)
+        if not blocks:
             continue
-        shared = sum(m.size for m in blocks if m.size >= REUSE_BLOCK)
+        longest = max(blocks, key=lambda m: (m[2], -m[0]))
+        if longest[2] < min_run:
+            continue
+        shared = sum(m[2] for m in blocks)
         containment = shared / min(len(a), len(b))
         if shared < min_shared and containment < min_containment:
             continue
-        start = amap[longest.a][0]
-        end = amap[longest.a + longest.size - 1][1]
         x, y = sp.articles[i], sp.articles[j]
         rows.append(
             (
                 -containment,
-                -longest.size,
+                -longest[2],
                 i,
                 j,
                 Reuse(
@@ -897,7 +1007,7 @@ def reuse(
                     y.doc_id,
                     y.no,
                     round(containment, 4),
-                    x.text[start:end],
+                    _run_source(sp, i, longest[0], longest[2]),
                     _direction(sp, i, j),
                 ),
             )

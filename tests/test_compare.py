@@ -1,0 +1,468 @@
+"""Tests of jdcorpus.compare: masking, alignment labels, families, coverage, reuse, gaps, diff."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from jdcorpus import compare
+from jdcorpus.compare import JURISDICTION, mask, mask_spans
+from jdcorpus.corpus import Corpus
+from jdcorpus.model import Article, Document, Results
+
+CITIES = ("长春", "呼和浩特", "苏州")
+
+# -- masking ------------------------------------------------------------------------------------
+
+MASK_CASES = [
+    # (text, expected masked text) — the names copying changes become placeholders
+    ("县（市）区人民政府", "Ⓓ人民政府"),
+    ("县级市、区人民政府", "Ⓓ人民政府"),
+    ("区人民政府", "Ⓓ人民政府"),
+    ("县（市、区）人民政府", "Ⓓ人民政府"),
+    ("市、县（市）区人民政府", "Ⓒ、Ⓓ人民政府"),
+    ("市、区人民政府工作部门", "Ⓒ、Ⓓ人民政府工作部门"),
+    ("市、县两级人民政府", "Ⓒ、Ⓓ两级人民政府"),
+    ("长春市人民政府", "Ⓒ人民政府"),
+    ("苏州市人民政府和县级市、区人民政府", "Ⓒ人民政府和Ⓓ人民政府"),
+    ("结合本市实际", "结合Ⓒ实际"),
+    ("维护首府民族团结", "维护Ⓒ民族团结"),
+    ("围绕首都城市战略定位", "围绕Ⓒ城市战略定位"),
+    ("内蒙古自治区人民政府", "Ⓟ人民政府"),
+    ("法律法规和自治区人民政府", "法律法规和Ⓟ人民政府"),
+    ("国家、省和本市有关规定", "国家、Ⓟ和Ⓒ有关规定"),
+    ("吉林省第十三届人民代表大会", "Ⓟ第十三届人民代表大会"),
+    ("本条例自2023年1月1日起施行。", "本Ⓘ自Ⓣ起施行。"),
+    ("本规定自2019年  月  日施行。", "本Ⓘ自Ⓣ施行。"),
+    ("违反本条例第八条第二款规定", "违反本ⒾⓃⓃ规定"),
+    ("应当在30日内答复", "应当在Ⓝ日内答复"),
+    ("每三年组织一次", "每Ⓝ年组织Ⓝ次"),
+    ("统一组织，进一步加强", "统一组织，进一步加强"),
+    # words that merely contain 市, 区 or 县 are left alone
+    ("辖区、社区、小区和住宅区", "辖区、社区、小区和住宅区"),
+    ("城市管理和市民服务热线", "城市管理和市民服务热线"),
+    ("街道办事处", "街道办事处"),
+    ("（一）组织实施辖区公共服务", "组织实施辖区公共服务"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MASK_CASES)
+def test_mask(text, expected):
+    """Jurisdiction names, numbers, dates and item markers become placeholders; other words stay."""
+    assert mask(text, CITIES) == expected
+
+
+def test_mask_jurisdiction_only_keeps_numbers_and_dates():
+    """Masking for diffs touches jurisdiction names only: numbers and dates are substance."""
+    text = "县（市）区人民政府应当在30日内于2023年1月1日前答复"
+    assert mask(text, CITIES, JURISDICTION) == "Ⓓ人民政府应当在30日内于2023年1月1日前答复"
+
+
+def test_mask_spans_point_back_to_the_source():
+    """Every masked span records the exact source text it replaced and where it was."""
+    text = "市、县（市）区人民政府和长春市人民政府于2022年10月27日"
+    m = mask_spans(text, CITIES)
+    assert [s.cls for s in m.spans] == ["city", "district", "city", "date"]
+    for s in m.spans:
+        assert text[s.start : s.end] == s.text
+        assert m.text[s.at] == compare.PLACEHOLDERS[s.cls]
+
+
+def test_texts_differing_only_in_names_mask_equal():
+    """Two cities' versions of one sentence are identical once masked."""
+    a = "县（市）区人民政府应当结合本市实际，于2022年11月30日前制定长春市的方案。"
+    b = "区人民政府应当结合首府实际，于2023年6月1日前制定呼和浩特市的方案。"
+    assert mask(a, CITIES) == mask(b, CITIES)
+
+
+# -- a small hand-made corpus -------------------------------------------------------------------
+
+
+def make_corpus(spec: dict[str, dict]) -> Corpus:
+    """A Corpus from ``{doc_id: {"city":…, "adopted":…, "articles": [text, …]}}``."""
+    docs = []
+    for doc_id, d in spec.items():
+        arts = tuple(
+            Article(
+                doc_id=doc_id,
+                no=k + 1,
+                label=f"第{k + 1}条",
+                heading=None,
+                chapter_no=None,
+                chapter_title=None,
+                section_no=None,
+                section_title=None,
+                text=t,
+                original=t,
+                start=0,
+                end=len(t),
+            )
+            for k, t in enumerate(d["articles"])
+        )
+        docs.append(
+            Document(
+                id=doc_id,
+                title=f"{d['city']}市街道办事处条例",
+                city=d["city"],
+                province=None,
+                kind="条例",
+                status=d.get("status", "in_force"),
+                adopted=d.get("adopted"),
+                approved=None,
+                revised=None,
+                promulgated=None,
+                effective=None,
+                source_file=None,
+                start=0,
+                end=0,
+                articles=arts,
+            )
+        )
+    return Corpus(docs, name="test")
+
+
+PURPOSE = "为了加强街道办事处建设，规范和保障街道办事处依法履行职责，根据有关法律、法规，结合本市实际，制定本条例。"
+VOLUNTEER = "街道办事处应当鼓励、支持居民和辖区单位开展志愿服务活动，指导各类志愿服务组织，发挥志愿服务组织在基层治理中的作用。"
+GRID = "街道办事处应当实施网格化管理，合理划分基本网格单元，整合辖区网格资源，建立健全网格管理工作机制。"
+FUNDS = "{d}人民政府应当提供与街道办事处工作相适应的办公用房和设施设备，保障街道办事处工作经费。"
+EFFECT = "本条例自{y}年1月1日起施行。"
+
+SMALL = {
+    "alpha": {
+        "city": "甲城",
+        "adopted": "2019-05-01",
+        "articles": [
+            PURPOSE,
+            VOLUNTEER,
+            GRID,
+            FUNDS.format(d="县（市）区"),
+            EFFECT.format(y=2020),
+        ],
+    },
+    "beta": {
+        "city": "乙城",
+        "adopted": "2022-03-01",
+        "articles": [
+            PURPOSE.replace("依法履行职责", "依法履职"),
+            # the volunteer article reworded: same rule, other words
+            "鼓励居民参与社区志愿服务，建立志愿服务激励机制，推动志愿服务常态化。",
+            FUNDS.format(d="区"),
+            "街道办事处应当做好辖区内的退役军人服务工作。",
+            EFFECT.format(y=2023),
+        ],
+    },
+    "gamma": {
+        "city": "丙城",
+        "status": "draft",
+        "articles": [
+            PURPOSE.replace("本条例", "本规定"),
+            FUNDS.format(d="县级市、区"),
+            "本规定自2024年1月1日起施行。",
+        ],
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def small():
+    return make_corpus(SMALL)
+
+
+def links_of(rows):
+    return {(r.a_article, r.b_article): r.label for r in rows}
+
+
+def test_align_links_equivalent_articles(small):
+    """Each provision links to its counterpart; leftover articles without one (网格, 退役军人)
+    link, if at all, only as ``related`` and never to an article that has its counterpart."""
+    got = links_of(compare.align(small, "alpha", "beta"))
+    assert {(1, 1), (2, 2), (4, 3), (5, 5)} <= set(got)
+    extra = {pair: label for pair, label in got.items() if pair not in {(1, 1), (2, 2), (4, 3), (5, 5)}}
+    assert set(extra) <= {(3, 4)}
+    assert all(label == "related" for label in extra.values())
+
+
+LABEL_CASES = [
+    # (doc a, article, doc b, article, label)
+    ("alpha", 1, "beta", 1, "near-verbatim"),  # one word changed
+    ("alpha", 4, "beta", 3, "near-verbatim"),  # only the district body renamed
+    ("alpha", 2, "beta", 2, "same-provision"),  # the same rule reworded
+]
+
+
+@pytest.mark.parametrize(("a", "x", "b", "y", "label"), LABEL_CASES)
+def test_align_labels(small, a, x, b, y, label):
+    """Copied text is near-verbatim, reworded rules are same-provision."""
+    assert links_of(compare.align(small, a, b))[(x, y)] == label
+
+
+def test_short_boilerplate_is_not_near_verbatim(small):
+    """Two identical one-line effective-date articles are the same provision, not a copy."""
+    assert links_of(compare.align(small, "alpha", "beta"))[(5, 5)] == "same-provision"
+
+
+def test_align_is_symmetric_and_keyed_as_documented(small):
+    """align(b, a) is align(a, b) with the sides swapped; JSON keys are the documented ones."""
+    ab = compare.align(small, "alpha", "beta")
+    ba = compare.align(small, "beta", "alpha")
+    assert {(r.a_article, r.b_article, r.score) for r in ab} == {
+        (r.b_article, r.a_article, r.score) for r in ba
+    }
+    assert isinstance(ab, Results)
+    assert [f.name for f in dataclasses.fields(ab[0])] == [
+        "a_doc",
+        "a_article",
+        "b_doc",
+        "b_article",
+        "score",
+        "label",
+    ]
+
+
+def test_align_same_document_is_an_error(small):
+    """Aligning a document with itself is refused with a clear message."""
+    with pytest.raises(ValueError, match="two different documents"):
+        compare.align(small, "alpha", "alpha")
+
+
+# -- families, coverage, gaps on the small corpus ----------------------------------------------
+
+
+def test_families_group_one_provision_across_documents(small):
+    """The funding articles of the three documents form one family; no family repeats a doc."""
+    fams = compare.families(small)
+    by_article = {key: f for f in fams for key in f.articles}
+    funds = by_article["alpha:4"]
+    assert set(funds.articles) == {"alpha:4", "beta:3", "gamma:2"}
+    assert funds.documents == 3
+    for f in fams:
+        docs = [key.split(":")[0] for key in f.articles]
+        assert max(docs.count(d) for d in docs) <= compare.FAMILY_MAX_PER_DOC
+        assert f.documents == len(set(docs)) >= 2
+        assert f.label
+
+
+def test_family_label_names_the_subject(small):
+    """A family's label is made of words its articles share (办公用房 for the funding family)."""
+    fams = compare.families(small)
+    funds = next(f for f in fams if "alpha:4" in f.articles)
+    assert any(w in funds.label for w in ("办公用房", "设施设备", "经费"))
+
+
+def test_coverage_has_one_cell_per_family_and_document(small):
+    """The matrix is complete; a cell names an article exactly when the document has one."""
+    fams = compare.families(small)
+    cells = compare.coverage(small)
+    assert len(cells) == len(fams) * 3
+    members = {f.family: {k.split(":")[0]: int(k.split(":")[1]) for k in f.articles} for f in fams}
+    for c in cells:
+        if c.doc in members[c.family]:
+            assert c.article is not None and c.score is not None
+        else:
+            assert c.article is None and c.score is None
+
+
+def test_gaps_report_matches_and_missing_families(small):
+    """The draft's articles get their counterparts; provisions the others share but it lacks are
+    reported as missing."""
+    rows = compare.gaps(small, "gamma", min_docs=2)
+    matched = {(g.draft_article, g.doc, g.article) for g in rows if g.kind == "match"}
+    assert ("gamma", 2) not in matched
+    assert (2, "alpha", 4) in matched and (2, "beta", 3) in matched
+    missing = [g for g in rows if g.kind == "missing"]
+    assert any(g.doc in ("alpha", "beta") and g.article in (2,) for g in missing)  # volunteers
+    for g in missing:
+        assert g.documents >= 2
+    assert not [g for g in compare.gaps(small, "gamma", min_docs=3) if g.kind == "missing"]
+
+
+def test_gaps_min_docs_must_be_positive(small):
+    """min_docs below 1 makes no sense and is refused."""
+    with pytest.raises(ValueError):
+        compare.gaps(small, "gamma", min_docs=0)
+
+
+def test_reuse_finds_copied_text_with_direction(small):
+    """Copied articles are reported with containment, the shared run and earlier -> later."""
+    rows = compare.reuse(small)
+    pair = next(r for r in rows if (r.a_doc, r.a_article, r.b_doc, r.b_article) == ("alpha", 4, "beta", 3))
+    assert pair.containment == pytest.approx(1.0)
+    assert "办公用房和设施设备" in pair.longest_run
+    assert pair.direction == "alpha -> beta"
+    undated = next(r for r in rows if r.b_doc == "gamma" and r.a_doc == "alpha" and r.a_article == 4)
+    assert undated.direction is None  # the draft has no date
+
+
+# -- the bundled corpus -------------------------------------------------------------------------
+
+
+BUNDLED_LINKS = [
+    # (doc a, article, doc b, article, expected label) — read from the texts
+    ("changchun", 27, "hohhot", 24, "near-verbatim"),  # emergency plans, copied
+    ("changchun", 21, "beijing-tiaoli", 36, "near-verbatim"),  # volunteer service
+    ("changchun", 7, "hohhot", 9, "same-provision"),  # 主任负责制, other wording
+    ("changchun", 43, "beijing-zhize", 68, "same-provision"),  # community workers
+]
+
+
+@pytest.mark.parametrize(("a", "x", "b", "y", "label"), BUNDLED_LINKS)
+def test_bundled_links(bundled, a, x, b, y, label):
+    """Known equivalent provisions of the bundled corpus are linked with the right label."""
+    assert links_of(compare.align(bundled, a, b))[(x, y)] == label
+
+
+def test_bundled_reuse_finds_the_known_copies(bundled):
+    """Both copied pairs of the development gold set are found, dated earlier -> later."""
+    rows = {(r.a_doc, r.a_article, r.b_doc, r.b_article): r for r in compare.reuse(bundled)}
+    emergency = rows[("changchun", 27, "hohhot", 24)]
+    assert emergency.direction == "changchun -> hohhot"
+    assert "强化应急状态下对街道办事处人、财、物的支持" in emergency.longest_run
+    complaints = rows[("changchun", 38, "beijing-tiaoli", 17)]
+    assert complaints.direction == "beijing-tiaoli -> changchun"
+    assert "快速响应" in complaints.longest_run
+
+
+def test_bundled_reuse_skips_same_city_pairs(bundled):
+    """The two Beijing instruments are one city's texts: not cross-city reuse."""
+    rows = compare.reuse(bundled)
+    assert rows and all(
+        {r.a_doc, r.b_doc} != {"beijing-tiaoli", "beijing-zhize"} for r in rows
+    )
+    assert [r.containment for r in rows] == sorted((r.containment for r in rows), reverse=True)
+
+
+def test_bundled_families_hold_the_purpose_clauses_together(bundled):
+    """All six 立法目的 articles fall in one family, and the copied emergency pair in one."""
+    by_article = {key: f.family for f in compare.families(bundled) for key in f.articles}
+    purpose = {by_article.get(f"{d.id}:1") for d in bundled.documents}
+    assert len(purpose) == 1 and None not in purpose
+    assert by_article["changchun:27"] == by_article["hohhot:24"]
+
+
+def test_bundled_gaps_of_the_draft(bundled):
+    """Every article of the 苏州 draft is reported, and its missing provisions include 网格化管理."""
+    rows = compare.gaps(bundled, "suzhou")
+    reported = {g.draft_article for g in rows if g.kind in ("match", "unique")}
+    assert reported == {a.no for a in bundled.get("suzhou").articles}
+    missing = [g for g in rows if g.kind == "missing"]
+    fams = {f.family: f for f in compare.families(bundled)}
+    assert any("changchun:25" in fams[g.family].articles for g in missing)  # grid management
+    assert all(not any(k.startswith("suzhou:") for k in fams[g.family].articles) for g in missing)
+
+
+def test_results_convert_to_frames(bundled):
+    """Every result list converts to a DataFrame whose columns are the row's fields."""
+    for rows in (
+        compare.align(bundled, "changchun", "hohhot"),
+        compare.families(bundled),
+        compare.coverage(bundled),
+        compare.reuse(bundled),
+        compare.gaps(bundled, "suzhou"),
+    ):
+        df = rows.to_frame()
+        assert list(df.columns) == [f.name for f in dataclasses.fields(rows.row_type)]
+        assert len(df) == len(rows)
+
+
+def test_space_is_cached_per_corpus(bundled):
+    """The similarity space is built once per corpus object and reused."""
+    assert compare.space(bundled) is compare.space(bundled)
+
+
+# -- diff ---------------------------------------------------------------------------------------
+
+DIFF_CASES = [
+    # (a, b, ops expected, in order, ignoring equal runs)
+    (
+        "街道办事处是县（市）区人民政府的派出机关",
+        "街道办事处是区人民政府的派出机关",
+        [("jurisdiction", "县（市）区", "区")],
+    ),
+    ("结合本市实际", "结合首府实际", [("jurisdiction", "本市", "首府")]),
+    ("应当在30日内答复", "应当在15日内答复", [("replace", "30", "15")]),
+    ("街道办事处应当指导", "街道办事处应当积极指导", [("insert", "", "积极")]),
+    ("街道办事处应当及时处理", "街道办事处应当处理", [("delete", "及时", "")]),
+    ("完全相同的文字", "完全相同的文字", []),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), DIFF_CASES)
+def test_diff_ops(a, b, expected):
+    """Substituted jurisdiction names are marked as such; other edits are changes."""
+    ops = compare.diff(a, b)
+    assert [(o.op, o.a_text, o.b_text) for o in ops if o.op != "equal"] == expected
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), DIFF_CASES)
+def test_diff_rebuilds_both_texts(a, b, expected):
+    """Concatenating the ops' a sides gives a, their b sides give b: nothing is lost."""
+    ops = compare.diff(a, b)
+    assert "".join(o.a_text for o in ops) == a
+    assert "".join(o.b_text for o in ops) == b
+
+
+def test_diff_of_articles_uses_city_names(bundled):
+    """On real articles, a city given to diff is a jurisdiction change, not a substantive one."""
+    a = bundled.article("changchun", 27)
+    b = bundled.article("hohhot", 24)
+    ops = compare.diff(a, b, cities=compare.corpus_cities(bundled))
+    assert ("jurisdiction", "县（市）区", "区") in [(o.op, o.a_text, o.b_text) for o in ops]
+    assert "".join(o.a_text for o in ops) == a.text
+
+
+def test_diff_html_is_escaped_and_marked():
+    """The HTML page escapes text and marks deletions, insertions and name substitutions."""
+    ops = compare.diff("县（市）区人民政府<应当>及时办理", "区人民政府<应当>办理")
+    page = compare.diff_html(ops, "甲 第一条", "乙 第一条")
+    assert "&lt;应当&gt;" in page and "<应当>" not in page
+    assert "<del" in page and 'class="jur"' in page
+    assert page.startswith("<!DOCTYPE html>")
+
+
+def test_diff_table_puts_texts_side_by_side():
+    """The terminal rendering shows both titles and the legend for the change markers."""
+    ops = compare.diff("县（市）区人民政府应当及时办理", "区人民政府应当办理")
+    out = compare.format_diff(ops, "甲 第一条", "乙 第一条", width=80)
+    first = out.splitlines()[0]
+    assert "甲 第一条" in first and "乙 第一条" in first and "│" in first
+    assert "[-及时-]" in out and "⟨县（市）区⟩" in out and "⟨区⟩" in out
+
+
+ARTICLE_REFS = [
+    ("长春:38", ("changchun", 38)),
+    ("changchun:第三十八条", ("changchun", 38)),
+    ("beijing-tiaoli:17", ("beijing-tiaoli", 17)),
+    ("呼和浩特：24", ("hohhot", 24)),
+]
+
+
+@pytest.mark.parametrize(("ref", "expected"), ARTICLE_REFS)
+def test_article_ref(bundled, ref, expected):
+    """DOC:ARTICLE accepts ids, cities, Arabic and Chinese numbers, full-width colons."""
+    a = compare.article_ref(bundled, ref)
+    assert (a.doc_id, a.no) == expected
+
+
+@pytest.mark.parametrize("ref", ["长春", "长春:", "长春:abc"])
+def test_article_ref_rejects_malformed(bundled, ref):
+    """A reference without an article number is a clear error."""
+    with pytest.raises(ValueError):
+        compare.article_ref(bundled, ref)
+
+
+def test_masking_rules_file_is_well_formed():
+    """Every rule of masking.tsv has a known class and compiles."""
+    import re
+    from importlib import resources
+
+    raw = resources.files("jdcorpus.data").joinpath("masking.tsv").read_text("utf-8")
+    for line in raw.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cls, pattern = line.split("\t", 1)
+        assert cls.startswith("@") or cls in compare.PLACEHOLDERS, cls
+        if not cls.startswith("@"):
+            re.compile(pattern.replace("{CITIES}", "长春").replace("{PROVINCES}", "吉林"))
+    assert json.dumps(compare.PLACEHOLDERS, ensure_ascii=False)
