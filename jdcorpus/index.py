@@ -632,7 +632,10 @@ def _write(path: Path, src: _Source, progress) -> None:
     names = _field_sources()
     pairs = [(d, a) for d in corpus.documents for a in d.articles]
     ix = windex.create_in(str(path), schema())
-    writer = ix.writer(limitmb=256)
+    from whoosh.codec.whoosh3 import W3Codec
+
+    # uncompressed posting blocks: ~10% faster to build, and the index is small anyway (~4 MB)
+    writer = ix.writer(limitmb=256, codec=W3Codec(compression=0))
     try:
         with progress(pairs) if progress else nullcontext(pairs) as items:
             for d, a in items:
