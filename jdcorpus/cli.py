@@ -122,7 +122,9 @@ def _progress():
     """A progress bar for index builds, on stderr when it is a terminal (else nothing)."""
     if not sys.stderr.isatty():
         return None
-    return lambda items: click.progressbar(items, label="Building the search index", file=sys.stderr)
+    return lambda items: click.progressbar(
+        items, label="Building the search index", file=sys.stderr
+    )
 
 
 @contextlib.contextmanager
@@ -151,7 +153,13 @@ def _one_shot():
 @click.option("--kind", help="Only documents of this kind (条例, 规定 …).")
 @click.option("--status", help="Only documents with this status (in_force, draft).")
 @click.option("--chapter", help="Only articles in this chapter (number, or words of its title).")
-@click.option("--limit", default=20, show_default=True, help="Most hits shown; 0 shows all.")
+@click.option(
+    "--limit",
+    default=20,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Most hits shown; 0 shows all.",
+)
 @click.option("--count", "count_only", is_flag=True, help="Print only the number of hits.")
 @format_option
 @library_errors
