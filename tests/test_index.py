@@ -181,7 +181,9 @@ def test_boolean_operators(bundled):
     assert keys(search(None, "网格 NOT 居民", limit=None)) == a - b
     assert keys(search(None, "网格 居民", limit=None)) == a & b
     assert keys(search(None, "网格 AND 居民", limit=None)) == a & b
-    assert keys(search(None, "NOT 网格", limit=None)) == {x.key for x in bundled.iter_articles()} - a
+    assert (
+        keys(search(None, "NOT 网格", limit=None)) == {x.key for x in bundled.iter_articles()} - a
+    )
 
 
 @pytest.mark.parametrize(
@@ -472,3 +474,21 @@ def containing_text_or_heading(term):
     from jdcorpus import load_corpus
 
     return {a.key for a in load_corpus().iter_articles() if term in a.text + (a.heading or "")}
+
+
+@pytest.mark.parametrize(
+    "typed, ascii_syntax",
+    [
+        ("“社区 工作”", '"社区 工作"'),
+        ("city：北京 网格", "city:北京 网格"),
+        ("「网格员」", '"网格员"'),
+    ],
+)
+def test_syntax_typed_with_a_chinese_input_method(typed, ascii_syntax):
+    """Full-width quotes and a full-width colon after a field name work as the ASCII syntax."""
+    assert search(None, typed, limit=None) == search(None, ascii_syntax, limit=None)
+
+
+def test_full_width_parentheses_are_text(bundled):
+    """（ ） are content, not grouping: 县（市）区 finds the articles that contain it."""
+    assert keys(search(None, "县（市）区", limit=None)) == containing(bundled, "县（市）区")
