@@ -400,5 +400,50 @@ def diff(article_a, article_b, html_path, width, fmt):
         click.echo(f"HTML written to {html_path}", err=True)
 
 
+# -- exports ---------------------------------------------------------------------------------
+
+
+@main.group()
+def export():
+    """Write the corpus or one document to a file (written to a temp file, then renamed)."""
+
+
+@export.command("articles")
+@click.argument("output", type=click.Path(dir_okay=False, writable=True))
+@click.option(
+    "--to",
+    "fmt",
+    type=click.Choice(["csv", "json", "parquet"]),
+    default=None,
+    help="File format (default: from the file suffix).",
+)
+@library_errors
+def export_articles_cmd(output, fmt):
+    """All articles of the bundled corpus as a table: OUTPUT.csv, .json or .parquet."""
+    from .corpus import load_corpus
+    from .export import export_articles
+
+    click.echo(export_articles(load_corpus(), output, fmt))
+
+
+@export.command("document")
+@click.argument("doc")
+@click.argument("output", type=click.Path(dir_okay=False, writable=True))
+@click.option(
+    "--to",
+    "fmt",
+    type=click.Choice(["akn", "html", "json"]),
+    default=None,
+    help="File format (default: from the suffix: .xml/.akn Akoma Ntoso, .html, .json).",
+)
+@library_errors
+def export_document_cmd(doc, output, fmt):
+    """One document (id, or a city naming one) as Akoma Ntoso XML, HTML or JSON."""
+    from .corpus import load_corpus
+    from .export import export_document
+
+    click.echo(export_document(load_corpus().get(doc), output, fmt))
+
+
 def run():  # pragma: no cover - console entry for `python -m jdcorpus`
     sys.exit(main())
