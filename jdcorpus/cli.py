@@ -85,12 +85,14 @@ def docs(fmt):
 @main.command()
 @click.argument("doc")
 @click.argument("article", required=False, type=int)
+@click.option("--original", is_flag=True, help="Print the article as written in the source file.")
 @format_option
 @library_errors
-def show(doc, article, fmt):
+def show(doc, article, original, fmt):
     """Show a document's outline, or one ARTICLE of it.
 
     DOC is a document id, or a city name that names one document.
+    With --original, the article's exact source text (traditional script, source layout).
     """
     from .corpus import load_corpus
     from .export import render_article, render_outline
@@ -99,6 +101,8 @@ def show(doc, article, fmt):
     d = corpus.get(doc)
     if article is None:
         click.echo(render_outline(d, fmt), nl=False)
+    elif original:
+        click.echo(d.article(article).original)
     else:
         click.echo(render_article(d, d.article(article), fmt), nl=False)
 

@@ -82,3 +82,10 @@ def test_export_document_and_articles(tmp_path):
     before = xml.read_bytes()
     bad = runner.invoke(main, ["export", "document", "上海", str(xml)])
     assert bad.exit_code != 0 and xml.read_bytes() == before
+
+
+def test_show_original_is_the_source_text():
+    """`show --original` prints the article in the words of the source (traditional 通化)."""
+    result = CliRunner().invoke(main, ["show", "tonghua", "13", "--original"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("第十三條") and "格線化" in result.output
