@@ -248,7 +248,7 @@ SHINGLE = 4
 #: Up to this many articles the similarity of all pairs is computed exactly; above it each
 #: article keeps only its ``TOP_K`` best candidates (sparse top-k, never a dense N×N matrix).
 DENSE_LIMIT = 1500
-TOP_K = 20
+TOP_K = 10
 
 _PUNCT = re.compile(
     r"[\s\u3000，。；：、！？“”‘’《》〈〉「」『』（）()【】〔〕—…·,.;:!?\"'\[\]<>-]+"
@@ -552,21 +552,38 @@ def _results(rows, row_type):
     return r
 
 
-def all_links(corpus):
-    """Links between the articles of every pair of documents (cached with the space)."""
+def _link_arrays(sp: Space):
+    """The links of every pair of documents as arrays ``(i, j, score, label)``, ``i < j``."""
     import numpy as np
 
-    sp = space(corpus)
     if sp._links is None:
         if len(sp.articles) <= DENSE_LIMIT:
-            kept = _rule(sp, *_all_pairs(sp))
+            ii, jj, vv = _rule(sp, *_all_pairs(sp))
         else:
-            ii, jj, vv = _topk_cached(sp)
+            ci, cj, cv = _topk_cached(sp)
             pad = np.full(len(sp.articles), MIN_SCORE)
-            np.minimum.at(pad, ii, vv)
-            kept = _rule(sp, ii, jj, vv, pad=pad)
-        sp._links = _make_links(sp, *kept)
-    return _results(list(sp._links), Link)
+            np.minimum.at(pad, ci, cv)
+            ii, jj, vv = _rule(sp, ci, cj, cv, pad=pad)
+        order = np.lexsort((jj, ii))
+        ii, jj, vv = ii[order], jj[order], vv[order]
+        sp._links = (ii, jj, vv, np.array(_labels(sp, ii, jj, vv), dtype=object))
+    return sp._links
+
+
+def all_links(corpus):
+    """Links between the articles of every pair of documents (cached with the space)."""
+    sp = space(corpus)
+    ii, jj, vv, labels = _link_arrays(sp)
+    arts = sp.articles
+    return _results(
+        [
+            Link(arts[i].doc_id, arts[i].no, arts[j].doc_id, arts[j].no, round(v, 4), label)
+            for i, j, v, label in zip(
+                ii.tolist(), jj.tolist(), vv.tolist(), labels.tolist(), strict=True
+            )
+        ],
+        Link,
+    )
 
 
 def align(corpus, doc_a, doc_b, *, alpha: float = ALPHA, min_margin: float = MIN_MARGIN):
@@ -600,7 +617,7 @@ def align(corpus, doc_a, doc_b, *, alpha: float = ALPHA, min_margin: float = MIN
 FAMILY_MAX_PER_DOC = 2
 
 
-def _family_members(sp: Space, links: list[Link]) -> list[list[int]]:
+def _family_members(sp: Space) -> list[list[int]]:
     """Cluster articles over mutual-best strong links, strongest first, capped per document.
 
     A link is used when it is the best link of *both* its articles towards the other's document
@@ -609,8 +626,27 @@ def _family_members(sp: Space, links: list[Link]) -> list[list[int]]:
     document (constrained single linkage). Mutual-best links chain far less than all links:
     measured on the development set, pairwise precision of co-membership 0.96 against 0.87.
     """
+    import numpy as np
+
+    ii, jj, vv, labels = _link_arrays(sp)
+    if len(ii) == 0:
+        return []
+    D = len(sp.docs)
+    # each article's best link score towards each other document
+    key_i = ii.astype(np.int64) * D + sp.doc_of[jj]
+    key_j = jj.astype(np.int64) * D + sp.doc_of[ii]
+    keys = np.concatenate([key_i, key_j])
+    uniq, inv = np.unique(keys, return_inverse=True)
+    top = np.full(len(uniq), -np.inf)
+    np.maximum.at(top, inv, np.concatenate([vv, vv]))
+    n = len(ii)
+    mutual = (vv >= top[inv[:n]]) & (vv >= top[inv[n:]]) & (labels != "related")
+    order = np.lexsort((jj[mutual], ii[mutual], -vv[mutual]))
+    ei, ej = ii[mutual][order].tolist(), jj[mutual][order].tolist()
+
     parent: dict[int, int] = {}
     docs: dict[int, dict[int, int]] = {}
+    doc_of = sp.doc_of.tolist()
 
     def find(x: int) -> int:
         root = x
@@ -620,35 +656,18 @@ def _family_members(sp: Space, links: list[Link]) -> list[list[int]]:
             parent[x], x = root, parent[x]
         return root
 
-    edges = []
-    top: dict[tuple[int, int], float] = {}
-    for lk in links:
-        i = sp.index[(lk.a_doc, lk.a_article)]
-        j = sp.index[(lk.b_doc, lk.b_article)]
-        edges.append((lk.score, i, j, lk.label))
-        for x, y in ((i, j), (j, i)):
-            k = (x, int(sp.doc_of[y]))
-            top[k] = max(top.get(k, 0.0), lk.score)
-    edges = [
-        (s, i, j)
-        for s, i, j, label in edges
-        if label != "related"
-        and s >= top[(i, int(sp.doc_of[j]))]
-        and s >= top[(j, int(sp.doc_of[i]))]
-    ]
-    edges.sort(key=lambda e: (-e[0], e[1], e[2]))
-    for _, i, j in edges:
+    for i, j in zip(ei, ej, strict=True):
         ri, rj = find(i), find(j)
         if ri == rj:
             continue
-        ci = docs.get(ri) or {int(sp.doc_of[ri]): 1}
-        cj = docs.get(rj) or {int(sp.doc_of[rj]): 1}
-        if any(ci.get(d, 0) + n > FAMILY_MAX_PER_DOC for d, n in cj.items()):
-            continue
+        ci = docs.get(ri) or {doc_of[ri]: 1}
+        cj = docs.get(rj) or {doc_of[rj]: 1}
         if len(ci) < len(cj):
             ri, rj, ci, cj = rj, ri, cj, ci
-        for d, n in cj.items():
-            ci[d] = ci.get(d, 0) + n
+        if any(ci.get(d, 0) + k > FAMILY_MAX_PER_DOC for d, k in cj.items()):
+            continue
+        for d, k in cj.items():
+            ci[d] = ci.get(d, 0) + k
         parent[rj] = ri
         parent.setdefault(ri, ri)
         docs[ri] = ci
@@ -689,7 +708,7 @@ def _words(text: str, stop: frozenset[str]) -> frozenset[str]:
 #: Labels are computed from at most this many articles per family (the best linked) and
 #: document frequencies from at most ``LABEL_SAMPLE`` articles (evenly spread): enough for
 #: three key terms, and it keeps labelling cheap on large corpora.
-LABEL_MEMBERS = 5
+LABEL_MEMBERS = 8
 LABEL_SAMPLE = 2000
 
 
@@ -738,17 +757,21 @@ def _families(corpus):
     """(families, {article index: family id}, per-article best link score) — cached."""
     sp = space(corpus)
     if sp._families is None:
-        links = all_links(corpus)
-        groups = _family_members(sp, links)
+        import numpy as np
+
+        groups = _family_members(sp)
         groups.sort(key=lambda g: (-len({int(sp.doc_of[i]) for i in g}), g[0]))
         fam_of = {i: k + 1 for k, g in enumerate(groups) for i in g}
-        best: dict[int, float] = {}
-        for lk in links:
-            i = sp.index[(lk.a_doc, lk.a_article)]
-            j = sp.index[(lk.b_doc, lk.b_article)]
-            if fam_of.get(i) is not None and fam_of.get(i) == fam_of.get(j):
-                best[i] = max(best.get(i, 0.0), lk.score)
-                best[j] = max(best.get(j, 0.0), lk.score)
+        # each member's best link score to another member of its family
+        ii, jj, vv, _ = _link_arrays(sp)
+        fam = np.zeros(len(sp.articles), dtype=np.int64)
+        for i, f in fam_of.items():
+            fam[i] = f
+        inside = (fam[ii] > 0) & (fam[ii] == fam[jj])
+        top = np.zeros(len(sp.articles))
+        np.maximum.at(top, ii[inside], vv[inside])
+        np.maximum.at(top, jj[inside], vv[inside])
+        best = {i: float(top[i]) for i in fam_of}
         labels = _key_terms(sp, groups, best)
         fams = [
             Family(

@@ -179,7 +179,9 @@ def test_align_links_equivalent_articles(small):
     link, if at all, only as ``related`` and never to an article that has its counterpart."""
     got = links_of(compare.align(small, "alpha", "beta"))
     assert {(1, 1), (2, 2), (4, 3), (5, 5)} <= set(got)
-    extra = {pair: label for pair, label in got.items() if pair not in {(1, 1), (2, 2), (4, 3), (5, 5)}}
+    extra = {
+        pair: label for pair, label in got.items() if pair not in {(1, 1), (2, 2), (4, 3), (5, 5)}
+    }
     assert set(extra) <= {(3, 4)}
     assert all(label == "related" for label in extra.values())
 
@@ -287,11 +289,15 @@ def test_gaps_min_docs_must_be_positive(small):
 def test_reuse_finds_copied_text_with_direction(small):
     """Copied articles are reported with containment, the shared run and earlier -> later."""
     rows = compare.reuse(small)
-    pair = next(r for r in rows if (r.a_doc, r.a_article, r.b_doc, r.b_article) == ("alpha", 4, "beta", 3))
+    pair = next(
+        r for r in rows if (r.a_doc, r.a_article, r.b_doc, r.b_article) == ("alpha", 4, "beta", 3)
+    )
     assert pair.containment == pytest.approx(1.0)
     assert "办公用房和设施设备" in pair.longest_run
     assert pair.direction == "alpha -> beta"
-    undated = next(r for r in rows if r.b_doc == "gamma" and r.a_doc == "alpha" and r.a_article == 4)
+    undated = next(
+        r for r in rows if r.b_doc == "gamma" and r.a_doc == "alpha" and r.a_article == 4
+    )
     assert undated.direction is None  # the draft has no date
 
 
@@ -327,9 +333,7 @@ def test_bundled_reuse_finds_the_known_copies(bundled):
 def test_bundled_reuse_skips_same_city_pairs(bundled):
     """The two Beijing instruments are one city's texts: not cross-city reuse."""
     rows = compare.reuse(bundled)
-    assert rows and all(
-        {r.a_doc, r.b_doc} != {"beijing-tiaoli", "beijing-zhize"} for r in rows
-    )
+    assert rows and all({r.a_doc, r.b_doc} != {"beijing-tiaoli", "beijing-zhize"} for r in rows)
     assert [r.containment for r in rows] == sorted((r.containment for r in rows), reverse=True)
 
 
