@@ -1477,6 +1477,30 @@ def diff_summary(ops) -> dict:
     }
 
 
+def _diff_rows(ops, mark) -> list[tuple[str, str]]:
+    """Both sides of a diff cut into rows at the line breaks they share, so that paragraphs and
+    items stay side by side. ``mark(op, side, text)`` renders a changed piece."""
+    rows: list[tuple[str, str]] = []
+    left: list[str] = []
+    right: list[str] = []
+    for o in ops:
+        if o.op == "equal":
+            pieces = o.a_text.split("\n")
+            for k, piece in enumerate(pieces):
+                if k:
+                    rows.append(("".join(left), "".join(right)))
+                    left, right = [], []
+                left.append(mark("equal", "a", piece))
+                right.append(mark("equal", "b", piece))
+        else:
+            if o.a_text:
+                left.append(mark(o.op, "a", o.a_text))
+            if o.b_text:
+                right.append(mark(o.op, "b", o.b_text))
+    rows.append(("".join(left), "".join(right)))
+    return rows
+
+
 def format_diff(ops, title_a: str, title_b: str, *, width: int = 100, color: bool = False) -> str:
     """Two columns, a on the left and b on the right: [-删去-] {+新增+} ⟨管辖名称⟩."""
     from .export import _pad
@@ -1488,26 +1512,21 @@ def format_diff(ops, title_a: str, title_b: str, *, width: int = 100, color: boo
 
         return click.style(s, fg=fg)
 
-    left, right = [], []
-    for o in ops:
-        if o.op == "equal":
-            left.append(o.a_text)
-            right.append(o.b_text)
-        elif o.op == "jurisdiction":
-            left.append(style(f"⟨{o.a_text}⟩", "cyan"))
-            right.append(style(f"⟨{o.b_text}⟩", "cyan"))
-        else:
-            if o.a_text:
-                left.append(style(f"[-{o.a_text}-]", "red"))
-            if o.b_text:
-                right.append(style(f"{{+{o.b_text}+}}", "green"))
+    def mark(op, side, text):
+        if op == "equal":
+            return text
+        if op == "jurisdiction":
+            return style(f"⟨{text}⟩", "cyan")
+        return style(f"[-{text}-]", "red") if side == "a" else style(f"{{+{text}+}}", "green")
+
     col = max((width - 3) // 2, 16)
-    la, lb = _wrap("".join(left), col), _wrap("".join(right), col)
     lines = [f"{_pad(title_a, col)} │ {title_b}", f"{'─' * col}─┼─{'─' * col}"]
-    for k in range(max(len(la), len(lb))):
-        x = la[k] if k < len(la) else ""
-        y = lb[k] if k < len(lb) else ""
-        lines.append(f"{_pad(x, col)} │ {y}".rstrip())
+    for left, right in _diff_rows(ops, mark):
+        la, lb = _wrap(left, col), _wrap(right, col)
+        for k in range(max(len(la), len(lb))):
+            x = la[k] if k < len(la) else ""
+            y = lb[k] if k < len(lb) else ""
+            lines.append(f"{_pad(x, col)} │ {y}".rstrip())
     s = diff_summary(ops)
     lines.append("")
     lines.append(
@@ -1521,23 +1540,17 @@ def diff_html(ops, title_a: str, title_b: str) -> str:
     """A standalone HTML page showing the diff side by side, for legislators and staff."""
     from html import escape
 
-    def cell(side: str) -> str:
-        parts = []
-        for o in ops:
-            text = o.a_text if side == "a" else o.b_text
-            if not text:
-                continue
-            t = escape(text).replace("\n", "<br>")
-            if o.op == "equal":
-                parts.append(t)
-            elif o.op == "jurisdiction":
-                parts.append(f'<span class="jur" title="管辖名称替换">{t}</span>')
-            elif side == "a":
-                parts.append(f'<del title="删去">{t}</del>')
-            else:
-                parts.append(f'<ins title="新增">{t}</ins>')
-        return "".join(parts)
+    def mark(op, side, text):
+        t = escape(text).replace("\n", "<br>")
+        if op == "equal" or not t:
+            return t
+        if op == "jurisdiction":
+            return f'<span class="jur" title="管辖名称替换">{t}</span>'
+        return f'<del title="删去">{t}</del>' if side == "a" else f'<ins title="新增">{t}</ins>'
 
+    body = "\n".join(
+        f"<tr><td>{left}</td><td>{right}</td></tr>" for left, right in _diff_rows(ops, mark)
+    )
     s = diff_summary(ops)
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
@@ -1562,7 +1575,7 @@ ins {{ background: #dfd; color: #060; text-decoration: none; }}
 <p>实质性改动 {s["changes"]} 处，管辖名称替换 {s["jurisdiction"]} 处；相同文字占 {s["equal_share"]:.0%}。</p>
 <table>
 <tr><th>{escape(title_a)}</th><th>{escape(title_b)}</th></tr>
-<tr><td>{cell("a")}</td><td>{cell("b")}</td></tr>
+{body}
 </table>
 </body>
 </html>
