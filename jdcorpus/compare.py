@@ -392,7 +392,11 @@ _SPACES: dict = {}
 
 
 def space(corpus) -> Space:
-    """The (cached) similarity space of a corpus; rebuilt when the corpus content changes."""
+    """The (cached) similarity space of a corpus; rebuilt when the corpus content changes.
+
+    The cache holds a space only as long as its corpus lives (a corpus that is dropped takes
+    its space with it).
+    """
     import weakref
 
     key = id(corpus)
@@ -402,14 +406,16 @@ def space(corpus) -> Space:
         if ref() is corpus and fp == corpus.fingerprint:
             return sp
     sp = Space(corpus)
-    try:
-        ref = weakref.ref(corpus)
-    except TypeError:  # pragma: no cover - corpus objects without weakref support
-        ref = lambda: corpus  # noqa: E731
+    ref = weakref.ref(corpus)
     _SPACES[key] = (ref, corpus.fingerprint, sp)
-    for k in [k for k, (r, _, _) in _SPACES.items() if r() is None]:
-        del _SPACES[k]
+    weakref.finalize(corpus, _forget, key, ref)
     return sp
+
+
+def _forget(key: int, ref) -> None:
+    hit = _SPACES.get(key)
+    if hit is not None and hit[0] is ref:
+        del _SPACES[key]
 
 
 # -- candidate pairs and the link rule ----------------------------------------------------------

@@ -375,6 +375,19 @@ def test_space_is_cached_per_corpus(bundled):
     assert compare.space(bundled) is compare.space(bundled)
 
 
+def test_dropped_corpus_frees_its_space():
+    """A corpus that is no longer referenced takes its cached space with it."""
+    import gc
+
+    corpus = make_corpus(SMALL)
+    compare.space(corpus)
+    key = id(corpus)
+    assert key in compare._SPACES
+    del corpus
+    gc.collect()
+    assert key not in compare._SPACES
+
+
 # -- diff ---------------------------------------------------------------------------------------
 
 DIFF_CASES = [
