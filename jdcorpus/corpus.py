@@ -28,7 +28,9 @@ class AmbiguousDocument(LookupError):
         self.name = name
         self.candidates = tuple(candidates)
         listed = ", ".join(f"{d.id} ({d.title})" for d in candidates)
-        super().__init__(f"{name!r} names {len(candidates)} documents: {listed}; give one of the ids")
+        super().__init__(
+            f"{name!r} names {len(candidates)} documents: {listed}; give one of the ids"
+        )
 
 
 class DocumentList(tuple):
@@ -116,9 +118,15 @@ class Corpus:
         for d in self.documents:
             h.update(d.id.encode())
             for a in d.articles:
-                h.update(f"\x00{a.no}\x00{a.heading}\x00{a.chapter_title}\x00{a.section_title}\x00".encode())
+                h.update(
+                    f"\x00{a.no}\x00{a.heading}\x00{a.chapter_title}\x00{a.section_title}\x00".encode()
+                )
                 h.update(a.text.encode())
-            h.update(json.dumps([d.title, d.city, d.kind, d.status, d.effective], ensure_ascii=False).encode())
+            h.update(
+                json.dumps(
+                    [d.title, d.city, d.kind, d.status, d.effective], ensure_ascii=False
+                ).encode()
+            )
         return h.hexdigest()
 
     # -- delegations to the verb modules -----------------------------------------------
@@ -173,7 +181,9 @@ class Corpus:
 
 
 def _catalog() -> dict:
-    return json.loads(resources.files("jdcorpus.bundled").joinpath("catalog.json").read_text("utf-8"))
+    return json.loads(
+        resources.files("jdcorpus.bundled").joinpath("catalog.json").read_text("utf-8")
+    )
 
 
 CACHE_ENV = "JDCORPUS_CACHE_DIR"
@@ -209,7 +219,9 @@ def load_corpus(path: str | Path | None = None, *, cache: bool = True) -> Corpus
     if not cache:
         return _load(path)
     root = None if path is None else Path(path).resolve()
-    key = hashlib.sha256(f"{root}\0{source_fingerprint(root)}\0{code_stamp()}".encode()).hexdigest()[:24]
+    key = hashlib.sha256(
+        f"{root}\0{source_fingerprint(root)}\0{code_stamp()}".encode()
+    ).hexdigest()[:24]
     cached = cache_dir() / "corpus" / f"{key}.pickle"
     try:
         with open(cached, "rb") as f:
