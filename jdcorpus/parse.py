@@ -202,9 +202,12 @@ def _classify(seg: Seg) -> None:
         rf"^第\s*({NUM})\s*[条條](?:之[一二三四五六七八九十]+)?", raw.translate(_FULLWIDTH_DIGITS)
     )
     ma = RE_ARTICLE.match(key)
-    if m and ma:
+    # a space after the label settles it: 第三条 中国共产党… is a label even though 第三条中… could
+    # be a reference; without one, the word that follows decides (see _NOT_AFTER_LABEL)
+    spaced = m and re.match(r"[ \t\u3000]+(?!第)", raw.translate(_FULLWIDTH_DIGITS)[m.end() :])
+    if m and (ma or spaced):
         seg.kind, seg.num = "article", to_int(m.group(1))
-        seg.sub = to_int(ma.group(2)) if ma.group(2) else None
+        seg.sub = to_int(ma.group(2)) if ma and ma.group(2) else None  # 第十条之一
         seg.rest = raw[m.end() :].lstrip().lstrip("：:、.．").lstrip()
         seg.rest_start = seg.end - len(seg.rest)
         return

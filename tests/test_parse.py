@@ -302,3 +302,14 @@ def test_html_pages_and_entities(text):
     assert doc.articles[0].text == "为了规范社区服务，制定本条例。"
     assert doc.effective == "2024-01-01"
     assert all(doc.source(a.start, a.end) == a.original for a in doc.articles)
+
+
+def test_a_space_after_the_label_settles_it():
+    """第二条 中国共产党… and 第三条　以人民为中心… are labels; 第四条中规定 inside a text is not."""
+    text = (
+        "第一条 为了规范。\n第二条 中国共产党的领导是根本。\n第三条　以人民为中心。\n"
+        "第四条依照本条例第三条中规定的程序执行。\n"
+    )
+    (doc,) = parse_text(text)
+    assert [a.no for a in doc.articles] == [1, 2, 3, 4]
+    assert doc.article(2).text == "中国共产党的领导是根本。"
