@@ -4,7 +4,9 @@ Hand-written fixtures in styles the bundled seeds do not have (traditional scrip
 web noise, 节 without chapters, labels alone on their line, Arabic and full-width numbers, PDF
 wrapping with page numbers, GBK, BOM + CRLF, two instruments per file, drafts, 起草说明 …), and a
 second, adversarial round (15+: full-width spacing, leader-dot tables of contents, (1)/①/1. items,
-running page headers, Taiwan phrasing, HTML residue, amendment decisions, 第十条之一 …). The
+running page headers, Taiwan phrasing, HTML residue, amendment decisions, 第十条之一 …) and a
+third (27+: fixed-width wrapping, double spacing, Markdown, Big5, UTF-16, 序言, 附件 lists,
+tables of contents listing articles, invisible characters, empty files). The
 ground truth is ``expected.json``, counted by hand from the texts; every case below is one row
 of it, so a failure names the fixture, the document and the expectation that broke.
 """
@@ -122,7 +124,7 @@ def test_document_count(name):
 
 @pytest.mark.parametrize("name", sorted(ERRORS), ids=_stem)
 def test_parse_error(name):
-    """A text that holds no regulation (an amendment decision alone) is a ParseError, not a document."""
+    """A text that holds no regulation (an amendment decision, an empty file, a title) is a ParseError."""
     from jdcorpus.parse import ParseError
 
     with pytest.raises(ParseError, match=ERRORS[name]):
@@ -177,6 +179,23 @@ def test_noise_not_in_articles(name, i, absent):
         (a.no, s) for a in doc.articles for s in absent if s in a.text or s in (a.heading or "")
     ]
     assert not hits, f"noise inside articles (no, string): {hits}"
+
+
+def _notice_cases():
+    for fx in SPEC:
+        for i, d in enumerate(fx["documents"]):
+            if d.get("notices_contain"):
+                yield pytest.param(
+                    fx["file"], i, d["notices_contain"], id=f"{_stem(fx['file'])}:d{i}"
+                )
+
+
+@pytest.mark.parametrize("name,i,wanted", list(_notice_cases()))
+def test_notices_kept(name, i, wanted):
+    """A promulgation notice or a 序言 left out of the articles is kept in ``Document.notices``."""
+    notices = "\n".join(_doc(name, i).notices)
+    missing = [s for s in wanted if s not in notices]
+    assert not missing, f"not in notices: {missing}; notices: {notices[:200]!r}"
 
 
 @pytest.mark.parametrize("name", PARSED, ids=_stem)
