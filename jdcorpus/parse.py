@@ -59,16 +59,17 @@ def to_int(numeral: str) -> int:
 
 _TERMINAL = "。；;：:！!？?…」”）)】』"
 # what may follow an article label when it really is a label (not 第八条第二款, 第十条规定, 第三条的…)
-_NOT_AFTER_LABEL = "第款项的规至，,和及或中所以与"
+_NOT_AFTER_LABEL = "第款项的规至，,和及或中所以与等"
 _LABEL_END = rf"(?![{_NOT_AFTER_LABEL}])(?!、\s*第)(?!之(?![一二三四五六七八九十]))"
 RE_ARTICLE = re.compile(rf"^第({NUM})条(?:之([一二三四五六七八九十]+))?{_LABEL_END}")
 RE_CHAPTER = re.compile(rf"^第({NUM})章(.*)$")
 RE_SECTION = re.compile(rf"^第({NUM})节(.*)$")
 RE_PART = re.compile(rf"^第({NUM})编(.*)$")
-RE_ITEM = re.compile(r"^[（(]([零〇一二三四五六七八九十百]+)[）)]")
+RE_ITEM = re.compile(r"^[（(]([零〇一二三四五六七八九十百]+)[）)](?![项目])")
 # second-level markers: 目 inside a （一） item, or the items themselves where there is no （一）
 RE_SUBITEM = re.compile(r"^(?:[（(]([0-9]{1,2})[）)]|([①-⑳])|([0-9]{1,2})[.．、](?![0-9]))")
 RE_MARKER = re.compile(r"^(?:[（(][^（）()]{1,4}[）)]|[①-⑳]|[0-9]{1,2}[.．、](?![0-9]))\s*")
+RE_ANNEX = re.compile(r"^(附件|附表|附录)[0-9一二三四五六七八九十]*[:：]?(?!.*[。；])")
 _BARE_HEADINGS = {"总则", "附则", "分则", "法律责任", "罚则", "附录"}
 RE_HEADING = re.compile(r"^(?:【([^】]{1,24})】|[（(]([^（）()，,。；;：:]{1,24})[）)])")
 RE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
@@ -115,7 +116,9 @@ def _t2s():
 
 def _key(s: str) -> str:
     """Simplified, space-free form of a segment used for classification only."""
-    s = re.sub(r"\s+", "", s.translate(_FULLWIDTH_DIGITS))
+    s = re.sub(
+        r"[\s\u200b\u200c\u200d\u2060\ufeff\u00ad]+|\*\*", "", s.translate(_FULLWIDTH_DIGITS)
+    )
     return _t2s().convert(s)
 
 
@@ -147,6 +150,27 @@ class Seg:
     sub: int | None = None  # 第十条之一 → 1
 
 
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# Markdown / wiki markup at a line start: headings, quotes, list bullets, bold around a label
+_RE_MARKUP = re.compile(r"^(?:#{1,6}[ \t]*|>[ \t]?|[-*+•·][ \t]+|\*\*(?=第|[（(【《]))+")
+
+
+def _trim(piece: str) -> tuple[int, str]:
+    """(offset of the content, content): white space, invisible characters and line-start markup
+    removed."""
+    lead = len(piece) - len(piece.lstrip(None).lstrip(_INVISIBLE).lstrip(None))
+    body = piece[lead:]
+    while True:
+        m = _RE_MARKUP.match(body)
+        if not m or not m.end():
+            break
+        body = body[m.end() :]
+        extra = len(body) - len(body.lstrip(None).lstrip(_INVISIBLE))
+        body = body[extra:]
+        lead += m.end() + extra
+    return lead, body.rstrip().rstrip(_INVISIBLE).rstrip()
+
+
 def _segments(text: str) -> list[Seg]:
     segs: list[Seg] = []
     pos = 0
@@ -160,15 +184,14 @@ def _segments(text: str) -> list[Seg]:
         cuts = sorted(set(c for c in cuts if 0 <= c <= len(line))) + [len(line)]
         for a, b in zip(cuts, cuts[1:], strict=False):
             piece = line[a:b]
-            stripped = piece.strip()
+            lead, stripped = _trim(piece)
             if not stripped:
                 if a == 0 and b == len(line):
                     segs.append(Seg(line_start, line_start, "", kind="blank"))
                 continue
-            lead = len(piece) - len(piece.lstrip())
             s = line_start + a + lead
             segs.append(Seg(s, s + len(stripped), stripped))
-        if not line.strip() and not (
+        if not _trim(line)[1] and not (
             segs and segs[-1].kind == "blank" and segs[-1].start == line_start
         ):
             segs.append(Seg(line_start, line_start, "", kind="blank"))
@@ -208,7 +231,7 @@ def _classify(seg: Seg) -> None:
     if m and (ma or spaced):
         seg.kind, seg.num = "article", to_int(m.group(1))
         seg.sub = to_int(ma.group(2)) if ma and ma.group(2) else None  # 第十条之一
-        seg.rest = raw[m.end() :].lstrip().lstrip("：:、.．").lstrip()
+        seg.rest = raw[m.end() :].lstrip().lstrip("*】：:、.．").lstrip()
         seg.rest_start = seg.end - len(seg.rest)
         return
     if RE_ITEM.match(key):
@@ -219,6 +242,9 @@ def _classify(seg: Seg) -> None:
         return
     if RE_TIZHU.match(key):
         seg.kind = "tizhu"
+        return
+    if RE_ANNEX.match(key):
+        seg.kind = "annex"
         return
     if RE_TITLE.match(key):
         seg.kind = "title"
@@ -231,7 +257,9 @@ def _classify(seg: Seg) -> None:
 
 def _strip_toc_page(title: str) -> str:
     """'总则……1' → '总则' (page numbers and leader dots of a table of contents)."""
-    return re.sub(r"[.…·．\-—_ ]*\d*$", "", title)
+    title = re.sub(r"[.…·．\-—_ ]*\d*$", "", title)
+    # 总则（第一条至第五条）: the article range of a chapter heading
+    return re.sub(rf"[（(]第{NUM}条?(?:[至到—\-~～－]+第?{NUM}条)?[）)]$", "", title)
 
 
 # -- pass 3 and 4 -------------------------------------------------------------------------------
@@ -376,7 +404,9 @@ def parse_text(
         _classify(s)
         s.blank_before = prev_blank
         prev_blank = s.kind == "blank"
+    _mark_article_tocs(segs)
     _demote_wrapped_references(segs)
+    _demote_broken_titles(segs)
     arts = [i for i, s in enumerate(segs) if s.kind == "article"]
     if not arts:
         raise ParseError(
@@ -434,6 +464,67 @@ def _inherit_promulgation(doc: Document, earlier: list[Document]) -> Document:
     return doc
 
 
+def _demote_broken_titles(segs: list[Seg]) -> None:
+    """A title is a line of its own: not the tail of an unfinished line (a wrapped 题注 that ends
+    in …关于修改《某某条例), and with its 《》 balanced."""
+    prev: Seg | None = None
+    for s in segs:
+        if s.kind == "blank":
+            prev = None
+            continue
+        if s.kind == "title":
+            unbalanced = s.key.count("《") != s.key.count("》") and not s.key.startswith("《")
+            if unbalanced or (
+                prev is not None
+                and prev.kind in ("text", "tizhu", "notice")
+                and not _ends_sentence(prev.raw)
+            ):
+                s.kind = "text"
+        if s.kind != "noise":
+            prev = s
+
+
+def _mark_article_tocs(segs: list[Seg]) -> None:
+    """A table of contents that lists articles (第一条　目的和依据 …): a run of article labels
+    with short unpunctuated titles and no body, whose numbers come again later, is not law."""
+    arts = [i for i, s in enumerate(segs) if s.kind == "article"]
+    run: list[int] = []
+
+    def is_entry(i: int) -> bool:
+        s = segs[i]
+        return len(s.rest) <= 30 and not re.search(r"[。；;，,：:]", s.rest)
+
+    def flush():
+        if len(run) >= 3:
+            nos = {segs[i].num for i in run}
+            later = {segs[j].num for j in arts if j > run[-1]}
+            if len(nos & later) >= len(nos) * 0.8:
+                for i in run:
+                    segs[i].kind = "toc"
+        run.clear()
+
+    for k, i in enumerate(arts):
+        between = segs[arts[k - 1] + 1 : i] if k and run else []
+        restart = bool(run) and segs[i].num <= segs[run[-1]].num  # a contents list only climbs
+        if (
+            is_entry(i)
+            and not restart
+            and not any(b.kind in ("text", "item", "subitem") for b in between)
+        ):
+            run.append(i)
+        else:
+            flush()
+            if is_entry(i):
+                run.append(i)
+    flush()
+
+
+# a line ending like this goes on with a reference: …按照本条例 / 第十一条确定的…
+_RE_REFERS = re.compile(
+    r"(本条例|本规定|本办法|本细则|本法|本决定|》|依照|按照|根据|依据|违反|适用|参照|前|和|或者|及|、|第)$"
+)
+
+
 def _demote_wrapped_references(segs: list[Seg]) -> None:
     """``…未按照本条例\n第六条确定的标准…``: a label at the start of a line that continues an
     unfinished sentence, and is not the next article number, is a reference, not a label."""
@@ -444,13 +535,17 @@ def _demote_wrapped_references(segs: list[Seg]) -> None:
             continue
         if s.kind == "article":
             prev_text = (prev.rest if prev.kind == "article" else prev.raw) if prev else ""
-            unfinished = prev is not None and prev.kind in ("text", "item", "subitem", "article")
+            unfinished = prev is not None and prev.kind in (
+                "text", "item", "subitem", "article", "tizhu", "notice",
+            )  # fmt: skip
             if (
                 unfinished
                 and prev_text
                 and not _ends_sentence(prev_text)
-                and s.num != last_no + 1
-                and s.num != last_no
+                and (
+                    s.num not in (last_no, last_no + 1)
+                    or _RE_REFERS.search(prev.key if prev else "")
+                )
             ):
                 s.kind, s.num = "text", None
             else:
@@ -465,7 +560,7 @@ def _body_end(segs: list[Seg], last_art: int, limit: int) -> int:
         s = segs[i]
         if s.kind == "blank":
             continue
-        if s.kind in ("noise", "notice", "tizhu", "toc", "chapter", "section", "part"):
+        if s.kind in ("noise", "notice", "tizhu", "toc", "chapter", "section", "part", "annex"):
             return i
         if s.kind == "title" and _ends_sentence(prev_text):
             return i
@@ -528,11 +623,14 @@ def _build_document(text, header, body, trailer, script, *, source_file, city, p
 
     # -- body structure
     title_key = _key(title_seg.raw).strip("《》") if title_seg else ""
-    chapters, sections, articles = _structure(text, body, norm, warnings, title_key)
-    if trailer:
-        dropped = [s for s in trailer if s.kind not in ("blank", "noise")]
-        if dropped:
-            warnings.append(f"text after the last article ignored: {norm(dropped[0].raw)[:30]}…")
+    chapters, sections, articles, preamble = _structure(text, body, norm, warnings, title_key)
+    if preamble:
+        notices.append("\n".join(preamble))
+    kept = [s for s in trailer if s.kind not in ("blank", "noise")]
+    if kept and kept[0].kind in ("annex", "notice", "title"):  # 附件, 起草说明: kept beside the law
+        notices.append("\n".join(norm(s.raw) for s in kept))
+    elif kept:
+        warnings.append(f"text after the last article ignored: {norm(kept[0].raw)[:30]}…")
 
     # -- dates
     header_text = "".join(s.key for s in header if s.kind != "noise")
@@ -729,6 +827,7 @@ def _structure(text: str, body: list[Seg], norm, warnings: list[str], title_key:
     section: Section | None = None
     cur: _A | None = None
     skip_next = False
+    preamble: list[str] = []
 
     def is_real_heading(i: int, level: str) -> bool:
         stop = ("chapter", "part") if level == "chapter" else ("chapter", "part", "section")
@@ -796,7 +895,7 @@ def _structure(text: str, body: list[Seg], norm, warnings: list[str], title_key:
             if m and not RE_ITEM.match(rest):
                 cur.heading = norm(m.group(1) or m.group(2)).strip()
                 cur.heading_raw = m.group(0)
-                rest = rest[m.end() :].lstrip()
+                rest = rest[m.end() :].lstrip().lstrip("*").lstrip()
             if rest:
                 rs = s.end - len(rest)
                 if RE_ITEM.match(_key(rest)):
@@ -807,7 +906,10 @@ def _structure(text: str, body: list[Seg], norm, warnings: list[str], title_key:
             continue
         if cur is None:
             if s.kind in ("text", "item", "subitem", "title", "notice", "tizhu"):
-                warnings.append(f"text outside any article ignored: {norm(s.raw)[:30]}")
+                if not built:  # a 序言 or preamble before the first article
+                    preamble.append(norm(s.raw))
+                else:
+                    warnings.append(f"text outside any article ignored: {norm(s.raw)[:30]}")
             continue
         # a heading on its own line right after a bare label: 第三条 / （目的与依据） / 正文
         if not cur.paras and cur.heading is None and s.kind == "text":
@@ -838,7 +940,7 @@ def _structure(text: str, body: list[Seg], norm, warnings: list[str], title_key:
 
     articles = [_finish(text, a, norm) for a in built]
     _check_numbering(articles, warnings)
-    return chapters, sections, articles
+    return chapters, sections, articles, preamble
 
 
 def _unpunctuated_list(text: str, a: _A) -> bool:
