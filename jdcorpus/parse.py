@@ -65,10 +65,15 @@ RE_ARTICLE = re.compile(rf"^第({NUM})条(?:之([一二三四五六七八九十]
 RE_CHAPTER = re.compile(rf"^第({NUM})章(.*)$")
 RE_SECTION = re.compile(rf"^第({NUM})节(.*)$")
 RE_PART = re.compile(rf"^第({NUM})编(.*)$")
-RE_ITEM = re.compile(r"^[（(]([零〇一二三四五六七八九十百]+)[）)](?![项目])")
+# first-level items (项): （一） (一) ㈠, and 一、 in older drafting; never 第（二）项 or 一、二级
+RE_ITEM = re.compile(
+    r"^(?:[（(]([零〇一二三四五六七八九十百]+)[）)](?![项目])|([㈠-㈩])|([一二三四五六七八九十]{1,3})、(?![一二三四五六七八九十]))"
+)
 # second-level markers: 目 inside a （一） item, or the items themselves where there is no （一）
-RE_SUBITEM = re.compile(r"^(?:[（(]([0-9]{1,2})[）)]|([①-⑳])|([0-9]{1,2})[.．、](?![0-9]))")
-RE_MARKER = re.compile(r"^(?:[（(][^（）()]{1,4}[）)]|[①-⑳]|[0-9]{1,2}[.．、](?![0-9]))\s*")
+RE_SUBITEM = re.compile(r"^(?:[（(]([0-9]{1,2})[）)]|([①-⑳])|([0-9]{1,2})[.．、](?![0-9])|([⑴-⒇]))")
+RE_MARKER = re.compile(
+    r"^(?:[（(][^（）()]{1,4}[）)]|[①-⑳⑴-⒇㈠-㈩]|[0-9]{1,2}[.．、](?![0-9])|[一二三四五六七八九十]{1,3}、)\s*"
+)
 RE_ANNEX = re.compile(r"^(附件|附表|附录)[0-9一二三四五六七八九十]*[:：]?(?!.*[。；])")
 _BARE_HEADINGS = {"总则", "附则", "分则", "法律责任", "罚则", "附录"}
 RE_HEADING = re.compile(r"^(?:【([^】]{1,24})】|[（(]([^（）()，,。；;：:]{1,24})[）)])")
@@ -87,7 +92,7 @@ RE_TITLE = re.compile(
     r"(?:[（(]?(?:征求意见稿|草案|送审稿|修订草案|草案修改稿|试行)[）)]?)?$"
 )
 RE_NOTICE = re.compile(r"(公告|通知|决定|令|公报)$|^关于.*的(通知|决定|公告|说明|报告|批复|函)$")
-RE_DRAFT = re.compile(r"草案|征求意见稿|送审稿|草稿|讨论稿")
+RE_DRAFT = re.compile(r"草案|征求意见稿|送审稿|审议稿|修改稿|草稿|讨论稿")
 RE_TIZHU = re.compile(
     r"^(?:[（(【].*)?(?:\d{4}|[零〇一二三四五六七八九]{4})年.{0,120}(通过|批准|修订|修正|公布|发布|印发)"
 )
@@ -129,7 +134,7 @@ def _key(s: str) -> str:
 _INLINE_BREAK = re.compile(
     rf"(?<=[。；;！？!?”」])\s*(?=第{NUM}[条條]{_LABEL_END})"
     rf"|(?:(?<=[；;。：:])\s*|\s+)(?=[（(][零〇一二三四五六七八九十]+[）)]|[（(][0-9]{{1,2}}[）)]|[①-⑳])"
-    r"|(?<=[；;：:])\s*(?=[0-9]{1,2}[.．、][^0-9])"
+    r"|(?<=[；;：:])\s*(?=[0-9]{1,2}[.．、][^0-9]|[一二三四五六七八九十]{1,3}、(?![一二三四五六七八九十])|[⑴-⒇㈠-㈩])"
     r"|(?<=[。！？])[ \t\u3000]+(?=\S)"
 )
 
@@ -538,6 +543,9 @@ def _demote_wrapped_references(segs: list[Seg]) -> None:
             unfinished = prev is not None and prev.kind in (
                 "text", "item", "subitem", "article", "tizhu", "notice",
             )  # fmt: skip
+            refers = bool(_RE_REFERS.search(prev.key if prev else ""))
+            if prev is not None and RE_DATE_LINE.match(prev.key) and not refers:
+                unfinished = False  # the date that closes a notice
             if (
                 unfinished
                 and prev_text
@@ -602,7 +610,16 @@ def _build_document(text, header, body, trailer, script, *, source_file, city, p
     # broken over several lines is a block too, and is metadata, not a notice
     blocks: list[list[Seg]] = []
     for s in header:
-        if s.kind in ("notice", "tizhu") or (s.kind == "title" and blocks and blocks[-1]):
+        closed_tizhu = (
+            bool(blocks and blocks[-1])
+            and blocks[-1][0].kind == "tizhu"
+            and blocks[-1][-1].raw.endswith(("）", ")", "】"))
+        )
+        if (
+            s.kind in ("notice", "tizhu")
+            or (s.kind == "title" and blocks and blocks[-1])
+            or closed_tizhu
+        ):
             blocks.append([])
         if s.kind in ("notice", "text", "tizhu"):
             if not blocks:
@@ -885,6 +902,8 @@ def _structure(text: str, body: list[Seg], norm, warnings: list[str], title_key:
                 chapter = Chapter(s.num, label, norm(title_raw).replace(" ", ""), s.start, end)
                 chapters.append(chapter)
                 section = None
+            else:  # a 编 opens a new part: its articles belong to no chapter until one begins
+                chapter = section = None
             cur = None
             continue
         if s.kind == "article":
@@ -972,11 +991,15 @@ def _add_item(a: _A, start: int, end: int, raw: str, style: str = "cn") -> None:
 def _item_no(key: str, default: int) -> int:
     m = RE_ITEM.match(key)
     if m:
-        return to_int(m.group(1))
+        if m.group(2):
+            return ord(m.group(2)) - ord("㈠") + 1
+        return to_int(m.group(1) or m.group(3))
     m = RE_SUBITEM.match(key)
     if m:
         if m.group(2):
             return ord(m.group(2)) - ord("①") + 1
+        if m.group(4):
+            return ord(m.group(4)) - ord("⑴") + 1
         return int(m.group(1) or m.group(3))
     return default
 
