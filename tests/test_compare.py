@@ -229,6 +229,76 @@ def test_align_same_document_is_an_error(small):
         compare.align(small, "alpha", "alpha")
 
 
+LIST = (
+    "{d}人民政府应当制定并向社会公布街道办事处职责清单，街道办事处可以结合辖区实际细化清单中的"
+    "工作事项。{d}人民政府应当定期对职责清单进行评估、修改，清单调整时应当进行合法性审查并及时"
+    "向社会公布，作为街道办事处履职和考核的依据。"
+)
+ACCESS = "未经批准，有关职能部门不得将清单以外的工作事项交由街道办事处承担。"
+
+
+def with_paragraphs(corpus: Corpus, doc: str, no: int) -> Corpus:
+    """The corpus with article ``no`` of ``doc`` split into one Paragraph per line of its text."""
+    from jdcorpus.model import Paragraph
+
+    docs = []
+    for d in corpus.documents:
+        arts = []
+        for a in d.articles:
+            if d.id == doc and a.no == no:
+                lines = a.text.split("\n")
+                paras = tuple(Paragraph(k + 1, t, t, 0, len(t)) for k, t in enumerate(lines))
+                a = dataclasses.replace(a, paragraphs=paras)
+            arts.append(a)
+        docs.append(dataclasses.replace(d, articles=tuple(arts)))
+    return Corpus(docs, name="test")
+
+
+def test_align_matches_each_paragraph_of_a_two_provision_article(monkeypatch):
+    """An article whose second paragraph is another provision links to both counterparts, which
+    the whole-article rule alone misses (its vector is dominated by the long first paragraph)."""
+    spec = {
+        "alpha": {
+            "city": "甲城",
+            "articles": [
+                PURPOSE,
+                VOLUNTEER,
+                LIST.format(d="县（市）区") + "\n" + ACCESS,
+                GRID,
+                EFFECT.format(y=2020),
+            ],
+        },
+        "beta": {
+            "city": "乙城",
+            "articles": [
+                PURPOSE.replace("依法履行职责", "依法履职"),
+                LIST.format(d="区"),
+                VOLUNTEER,
+                GRID,
+                ACCESS.replace("未经批准", "未经区人民政府批准"),
+                EFFECT.format(y=2023),
+            ],
+        },
+        "gamma": {
+            "city": "丙城",
+            "articles": [
+                PURPOSE,
+                LIST.format(d="县级市、区"),
+                GRID,
+                "本规定自2024年1月1日起施行。",
+            ],
+        },
+    }
+    corpus = with_paragraphs(make_corpus(spec), "alpha", 3)
+    got = links_of(compare.align(corpus, "alpha", "beta"))
+    assert (3, 2) in got and (3, 5) in got
+    monkeypatch.setattr(compare, "PARA_MARGIN", float("inf"))  # no paragraph matching
+    without = links_of(
+        compare.align(with_paragraphs(make_corpus(spec), "alpha", 3), "alpha", "beta")
+    )
+    assert (3, 2) in without and (3, 5) not in without
+
+
 # -- families, coverage, gaps on the small corpus ----------------------------------------------
 
 
@@ -310,6 +380,11 @@ BUNDLED_LINKS = [
     ("changchun", 21, "beijing-tiaoli", 36, "near-verbatim"),  # volunteer service
     ("changchun", 7, "hohhot", 9, "same-provision"),  # 主任负责制, other wording
     ("changchun", 43, "beijing-zhize", 68, "same-provision"),  # community workers
+    # articles carrying two provisions, matched by paragraph
+    ("changchun", 9, "beijing-tiaoli", 10, "same-provision"),  # 职责清单: 条例 10 paragraph 2
+    ("hohhot", 32, "beijing-tiaoli", 33, "near-verbatim"),  # 平安建设: 条例 33 paragraph 1
+    ("hohhot", 33, "beijing-tiaoli", 33, "same-provision"),  # 矛盾纠纷: 条例 33 paragraph 2
+    ("hohhot", 41, "beijing-tiaoli", 42, "near-verbatim"),  # 基础信息 paragraph copied
 ]
 
 
@@ -317,6 +392,33 @@ BUNDLED_LINKS = [
 def test_bundled_links(bundled, a, x, b, y, label):
     """Known equivalent provisions of the bundled corpus are linked with the right label."""
     assert links_of(compare.align(bundled, a, b))[(x, y)] == label
+
+
+BUNDLED_RECOVERED = [
+    # one provision worded apart (the gold set says same-provision; the cosine is below 0.15), linked
+    # because articles of at least three other documents link to both
+    ("changchun", 41, "suzhou", 19),  # 经费保障: 办公用房、工作经费 / 经费纳入财政预算
+    ("hohhot", 28, "beijing-zhize", 63),  # 网格化管理
+]
+
+
+@pytest.mark.parametrize(("a", "x", "b", "y"), BUNDLED_RECOVERED)
+def test_bundled_pairs_joined_by_other_documents_are_linked(bundled, a, x, b, y):
+    """Equivalent articles that the margin rule alone misses are linked through corroboration."""
+    assert (x, y) in links_of(compare.align(bundled, a, b))
+
+
+BUNDLED_NOT_LINKED = [
+    # nearest neighbours of each other, but not one provision, and no other document joins them
+    ("changchun", 10, "hohhot", 8),  # 工作机构 vs 设立、撤销 (Hohhot has no 机构 article)
+    ("changchun", 29, "beijing-tiaoli", 2),  # 典型选树 vs 党建引领
+]
+
+
+@pytest.mark.parametrize(("a", "x", "b", "y"), BUNDLED_NOT_LINKED)
+def test_bundled_uncorroborated_weak_pairs_are_not_linked(bundled, a, x, b, y):
+    """A weak pair that no third document joins is not linked (corroboration rule)."""
+    assert (x, y) not in links_of(compare.align(bundled, a, b))
 
 
 def test_bundled_reuse_finds_the_known_copies(bundled):
