@@ -41,6 +41,7 @@ class ParseError(ValueError):
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 NUM = rf"[{_CN_DIGITS}0-9０-９]+"
+_SPACED_NUM = rf"[{_CN_DIGITS}0-9０-９](?:[ \t\u3000]?[{_CN_DIGITS}0-9０-９])*"  # 第 十 一 条
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
@@ -227,14 +228,15 @@ def _classify(seg: Seg) -> None:
             seg.rest = _strip_toc_page(m.group(2))
             return
     m = re.match(
-        rf"^第\s*({NUM})\s*[条條](?:之[一二三四五六七八九十]+)?", raw.translate(_FULLWIDTH_DIGITS)
+        rf"^第\s*({_SPACED_NUM})\s*[条條](?:之[一二三四五六七八九十]+)?",
+        raw.translate(_FULLWIDTH_DIGITS),
     )
     ma = RE_ARTICLE.match(key)
     # a space after the label settles it: 第三条 中国共产党… is a label even though 第三条中… could
     # be a reference; without one, the word that follows decides (see _NOT_AFTER_LABEL)
     spaced = m and re.match(r"[ \t\u3000]+(?!第)", raw.translate(_FULLWIDTH_DIGITS)[m.end() :])
     if m and (ma or spaced):
-        seg.kind, seg.num = "article", to_int(m.group(1))
+        seg.kind, seg.num = "article", to_int(re.sub(r"\s+", "", m.group(1)))
         seg.sub = to_int(ma.group(2)) if ma and ma.group(2) else None  # 第十条之一
         seg.rest = raw[m.end() :].lstrip().lstrip("*】：:、.．").lstrip()
         seg.rest_start = seg.end - len(seg.rest)
@@ -568,10 +570,20 @@ def _body_end(segs: list[Seg], last_art: int, limit: int) -> int:
         s = segs[i]
         if s.kind == "blank":
             continue
+        if s.kind == "noise" and not _ends_sentence(prev_text):
+            continue  # a page break inside the last article's sentence
         if s.kind in ("noise", "notice", "tizhu", "toc", "chapter", "section", "part", "annex"):
             return i
         if s.kind == "title" and _ends_sentence(prev_text):
             return i
+        if (
+            s.kind == "text"
+            and "施行" in prev_text
+            and _ends_sentence(prev_text)
+            and len(s.key) <= 12
+            and not _ends_sentence(s.raw)
+        ):
+            return i  # after the 施行 clause, a bare heading (制定过程, 条例解读) is the page's
         if s.kind == "article":
             prev_text = s.rest
             continue
@@ -651,7 +663,20 @@ def _build_document(text, header, body, trailer, script, *, source_file, city, p
 
     # -- dates
     header_text = "".join(s.key for s in header if s.kind != "noise")
-    events = _events(texts)
+    # a 题注 may stand after a web page's own 目录, inside what is structurally the body
+    pre_body = []
+    for s in body:
+        if s.kind == "article":
+            break
+        if s.kind in ("tizhu", "text", "notice"):
+            pre_body.append(s.key)
+    events = _events(texts + ["".join(pre_body)] if pre_body else texts)
+    # a database's metadata block (【发布日期】2020.01.06, 实施日期：…) when the text says nothing
+    listed = _metadata_fields(header)
+    if "promulgated" in listed and not any(e.kind == "promulgated" for e in events):
+        events = sorted(
+            [*events, Event(listed["promulgated"], "promulgated", None)], key=lambda e: e.date
+        )
     if status == "in_force" and promulgations and not any(e.kind == "promulgated" for e in events):
         events = sorted(
             [*events, Event(promulgations[-1], "promulgated", None)], key=lambda e: e.date
@@ -666,7 +691,7 @@ def _build_document(text, header, body, trailer, script, *, source_file, city, p
             break
     if effective is None:
         m = re.search(r"自(\d{4}年\d{1,2}月\d{1,2}日)起?施行", header_text)
-        effective = _iso(m.group(1)) if m else None
+        effective = _iso(m.group(1)) if m else listed.get("effective")
 
     def first(kind, last=False):
         ds = [e.date for e in events if e.kind == kind]
@@ -676,7 +701,7 @@ def _build_document(text, header, body, trailer, script, *, source_file, city, p
     if effective == "promulgation":
         effective = promulgated
     doc_city = city or _city_from_title(doc_title)
-    doc_province = province or _province(doc_city, header_text)
+    doc_province = province or _province(doc_city, header_text + "".join(pre_body))
     did = doc_id or ids.get(doc_title) or _make_id(doc_city, kind, doc_title, taken)
     articles = tuple(_with_doc(a, did) for a in articles)
     start = header[0].start if header else (body[0].start if body else 0)
@@ -809,6 +834,27 @@ def _events(texts: list[str]) -> list[Event]:
                 add(_iso(m.group(2)), dict(_EVENT_WORDS)[m.group(m.lastindex)], body)
     events.sort(key=lambda e: e.date)
     return events
+
+
+_RE_FIELD = re.compile(
+    r"^[【\[]?(发布日期|公布日期|颁布日期|实施日期|施行日期|生效日期)[】\]:：]?"
+    r"(\d{4})[-.年/](\d{1,2})[-.月/](\d{1,2})日?$"
+)
+_FIELD_KIND = {"发布日期": "promulgated", "公布日期": "promulgated", "颁布日期": "promulgated"}
+
+
+def _metadata_fields(segs: list[Seg]) -> dict[str, str]:
+    """Dates of a legal database's metadata block: 【发布日期】2020.01.06 → promulgated."""
+    out: dict[str, str] = {}
+    for s in segs:
+        m = _RE_FIELD.match(s.key) if s.key else None
+        if m:
+            y, mo, d = (int(x) for x in m.group(2, 3, 4))
+            if 1 <= mo <= 12 and 1 <= d <= 31:
+                out.setdefault(
+                    _FIELD_KIND.get(m.group(1), "effective"), f"{y:04d}-{mo:02d}-{d:02d}"
+                )
+    return out
 
 
 def _promulgation(block_keys: list[str]) -> str | None:
@@ -972,8 +1018,8 @@ def _unpunctuated_list(text: str, a: _A) -> bool:
 
 
 def _label_num(raw: str) -> str:
-    m = re.match(rf"\s*第\s*({NUM})", raw)
-    return m.group(1).translate(_FULLWIDTH_DIGITS) if m else ""
+    m = re.match(rf"\s*第\s*({_SPACED_NUM})", raw)
+    return re.sub(r"\s+", "", m.group(1)).translate(_FULLWIDTH_DIGITS) if m else ""
 
 
 def _add_item(a: _A, start: int, end: int, raw: str, style: str = "cn") -> None:
