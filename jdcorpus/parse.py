@@ -41,7 +41,8 @@ class ParseError(ValueError):
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 NUM = rf"[{_CN_DIGITS}0-9０-９]+"
-_SPACED_NUM = rf"[{_CN_DIGITS}0-9０-９](?:[ \t\u3000]?[{_CN_DIGITS}0-9０-９])*"  # 第 十 一 条
+_HS = " \t\u3000\u00a0"  # horizontal spaces, NBSP included
+_SPACED_NUM = rf"[{_CN_DIGITS}0-9０-９](?:[{_HS}]?[{_CN_DIGITS}0-9０-９])*"  # 第 十 一 条
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
@@ -60,8 +61,8 @@ def to_int(numeral: str) -> int:
 
 _TERMINAL = "。；;：:！!？?…」”）)】』"
 # what may follow an article label when it really is a label (not 第八条第二款, 第十条规定, 第三条的…)
-_NOT_AFTER_LABEL = "第款项的规至，,和及或中所以与等"
-_LABEL_END = rf"(?![{_NOT_AFTER_LABEL}])(?!、\s*第)(?!之(?![一二三四五六七八九十]))"
+_NOT_AFTER_LABEL = "第款项的规至，,和及或中所以与等規項與於"
+_LABEL_END = rf"(?![{_NOT_AFTER_LABEL}])(?!、\s*(?:第|$))(?!之(?![一二三四五六七八九十]))"
 RE_ARTICLE = re.compile(rf"^第({NUM})条(?:之([一二三四五六七八九十]+))?{_LABEL_END}")
 RE_CHAPTER = re.compile(rf"^第({NUM})章(.*)$")
 RE_SECTION = re.compile(rf"^第({NUM})节(.*)$")
@@ -136,7 +137,7 @@ _INLINE_BREAK = re.compile(
     rf"(?<=[。；;！？!?”」])\s*(?=第{NUM}[条條]{_LABEL_END})"
     rf"|(?:(?<=[；;。：:])\s*|\s+)(?=[（(][零〇一二三四五六七八九十]+[）)]|[（(][0-9]{{1,2}}[）)]|[①-⑳])"
     r"|(?<=[；;：:])\s*(?=[0-9]{1,2}[.．、][^0-9]|[一二三四五六七八九十]{1,3}、(?![一二三四五六七八九十])|[⑴-⒇㈠-㈩])"
-    r"|(?<=[。！？])[ \t\u3000]+(?=\S)"
+    rf"|(?<=[。！？])[{_HS}]+(?=\S)"
 )
 
 
@@ -161,20 +162,24 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _RE_MARKUP = re.compile(r"^(?:#{1,6}[ \t]*|>[ \t]?|[-*+•·][ \t]+|\*\*(?=第|[（(【《]))+")
 
 
+_RE_EDGE = re.compile(rf"[\s{_INVISIBLE}]*")
+_RE_EDGE_END = re.compile(rf"[\s{_INVISIBLE}]+$")
+
+
 def _trim(piece: str) -> tuple[int, str]:
     """(offset of the content, content): white space, invisible characters and line-start markup
     removed."""
-    lead = len(piece) - len(piece.lstrip(None).lstrip(_INVISIBLE).lstrip(None))
+    lead = _RE_EDGE.match(piece).end()
     body = piece[lead:]
     while True:
         m = _RE_MARKUP.match(body)
         if not m or not m.end():
             break
         body = body[m.end() :]
-        extra = len(body) - len(body.lstrip(None).lstrip(_INVISIBLE))
+        extra = _RE_EDGE.match(body).end()
         body = body[extra:]
         lead += m.end() + extra
-    return lead, body.rstrip().rstrip(_INVISIBLE).rstrip()
+    return lead, _RE_EDGE_END.sub("", body)
 
 
 def _segments(text: str) -> list[Seg]:
@@ -234,7 +239,7 @@ def _classify(seg: Seg) -> None:
     ma = RE_ARTICLE.match(key)
     # a space after the label settles it: 第三条 中国共产党… is a label even though 第三条中… could
     # be a reference; without one, the word that follows decides (see _NOT_AFTER_LABEL)
-    spaced = m and re.match(r"[ \t\u3000]+(?!第)", raw.translate(_FULLWIDTH_DIGITS)[m.end() :])
+    spaced = m and re.match(rf"[{_HS}]+(?!第)", raw.translate(_FULLWIDTH_DIGITS)[m.end() :])
     if m and (ma or spaced):
         seg.kind, seg.num = "article", to_int(re.sub(r"\s+", "", m.group(1)))
         seg.sub = to_int(ma.group(2)) if ma and ma.group(2) else None  # 第十条之一
@@ -270,6 +275,12 @@ def _strip_toc_page(title: str) -> str:
 
 
 # -- pass 3 and 4 -------------------------------------------------------------------------------
+
+
+def _ends_paragraph(s: str) -> bool:
+    """Inside an article a line ends its 款 or 项 only with sentence punctuation: a line-final
+    ） (…报请县（市） / 区人民政府。) or a bare item marker （二） continues on the next line."""
+    return bool(s) and s.rstrip()[-1] in "。；;：:！!？?…」”』"
 
 
 def _ends_sentence(s: str) -> bool:
@@ -475,19 +486,29 @@ def _demote_broken_titles(segs: list[Seg]) -> None:
     """A title is a line of its own: not the tail of an unfinished line (a wrapped 题注 that ends
     in …关于修改《某某条例), and with its 《》 balanced."""
     prev: Seg | None = None
+    depth = 0  # open （ of a 题注 wrapped over several lines, blank lines between them or not
     for s in segs:
         if s.kind == "blank":
             prev = None
             continue
+        if s.kind in ("chapter", "section", "part", "article", "toc"):
+            depth = 0
+        unfinished = (
+            prev is not None
+            and prev.kind in ("text", "tizhu", "notice")
+            and not _ends_sentence(prev.raw)
+        )
         if s.kind == "title":
             unbalanced = s.key.count("《") != s.key.count("》") and not s.key.startswith("《")
-            if unbalanced or (
-                prev is not None
-                and prev.kind in ("text", "tizhu", "notice")
-                and not _ends_sentence(prev.raw)
-            ):
+            if unbalanced or unfinished or depth > 0:
                 s.kind = "text"
+        elif s.kind == "tizhu" and unfinished and not s.key.startswith(("（", "(", "【")):
+            s.kind = "text"  # a wrapped notice line that happens to begin with a date
         if s.kind != "noise":
+            depth = max(
+                0,
+                depth + s.key.count("（") + s.key.count("(") - s.key.count("）") - s.key.count(")"),
+            )
             prev = s
 
 
@@ -576,6 +597,8 @@ def _body_end(segs: list[Seg], last_art: int, limit: int) -> int:
             return i
         if s.kind == "title" and _ends_sentence(prev_text):
             return i
+        if s.kind == "text" and _ends_sentence(prev_text) and _wrapped_heading(segs, i, limit):
+            return i  # …关于印发《…和 / …职责规定》的通知, wrapped over two lines
         if (
             s.kind == "text"
             and "施行" in prev_text
@@ -589,6 +612,22 @@ def _body_end(segs: list[Seg], last_art: int, limit: int) -> int:
             continue
         prev_text = s.raw
     return limit
+
+
+def _wrapped_heading(segs: list[Seg], i: int, limit: int) -> bool:
+    """Whether the unpunctuated lines from ``i`` on read, joined, as a notice heading or a title."""
+    key = ""
+    for s in segs[i : min(limit, i + 4)]:
+        if s.kind == "blank":
+            continue
+        if s.kind not in ("text", "notice", "title"):
+            return False
+        key += s.key
+        if _ends_sentence(s.raw) and not s.raw.endswith(("）", ")")):
+            return False
+        if s.kind in ("notice", "title") or RE_NOTICE.search(key):
+            return bool(RE_NOTICE.search(key) or RE_TITLE.match(key)) and len(key) <= 80
+    return False
 
 
 def _build_document(text, header, body, trailer, script, *, source_file, city, province, title,
@@ -860,7 +899,7 @@ def _metadata_fields(segs: list[Seg]) -> dict[str, str]:
 def _promulgation(block_keys: list[str]) -> str | None:
     """The date a notice promulgates its instrument: the date alone on the notice's last lines
     (after the signing organ), when the notice says it publishes (现予公布, 印发给你们 …)."""
-    if not any(_PROMULGATION.search(k) for k in block_keys):
+    if not _PROMULGATION.search("".join(block_keys)):
         return None
     for k in reversed(block_keys):
         m = RE_DATE_LINE.match(k)
@@ -889,7 +928,7 @@ def _structure(text: str, body: list[Seg], norm, warnings: list[str], title_key:
     chapter: Chapter | None = None
     section: Section | None = None
     cur: _A | None = None
-    skip_next = False
+    consumed: set[int] = set()  # a heading's title read from the next line
     preamble: list[str] = []
 
     def is_real_heading(i: int, level: str) -> bool:
@@ -902,8 +941,7 @@ def _structure(text: str, body: list[Seg], norm, warnings: list[str], title_key:
         return False
 
     for i, s in enumerate(body):
-        if skip_next:
-            skip_next = False
+        if i in consumed:
             continue
         if s.kind in ("blank", "noise", "toc"):
             continue
@@ -920,17 +958,15 @@ def _structure(text: str, body: list[Seg], norm, warnings: list[str], title_key:
             if not is_real_heading(i, "section" if s.kind == "section" else "chapter"):
                 continue  # a table-of-contents entry
             title_raw, end = s.rest, s.end
+            j = next((k for k in range(i + 1, len(body)) if body[k].kind != "blank"), None)
             if (
                 not title_raw
-                and i + 1 < len(body)
-                and body[i + 1].kind in ("text", "title")
-                and len(body[i + 1].key) <= 20
+                and j is not None
+                and body[j].kind in ("text", "title")
+                and len(body[j].key) <= 20
             ):
-                title_raw, end, skip_next = (
-                    body[i + 1].raw,
-                    body[i + 1].end,
-                    True,
-                )  # 第一章 / 总则 on two lines
+                title_raw, end = body[j].raw, body[j].end  # 第一章 / 总则 on two lines
+                consumed.add(j)
             label = (
                 f"第{_label_num(s.raw)}{ {'chapter': '章', 'section': '节', 'part': '编'}[s.kind] }"
             )
@@ -996,7 +1032,7 @@ def _structure(text: str, body: list[Seg], norm, warnings: list[str], title_key:
             _extend(cur, s, new_line=True)  # a 目 inside a （一） item
         elif s.kind == "subitem":
             _add_item(cur, s.start, s.end, s.raw, style="num")
-        elif cur.paras and not _ends_sentence(cur.last_text) and not _unpunctuated_list(text, cur):
+        elif cur.paras and not _ends_paragraph(cur.last_text) and not _unpunctuated_list(text, cur):
             _extend(cur, s, new_line=False)  # a line broken mid-sentence
         else:
             cur.paras.append(_P(parts=[(s.start, s.end)], start=s.start, end=s.end))
@@ -1014,7 +1050,7 @@ def _unpunctuated_list(text: str, a: _A) -> bool:
     p = a.paras[-1] if a.paras else None
     if not a.in_item or not p or len(p.items) < 2:
         return False
-    return not any(_ends_sentence(text[sp[0][0] : sp[-1][1]]) for sp in p.items[:-1])
+    return not any(_ends_paragraph(text[sp[0][0] : sp[-1][1]]) for sp in p.items[:-1])
 
 
 def _label_num(raw: str) -> str:
@@ -1061,13 +1097,15 @@ def _extend(a: _A, s: Seg, new_line: bool) -> None:
 
 
 def _join(text: str, spans: list[tuple[int, int]], norm) -> str:
-    out = []
+    """The normalized text of source spans: pieces of one broken line are joined before they are
+    normalized (社群資 / 訊共享 is one word); a sub-item (1. 2.) keeps its own line."""
+    lines: list[list[str]] = [[]]
     for st, en in spans:
-        if st < 0:  # a sub-item (1. 2.) kept on its own line inside an item
-            out.append("\n" + norm(text[-st - 1 : en].strip()))
-        else:
-            out.append(norm(text[st:en].strip()))
-    return "".join(out)
+        if st < 0:
+            lines.append([])
+            st = -st - 1
+        lines[-1].append(_RE_EDGE_END.sub("", text[st:en][_RE_EDGE.match(text[st:en]).end() :]))
+    return "\n".join(norm("".join(parts)) for parts in lines)
 
 
 def _finish(text: str, a: _A, norm) -> Article:
