@@ -180,10 +180,18 @@ class Corpus:
         return gaps(self, self.get(draft), **kw)
 
 
+def bundled_root():
+    """Where the bundled corpus lives: the ``jdcorpus.bundled`` package data of an installed
+    jdcorpus (the wheel maps the top-level ``corpus/`` folder there), or ``corpus/`` itself when
+    jdcorpus is imported from a source checkout."""
+    try:
+        return resources.files("jdcorpus.bundled")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "corpus"
+
+
 def _catalog() -> dict:
-    return json.loads(
-        resources.files("jdcorpus.bundled").joinpath("catalog.json").read_text("utf-8")
-    )
+    return json.loads(bundled_root().joinpath("catalog.json").read_text("utf-8"))
 
 
 CACHE_ENV = "JDCORPUS_CACHE_DIR"
@@ -244,7 +252,7 @@ def _load(path: str | Path | None) -> Corpus:
     from .parse import parse_text, read_text
 
     if path is None:
-        root = resources.files("jdcorpus.bundled")
+        root = bundled_root()
         catalog = _catalog()
         name = "bundled"
     else:
@@ -277,7 +285,7 @@ def source_fingerprint(path: str | Path | None = None) -> str:
 
     Used on the search path, where parsing the corpus would cost more than the search itself.
     """
-    root = resources.files("jdcorpus.bundled") if path is None else Path(path)
+    root = bundled_root() if path is None else Path(path)
     h = hashlib.sha256()
     for p in sorted(root.iterdir(), key=lambda p: p.name):
         if p.name.endswith((".txt", ".json")):

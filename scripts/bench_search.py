@@ -159,16 +159,15 @@ def main() -> None:
         hits = int(run([*jd, "search", q, "--count"], env)[2])
 
         # -- peers: grep over the raw files, SQLite FTS5 trigram over the normalized articles -----
-        from importlib import resources
-
         from jdcorpus import load_corpus
+        from jdcorpus.corpus import bundled_root
 
         corpus = load_corpus()
         rows = tmp / "articles.jsonl"
         with rows.open("w", encoding="utf-8") as f:
             for a in corpus.iter_articles():
                 f.write(json.dumps([a.doc_id, a.no, a.text], ensure_ascii=False) + "\n")
-        root = resources.files("jdcorpus.bundled")
+        root = bundled_root()
         files = sorted(str(root / p.name) for p in root.iterdir() if p.name.endswith(".txt"))
         grep = medians([run(["grep", "-c", q, *files], env) for _ in range(n)])
         grep_lines = sum(int(line.rsplit(":", 1)[1]) for line in grep[2].split())
