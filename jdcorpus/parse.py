@@ -91,7 +91,8 @@ RE_TITLE = re.compile(
     r"^《?(?P<title>[^，,。；;：:！？\s]{2,60}?(?:"
     + "|".join(KINDS)
     + r")(?:[（(][^（）()]{1,20}[）)])?)》?"
-    r"(?:[（(]?(?:征求意见稿|草案|送审稿|修订草案|草案修改稿|试行)[）)]?)?$"
+    r"(?:[（(]?(?:征求意见稿|草案|送审稿|修订草案|草案修改稿|试行)[）)]?)?"
+    r"(?:[（(]\d{4}年(?:修订|修正|修改)(?:本|版)?[）)])?$"
 )
 RE_NOTICE = re.compile(r"(公告|通知|决定|令|公报)$|^关于.*的(通知|决定|公告|说明|报告|批复|函)$")
 RE_DRAFT = re.compile(r"草案|征求意见稿|送审稿|审议稿|修改稿|草稿|讨论稿")
@@ -134,7 +135,7 @@ def _key(s: str) -> str:
 # a break inside a physical line: before an article label that follows a sentence end, before an
 # item marker that follows ；：。 or a space, after 。！？ followed by a space (a new paragraph)
 _INLINE_BREAK = re.compile(
-    rf"(?<=[。；;！？!?”」])\s*(?=第{NUM}[条條]{_LABEL_END})"
+    rf"(?<=[。；;！？!?”」])\s*(?=第[{_HS}]*{_SPACED_NUM}[{_HS}]*[条條]{_LABEL_END})"
     rf"|(?:(?<=[；;。：:])\s*|\s+)(?=[（(][零〇一二三四五六七八九十]+[）)]|[（(][0-9]{{1,2}}[）)]|[①-⑳])"
     r"|(?<=[；;：:])\s*(?=[0-9]{1,2}[.．、][^0-9]|[一二三四五六七八九十]{1,3}、(?![一二三四五六七八九十])|[⑴-⒇㈠-㈩])"
     rf"|(?<=[。！？])[{_HS}]+(?=\S)"
@@ -437,7 +438,6 @@ def parse_text(
     ]
     from .normalize import detect_script
 
-    script = detect_script(text)
     taken = set(taken or ())
     docs: list[Document] = []
     header_from = 0
@@ -453,6 +453,8 @@ def parse_text(
                 break
         header = segs[header_from:body_start]
         body = segs[body_start:body_end]
+        # the script of this instrument alone: a traditional text may follow a simplified one
+        script = detect_script(text[segs[header_from].start : segs[body_end - 1].end])
         doc = _build_document(
             text, header, body, segs[body_end:nxt] if k + 1 == len(firsts) else [], script,
             source_file=source_file, city=city, province=province, title=title,
@@ -487,10 +489,18 @@ def _demote_broken_titles(segs: list[Seg]) -> None:
     in …关于修改《某某条例), and with its 《》 balanced."""
     prev: Seg | None = None
     depth = 0  # open （ of a 题注 wrapped over several lines, blank lines between them or not
+    after_noise = False
     for s in segs:
         if s.kind == "blank":
             prev = None
             continue
+        if s.kind == "noise":
+            after_noise = True
+            continue
+        if s.kind == "title" and after_noise:
+            after_noise = False
+            continue  # a running header after a page number
+        after_noise = False
         if s.kind in ("chapter", "section", "part", "article", "toc"):
             depth = 0
         unfinished = (
@@ -558,9 +568,14 @@ def _demote_wrapped_references(segs: list[Seg]) -> None:
     unfinished sentence, and is not the next article number, is a reference, not a label."""
     last_no = 0
     prev: Seg | None = None
+    after_noise = False
     for s in segs:
         if s.kind in ("blank", "noise"):
+            after_noise = after_noise or s.kind == "noise"
             continue
+        if s.kind == "title" and after_noise:
+            continue  # a running header after a page number: page furniture, not the text
+        after_noise = False
         if s.kind == "article":
             prev_text = (prev.rest if prev.kind == "article" else prev.raw) if prev else ""
             unfinished = prev is not None and prev.kind in (
@@ -569,6 +584,8 @@ def _demote_wrapped_references(segs: list[Seg]) -> None:
             refers = bool(_RE_REFERS.search(prev.key if prev else ""))
             if prev is not None and RE_DATE_LINE.match(prev.key) and not refers:
                 unfinished = False  # the date that closes a notice
+            if s.num == 1 and last_no > 1 and not refers:
+                unfinished = False  # numbering starts again: a new instrument
             if (
                 unfinished
                 and prev_text
@@ -586,7 +603,7 @@ def _demote_wrapped_references(segs: list[Seg]) -> None:
 
 def _body_end(segs: list[Seg], last_art: int, limit: int) -> int:
     """Index after the last segment of an instrument whose last article label is at ``last_art``."""
-    prev_text = segs[last_art].rest or ""
+    prev_text = _body_of(segs[last_art].rest)
     for i in range(last_art + 1, limit):
         s = segs[i]
         if s.kind == "blank":
@@ -608,10 +625,18 @@ def _body_end(segs: list[Seg], last_art: int, limit: int) -> int:
         ):
             return i  # after the 施行 clause, a bare heading (制定过程, 条例解读) is the page's
         if s.kind == "article":
-            prev_text = s.rest
+            prev_text = _body_of(s.rest)
             continue
+        if s.kind == "title" and not _ends_sentence(prev_text):
+            continue  # a running header inside a broken sentence
         prev_text = s.raw
     return limit
+
+
+def _body_of(rest: str) -> str:
+    """The text after a label, without its heading: 【施行日期】 alone is no finished sentence."""
+    m = RE_HEADING.match(rest or "")
+    return rest[m.end() :].strip() if m else (rest or "")
 
 
 def _wrapped_heading(segs: list[Seg], i: int, limit: int) -> bool:
@@ -654,8 +679,19 @@ def _build_document(text, header, body, trailer, script, *, source_file, city, p
         doc_title = m.group(1) if m else "（无标题）"
         if not m:
             warnings.append("no title found in the text")
-    head_keys = [s.key for s in header if s.kind not in ("noise", "blank")]
-    status = "draft" if any(RE_DRAFT.search(k) for k in [doc_title, *head_keys[:6]]) else "in_force"
+    # draft words count on the title or the lines right around it (征求意见稿 above or below the
+    # title), not anywhere in a web page (a link to …（草案）的说明 is not the law's status)
+    near = [s for s in header if s.kind not in ("noise", "blank")]
+    if title_seg in near:
+        t = near.index(title_seg)
+        near = near[max(0, t - 2) : t + 3]
+    else:
+        near = near[:6]
+    status = (
+        "draft"
+        if any(RE_DRAFT.search(k) for k in [doc_title, *(s.key for s in near)])
+        else "in_force"
+    )
     kind = _kind(doc_title)
     # notices and preambles: blocks of header text, a notice heading opening a new block; a 题注
     # broken over several lines is a block too, and is metadata, not a notice
@@ -771,6 +807,7 @@ def _with_doc(a: Article, did: str) -> Article:
 
 def _clean_title(t: str) -> str:
     t = t.strip().strip("《》")
+    t = re.sub(r"》?[（(]\d{4}年(修订|修正|修改)(本|版)?[）)]$", "", t)  # an edition note
     return re.sub(r"》?[（(]?(征求意见稿|送审稿)[）)]?$", "", t).strip("《》")
 
 
@@ -947,6 +984,13 @@ def _structure(text: str, body: list[Seg], norm, warnings: list[str], title_key:
             continue
         if s.kind == "title" and title_key and s.key.strip("《》") == title_key:
             continue  # the title repeated as a running page header
+        if (
+            s.kind == "title"
+            and cur is not None
+            and cur.paras
+            and not _ends_paragraph(cur.last_text)
+        ):
+            continue  # a running page header inside a broken sentence
         if (
             s.kind == "text"
             and s.key in _BARE_HEADINGS

@@ -126,60 +126,12 @@ def _ok(name: str):
     return docs
 
 
-# == known parser bugs (reported to the lead; each has a minimal reproduction) ==================
-# Each xfail names the bug; xfail_strict makes a fixed bug fail its xfail, so the entry goes.
-
-BUG_DRAFT_LINE_BEFORE_FIRST = (
-    "parser bug: a second instrument whose 第一条 follows an unpunctuated line (征求意见稿) is "
-    "taken for a wrapped reference (_demote_wrapped_references: 1 is not last_no+1) and glued "
-    "into the previous instrument's last article: '甲市某条例\\n第一条 甲。\\n第二条 甲二。\\n\\n"
-    "《乙市某规定（修订草案）》\\n征求意见稿\\n第一条 乙。\\n第二条 乙二。' → one document, 1,2,2"
-)
-BUG_SCRIPT_PER_FILE = (
-    "parser bug: the script is detected once per file, so a traditional instrument after a "
-    "longer simplified one is normalized with plain t2s, not the Taiwan-phrase steps: "
-    "佛山市社群資訊化建設條例 → 社群资讯化 (alone: 社区信息化)"
-)
-BUG_TRAILER_STATUS = (
-    "parser bug: the previous instrument's trailing web furniture counts as the next one's "
-    "header; a link '▶ 关于《甲市某条例（草案）》的说明' among its first 6 lines makes the next "
-    "(in-force) instrument a draft"
-)
-BUG_VERSION_NOTE_TITLE = (
-    "parser bug: a title with a version note after 》, '《乙市某条例》（2019年修订）', is not a "
-    "title line (RE_TITLE), so after an instrument ending in …施行。 it is glued to that last "
-    "article as a 款 and the next instrument is untitled (kind None)"
-)
-BUG_RELATED_LIST = (
-    "parser bug: a '相关法规' line with a list of titles after a last article that has no 施行 "
-    "clause: _demote_broken_titles turns the titles into text (the line before is unfinished), "
-    "so the list and the next instrument's title are glued to that article as a 款"
-)
-BUG_PAGE_BREAK_AFTER_HEADED_LABEL = (
-    "parser bug: a page break after the label line of the last article when it carries a "
-    "heading ('第二条【施行日期】\\n— 2 —\\n本办法自发布之日起施行。'): _body_end takes the "
-    "closing 】 for a sentence end, ends the document at the page number, the article is empty"
-)
-BUG_RUNNING_HEADER_MID_SENTENCE = (
-    "parser bug: a running header (the title) on the line after a page number, inside a "
-    "sentence broken over lines ('…确需协助的，\\n— 6 —\\n甲市某条例\\n应当经…'), is demoted to "
-    "text by _demote_broken_titles and joined into the article text"
-)
-BUG_RUNNING_HEADER_BEFORE_REFERENCE = (
-    "parser bug: a page break between '…未按照本条例' and '第二条确定的标准…' hides the "
-    "unfinished line from _demote_wrapped_references (the running-header title is the previous "
-    "segment), so the reference 第二条 becomes a new article"
-)
-BUG_SPACED_LABEL_RUN_ON = (
-    "parser bug: _INLINE_BREAK does not allow letter-spaced labels, so an article run on after "
-    "a 。 without a space is not cut: '第 1 条 甲。第 2 条 乙。' is one article (with a space "
-    "after 。 it is cut)"
-)
+# Every combination below once exposed a parser bug (all fixed); a case that fails again is a
+# regression, never an expected failure.
 
 
-def _param(values: tuple, id_: str, known: dict[str, str]):
-    marks = [pytest.mark.xfail(reason=known[id_], strict=True)] if id_ in known else []
-    return pytest.param(*values, id=id_, marks=marks)
+def _param(values: tuple, id_: str):
+    return pytest.param(*values, id=id_)
 
 
 # == 1 and 2: concatenation =======================================================================
@@ -211,27 +163,11 @@ def concat(a: str, b: str, between: str = "") -> str:
     return source(a) + "\n\n" + (between + "\n\n" if between else "") + source(b)
 
 
-CONCAT_STRUCTURE_BUGS = {
-    "beijing+suzhou": BUG_DRAFT_LINE_BEFORE_FIRST,
-    "51-liuzhou+suzhou": BUG_DRAFT_LINE_BEFORE_FIRST,
-    "02-shaoxing+21-foshan": BUG_SCRIPT_PER_FILE,
-    "53-yichang+21-foshan": BUG_SCRIPT_PER_FILE,
-    "07-changyang+44-shenzhen": BUG_VERSION_NOTE_TITLE,
-}
-CONCAT_METADATA_BUGS = {
-    "beijing+suzhou": BUG_DRAFT_LINE_BEFORE_FIRST,
-    "51-liuzhou+suzhou": BUG_DRAFT_LINE_BEFORE_FIRST,
-    "53-yichang+21-foshan": BUG_TRAILER_STATUS,
-    "53-yichang+17-quzhou": BUG_TRAILER_STATUS,
-    "07-changyang+44-shenzhen": BUG_VERSION_NOTE_TITLE,
-}
+def _concat_cases():
+    return [_param((a, b), f"{a}+{b}") for a, b in PAIRS]
 
 
-def _concat_cases(known: dict[str, str]):
-    return [_param((a, b), f"{a}+{b}", known) for a, b in PAIRS]
-
-
-@pytest.mark.parametrize("a,b", _concat_cases(CONCAT_STRUCTURE_BUGS))
+@pytest.mark.parametrize("a,b", _concat_cases())
 def test_concatenation_structure(a, b):
     """A + blank line + B parses to the documents of A then those of B, each unchanged."""
     expected = _ok(a) + _ok(b)
@@ -239,7 +175,7 @@ def test_concatenation_structure(a, b):
     assert not diffs, "\n".join(diffs)
 
 
-@pytest.mark.parametrize("a,b", _concat_cases(CONCAT_METADATA_BUGS))
+@pytest.mark.parametrize("a,b", _concat_cases())
 def test_concatenation_metadata(a, b):
     """A + blank line + B keeps each document's kind, status and dates."""
     expected = _ok(a) + _ok(b)
@@ -280,28 +216,15 @@ SEPARATED_PAIRS = [(a, b) for a, b in PAIRS[:15] if _ok(b)[0].original_title]
 
 
 SEPARATORS = ("nav", "related", "notice", "nav+notice")
-_DRAFT_LINE = {
-    f"{a}+{k}+suzhou": BUG_DRAFT_LINE_BEFORE_FIRST
-    for a in ("beijing", "51-liuzhou")
-    for k in SEPARATORS
-}
-SEPARATED_STRUCTURE_BUGS = {
-    **_DRAFT_LINE,
-    "hohhot+related+beijing": BUG_RELATED_LIST,
-    "hohhot+related+57-quanzhou": BUG_RELATED_LIST,
-}
-SEPARATED_METADATA_BUGS = {**_DRAFT_LINE, "hohhot+related+57-quanzhou": BUG_RELATED_LIST}
 
 
-def _separator_cases(known: dict[str, str]):
+def _separator_cases():
     return [
-        _param((a, b, kind), f"{a}+{kind}+{b}", known)
-        for a, b in SEPARATED_PAIRS
-        for kind in SEPARATORS
+        _param((a, b, kind), f"{a}+{kind}+{b}") for a, b in SEPARATED_PAIRS for kind in SEPARATORS
     ]
 
 
-@pytest.mark.parametrize("a,b,kind", _separator_cases(SEPARATED_STRUCTURE_BUGS))
+@pytest.mark.parametrize("a,b,kind", _separator_cases())
 def test_separated_concatenation_structure(a, b, kind):
     """A web page's links, a related-regulations list or a 印发通知 between A and B are header,
     never articles: the documents of A then B, each unchanged."""
@@ -310,7 +233,7 @@ def test_separated_concatenation_structure(a, b, kind):
     assert not diffs, "\n".join(diffs)
 
 
-@pytest.mark.parametrize("a,b,kind", _separator_cases(SEPARATED_METADATA_BUGS))
+@pytest.mark.parametrize("a,b,kind", _separator_cases())
 def test_separated_concatenation_metadata(a, b, kind):
     """What stands between A and B changes no document's kind, status or dates; a 印发通知 in
     front of B becomes one more notice of B and the promulgation date of an in-force B that had
@@ -527,27 +450,11 @@ def offset_text(name: str, transform: str) -> str:
     return OFFSET_TRANSFORMS[transform](name)
 
 
-OFFSET_BUGS = {
-    "14-guilin-pagebreak-dash": BUG_PAGE_BREAK_AFTER_HEADED_LABEL,
-    "14-guilin-pagebreak-pdf": BUG_PAGE_BREAK_AFTER_HEADED_LABEL,
-    "30-hefei-pagebreak-dash": BUG_PAGE_BREAK_AFTER_HEADED_LABEL,
-    "30-hefei-pagebreak-pdf": BUG_PAGE_BREAK_AFTER_HEADED_LABEL,
-    "09-ningbo-pagebreak-dash": BUG_RUNNING_HEADER_MID_SENTENCE,
-    "54-zunyi-pagebreak-dash": BUG_RUNNING_HEADER_MID_SENTENCE,
-    "17-quzhou-pagebreak-dash": BUG_RUNNING_HEADER_BEFORE_REFERENCE,
-    "17-quzhou-pagebreak-pdf": BUG_RUNNING_HEADER_BEFORE_REFERENCE,
-    "27-daqing-pagebreak-dash": BUG_RUNNING_HEADER_BEFORE_REFERENCE,
-    "27-daqing-pagebreak-pdf": BUG_RUNNING_HEADER_BEFORE_REFERENCE,
-    "18-lishui-runon-nospace": BUG_SPACED_LABEL_RUN_ON,
-    "54-zunyi-runon-nospace": BUG_SPACED_LABEL_RUN_ON,
-}
-
-
 def _offset_cases():
     for name in INPUTS:
         for t in OFFSET_TRANSFORMS:
             if offset_text(name, t) != base_text(name):  # no heading, nothing to run together
-                yield _param((name, t), f"{name}-{t}", OFFSET_BUGS)
+                yield _param((name, t), f"{name}-{t}")
 
 
 @pytest.mark.parametrize("name,transform", list(_offset_cases()))
