@@ -483,6 +483,7 @@ class _CharGrams:
         met = np.argsort(order[new])  # number as first met -> column
         met_of = np.empty_like(met)
         met_of[met] = np.arange(len(met))
+        self.met_rank = met_of  # column -> number as first met
         X = self._counts(row, met_of[col], len(lens))
         X.indices = met[X.indices].astype(np.int32)
         X.has_sorted_indices = False
@@ -635,6 +636,13 @@ class Space:
         if not self.articles:
             raise ValueError("the corpus has no articles to compare")
         self.vectorizers, self.X = _fit_vectors(self.masked, ngram_range)
+        # each column's place in sklearn's numbering of n-grams as first met (block by block),
+        # for exact fast dot products (:func:`_product_order`)
+        ranks = [getattr(v.counter, "met_rank", None) for v in self.vectorizers]
+        self.met_order = None
+        if ranks and all(r is not None for r in ranks):
+            widths = np.cumsum([0] + [len(r) for r in ranks[:-1]])
+            self.met_order = np.concatenate([r + w for r, w in zip(ranks, widths, strict=True)])
         # paragraphs of articles that have several: matched on their own as well (an article
         # may carry two provisions, e.g. the duty list and the duty-list rule)
         owner, texts = [], []
@@ -658,7 +666,8 @@ class Space:
 
         bare = [_bare(t) or " " for t in self.masked_body]
         try:
-            return _fit_counts(bare, SHINGLE, binary=True)[1].tocsr()
+            # sorted rows: faster products, and counts of shared shingles do not depend on order
+            return _fit_counts(bare, SHINGLE, binary=True)[1].tocsr().sorted_indices()
         except ValueError:  # no text long enough for one shingle anywhere
             import scipy.sparse as sps
 
@@ -754,9 +763,20 @@ def _topk_pairs(sp: Space, k: int = TOP_K, chunk: int = 2000):
     jj = np.concatenate(out_j)
     # symmetrise and deduplicate
     ii, jj = np.concatenate([ii, jj]), np.concatenate([jj, ii])
-    key = np.unique(ii.astype(np.int64) * n + jj)
+    key = _unique(ii.astype(np.int64) * n + jj)
     ii, jj = key // n, key % n
-    return ii, jj, _symmetric_dots(X, ii, jj)
+    return ii, jj, _symmetric_dots(_x_product(sp)[0], ii, jj)
+
+
+def _unique(x):
+    """``np.unique(x)`` of a 1-d array, by sorting: numpy 2's hashing ``unique`` is many times
+    slower on millions of distinct values."""
+    import numpy as np
+
+    s = np.sort(x)
+    keep = np.ones(len(s), dtype=bool)
+    np.not_equal(s[1:], s[:-1], out=keep[1:])
+    return s[keep]
 
 
 def _symmetric_dots(X, ii, jj):
@@ -781,6 +801,71 @@ def _pair_dots(X, ii, jj, chunk: int = 20_000):
     for lo in range(0, len(ii), chunk):
         hi = min(len(ii), lo + chunk)
         out[lo:hi] = np.asarray(X[ii[lo:hi]].multiply(X[jj[lo:hi]]).sum(axis=1)).ravel()
+    return out
+
+
+def _renumbered(M, order):
+    """``M`` with its columns renumbered by ``order`` (column -> number), rows sorted."""
+    R = M.copy()
+    R.indices = order[M.indices].astype(M.indices.dtype)
+    R.has_sorted_indices = False
+    R.sort_indices()
+    return R
+
+
+def _product_order(M, order):
+    """``(M', same)``: ``M`` with its columns renumbered by ``order`` and each row sorted, so that
+    :func:`_pair_dots` takes scipy's fast path for sorted rows and still returns the same float32
+    sums bit for bit (``same``) — or ``M`` itself (``same`` False) when that cannot be guaranteed.
+
+    scipy multiplies two rows with unsorted columns (``csr_binop_csr_general``) in the reverse
+    of the first row's stored order, and sorted rows in column order; the rows of the TF-IDF
+    vectors are stored in descending order of sklearn's numbering (n-grams as first met: see
+    :class:`_CharGrams`; the row scaling reverses them), so renumbering the columns by that order
+    and sorting gives the products in the same sequence, hence the same sums. Checked here: the
+    rows must be stored in strictly descending ``order``.
+    """
+    import numpy as np
+
+    if order is None or M.nnz == 0:
+        return M, False
+    rank = order[M.indices]
+    down = rank[1:] < rank[:-1]
+    down[M.indptr[1:-1] - 1] = True  # across a row boundary: no constraint
+    if not down.all():
+        return M, False
+    # reversed, each row is sorted
+    pos = np.repeat(M.indptr[:-1] + M.indptr[1:] - 1, np.diff(M.indptr)) - np.arange(M.nnz)
+    R = M.copy()
+    R.indices = rank[pos].astype(M.indices.dtype)
+    R.data = M.data[pos]
+    R.has_sorted_indices = True
+    return R, True
+
+
+def _x_product(sp: Space):
+    """:func:`_product_order` of the article vectors, kept while links are decided."""
+    if getattr(sp, "_xp", None) is None:
+        sp._xp = _product_order(sp.X, sp.met_order)
+    return sp._xp
+
+
+def _unit_dots(sp: Space, ui, uj):
+    """The cosines of unit pairs (articles ``< n``, paragraphs ``n + k``), each computed once:
+    what ``_symmetric_dots(vstack([X, P]), ui, uj)`` returns, faster (:func:`_product_order`)."""
+    import numpy as np
+    import scipy.sparse as sps
+
+    n = len(sp.articles)
+    art = np.minimum(ui, uj) < n  # the first row of each product is an article's
+    out = np.empty(len(ui), dtype=np.float64)
+    if art.any():
+        X, same = _x_product(sp)
+        P = _renumbered(sp.P, sp.met_order) if same else sp.P
+        out[art] = _symmetric_dots(sps.vstack([X, P], format="csr"), ui[art], uj[art])
+    if not art.all():  # paragraph with paragraph: stored in descending column order
+        P, _ = _product_order(sp.P, np.arange(sp.P.shape[1]))
+        out[~art] = _symmetric_dots(P, ui[~art] - n, uj[~art] - n)
     return out
 
 
@@ -810,8 +895,11 @@ def _margins(doc_of, hub_k, ii, jj, vv, pad=None):
     key = ii.astype(np.int64) * D + doc_of[jj]
     order = np.lexsort((-vv, key))
     ks, vs = key[order], vv[order]
-    uniq, start, counts = np.unique(ks, return_index=True, return_counts=True)
-    group = np.repeat(np.arange(len(uniq)), counts)
+    new = np.ones(len(ks), dtype=bool)  # ks is sorted: groups are runs
+    np.not_equal(ks[1:], ks[:-1], out=new[1:])
+    start = np.flatnonzero(new)
+    uniq, counts = ks[start], np.diff(np.r_[start, len(ks)])
+    group = np.cumsum(new) - 1
     k = hub_k[uniq % D]
     top = (np.arange(len(ks)) - start[group]) < k[group]
     sums = np.bincount(group[top], weights=vs[top], minlength=len(uniq))
@@ -875,7 +963,7 @@ def _paragraph_links(sp: Space, ci, cj, cv, dense: bool):
         order = np.lexsort((-np.asarray(cv), ci))
         rank = np.arange(len(ci)) - np.searchsorted(ci[order], ci[order])
         top = order[rank < PARA_TOP_K]
-        keys = np.unique(
+        keys = _unique(
             np.r_[ci[top].astype(np.int64) * n + cj[top], cj[top].astype(np.int64) * n + ci[top]]
         )
         sel = np.isin(ci.astype(np.int64) * n + cj, keys)
@@ -893,12 +981,12 @@ def _paragraph_links(sp: Space, ci, cj, cv, dense: bool):
     uv = np.asarray(cv, dtype=np.float64)[k]
     new = (ui >= n) | (uj >= n)
     if new.any():
-        Y = sps.vstack([sp.X, sp.P], format="csr")
         if dense:
+            Y = sps.vstack([sp.X, sp.P], format="csr")
             S = (Y @ Y.T).toarray()
             uv[new] = S[ui[new], uj[new]]
         else:
-            uv[new] = _symmetric_dots(Y, ui[new], uj[new])
+            uv[new] = _unit_dots(sp, ui[new], uj[new])
     udoc = sp.doc_of[owner]
     pad = None
     if not dense:
@@ -910,7 +998,7 @@ def _paragraph_links(sp: Space, ci, cj, cv, dense: bool):
     return np.minimum(a, b), np.maximum(a, b), uv[ok], margin[ok]
 
 
-def _support(sp: Space, ii, jj, *queries):
+def _support(sp: Space, ii, jj, *queries, chunk: int = 50_000):
     """For each query pair: in how many documents an article links to both of its articles.
 
     ``ii, jj`` are the links (``i < j``); each query is a pair of arrays ``(qi, qj)``, and one
@@ -920,31 +1008,26 @@ def _support(sp: Space, ii, jj, *queries):
     import numpy as np
     import scipy.sparse as sps
 
-    n = len(sp.articles)
+    n, ndocs = len(sp.articles), len(sp.docs)
     if len(ii) == 0:
         return [np.zeros(len(q[0]), dtype=np.int64) for q in queries]
     A = sps.csr_matrix(
         (np.ones(2 * len(ii), dtype=np.float32), (np.r_[ii, jj], np.r_[jj, ii])), shape=(n, n)
     )
+    A.sum_duplicates()
     A.data[:] = 1
-    A = A.tocsc()
-    keys = []
-    for d in range(len(sp.docs)):
-        lo, hi = int(sp.offsets[d]), int(sp.offsets[d + 1])
-        Ad = A[:, lo:hi]
-        if Ad.nnz < 2:
-            continue
-        P = (Ad @ Ad.T).tocoo()  # paths i - k - j through an article k of document d
-        up = P.row < P.col
-        keys.append(P.row[up].astype(np.int64) * n + P.col[up])
-    if not keys:
-        return [np.zeros(len(q[0]), dtype=np.int64) for q in queries]
-    uniq, counts = np.unique(np.concatenate(keys), return_counts=True)
     out = []
     for qi, qj in queries:
-        q = np.asarray(qi, dtype=np.int64) * n + qj
-        at = np.minimum(np.searchsorted(uniq, q), len(uniq) - 1)
-        out.append(np.where(uniq[at] == q, counts[at], 0))
+        qi, qj = np.asarray(qi, dtype=np.int64), np.asarray(qj, dtype=np.int64)
+        counts = np.zeros(len(qi), dtype=np.int64)
+        for lo in range(0, len(qi), chunk):
+            hi = min(len(qi), lo + chunk)
+            common = A[qi[lo:hi]].multiply(A[qj[lo:hi]]).tocsr()  # paths i - k - j
+            rows = np.repeat(np.arange(hi - lo), np.diff(common.indptr))
+            docs = _unique(rows * ndocs + sp.doc_of[common.indices])  # (query, k's document)
+            counts[lo:hi] = np.bincount(docs // ndocs, minlength=hi - lo)
+        counts[qi >= qj] = 0  # pairs are asked for as i < j
+        out.append(counts)
     return out
 
 
@@ -1015,6 +1098,7 @@ def _link_arrays(sp: Space, alpha: float = ALPHA, min_margin: float = MIN_MARGIN
     key = (alpha, min_margin)
     if key not in sp._links:
         ii, jj, vv = _decide(sp, alpha, min_margin)
+        sp._xp = None
         sp._links[key] = (ii, jj, vv, np.array(_labels(sp, ii, jj, vv), dtype=object))
     return sp._links[key]
 
@@ -1511,7 +1595,7 @@ def _window_blocks(p, i, j, n, la, lb, k: int):
     simple = ~tangled[p]
     out = [(p[simple], i[simple], j[simple], n[simple])]
     rows = np.flatnonzero(~simple)  # runs still to place
-    wpair = np.unique(p[rows])  # one window per pair to start with
+    wpair = _unique(p[rows])  # one window per pair to start with
     alo, ahi = np.zeros(len(wpair), dtype=np.int64), la[wpair]
     blo, bhi = np.zeros(len(wpair), dtype=np.int64), lb[wpair]
     rw = np.searchsorted(wpair, p[rows])  # the window of each row
@@ -1621,7 +1705,7 @@ def _reuse_candidates(sp: Space, gram: int):
     keep = (np.arange(len(ii)) - starts) < REUSE_TOP_K
     ii, jj = ii[keep], jj[keep]
     n = len(sp.articles)
-    key = np.unique(np.minimum(ii, jj).astype(np.int64) * n + np.maximum(ii, jj))
+    key = _unique(np.minimum(ii, jj).astype(np.int64) * n + np.maximum(ii, jj))
     return key // n, key % n
 
 
