@@ -424,8 +424,8 @@ def parse_text(
         s.blank_before = prev_blank
         prev_blank = s.kind == "blank"
     _mark_article_tocs(segs)
-    _demote_wrapped_references(segs)
-    _demote_broken_titles(segs)
+    _demote_broken_titles(segs)  # first: a wrapped line ending in 本条例 is no title …
+    _demote_wrapped_references(segs)  # … so the reference after it is seen as one
     arts = [i for i, s in enumerate(segs) if s.kind == "article"]
     if not arts:
         raise ParseError(
@@ -503,10 +503,12 @@ def _demote_broken_titles(segs: list[Seg]) -> None:
         after_noise = False
         if s.kind in ("chapter", "section", "part", "article", "toc"):
             depth = 0
+        prev_text = (prev.rest if prev.kind == "article" else prev.raw) if prev is not None else ""
         unfinished = (
             prev is not None
-            and prev.kind in ("text", "tizhu", "notice")
-            and not _ends_sentence(prev.raw)
+            and prev.kind in ("text", "tizhu", "notice", "article", "item", "subitem")
+            and bool(prev_text)
+            and not _ends_sentence(prev_text)
         )
         if s.kind == "title":
             unbalanced = s.key.count("《") != s.key.count("》") and not s.key.startswith("《")
@@ -1002,7 +1004,9 @@ def _structure(text: str, body: list[Seg], norm, warnings: list[str], title_key:
             if not is_real_heading(i, "section" if s.kind == "section" else "chapter"):
                 continue  # a table-of-contents entry
             title_raw, end = s.rest, s.end
-            j = next((k for k in range(i + 1, len(body)) if body[k].kind != "blank"), None)
+            j = next(
+                (k for k in range(i + 1, len(body)) if body[k].kind not in ("blank", "noise")), None
+            )
             if (
                 not title_raw
                 and j is not None

@@ -177,11 +177,7 @@ def randomize(name: str, seed: int, keep=None) -> tuple[str, tuple[str, ...]]:
 
 SEEDS = range(10)
 
-# (input, seed) pairs left out because the parser fails them (reported to the lead, to be put back
-# when fixed): a noise line between a 章/节 label alone on its line and its title on the next
-# (16-zhoushan 2, 9); a wrap that shortens the line before a line starting with a reference
-# 第六条确定的… makes it read as article 6 after article 8 (17-quzhou 4)
-KNOWN_BAD = {("16-zhoushan", 2), ("16-zhoushan", 9), ("17-quzhou", 4)}
+KNOWN_BAD: set[tuple[str, int]] = set()  # seeds that once exposed parser bugs (fixed) run too
 
 
 def _cases():
