@@ -31,9 +31,11 @@ Everything returns :class:`~jdcorpus.model.Results` of frozen dataclass rows.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
+from itertools import accumulate
 
 __all__ = [
     "align",
@@ -1386,56 +1388,54 @@ REUSE_CONTAINMENT = 0.5
 REUSE_TOP_K = 5
 
 
-def _source_map(sp: Space, i: int):
-    """For :func:`_run_source`: the masked offsets of article ``i``'s bare characters, where its
-    masks sit and how far each shifts what follows it."""
-    from itertools import accumulate
+def _masked_offsets(sp: Space, arts, *bare_at):
+    """Offsets in the masked bodies of articles ``arts`` of their characters ``bare_at`` (one
+    array of offsets per argument), counted in the bodies without punctuation (what shared runs
+    are counted in)."""
+    import numpy as np
 
-    m = sp.body_masks[i]
-    keep: list[int] = []
-    pos = 0
-    for p in _PUNCT.finditer(m.text):
-        keep.extend(range(pos, p.start()))
-        pos = p.end()
-    keep.extend(range(pos, len(m.text)))
+    codes, offsets, lens = _text_codes(sp.masked_body)
+    chars = _unique(codes)
+    punct = np.array([bool(_PUNCT.match(chr(c))) for c in chars.tolist()], dtype=bool)
+    pos = np.flatnonzero(~punct[np.searchsorted(chars, codes)])  # the bare characters
+    counts = np.bincount(np.repeat(np.arange(len(lens)), lens)[pos], minlength=len(lens))
+    base = np.cumsum(counts) - counts
+    return [pos[base[arts] + at] - offsets[arts] for at in bare_at]
+
+
+def _mask_shifts(m: Masked):
+    """Where the masks of ``m`` sit and how far the masks before each one shift the text."""
     ats = [s.at for s in m.spans]
     shifts = list(
         accumulate((s.end - s.start - len(PLACEHOLDERS[s.cls]) for s in m.spans), initial=0)
     )
-    return keep, ats, shifts
+    return m.spans, ats, shifts
 
 
-def _run_source(sp: Space, i: int, start: int, size: int, maps: dict | None = None) -> str:
-    """The text of article ``i`` (its ``Article.text``) behind a run of its bare masked body.
+def _source_offset(spans, ats, shifts, x: int, end: bool) -> int:
+    """Offset in the unmasked text of masked character ``x`` (its end if ``end``)."""
+    k = bisect_left(ats, x)
+    # a placeholder character stands for the whole name
+    while k < len(ats) and ats[k] == x:
+        s = spans[k]
+        if PLACEHOLDERS[s.cls]:
+            return s.end if end else s.start
+        k += 1
+    # otherwise shift by what the masks before it changed (zero-width ones at x included)
+    return x + shifts[k] + (1 if end else 0)
 
-    ``start``/``size`` count characters of the masked body without punctuation; the result
-    keeps the punctuation in between and the names the placeholders stood for. ``maps`` caches
-    :func:`_source_map` per article across calls.
-    """
-    import bisect
 
+def _run_source(sp: Space, i: int, lo: int, hi: int, maps: dict | None = None) -> str:
+    """The text of article ``i`` (its ``Article.text``) behind the characters ``lo`` to ``hi``
+    (inclusive) of its masked body: the names the placeholders stood for instead of them.
+    ``maps`` caches :func:`_mask_shifts` per article across calls."""
     hit = None if maps is None else maps.get(i)
     if hit is None:
-        hit = _source_map(sp, i)
+        hit = _mask_shifts(sp.body_masks[i])
         if maps is not None:
             maps[i] = hit
-    keep, ats, shifts = hit
-    m = sp.body_masks[i]
-    lo, hi = keep[start], keep[start + size - 1]  # masked offsets of the run's ends
-
-    def source(x: int, end: bool) -> int:
-        """Offset in the unmasked text of masked character ``x`` (its end if ``end``)."""
-        k = bisect.bisect_left(ats, x)
-        # a placeholder character stands for the whole name
-        while k < len(ats) and ats[k] == x:
-            s = m.spans[k]
-            if PLACEHOLDERS[s.cls]:
-                return s.end if end else s.start
-            k += 1
-        # otherwise shift by what the masks before it changed (zero-width ones at x included)
-        return x + shifts[k] + (1 if end else 0)
-
-    return sp.articles[i].text[source(lo, False) : source(hi, True)]
+    text = sp.articles[i].text
+    return text[_source_offset(*hit, lo, False) : _source_offset(*hit, hi, True)]
 
 
 # Shared runs. ``difflib.SequenceMatcher`` (autojunk off) finds the matching blocks of two texts
@@ -1503,7 +1503,7 @@ class _SharedRuns:
         text_of = np.repeat(np.arange(len(texts)), self.lens)
         pos = np.flatnonzero(ids >= 0)
         if bound * max(len(texts), 1) < 2**62:
-            order = np.argsort(text_of[pos] * bound + ids[pos], kind="stable")
+            order = np.argsort(text_of[pos] * bound + ids[pos])
         else:
             order = np.lexsort((ids[pos], text_of[pos]))
         pos = pos[order]
@@ -1548,16 +1548,19 @@ class _SharedRuns:
         pair = np.arange(len(ta))
         key_a, ia, pa = self._side(ta, pair)
         key_b, jb, _ = self._side(tb, pair)
-        # every (i, j) where the k-grams are equal
-        lo = np.searchsorted(key_b, key_a, "left")
-        cnt = np.searchsorted(key_b, key_a, "right") - lo
-        hit = np.flatnonzero(cnt)
-        cnt = cnt[hit]
+        # every (i, j) where the k-grams are equal: b's k-grams are runs of equal keys
+        first = np.ones(len(key_b), dtype=bool)
+        np.not_equal(key_b[1:], key_b[:-1], out=first[1:])
+        start = np.flatnonzero(first)
+        ub, cb = key_b[start], np.diff(np.r_[start, len(key_b)])
+        at = np.minimum(np.searchsorted(ub, key_a), max(len(ub) - 1, 0))
+        hit = np.flatnonzero(ub[at] == key_a) if len(ub) else np.array([], dtype=np.int64)
+        lo, cnt = start[at[hit]], cb[at[hit]]
         rep = np.repeat(np.arange(len(hit)), cnt)
         within = np.arange(len(rep)) - np.repeat(np.cumsum(cnt) - cnt, cnt)
         p = pa[hit][rep]
         i = ia[hit][rep]
-        j = jb[lo[hit][rep] + within]
+        j = jb[lo[rep] + within]
         # a run starts where the characters before differ, and ends where those after do
         ga, gb = self.offsets[ta[p]], self.offsets[tb[p]]
         last = len(codes) - 1
@@ -1569,10 +1572,10 @@ class _SharedRuns:
         diag = (p * 2 * width + (i - j + width)) * width + i
         s = np.flatnonzero(start)
         e = np.flatnonzero(end)
-        s = s[np.argsort(diag[s], kind="stable")]
-        e = e[np.argsort(diag[e], kind="stable")]
+        s = s[np.argsort(diag[s])]  # (all keys distinct)
+        e = e[np.argsort(diag[e])]
         p, i, j, n = p[s], i[s], j[s], i[e] - i[s] + k
-        order = np.argsort((p * width + i) * width + j, kind="stable")
+        order = np.argsort((p * width + i) * width + j)
         return p[order], i[order], j[order], n[order]
 
 
@@ -1762,15 +1765,12 @@ def reuse(
     ok = (longest >= max(min_run, 1)) & ((shared >= min_shared) | (containment >= min_containment))
     sel = np.flatnonzero(ok)
     sel = sel[np.lexsort((cj[sel], ci[sel], -longest[sel], -containment[sel]))]
+    ci, cj, containment = ci[sel], cj[sel], containment[sel]
+    start, end = _masked_offsets(sp, ci, at[sel], at[sel] + longest[sel] - 1)
     rows, maps, directions = [], {}, {}
     arts = sp.articles
-    for i, j, c, size, start in zip(
-        ci[sel].tolist(),
-        cj[sel].tolist(),
-        containment[sel].tolist(),
-        longest[sel].tolist(),
-        at[sel].tolist(),
-        strict=True,
+    for i, j, c, lo, hi in zip(
+        ci.tolist(), cj.tolist(), containment.tolist(), start.tolist(), end.tolist(), strict=True
     ):
         x, y = arts[i], arts[j]
         docs = (x.doc_id, y.doc_id)
@@ -1783,7 +1783,7 @@ def reuse(
                 y.doc_id,
                 y.no,
                 round(c, 4),
-                _run_source(sp, i, start, size, maps),
+                _run_source(sp, i, lo, hi, maps),
                 directions[docs],
             )
         )
