@@ -739,8 +739,10 @@ def _topk_pairs(sp: Space, k: int = TOP_K, chunk: int = 2000):
     P = (X @ sps.diags(keep.astype(np.float32))).tocsr()
     P.eliminate_zeros()
     PT = P.T.tocsr()
-    out_i, out_j = [], []
-    for lo in range(0, n, chunk):
+
+    def best(lo: int):
+        """``(i, j)`` of rows ``lo`` … ``lo + chunk``: each row's ``k`` best other-document
+        candidates."""
         hi = min(n, lo + chunk)
         C = (P[lo:hi] @ PT).tocsr()
         # drop same-document pairs
@@ -748,26 +750,42 @@ def _topk_pairs(sp: Space, k: int = TOP_K, chunk: int = 2000):
         same = sp.doc_of[rows] == sp.doc_of[C.indices]
         C.data[same] = 0
         C.eliminate_zeros()
-        for r in range(hi - lo):
+        counts = np.diff(C.indptr)
+        rows = np.repeat(np.arange(lo, hi), counts)
+        keep = (counts <= k)[rows - lo]  # rows with at most k candidates keep them all
+        for r in np.flatnonzero(counts > k).tolist():
             s, e = C.indptr[r], C.indptr[r + 1]
-            if s == e:
-                continue
-            d, c = C.data[s:e], C.indices[s:e]
-            if e - s > k:
-                top = np.argpartition(d, -k)[-k:]
-                c = c[top]
-            out_i.append(np.full(len(c), lo + r))
-            out_j.append(c)
-    if not out_i:
+            keep[s + np.argpartition(C.data[s:e], -k)[-k:]] = True
+        return rows[keep], C.indices[keep]
+
+    # the products (scipy, without the GIL) of one chunk overlap the selection of another
+    parts = _threaded(best, range(0, n, chunk))
+    if not sum(len(i) for i, _ in parts):
         empty = np.array([], dtype=int)
         return empty, empty, np.array([], dtype=np.float32)
-    ii = np.concatenate(out_i)
-    jj = np.concatenate(out_j)
+    ii = np.concatenate([i for i, _ in parts])
+    jj = np.concatenate([j for _, j in parts]).astype(ii.dtype)
     # symmetrise and deduplicate
     ii, jj = np.concatenate([ii, jj]), np.concatenate([jj, ii])
     key = _unique(ii.astype(np.int64) * n + jj)
     ii, jj = key // n, key % n
     return ii, jj, _symmetric_dots(_x_product(sp)[0], ii, jj)
+
+
+def _threaded(fn, items) -> list:
+    """``[fn(x) for x in items]``, on two threads when there are two cores: for work done mostly
+    in numpy and scipy, which release the GIL, so that one item's products overlap another's
+    Python."""
+    import os
+
+    items = list(items)
+    workers = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+    if workers < 2 or len(items) < 2:
+        return [fn(x) for x in items]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(fn, items))
 
 
 def _unique(x):
@@ -799,11 +817,12 @@ def _pair_dots(X, ii, jj, chunk: int = 20_000):
     """
     import numpy as np
 
-    out = np.empty(len(ii), dtype=np.float64)
-    for lo in range(0, len(ii), chunk):
+    def dots(lo: int):
         hi = min(len(ii), lo + chunk)
-        out[lo:hi] = np.asarray(X[ii[lo:hi]].multiply(X[jj[lo:hi]]).sum(axis=1)).ravel()
-    return out
+        return np.asarray(X[ii[lo:hi]].multiply(X[jj[lo:hi]]).sum(axis=1)).ravel()
+
+    parts = _threaded(dots, range(0, len(ii), chunk))
+    return np.concatenate(parts).astype(np.float64) if parts else np.empty(0)
 
 
 def _renumbered(M, order):
@@ -1194,15 +1213,16 @@ def _family_members(sp: Space) -> list[list[int]]:
     order = np.lexsort((jj[mutual], ii[mutual], -vv[mutual]))
     ei, ej = ii[mutual][order].tolist(), jj[mutual][order].tolist()
 
-    parent: dict[int, int] = {}
-    docs: dict[int, dict[int, int]] = {}
     doc_of = sp.doc_of.tolist()
+    parent = list(range(len(doc_of)))
+    docs: dict[int, dict[int, int]] = {}  # a cluster's articles per document, by its root
+    members: set[int] = set()
 
     def find(x: int) -> int:
         root = x
-        while parent.get(root, root) != root:
+        while parent[root] != root:
             root = parent[root]
-        while parent.get(x, x) != root:
+        while parent[x] != root:
             parent[x], x = root, parent[x]
         return root
 
@@ -1219,11 +1239,12 @@ def _family_members(sp: Space) -> list[list[int]]:
         for d, k in cj.items():
             ci[d] = ci.get(d, 0) + k
         parent[rj] = ri
-        parent.setdefault(ri, ri)
+        members.add(ri)
+        members.add(rj)
         docs[ri] = ci
         docs.pop(rj, None)
     groups: dict[int, list[int]] = {}
-    for x in list(parent):
+    for x in members:
         groups.setdefault(find(x), []).append(x)
     return [sorted(g) for g in groups.values() if len(g) > 1]
 
