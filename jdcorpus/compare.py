@@ -788,15 +788,20 @@ def _threaded(fn, items) -> list:
         return list(pool.map(fn, items))
 
 
-def _unique(x):
-    """``np.unique(x)`` of a 1-d array, by sorting: numpy 2's hashing ``unique`` is many times
-    slower on millions of distinct values."""
+def _unique(x, inverse: bool = False):
+    """``np.unique(x, return_inverse=inverse)`` of a 1-d array, by sorting: numpy 2's hashing
+    ``unique`` is many times slower on millions of distinct values."""
     import numpy as np
 
-    s = np.sort(x)
+    order = np.argsort(x) if inverse else None
+    s = x[order] if inverse else np.sort(x)
     keep = np.ones(len(s), dtype=bool)
     np.not_equal(s[1:], s[:-1], out=keep[1:])
-    return s[keep]
+    if not inverse:
+        return s[keep]
+    inv = np.empty(len(s), dtype=np.int64)
+    inv[order] = np.cumsum(keep) - 1
+    return s[keep], inv
 
 
 def _symmetric_dots(X, ii, jj):
@@ -806,7 +811,7 @@ def _symmetric_dots(X, ii, jj):
     n = X.shape[0]
     lo = np.minimum(ii, jj).astype(np.int64)
     hi = np.maximum(ii, jj).astype(np.int64)
-    keys, inv = np.unique(lo * n + hi, return_inverse=True)
+    keys, inv = _unique(lo * n + hi, inverse=True)
     return _pair_dots(X, keys // n, keys % n)[inv]
 
 
@@ -1068,7 +1073,7 @@ def _decide(sp: Space, alpha: float, min_margin: float):
     pi, pj, pv, pm = _paragraph_links(sp, ci, cj, cv, pad is None)
     # one row per article pair: the better cosine and margin of the article and its paragraphs
     key = np.r_[ci[ok].astype(np.int64) * n + cj[ok], pi * n + pj]
-    uniq, inv = np.unique(key, return_inverse=True)
+    uniq, inv = _unique(key, inverse=True)
     score = np.full(len(uniq), -np.inf)
     marg = np.full(len(uniq), -np.inf)
     np.maximum.at(score, inv, np.r_[cv[ok], pv])
@@ -1205,7 +1210,7 @@ def _family_members(sp: Space) -> list[list[int]]:
     key_i = ii.astype(np.int64) * D + sp.doc_of[jj]
     key_j = jj.astype(np.int64) * D + sp.doc_of[ii]
     keys = np.concatenate([key_i, key_j])
-    uniq, inv = np.unique(keys, return_inverse=True)
+    uniq, inv = _unique(keys, inverse=True)
     top = np.full(len(uniq), -np.inf)
     np.maximum.at(top, inv, np.concatenate([vv, vv]))
     n = len(ii)
@@ -1498,7 +1503,7 @@ def _kgram_ids(codes, lens, k: int):
         step = min(m, k - m)  # an (m + step)-gram is the m-grams at p and p + step
         if bound * bound >= 2**62:  # number the m-grams densely first
             at = np.flatnonzero(room >= m)
-            uniq, inv = np.unique(ids[at], return_inverse=True)
+            uniq, inv = _unique(ids[at], inverse=True)
             ids = np.full(total, -1, dtype=np.int64)
             ids[at] = inv
             bound = max(len(uniq), 1)
