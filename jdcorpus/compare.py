@@ -722,7 +722,7 @@ def _all_pairs(sp: Space):
     return ii, jj, S[ii, jj]
 
 
-def _topk_pairs(sp: Space, k: int = TOP_K, chunk: int = 2000):
+def _topk_pairs(sp: Space, k: int = TOP_K, chunk: int = 1000):
     """Each article's ``k`` best candidates in other documents, symmetrised (sparse top-k).
 
     Candidates come from a product restricted to the rarer n-grams (a feature carried by more
@@ -815,7 +815,7 @@ def _symmetric_dots(X, ii, jj):
     return _pair_dots(X, keys // n, keys % n)[inv]
 
 
-def _pair_dots(X, ii, jj, chunk: int = 20_000):
+def _pair_dots(X, ii, jj, chunk: int = 5_000):
     """Row dot products ``X[ii[k]] · X[jj[k]]`` for many pairs, in chunks (bounded memory).
 
     With L2-normalised rows these are cosines; with binary rows, counts of shared features.
@@ -1480,8 +1480,7 @@ def _text_codes(texts: list[str]):
 
     lens = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     joined = "".join(texts).encode("utf-32-le", "surrogatepass")
-    codes = np.frombuffer(joined, dtype=np.uint32).astype(np.int64)
-    return codes, np.cumsum(lens) - lens, lens
+    return np.frombuffer(joined, dtype=np.uint32), np.cumsum(lens) - lens, lens
 
 
 def _kgram_ids(codes, lens, k: int):
@@ -1493,7 +1492,9 @@ def _kgram_ids(codes, lens, k: int):
     if k < 1:
         raise ValueError("k must be positive")
     total = len(codes)
-    room = np.repeat(np.cumsum(lens), lens) - np.arange(total)  # characters left in the text
+    # characters left in the text from each position
+    small = np.int32 if total < 2**31 else np.int64
+    room = np.repeat(np.cumsum(lens).astype(small), lens) - np.arange(total, dtype=small)
     present = np.zeros(0x110000, dtype=bool)
     present[codes] = True
     ids = (np.cumsum(present) - 1)[codes]
@@ -1510,6 +1511,7 @@ def _kgram_ids(codes, lens, k: int):
         at = np.flatnonzero(room >= m + step)
         nxt = np.full(total, -1, dtype=np.int64)
         nxt[at] = ids[at] * bound + ids[at + step]
+        del at
         ids, bound = nxt, bound * bound
         m += step
     return ids, bound
@@ -1525,15 +1527,17 @@ class _SharedRuns:
         self.k = k
         self.codes, self.offsets, self.lens = _text_codes(texts)
         ids, bound = _kgram_ids(self.codes, self.lens, k)
-        # each text's k-grams sorted by number, then position
-        text_of = np.repeat(np.arange(len(texts)), self.lens)
+        # each text's k-grams sorted by number
+        text_of = np.repeat(np.arange(len(texts), dtype=np.int32), self.lens)
         pos = np.flatnonzero(ids >= 0)
         if bound * max(len(texts), 1) < 2**62:
-            order = np.argsort(text_of[pos] * bound + ids[pos])
+            order = np.argsort(text_of[pos].astype(np.int64) * bound + ids[pos])
         else:
             order = np.lexsort((ids[pos], text_of[pos]))
         pos = pos[order]
+        del order
         self.gram = ids[pos]
+        del ids
         self.at = pos - self.offsets[text_of[pos]]  # position in its text
         self.count = np.maximum(self.lens - k + 1, 0)
         self.first = np.cumsum(self.count) - self.count
