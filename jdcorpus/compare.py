@@ -472,17 +472,26 @@ class _CharGrams:
         if not len(key):
             raise ValueError("empty vocabulary")
         # vocabulary sorted (as sklearn sorts it), and each n-gram's first occurrence
-        order = np.argsort(key, kind="stable")
-        sk = key[order]
-        new = np.empty(len(sk), dtype=bool)
-        new[0] = True
-        np.not_equal(sk[1:], sk[:-1], out=new[1:])
-        self.vocab = sk[new]
-        col = np.empty(len(key), dtype=np.int64)
-        col[order] = np.cumsum(new) - 1
+        if base**self.n <= 2**24:  # few possible n-grams: a table of them all
+            seen = np.zeros(base**self.n, dtype=bool)
+            seen[key] = True
+            self.vocab = np.flatnonzero(seen)
+            col = (np.cumsum(seen) - 1)[key]
+            first = np.full(len(self.vocab), len(key))
+            np.minimum.at(first, col, np.arange(len(key)))
+        else:
+            order = np.argsort(key, kind="stable")
+            sk = key[order]
+            new = np.empty(len(sk), dtype=bool)
+            new[0] = True
+            np.not_equal(sk[1:], sk[:-1], out=new[1:])
+            self.vocab = sk[new]
+            col = np.empty(len(key), dtype=np.int64)
+            col[order] = np.cumsum(new) - 1
+            first = order[new]
         # sklearn numbers n-grams as first met, sorts each row by that number and only then
         # renames the columns alphabetically: do the same so rows keep sklearn's entry order
-        met = np.argsort(order[new])  # number as first met -> column
+        met = np.argsort(first)  # number as first met -> column
         met_of = np.empty_like(met)
         met_of[met] = np.arange(len(met))
         self.met_rank = met_of  # column -> number as first met
@@ -793,7 +802,7 @@ def _unique(x, inverse: bool = False):
     ``unique`` is many times slower on millions of distinct values."""
     import numpy as np
 
-    order = np.argsort(x) if inverse else None
+    order = np.argsort(x, kind="stable") if inverse else None
     s = x[order] if inverse else np.sort(x)
     keep = np.ones(len(s), dtype=bool)
     np.not_equal(s[1:], s[:-1], out=keep[1:])
@@ -1531,7 +1540,7 @@ class _SharedRuns:
         text_of = np.repeat(np.arange(len(texts), dtype=np.int32), self.lens)
         pos = np.flatnonzero(ids >= 0)
         if bound * max(len(texts), 1) < 2**62:
-            order = np.argsort(text_of[pos].astype(np.int64) * bound + ids[pos])
+            order = np.argsort(text_of[pos].astype(np.int64) * bound + ids[pos], kind="stable")
         else:
             order = np.lexsort((ids[pos], text_of[pos]))
         pos = pos[order]
@@ -1602,10 +1611,10 @@ class _SharedRuns:
         diag = (p * 2 * width + (i - j + width)) * width + i
         s = np.flatnonzero(start)
         e = np.flatnonzero(end)
-        s = s[np.argsort(diag[s])]  # (all keys distinct)
-        e = e[np.argsort(diag[e])]
+        s = s[np.argsort(diag[s], kind="stable")]
+        e = e[np.argsort(diag[e], kind="stable")]
         p, i, j, n = p[s], i[s], j[s], i[e] - i[s] + k
-        order = np.argsort((p * width + i) * width + j)
+        order = np.argsort((p * width + i) * width + j, kind="stable")
         return p[order], i[order], j[order], n[order]
 
 
