@@ -25,6 +25,14 @@ Method, chosen by measurement against the development gold set and the extended 
 * families: constrained single linkage over mutual-best links; reuse: shared runs as
   ``difflib.SequenceMatcher`` finds them; diff: diff-match-patch with semantic clean-up.
 
+Speed (``scripts/bench_compare.py``; 100× synthetic corpus, 32k articles, 2 cores: families and
+reuse 54 s → 18 s, peak RSS 1.0 → 0.9 GB, same results): n-grams counted with numpy as
+sklearn counts them (:class:`_CharGrams`), a first-character prefilter on the masking regex,
+shared runs for all candidate pairs at once (:class:`_SharedRuns`, :func:`_window_blocks`),
+dot products on scipy's sorted-row path in the same float32 order (:func:`_product_order`),
+scipy's products on two threads (:func:`_threaded`). Each is exact: output compared equal, floats
+included, on the bundled and the synthetic corpus.
+
 Everything returns :class:`~jdcorpus.model.Results` of frozen dataclass rows.
 """
 
@@ -788,7 +796,8 @@ def _threaded(fn, items) -> list:
     import os
 
     items = list(items)
-    workers = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    workers = min(2, cores or 1)
     if workers < 2 or len(items) < 2:
         return [fn(x) for x in items]
     from concurrent.futures import ThreadPoolExecutor
