@@ -585,3 +585,23 @@ def test_masking_rules_file_is_well_formed():
         if not cls.startswith("@"):
             re.compile(pattern.replace("{CITIES}", "长春").replace("{PROVINCES}", "吉林"))
     assert json.dumps(compare.PLACEHOLDERS, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_vectorised_runs_equal_difflib(seed):
+    """The numpy shared-run finder used by reuse returns exactly SequenceMatcher's blocks ≥ k."""
+    import difflib
+    import random
+
+    from jdcorpus.compare import _matching_runs
+
+    rng = random.Random(seed)
+    alphabet = "街道办事处应当社区居民委员会的和"
+    a = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
+    b = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
+    if seed % 3 == 0:  # shared passages, as in copied articles
+        b = b[: len(b) // 2] + a[10:60] + b[len(b) // 2 :]
+    k = 4
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    expected = [(m.a, m.b, m.size) for m in sm.get_matching_blocks() if m.size >= k]
+    assert _matching_runs(a, b, k) == expected
