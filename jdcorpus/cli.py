@@ -174,12 +174,13 @@ def search(query, city, doc, kind, status, chapter, limit, count_only, fmt):
     QUERY: words (all required), OR, NOT, "quoted phrases" (contiguous text),
     (parentheses), field filters city:北京 doc:changchun kind:条例 status:draft
     chapter:总则 heading:目的 word:网格 (whole jieba words only).
-    A word matches every article whose normalized text contains it.
+    A word matches every article whose normalized text contains it; NOT leaves
+    out articles whose text contains a word (to leave out a city: NOT city:北京).
     Traditional script is normalized: 網格 finds what 网格 finds.
     \b
     Examples:
       jdcorpus search 网格
-      jdcorpus search '"社区 工作者" NOT 北京' --limit 5
+      jdcorpus search '"社区 工作者" NOT 物业' --limit 5
       jdcorpus search 物业 --city 北京 --format json
     JSON/CSV keys: doc, city, title, article, label, heading, chapter, score,
     snippet, matches ([start, end] character offsets of the highlights in snippet).
