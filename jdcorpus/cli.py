@@ -32,17 +32,12 @@ def library_errors(f):
 
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
-        from .corpus import AmbiguousDocument, UnknownDocument
+        from .errors import JdcorpusError
 
-        # parse.ParseError is a ValueError: not imported here, parse.py is slow to import and
-        # this runs on every command (``jdcorpus search`` never parses).
         try:
             return f(*args, **kwargs)
-        except (AmbiguousDocument, UnknownDocument) as e:
-            raise click.ClickException(str(e.args[0] if e.args else e)) from None
-        except (ValueError, KeyError, OSError) as e:
-            msg = e.args[0] if isinstance(e, KeyError) and e.args else e
-            raise click.ClickException(str(msg)) from None
+        except JdcorpusError as e:
+            raise click.ClickException(e.message) from None
 
     return wrapper
 
@@ -84,15 +79,22 @@ def docs(fmt):
 
 @main.command()
 @click.argument("doc")
-@click.argument("article", required=False, type=int)
+@click.argument("article", required=False)
 @click.option("--original", is_flag=True, help="Print the article as written in the source file.")
 @format_option
 @library_errors
 def show(doc, article, original, fmt):
     """Show a document's outline, or one ARTICLE of it.
 
-    DOC is a document id, or a city name that names one document.
-    With --original, the article's exact source text (traditional script, source layout).
+    DOC is a document id, or a city name that names one document. ARTICLE is a number or a
+    label: 8, 第八条, 八. With --original, the exact source text (traditional script, source
+    layout) of the article, or of the whole document when no ARTICLE is given.
+
+    \b
+    Examples:
+      jdcorpus show 长春
+      jdcorpus show 长春 第八条
+      jdcorpus show 通化 13 --original
     """
     from .corpus import load_corpus
     from .export import render_article, render_outline
@@ -100,11 +102,14 @@ def show(doc, article, original, fmt):
     corpus = load_corpus()
     d = corpus.get(doc)
     if article is None:
-        click.echo(render_outline(d, fmt), nl=False)
+        if original:
+            click.echo(d.source(d.start, d.end))
+        else:
+            click.echo(render_outline(d, fmt), nl=False)
     elif original:
-        click.echo(d.article(article).original)
+        click.echo(corpus.article(d, article).original)
     else:
-        click.echo(render_article(d, d.article(article), fmt), nl=False)
+        click.echo(render_article(d, corpus.article(d, article), fmt), nl=False)
 
 
 @main.command()

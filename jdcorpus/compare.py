@@ -45,6 +45,8 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from itertools import accumulate
 
+from .errors import CorpusError, UsageError
+
 __all__ = [
     "align",
     "families",
@@ -653,7 +655,7 @@ class Space:
             for a, b in zip(self.articles, self.masked_body, strict=True)
         ]
         if not self.articles:
-            raise ValueError("the corpus has no articles to compare")
+            raise CorpusError("the corpus has no articles to compare")
         self.vectorizers, self.X = _fit_vectors(self.masked, ngram_range)
         # each column's place in sklearn's numbering of n-grams as first met (block by block),
         # for exact fast dot products (:func:`_product_order`)
@@ -1127,11 +1129,9 @@ def _labels(sp: Space, ii, jj, vv) -> list[str]:
 
 
 def _results(rows, row_type):
-    from .model import Results
+    from .results import Results
 
-    r = Results(rows)
-    r.row_type = row_type
-    return r
+    return Results(rows, row_type=row_type)
 
 
 def _link_arrays(sp: Space, alpha: float = ALPHA, min_margin: float = MIN_MARGIN):
@@ -1188,7 +1188,7 @@ def align(corpus, doc_a, doc_b, *, alpha: float = ALPHA, min_margin: float = MIN
 
     a, b = corpus.get(doc_a), corpus.get(doc_b)
     if a.id == b.id:
-        raise ValueError(f"align needs two different documents, got {a.id} twice")
+        raise UsageError(f"align needs two different documents, got {a.id} twice")
     sp = space(corpus)
     ii, jj, vv, labels = _link_arrays(sp, alpha, min_margin)
     pa, pb = sp.doc_pos[a.id], sp.doc_pos[b.id]
@@ -1508,7 +1508,7 @@ def _kgram_ids(codes, lens, k: int):
     import numpy as np
 
     if k < 1:
-        raise ValueError("k must be positive")
+        raise UsageError("k must be positive")
     total = len(codes)
     # characters left in the text from each position
     small = np.int32 if total < 2**31 else np.int64
@@ -1853,7 +1853,7 @@ def gaps(corpus, draft, *, min_docs: int = 2):
     Gap("missing", None, 16, "志愿、…", "changchun", 21, 0.91, None, 5), …]
     """
     if min_docs < 1:
-        raise ValueError("min_docs must be at least 1")
+        raise UsageError("min_docs must be at least 1")
     d = corpus.get(draft)
     sp = space(corpus)
     fams, fam_of, best, groups = _families(corpus)
@@ -2032,19 +2032,10 @@ def article_ref(corpus, ref: str):
     if not sep:
         doc, sep, no = str(ref).rpartition("：")
     if not sep or not doc or not no:
-        raise ValueError(f"{ref!r} is not DOC:ARTICLE (e.g. 长春:38)")
-    no = no.strip()
-    if no.startswith("第") and no.endswith("条"):
-        no = no[1:-1]
-    if not no.isdigit():
-        try:
-            import cn2an
+        from .errors import UsageError
 
-            no = str(int(cn2an.cn2an(no, "smart")))
-        except (ValueError, KeyError):
-            raise ValueError(f"{ref!r}: {no!r} is not an article number") from None
-    d = corpus.get(doc.strip())
-    return d.article(int(no))
+        raise UsageError(f"{ref!r} is not DOC:ARTICLE (e.g. 长春:38)")
+    return corpus.article(doc.strip(), no.strip())
 
 
 def _cn_label(article) -> str:

@@ -4,33 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
-import tempfile
-from collections.abc import Iterable, Iterator, Sequence
-from functools import cached_property, lru_cache
+from collections.abc import Iterable, Iterator
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
+from ._cache import cache_dir, code_stamp, write_cache_file
+from .errors import AmbiguousDocument, CorpusError, UnknownDocument
 from .model import Article, Document
 
 __all__ = ["Corpus", "DocumentList", "AmbiguousDocument", "UnknownDocument", "load_corpus"]
-
-
-class UnknownDocument(LookupError):
-    """No document matches the name given."""
-
-
-class AmbiguousDocument(LookupError):
-    """A name (usually a city) matches several documents."""
-
-    def __init__(self, name: str, candidates: Sequence[Document]):
-        self.name = name
-        self.candidates = tuple(candidates)
-        listed = ", ".join(f"{d.id} ({d.title})" for d in candidates)
-        super().__init__(
-            f"{name!r} names {len(candidates)} documents: {listed}; give one of the ids"
-        )
 
 
 class DocumentList(tuple):
@@ -60,7 +44,7 @@ class Corpus:
         ids = [d.id for d in self.documents]
         dup = {i for i in ids if ids.count(i) > 1}
         if dup:
-            raise ValueError(f"duplicate document ids: {sorted(dup)}")
+            raise CorpusError(f"duplicate document ids: {sorted(dup)}")
         self._by_id = {d.id: d for d in self.documents}
 
     def __repr__(self) -> str:
@@ -82,21 +66,9 @@ class Corpus:
             return name
         if name in self._by_id:
             return self._by_id[name]
-        from .normalize import normalize_query
+        from ._lookup import resolve_document
 
-        key = normalize_query(str(name)).removesuffix("市")
-        for d in self.documents:
-            if key == d.title or key == d.id.lower():
-                return d
-        hits = [d for d in self.documents if d.city and d.city == key]
-        if not hits:
-            hits = [d for d in self.documents if key and key in d.title]
-        if len(hits) == 1:
-            return hits[0]
-        if len(hits) > 1:
-            raise AmbiguousDocument(str(name), hits)
-        known = ", ".join(self._by_id)
-        raise UnknownDocument(f"no document {name!r} in the corpus (ids: {known})")
+        return resolve_document(name, self.documents)
 
     def by_city(self, city: str) -> list[Document]:
         from .normalize import normalize_query
@@ -104,8 +76,11 @@ class Corpus:
         key = normalize_query(city).removesuffix("市")
         return [d for d in self.documents if d.city == key]
 
-    def article(self, doc: str | Document, no: int) -> Article:
-        return self.get(doc).article(int(no))
+    def article(self, doc: str | Document, ref: int | str) -> Article:
+        """An article by number or label: ``corpus.article("长春", "第八条")``."""
+        from ._lookup import find_article
+
+        return find_article(self.get(doc), ref)
 
     def iter_articles(self) -> Iterator[Article]:
         for d in self.documents:
@@ -194,27 +169,8 @@ def _catalog() -> dict:
     return json.loads(bundled_root().joinpath("catalog.json").read_text("utf-8"))
 
 
-CACHE_ENV = "JDCORPUS_CACHE_DIR"
-
-
-def cache_dir() -> Path:
-    """``$JDCORPUS_CACHE_DIR``, else the per-user cache directory of the platform."""
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("jdcorpus", appauthor=False))
-
-
-@lru_cache(maxsize=1)
-def code_stamp() -> str:
-    """A hash of the code and data that shape parsed documents: a new jdcorpus re-parses."""
-    pkg = Path(__file__).parent
-    h = hashlib.sha256()
-    for p in sorted(pkg.glob("*.py")) + sorted((pkg / "data").glob("*.*")):
-        h.update(p.name.encode() + b"\0" + p.read_bytes())
-    return h.hexdigest()
+#: The code that shapes parsed documents: a change re-parses.
+PARSE_CODE = ("model", "normalize", "parse", "corpus")
 
 
 def load_corpus(path: str | Path | None = None, *, cache: bool = True) -> Corpus:
@@ -228,7 +184,7 @@ def load_corpus(path: str | Path | None = None, *, cache: bool = True) -> Corpus
         return _load(path)
     root = None if path is None else Path(path).resolve()
     key = hashlib.sha256(
-        f"{root}\0{source_fingerprint(root)}\0{code_stamp()}".encode()
+        f"{root}\0{source_fingerprint(root)}\0{code_stamp(*PARSE_CODE)}".encode()
     ).hexdigest()[:24]
     cached = cache_dir() / "corpus" / f"{key}.pickle"
     try:
@@ -237,14 +193,7 @@ def load_corpus(path: str | Path | None = None, *, cache: bool = True) -> Corpus
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
         pass
     corpus = _load(path)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(corpus, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cached)
-    except OSError:  # a read-only cache is no reason to fail
-        pass
+    write_cache_file(cached, pickle.dumps(corpus, protocol=pickle.HIGHEST_PROTOCOL))
     return corpus
 
 

@@ -23,12 +23,12 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .errors import UsageError  # noqa: I001
 from .model import Article, Document, scalar_fields, to_dict
 
 __all__ = [
@@ -191,7 +191,7 @@ def render_rows(
             w.writerow([_csv_cell(r.get(c)) for c in cols])
         return buf.getvalue()
     if fmt != "table":
-        raise ValueError(f"unknown format {fmt!r}; one of table, json, csv")
+        raise UsageError(f"unknown format {fmt!r}; one of table, json, csv")
     out = [title] if title else []
     if not dicts:
         return "\n".join([*out, "(no rows)"]) + "\n"
@@ -408,7 +408,7 @@ def render_outline(doc: Document, fmt: str) -> str:
     if fmt == "csv":
         return render_rows([_article_row(doc, a) for a in doc.articles], "csv")
     if fmt != "json":
-        raise ValueError(f"unknown format {fmt!r}; one of table, json, csv")
+        raise UsageError(f"unknown format {fmt!r}; one of table, json, csv")
     tree = outline(doc)
     data = _metadata(doc) | {
         "counts": {
@@ -447,7 +447,7 @@ def render_article(doc: Document, article: Article, fmt: str) -> str:
         cols = ["doc_id", "article_no", "paragraph_no", "item_no", "label", "text"]
         return render_rows(rows, "csv", columns=cols)
     if fmt != "table":
-        raise ValueError(f"unknown format {fmt!r}; one of table, json, csv")
+        raise UsageError(f"unknown format {fmt!r}; one of table, json, csv")
     head = f"【{article.heading}】" if article.heading else ""
     lines = [f"{doc.title} {article.label}{head}"]
     place = []
@@ -526,7 +526,7 @@ def render_parse(documents: Sequence[Document], fmt: str) -> str:
         cols = ["document", "no", "label", "heading", "chapter", "section", "text", "original"]
         return render_rows(rows, "csv", columns=cols)
     if fmt != "table":
-        raise ValueError(f"unknown format {fmt!r}; one of table, json, csv")
+        raise UsageError(f"unknown format {fmt!r}; one of table, json, csv")
     return "\n".join(_outline_table(d) for d in documents)
 
 
@@ -802,23 +802,13 @@ def to_html(doc: Document) -> str:
 
 
 def write_atomic(path: str | os.PathLike, data: bytes | str) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``.
+    """Write ``data`` to the file the user named without clobbering what the path points to
+    (see :func:`jdcorpus._cache.output`: ``-`` is standard output, devices and FIFOs are written
+    through, regular files replaced atomically with their mode kept)."""
+    from ._cache import atomic_write
 
-    A failure (or an interruption) leaves the old file, if any, untouched.
-    """
-    path = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    atomic_write(path, data.encode("utf-8") if isinstance(data, str) else data)
+    return Path(path)
 
 
 def _format_of(
@@ -826,7 +816,7 @@ def _format_of(
 ) -> str:
     fmt = fmt or suffixes.get(path.suffix.lower())
     if fmt not in allowed:
-        raise ValueError(
+        raise UsageError(
             f"cannot tell the format of {path.name!r}; give one of {', '.join(allowed)}"
             if fmt is None
             else f"unknown format {fmt!r}; one of {', '.join(allowed)}"

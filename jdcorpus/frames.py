@@ -34,6 +34,7 @@ from typing import Any
 
 import pandas as pd
 
+from .errors import UsageError  # noqa: I001
 from .model import Article, Document, Item, Paragraph, fields_of, scalar_fields
 
 __all__ = [
@@ -210,7 +211,7 @@ def columns(frame: str) -> tuple[Column, ...]:
     try:
         return FRAMES[frame]()
     except KeyError:
-        raise ValueError(f"unknown frame {frame!r}; one of {', '.join(FRAMES)}") from None
+        raise UsageError(f"unknown frame {frame!r}; one of {', '.join(FRAMES)}") from None
 
 
 # -- building frames ----------------------------------------------------------------------------

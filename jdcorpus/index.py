@@ -87,7 +87,10 @@ _defer_english_morphology()
 
 from whoosh.analysis import Token, Tokenizer  # noqa: E402
 
-from .model import Article, Document, Results  # noqa: E402
+from ._cache import cache_dir, code_stamp  # noqa: E402
+from .errors import QueryError  # noqa: E402
+from .model import Article, Document  # noqa: E402
+from .results import Results  # noqa: E402
 
 __all__ = [
     "FORMAT_VERSION",
@@ -133,10 +136,6 @@ _LEAD = 18  # context before the first match
 _META = "jdcorpus.json"
 _RUN = re.compile(r"\S+")
 _WS = re.compile(r"\s+")
-
-
-class QueryError(ValueError):
-    """A query that cannot be run (unbalanced quotes, unknown field, nothing to search for)."""
 
 
 # -- analyzers --------------------------------------------------------------------------------
@@ -450,30 +449,13 @@ def _values(doc: Document, art: Article, names: list[tuple[str, type]]) -> dict:
 # -- where the index lives --------------------------------------------------------------------
 
 
-def cache_dir() -> Path:
-    """The cache directory (``$JDCORPUS_CACHE_DIR`` or the platform's), shared with the corpus."""
-    from .corpus import cache_dir
-
-    return cache_dir()
+#: The code that shapes the index (with every data file): a change rebuilds it. Editing the CLI
+#: or the comparison code does not.
+_SHAPING = ("model", "parse", "normalize", "corpus", "index")
 
 
-#: The modules whose code shapes the index (with every data file): a change rebuilds it.
-_SHAPING = ("model.py", "parse.py", "normalize.py", "corpus.py", "index.py")
-
-
-@lru_cache(maxsize=1)
 def _code_stamp() -> str:
-    """A hash of the code and data that shape the index: a new jdcorpus rebuilds by itself.
-
-    Narrower than :func:`jdcorpus.corpus.code_stamp`: editing the CLI or the comparison code
-    does not rebuild the index.
-    """
-    pkg = Path(__file__).parent
-    h = hashlib.sha256()
-    for p in [pkg / n for n in _SHAPING] + sorted((pkg / "data").glob("*.*")):
-        if p.is_file():
-            h.update(p.name.encode() + b"\0" + p.read_bytes())
-    return h.hexdigest()
+    return code_stamp(*_SHAPING)
 
 
 #: Names of the index directories in the cache: ``<corpus slug>-<key>``.
@@ -880,26 +862,10 @@ def _filters(op: _Open, city=None, doc=None, kind=None, status=None, chapter=Non
 
 def _resolve_docs(docs: list[dict], name: str) -> list[str]:
     """Document ids for ``--doc``: an id, a title, a city with one document (as ``Corpus.get``)."""
-    from .corpus import AmbiguousDocument, UnknownDocument
+    from ._lookup import DocumentRef, resolve_document
 
-    if any(d["id"] == name for d in docs):
-        return [name]
-    key = _norm(name).removesuffix("市")
-    for d in docs:
-        if key in (d["title"], d["id"].lower()):
-            return [d["id"]]
-    hits = [d for d in docs if d.get("city") == key] or [
-        d for d in docs if key and key in d["title"]
-    ]
-    if len(hits) == 1:
-        return [hits[0]["id"]]
-    if hits:
-        from types import SimpleNamespace
-
-        raise AmbiguousDocument(name, [SimpleNamespace(**d) for d in hits])
-    raise UnknownDocument(
-        f"no document {name!r} in the corpus (ids: {', '.join(d['id'] for d in docs)})"
-    )
+    refs = [DocumentRef(d["id"], d["title"], d.get("city")) for d in docs]
+    return [resolve_document(name, refs).id]
 
 
 # -- hits and snippets ------------------------------------------------------------------------
@@ -1046,11 +1012,12 @@ def search(
     """
     op, res, literals = _run(corpus, query, limit, progress, filters)
     reader = op.searcher
-    hits = Results(_hit(reader.stored_fields(r.docnum), r.score, literals) for r in res)
-    hits.row_type = SearchHit
-    hits.total = len(res)
-    hits.query = query
-    return hits
+    return Results(
+        (_hit(reader.stored_fields(r.docnum), r.score, literals) for r in res),
+        row_type=SearchHit,
+        total=len(res),
+        query=query,
+    )
 
 
 def count(corpus=None, query: str = "", *, progress: Callable | None = None, **filters) -> int:

@@ -197,17 +197,3 @@ def to_dict(obj: Any) -> Any:
     if isinstance(obj, tuple | list):
         return [to_dict(x) for x in obj]
     return obj
-
-
-class Results(list):
-    """A list of result rows (frozen dataclasses) that also converts itself to a DataFrame.
-
-    Every collection jdcorpus returns — search hits, alignment links, reuse pairs, families,
-    coverage cells — is a ``Results``, so the analyst convention is the same everywhere:
-    ``corpus.search("网格").to_frame()``.
-    """
-
-    def to_frame(self):
-        from .frames import to_frame
-
-        return to_frame(self)

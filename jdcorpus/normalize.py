@@ -28,7 +28,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .model import Results
+from .errors import UsageError  # noqa: I001
+from .results import Results
 
 __all__ = [
     "SCRIPTS",
@@ -303,7 +304,7 @@ def detect_script(text: str) -> str:
 
 def _check_script(script: str) -> None:
     if script not in SCRIPTS:
-        raise ValueError(f"unknown script {script!r}: expected one of {', '.join(SCRIPTS)}")
+        raise UsageError(f"unknown script {script!r}: expected one of {', '.join(SCRIPTS)}")
 
 
 # -- the public verbs ---------------------------------------------------------------------
@@ -338,7 +339,7 @@ def explain(text: str, script: str | None = None) -> Results:
     """The steps that changed ``text``, each with the text before and after it (a Results)."""
     if script is None:
         script = detect_script(text)
-    out = Results()
+    out = Results(row_type=Change)
     for s in steps_for(script):
         after = s.func(text)
         if after != text:
@@ -352,7 +353,7 @@ def apply_steps(text: str, names: Iterable[str]) -> str:
     wanted = set(names)
     unknown = wanted - set(STEPS)
     if unknown:
-        raise ValueError(f"unknown normalization steps: {', '.join(sorted(unknown))}")
+        raise UsageError(f"unknown normalization steps: {', '.join(sorted(unknown))}")
     for s in STEPS.values():
         if s.name in wanted:
             text = s.func(text)

@@ -28,13 +28,10 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from .errors import ParseError
 from .model import Article, Chapter, Document, Event, Item, Paragraph, Section
 
 __all__ = ["ParseError", "parse_text", "parse_file", "read_text", "to_int"]
-
-
-class ParseError(ValueError):
-    """The input cannot be read or holds no regulation (no article labels)."""
 
 
 # -- numerals ---------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ import pytest
 from jdcorpus import compare
 from jdcorpus.compare import JURISDICTION, mask, mask_spans
 from jdcorpus.corpus import Corpus
-from jdcorpus.model import Article, Document, Results
+from jdcorpus.model import Article, Document
+from jdcorpus.results import Results
 
 CITIES = ("长春", "呼和浩特", "苏州")
 

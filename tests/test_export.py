@@ -17,7 +17,8 @@ from lxml import html as lhtml
 
 from jdcorpus import export
 from jdcorpus.corpus import Corpus
-from jdcorpus.model import Results, to_dict
+from jdcorpus.model import to_dict
+from jdcorpus.results import Results
 
 HERE = Path(__file__).parent
 AKN = "{%s}" % export.AKN_NS  # noqa: UP031

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 from jdcorpus import frames
-from jdcorpus.model import Article, Document, Item, Paragraph, Results, fields_of, scalar_fields
+from jdcorpus.model import Article, Document, Item, Paragraph, fields_of, scalar_fields
+from jdcorpus.results import Results
 
 HERE = Path(__file__).parent
 

@@ -1,0 +1,185 @@
+"""Infrastructure shared by every room: where caches live, what invalidates them, safe writes.
+
+- :func:`cache_dir`: ``$JDCORPUS_CACHE_DIR``, else the platform's per-user cache directory.
+- :func:`code_stamp`: one hash of the code and data that shape a cache, read recursively, so a
+  module moved into a subpackage still invalidates what it shapes.
+- :func:`atomic_write` / :func:`output`: write a file the user named without ever clobbering
+  what the path points to (devices, FIFOs and symlinks are written through; regular files are
+  replaced atomically and keep their mode; ``-`` is standard output).
+
+This module imports nothing from jdcorpus but :mod:`jdcorpus.errors`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import stat
+import sys
+import tempfile
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+from .errors import OutputError
+
+CACHE_ENV = "JDCORPUS_CACHE_DIR"
+PACKAGE = Path(__file__).resolve().parent
+
+
+def cache_dir() -> Path:
+    """``$JDCORPUS_CACHE_DIR``, else the per-user cache directory of the platform."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("jdcorpus", appauthor=False))
+
+
+def _files(part: str) -> list[Path]:
+    p = PACKAGE / part
+    if p.is_dir():
+        return sorted(
+            q
+            for q in p.rglob("*")
+            if q.is_file()
+            and q.suffix in {".py", ".txt", ".tsv", ".json", ".npz"}
+            and "__pycache__" not in q.parts
+        )
+    if p.is_file():
+        return [p]
+    py = PACKAGE / f"{part}.py"  # a module name given without its suffix
+    return [py] if py.is_file() else []
+
+
+@cache
+def code_stamp(*parts: str) -> str:
+    """A hash of the named parts of the package (modules, or folders read recursively) plus every
+    data file: a cache keyed by it is rebuilt when that code changes.
+
+    With no parts, the whole package. ``code_stamp("model", "parse", "normalize")`` covers
+    ``model.py``, ``normalize.py`` and every file below ``parse/`` (or ``parse.py``).
+    """
+    chosen = parts or ("",)
+    paths: set[Path] = set()
+    for part in chosen + ("data",):
+        paths.update(
+            _files(part)
+            if part
+            else (q for q in PACKAGE.rglob("*.py") if "__pycache__" not in q.parts)
+        )
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        h.update(str(p.relative_to(PACKAGE)).encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def files_fingerprint(paths, root: Path | None = None) -> str:
+    """A hash of files' names and bytes (no parsing): what derived data of a corpus is keyed by."""
+    h = hashlib.sha256()
+    for p in paths:
+        name = str(Path(p).relative_to(root)) if root is not None else Path(p).name
+        h.update(name.encode() + b"\0" + Path(p).read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+# -- writing the files a user names ----------------------------------------------------------
+
+
+def _mode_for(target: Path) -> int:
+    """The mode a replacement of ``target`` gets: the existing file's, else 0666 less the umask."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+@contextlib.contextmanager
+def output(path: str | os.PathLike, mode: str = "w", *, encoding: str | None = "utf-8") -> Iterator:
+    """Open what the user named for writing, safely.
+
+    - ``-``: standard output (text or bytes), never a file named ``-``;
+    - a symlink is followed: the file it points to is written, the link stays;
+    - anything that is not a regular file (a character device like ``/dev/null``, a FIFO) is
+      written directly, never replaced;
+    - a regular file (or a new one) is written to a temporary file beside it and renamed over it
+      only when writing succeeded, keeping the old file's mode (a new file honours the umask).
+
+    Errors name the path the user gave, never the temporary file.
+    """
+    binary = "b" in mode
+    shown = os.fspath(path)
+    if shown == "-":
+        stream = sys.stdout.buffer if binary else sys.stdout
+        yield stream
+        stream.flush()
+        return
+    target = Path(os.path.realpath(shown))
+    try:
+        st = os.stat(target)
+        regular = stat.S_ISREG(st.st_mode)
+    except FileNotFoundError:
+        regular = True
+    except OSError as e:
+        raise OutputError(f"{shown}: {e.strerror or e}") from None
+    if not regular:
+        try:
+            f = open(target, mode, encoding=None if binary else encoding)
+        except OSError as e:
+            raise OutputError(f"{shown}: {e.strerror or e}") from None
+        with f:
+            yield f
+        return
+    if target.is_dir():
+        raise OutputError(f"{shown}: is a directory")
+    parent = target.parent
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    except OSError as e:
+        raise OutputError(f"{shown}: cannot write in {parent}: {e.strerror or e}") from None
+    ok = False
+    try:
+        with os.fdopen(fd, mode, encoding=None if binary else encoding) as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, _mode_for(target))
+        os.replace(tmp, target)
+        ok = True
+    except OutputError:
+        raise
+    except OSError as e:
+        raise OutputError(f"{shown}: {e.strerror or e}") from None
+    finally:
+        if not ok:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def atomic_write(path: str | os.PathLike, data: str | bytes) -> None:
+    """Write ``data`` to the file the user named, safely (see :func:`output`)."""
+    with output(path, "wb" if isinstance(data, bytes) else "w") as f:
+        f.write(data)
+
+
+def write_cache_file(path: Path, data: bytes) -> bool:
+    """Write a cache file of jdcorpus's own atomically; False (never an error) when the cache
+    cannot be written: a read-only cache is no reason to fail."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        return True
+    except OSError:
+        return False

@@ -1,0 +1,96 @@
+"""Finding a document by the name a user types: an id, a title, or a city with one document.
+
+One rule for the whole package: the corpus (over parsed documents) and the search index (over
+its stored document list, without parsing) both call :func:`resolve_document`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .errors import AmbiguousDocument, UnknownDocument
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRef:
+    """What naming a document needs: its id, title and city (a stand-in for a parsed Document)."""
+
+    id: str
+    title: str
+    city: str | None = None
+
+
+def _key(name: str) -> str:
+    if name.isascii():
+        return name
+    from .normalize import normalize_query
+
+    return normalize_query(name)
+
+
+def resolve_document(name: str, docs: Sequence):
+    """The one document of ``docs`` (objects with ``id``, ``title``, ``city``) that ``name`` names.
+
+    In order: an exact id; a title or id (case-insensitive) after normalization (網格 → 网格, a
+    trailing 市 dropped); the documents of a city; the documents whose title contains the name.
+    Several matches raise :class:`AmbiguousDocument`, none :class:`UnknownDocument`.
+
+    >>> docs = [DocumentRef("changchun", "长春市街道办事处工作条例", "长春")]
+    >>> resolve_document("长春市", docs).id
+    'changchun'
+    """
+    name = str(name)
+    for d in docs:
+        if d.id == name:
+            return d
+    key = _key(name).removesuffix("市")
+    for d in docs:
+        if key == d.title or key == d.id.lower():
+            return d
+    hits = [d for d in docs if d.city and d.city == key]
+    if not hits:
+        hits = [d for d in docs if key and key in d.title]
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        raise AmbiguousDocument(name, hits)
+    known = ", ".join(d.id for d in docs)
+    raise UnknownDocument(f"no document {name!r} in the corpus (ids: {known})")
+
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def article_number(ref) -> int:
+    """The article number a user typed: ``8``, ``"8"``, ``"第八条"``, ``"八"``, ``"第8条"``.
+
+    >>> [article_number(x) for x in (8, "8", "第八条", "八", "第 38 条", "三十八")]
+    [8, 8, 8, 8, 38, 38]
+    """
+    from .errors import UsageError
+
+    if isinstance(ref, int):
+        return ref
+    s = "".join(str(ref).split()).translate(_FULLWIDTH)
+    if s.startswith("第") and s.endswith("条"):
+        s = s[1:-1]
+    if s.isdigit():
+        return int(s)
+    try:
+        import cn2an
+
+        return int(cn2an.cn2an(s.replace("〇", "零"), "strict"))
+    except (ValueError, KeyError, TypeError):
+        raise UsageError(f"{ref!r} is not an article number (e.g. 8, 第八条)") from None
+
+
+def find_article(doc, ref):
+    """The article ``ref`` (any form :func:`article_number` reads) of a parsed document."""
+    from .errors import UnknownArticle
+
+    no = article_number(ref)
+    try:
+        return doc.article(no)
+    except KeyError:
+        raise UnknownArticle(f"{doc.id} has no article {no}") from None
