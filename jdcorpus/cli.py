@@ -44,7 +44,7 @@ def library_errors(f):
 
 def emit(rows, fmt: str, columns=None, *, title: str | None = None) -> None:
     """Print rows (dicts) as a table, JSON or CSV."""
-    from .export import render_rows
+    from .render.text import render_rows
 
     click.echo(render_rows(rows, fmt, columns=columns, title=title), nl=False)
 
@@ -72,7 +72,7 @@ def main():
 def docs(fmt):
     """List the documents of the bundled corpus."""
     from .corpus import load_corpus
-    from .export import document_rows
+    from .render.views import document_rows
 
     emit(document_rows(load_corpus()), fmt)
 
@@ -97,7 +97,7 @@ def show(doc, article, original, fmt):
       jdcorpus show 通化 13 --original
     """
     from .corpus import load_corpus
-    from .export import render_article, render_outline
+    from .render.views import render_article, render_outline
 
     corpus = load_corpus()
     d = corpus.get(doc)
@@ -118,8 +118,8 @@ def show(doc, article, original, fmt):
 @library_errors
 def parse(file, fmt):
     """Parse any regulation text FILE (not added to a corpus) and print its structure."""
-    from .export import render_parse
     from .parse import parse_file
+    from .render.views import render_parse
 
     click.echo(render_parse(parse_file(file), fmt), nl=False)
 

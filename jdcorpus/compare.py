@@ -2050,7 +2050,7 @@ def _art_cell(article, width: int = 40) -> str:
 
 def format_align(corpus, links, doc_a, doc_b) -> str:
     """``align`` as a table: both articles (label, heading, opening words), score and relation."""
-    from .export import render_rows
+    from .render.text import render_rows
 
     a, b = corpus.get(doc_a), corpus.get(doc_b)
     names = short_names(corpus)
@@ -2082,7 +2082,7 @@ def format_align(corpus, links, doc_a, doc_b) -> str:
 
 
 def format_families(corpus, fams) -> str:
-    from .export import render_rows
+    from .render.text import render_rows
 
     names = short_names(corpus)
     rows = []
@@ -2099,7 +2099,7 @@ def format_families(corpus, fams) -> str:
 
 
 def format_coverage(corpus, cells) -> str:
-    from .export import render_rows
+    from .render.text import render_rows
 
     names = short_names(corpus)
     order = [d.id for d in corpus.documents]
@@ -2121,7 +2121,7 @@ def format_coverage(corpus, cells) -> str:
 
 
 def format_reuse(corpus, pairs) -> str:
-    from .export import render_rows
+    from .render.text import render_rows
 
     names = short_names(corpus)
 
@@ -2149,7 +2149,7 @@ def format_reuse(corpus, pairs) -> str:
 
 
 def format_gaps(corpus, rows_, draft, min_docs: int) -> str:
-    from .export import render_rows
+    from .render.text import render_rows
 
     d = corpus.get(draft)
     names = short_names(corpus)
@@ -2196,12 +2196,12 @@ def format_gaps(corpus, rows_, draft, min_docs: int) -> str:
 
 def _wrap(text: str, width: int) -> list[str]:
     """Split ``text`` into lines of at most ``width`` display columns (ANSI codes count 0)."""
-    from .export import _ANSI, _char_width
+    from .render.text import ANSI, char_width
 
     lines, cur, used = [], [], 0
     pos = 0
     while pos < len(text):
-        m = _ANSI.match(text, pos)
+        m = ANSI.match(text, pos)
         if m:
             cur.append(m.group())
             pos = m.end()
@@ -2212,7 +2212,7 @@ def _wrap(text: str, width: int) -> list[str]:
             lines.append("".join(cur))
             cur, used = [], 0
             continue
-        w = _char_width(ch)
+        w = char_width(ch)
         if used + w > width:
             lines.append("".join(cur))
             cur, used = [], 0
@@ -2259,7 +2259,7 @@ def _diff_rows(ops, mark) -> list[tuple[str, str]]:
 
 def format_diff(ops, title_a: str, title_b: str, *, width: int = 100, color: bool = False) -> str:
     """Two columns, a on the left and b on the right: [-删去-] {+新增+} ⟨管辖名称⟩."""
-    from .export import _pad
+    from .render.text import pad
 
     def style(s, fg):
         if not color or not s:
@@ -2276,13 +2276,13 @@ def format_diff(ops, title_a: str, title_b: str, *, width: int = 100, color: boo
         return style(f"[-{text}-]", "red") if side == "a" else style(f"{{+{text}+}}", "green")
 
     col = max((width - 3) // 2, 16)
-    lines = [f"{_pad(title_a, col)} │ {title_b}", f"{'─' * col}─┼─{'─' * col}"]
+    lines = [f"{pad(title_a, col)} │ {title_b}", f"{'─' * col}─┼─{'─' * col}"]
     for left, right in _diff_rows(ops, mark):
         la, lb = _wrap(left, col), _wrap(right, col)
         for k in range(max(len(la), len(lb))):
             x = la[k] if k < len(la) else ""
             y = lb[k] if k < len(lb) else ""
-            lines.append(f"{_pad(x, col)} │ {y}".rstrip())
+            lines.append(f"{pad(x, col)} │ {y}".rstrip())
     s = diff_summary(ops)
     lines.append("")
     lines.append(

@@ -34,7 +34,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import UsageError  # noqa: I001
+from .errors import UsageError
 from .model import Article, Document, Item, Paragraph, fields_of, scalar_fields
 
 __all__ = [

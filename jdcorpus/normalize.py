@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .errors import UsageError  # noqa: I001
+from .errors import UsageError
 from .results import Results
 
 __all__ = [

@@ -18,6 +18,8 @@ from lxml import html as lhtml
 from jdcorpus import export
 from jdcorpus.corpus import Corpus
 from jdcorpus.model import to_dict
+from jdcorpus.render import text as rtext
+from jdcorpus.render import views
 from jdcorpus.results import Results
 
 HERE = Path(__file__).parent
@@ -62,7 +64,7 @@ def akn_schema():
 )
 def test_display_width(text, width):
     """Wide and full-width characters count two columns, ANSI codes and combining marks none."""
-    assert export.display_width(text) == width
+    assert rtext.display_width(text) == width
 
 
 ROWS = [
@@ -76,14 +78,14 @@ def _column_starts(line: str, cells: list[str]) -> list[int]:
     starts, pos = [], 0
     for cell in cells:
         i = line.index(cell, pos)
-        starts.append(export.display_width(line[:i]))
+        starts.append(rtext.display_width(line[:i]))
         pos = i + len(cell)
     return starts
 
 
 def test_table_columns_align_by_display_width():
     """Every column starts at the same terminal column on every line, CJK or not."""
-    out = export.render_rows(ROWS, "table", columns=["city", "doc", "heading"])
+    out = rtext.render_rows(ROWS, "table", columns=["city", "doc", "heading"])
     lines = out.splitlines()
     header = _column_starts(lines[0], ["city", "doc", "heading"])
     for row, line in zip(ROWS, lines[2:], strict=True):
@@ -96,10 +98,10 @@ def test_table_columns_align_by_display_width():
 
 def test_table_numbers_right_aligned_and_floats_rounded():
     """Numeric columns are right-aligned and floats shown with three decimals."""
-    out = export.render_rows(ROWS, "table", columns=["article", "score"])
+    out = rtext.render_rows(ROWS, "table", columns=["article", "score"])
     lines = out.splitlines()
     assert lines[2].split() == ["8", "3.142"]
-    ends = {export.display_width(line.split("  score")[0]) for line in lines[:1]}
+    ends = {rtext.display_width(line.split("  score")[0]) for line in lines[:1]}
     assert len(ends) == 1
     assert {len(line) for line in lines[2:]} == {len(lines[2])}  # right-aligned: same length
 
@@ -107,46 +109,46 @@ def test_table_numbers_right_aligned_and_floats_rounded():
 def test_table_truncates_long_cells():
     """A cell longer than the limit is cut to that display width and ends with '…'."""
     long = "街道办事处应当履行下列职责" * 10
-    out = export.render_rows([{"no": 1, "text": long}], "table", max_cell=30)
+    out = rtext.render_rows([{"no": 1, "text": long}], "table", max_cell=30)
     line = out.splitlines()[2]
     assert line.endswith("…")
-    assert export.display_width(line.split("  ", 1)[1].strip()) <= 30
+    assert rtext.display_width(line.split("  ", 1)[1].strip()) <= 30
 
 
 def test_table_fits_width():
     """With a narrow width the widest column shrinks so the line fits."""
-    wide = export.render_rows(ROWS, "table", columns=["city", "doc", "heading"], width=200)
-    assert max(export.display_width(line) for line in wide.splitlines()) == 31
-    out = export.render_rows(ROWS, "table", columns=["city", "doc", "heading"], width=28)
-    assert max(export.display_width(line) for line in out.splitlines()) == 28
+    wide = rtext.render_rows(ROWS, "table", columns=["city", "doc", "heading"], width=200)
+    assert max(rtext.display_width(line) for line in wide.splitlines()) == 31
+    out = rtext.render_rows(ROWS, "table", columns=["city", "doc", "heading"], width=28)
+    assert max(rtext.display_width(line) for line in out.splitlines()) == 28
     assert "…" in out
 
 
 def test_truncation_keeps_colour_codes_whole():
     """Cutting a highlighted cell never splits an escape sequence and resets the colour."""
     cell = "\x1b[31m网格\x1b[0m化管理" * 10
-    out = export._truncate(cell, 9)
-    assert export.display_width(out) <= 9
+    out = rtext._truncate(cell, 9)
+    assert rtext.display_width(out) <= 9
     assert out.endswith("\x1b[0m…")
-    assert export._ANSI.sub("", out) == "网格化管…"
+    assert rtext.ANSI.sub("", out) == "网格化管…"
 
 
 def test_table_title_and_empty():
     """A title goes on the first line; no rows says so instead of printing an empty table."""
-    assert export.render_rows([], "table", title="hits") == "hits\n(no rows)\n"
-    assert export.render_rows(ROWS, "table", title="hits").startswith("hits\n")
+    assert rtext.render_rows([], "table", title="hits") == "hits\n(no rows)\n"
+    assert rtext.render_rows(ROWS, "table", title="hits").startswith("hits\n")
 
 
 def test_json_rows():
     """JSON is a list of objects, Chinese kept literal, None as null, columns chosen in order."""
-    out = export.render_rows(ROWS, "json", columns=["city", "heading"])
+    out = rtext.render_rows(ROWS, "json", columns=["city", "heading"])
     assert "呼和浩特" in out
     assert json.loads(out) == [{"city": r["city"], "heading": r["heading"]} for r in ROWS]
 
 
 def test_csv_rows():
     """CSV has a header and one line per row; None is an empty cell; it parses back."""
-    out = export.render_rows(ROWS, "csv")
+    out = rtext.render_rows(ROWS, "csv")
     back = list(csv.DictReader(io.StringIO(out)))
     assert list(back[0]) == list(ROWS[0])
     assert (
@@ -157,7 +159,7 @@ def test_csv_rows():
 def test_unknown_format():
     """An unknown format is a ValueError (the CLI turns it into a one-line message)."""
     with pytest.raises(ValueError, match="format"):
-        export.render_rows(ROWS, "xml")
+        rtext.render_rows(ROWS, "xml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +176,7 @@ class Link:
 def test_dataclass_rows():
     """Dataclass rows render like dicts of their fields; tuples are JSON lists / joined cells."""
     rows = Results([Link("changchun", 8, "hohhot", 9, 0.91234, "near-verbatim", (1, 2))])
-    data = json.loads(export.render_rows(rows, "json"))
+    data = json.loads(rtext.render_rows(rows, "json"))
     assert data == [
         {
             "a_doc": "changchun",
@@ -186,9 +188,9 @@ def test_dataclass_rows():
             "spans": [1, 2],
         }
     ]
-    assert "0.912" in export.render_rows(rows, "table")
+    assert "0.912" in rtext.render_rows(rows, "table")
     assert (
-        next(csv.reader(io.StringIO(export.render_rows(rows, "csv").splitlines()[1])))[-1]
+        next(csv.reader(io.StringIO(rtext.render_rows(rows, "csv").splitlines()[1])))[-1]
         == "[1, 2]"
     )
 
@@ -198,9 +200,9 @@ def test_empty_results_with_row_type_have_a_header():
     rows = Results()
     rows.row_type = Link
     assert (
-        export.render_rows(rows, "csv") == ",".join(f.name for f in dataclasses.fields(Link)) + "\n"
+        rtext.render_rows(rows, "csv") == ",".join(f.name for f in dataclasses.fields(Link)) + "\n"
     )
-    assert export.render_rows(rows, "json") == "[]\n"
+    assert rtext.render_rows(rows, "json") == "[]\n"
 
 
 # -- document rows, outline, article, parse ---------------------------------------------------------
@@ -208,7 +210,7 @@ def test_empty_results_with_row_type_have_a_header():
 
 def test_document_rows_keys(corpus):
     """`jdcorpus docs` rows have exactly the keys of issue 2, the last three being counts."""
-    rows = export.document_rows(corpus)
+    rows = views.document_rows(corpus)
     keys = "id, city, province, title, kind, status, adopted, approved, effective, articles, chapters, sections"
     assert [list(r) for r in rows] == [keys.split(", ")] * 2
     assert rows[0] | {} == {
@@ -229,7 +231,7 @@ def test_document_rows_keys(corpus):
 
 def test_outline_json(corpus):
     """The outline gives each chapter and section with its first and last article numbers."""
-    data = json.loads(export.render_outline(corpus.get("alpha"), "json"))
+    data = json.loads(views.render_outline(corpus.get("alpha"), "json"))
     assert [(c["title"], c["first"], c["last"], c["articles"]) for c in data["chapters"]] == [
         ("总则", 1, 1, 1),
         ("职责", 2, 3, 2),
@@ -255,18 +257,18 @@ def test_outline_json(corpus):
 
 def test_outline_table(corpus):
     """The table outline shows metadata, chapter ranges, each article, and the warnings."""
-    out = export.render_outline(corpus.get("alpha"), "table")
+    out = views.render_outline(corpus.get("alpha"), "table")
     assert out.startswith("长春市街道办事处工作条例\n")
     assert "第二章 职责  第二条–第三条 (2)" in out
     assert "  第一节 一般规定  第二条–第三条" in out
     assert "warnings:\n  - 施行日期未写明" in out
-    beta = export.render_outline(corpus.get("beta"), "table")
+    beta = views.render_outline(corpus.get("beta"), "table")
     assert "第一条【目的与依据】" in beta and "effective: —" in beta
 
 
 def test_outline_csv(corpus):
     """The CSV outline is one row per article."""
-    rows = list(csv.DictReader(io.StringIO(export.render_outline(corpus.get("alpha"), "csv"))))
+    rows = list(csv.DictReader(io.StringIO(views.render_outline(corpus.get("alpha"), "csv"))))
     assert [(r["no"], r["chapter_title"], r["section_title"]) for r in rows] == [
         ("1", "总则", ""),
         ("2", "职责", "一般规定"),
@@ -278,16 +280,16 @@ def test_article_views(corpus):
     """One article as text (place, 款, indented 项), JSON (the model) and CSV (a row per 款/项)."""
     doc = corpus.get("alpha")
     art = doc.article(2)
-    table = export.render_article(doc, art, "table")
+    table = views.render_article(doc, art, "table")
     assert table.splitlines()[:2] == [
         "长春市街道办事处工作条例 第二条",
         "第二章 职责 › 第一节 一般规定",
     ]
     assert "    （一）推进网格化管理；" in table and "  区人民政府应当予以支持。" in table
-    data = json.loads(export.render_article(doc, art, "json"))
+    data = json.loads(views.render_article(doc, art, "json"))
     assert data.pop("doc_title") == doc.title and data.pop("city") == "长春"
     assert data == to_dict(art)
-    rows = list(csv.DictReader(io.StringIO(export.render_article(doc, art, "csv"))))
+    rows = list(csv.DictReader(io.StringIO(views.render_article(doc, art, "csv"))))
     assert [(r["paragraph_no"], r["item_no"]) for r in rows] == [
         ("1", ""),
         ("1", "1"),
@@ -298,7 +300,7 @@ def test_article_views(corpus):
 
 def test_parse_json_shape(corpus):
     """`jdcorpus parse --format json` has exactly the keys of issue 2; chapter/section are titles."""
-    data = json.loads(export.render_parse(list(corpus.documents), "json"))
+    data = json.loads(views.render_parse(list(corpus.documents), "json"))
     assert list(data) == ["documents"]
     doc = data["documents"][0]
     assert list(doc) == [
@@ -336,8 +338,8 @@ def test_parse_json_shape(corpus):
 def test_parse_table_and_csv(corpus):
     """The table form of parse is the readable outline; CSV is one row per article."""
     docs = list(corpus.documents)
-    assert export.render_parse(docs, "table").count("status:") == 2
-    rows = list(csv.DictReader(io.StringIO(export.render_parse(docs, "csv"))))
+    assert views.render_parse(docs, "table").count("status:") == 2
+    rows = list(csv.DictReader(io.StringIO(views.render_parse(docs, "csv"))))
     assert len(rows) == 5 and rows[-1]["document"] == "苏州市街道办事处工作规定（修订草案）"
 
 
@@ -481,7 +483,7 @@ def test_bundled_akn_validates(bundled, akn_schema):
 def test_bundled_outline_ranges_cover_all_articles(bundled):
     """In each bundled document the chapter ranges of the outline add up to every article."""
     for doc in bundled.documents:
-        data = json.loads(export.render_outline(doc, "json"))
+        data = json.loads(views.render_outline(doc, "json"))
         counted = sum(c["articles"] for c in data["chapters"])
         counted += sum(s["articles"] for s in data["sections"])
         loose = [a for a in doc.articles if a.chapter_no is None and a.section_no is None]
@@ -490,17 +492,17 @@ def test_bundled_outline_ranges_cover_all_articles(bundled):
 
 def test_bundled_docs_rows(bundled):
     """`jdcorpus docs` rows of the bundled corpus agree with the model objects."""
-    rows = export.document_rows(bundled)
+    rows = views.document_rows(bundled)
     assert [r["id"] for r in rows] == [d.id for d in bundled.documents]
     assert [r["articles"] for r in rows] == [len(d.articles) for d in bundled.documents]
-    table = export.render_rows(rows, "table")
+    table = rtext.render_rows(rows, "table")
     assert all(d.title in table for d in bundled.documents)
 
 
 def test_corpus_of_one_document(corpus):
     """Renderers take any corpus, e.g. one built from a single document."""
     single = Corpus([corpus.get("beta")])
-    assert len(export.document_rows(single)) == 1
+    assert len(views.document_rows(single)) == 1
 
 
 def _odd_documents(corpus):
@@ -547,5 +549,5 @@ def test_html_empty_chapter_and_section_without_chapter(corpus):
     assert page.xpath("//section[@id='chp_2__sec_1']/div/@id") == ["art_2", "art_3"]
     page = lhtml.fromstring(export.to_html(loose_section))
     assert page.xpath("//section[@id='sec_1']/div/@id") == ["art_1", "art_2"]
-    outline = json.loads(export.render_outline(loose_section, "json"))
+    outline = json.loads(views.render_outline(loose_section, "json"))
     assert outline["chapters"] == [] and outline["sections"][0]["articles"] == 2

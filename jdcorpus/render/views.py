@@ -1,0 +1,316 @@
+"""Terminal and JSON views of corpus objects: ``jdcorpus docs``, ``show`` and ``parse``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from ..errors import UsageError
+from ..model import Article, Document, scalar_fields, to_dict
+from .text import _fit, _truncate, display_width, pad, render_rows  # noqa: F401
+
+# -- documents ------------------------------------------------------------------------------------
+
+#: the keys of ``jdcorpus docs --format json`` (issue 2): document fields, then unit counts.
+DOC_ROW_FIELDS = (
+    "id",
+    "city",
+    "province",
+    "title",
+    "kind",
+    "status",
+    "adopted",
+    "approved",
+    "effective",
+)
+DOC_ROW_COUNTS = ("articles", "chapters", "sections")
+
+
+def document_rows(corpus) -> list[dict]:
+    """One dict per document of ``corpus``: ``jdcorpus docs`` (counts of articles, chapters, sections)."""
+    return [
+        {f: getattr(d, f) for f in DOC_ROW_FIELDS} | {n: len(getattr(d, n)) for n in DOC_ROW_COUNTS}
+        for d in corpus.documents
+    ]
+
+
+def _span(articles: Sequence[Article]) -> str:
+    if not articles:
+        return ""
+    first, last = articles[0], articles[-1]
+    return first.label if first is last else f"{first.label}–{last.label}"
+
+
+def _node(no, label, title, start, *, chapter: bool) -> dict:
+    node = {"no": no, "label": label, "title": title, "start": start, "articles": []}
+    if chapter:
+        node["sections"] = {}
+    return node
+
+
+def outline(doc: Document) -> dict:
+    """The structure of a document: chapters, their sections, and the articles in each.
+
+    Sections outside any chapter and articles outside any chapter or section are listed at the
+    top level. Chapters and sections come from the document's headings (a heading with no
+    article under it is kept), or from the articles' own chapter/section when a heading is
+    missing. Each node has ``no, label, title, start`` (source offset) and ``articles``.
+    """
+    chapters: dict[int, dict] = {}
+    for c in doc.chapters:
+        chapters.setdefault(c.no, _node(c.no, c.label, c.title, c.start, chapter=True))
+    loose_sections: dict[int, dict] = {}
+    for s in doc.sections:
+        node = _node(s.no, s.label, s.title, s.start, chapter=False)
+        if s.chapter_no is not None and s.chapter_no in chapters:
+            chapters[s.chapter_no]["sections"].setdefault(s.no, node)
+        else:
+            loose_sections.setdefault(s.no, node)
+    loose_articles: list[Article] = []
+    for a in doc.articles:
+        if a.chapter_no is not None:
+            holder = chapters.setdefault(
+                a.chapter_no, _node(a.chapter_no, None, a.chapter_title, a.start, chapter=True)
+            )
+            if a.section_no is not None:
+                holder = holder["sections"].setdefault(
+                    a.section_no, _node(a.section_no, None, a.section_title, a.start, chapter=False)
+                )
+            holder["articles"].append(a)
+        elif a.section_no is not None:
+            loose_sections.setdefault(
+                a.section_no, _node(a.section_no, None, a.section_title, a.start, chapter=False)
+            )["articles"].append(a)
+        else:
+            loose_articles.append(a)
+    for ch in chapters.values():
+        ch["sections"] = sorted(ch["sections"].values(), key=lambda n: n["start"])
+    return {
+        "chapters": sorted(chapters.values(), key=lambda n: n["start"]),
+        "sections": sorted(loose_sections.values(), key=lambda n: n["start"]),
+        "articles": loose_articles,
+    }
+
+
+def _node_json(node: dict) -> dict:
+    arts = node["articles"]
+    inner = [a for s in node.get("sections", []) for a in s["articles"]]
+    every = sorted(arts + inner, key=lambda a: a.start)
+    out = {k: node[k] for k in ("no", "label", "title")}
+    out["first"] = every[0].no if every else None
+    out["last"] = every[-1].no if every else None
+    out["articles"] = len(every)
+    if "sections" in node:
+        out["sections"] = [_node_json(s) for s in node["sections"]]
+    return out
+
+
+def metadata(doc: Document) -> dict:
+    return {f: getattr(doc, f) for f in scalar_fields(Document) if f not in ("start", "end")}
+
+
+def _article_row(doc: Document, a: Article) -> dict:
+    return {
+        "doc_id": doc.id,
+        "no": a.no,
+        "label": a.label,
+        "heading": a.heading,
+        "chapter_no": a.chapter_no,
+        "chapter_title": a.chapter_title,
+        "section_no": a.section_no,
+        "section_title": a.section_title,
+        "paragraphs": len(a.paragraphs),
+        "items": len(a.items),
+    }
+
+
+def _first_line(a: Article, width: int = 24) -> str:
+    text = a.text.split("\n", 1)[0] if a.text else ""
+    return _truncate(text, width)
+
+
+def _outline_table(doc: Document) -> str:
+    meta = metadata(doc)
+    place = doc.city or ""
+    if doc.province and doc.province != doc.city:
+        place += f"（{doc.province}）"
+    lines = [doc.title]
+    lines.append(
+        f"  id: {doc.id}   city: {place or '—'}   kind: {doc.kind or '—'}   status: {doc.status}"
+    )
+    dates = [
+        f"{k}: {meta[k]}" for k in ("adopted", "approved", "revised", "promulgated", "effective")
+    ]
+    lines.append("  " + "   ".join(d if not d.endswith("None") else d[:-4] + "—" for d in dates))
+    lines.append(
+        f"  articles: {len(doc.articles)}   chapters: {len(doc.chapters)}   sections: {len(doc.sections)}"
+        f"   source: {doc.source_file or '—'}   script: {doc.script}"
+    )
+    lines.append("")
+
+    def article_lines(arts: Sequence[Article], indent: str) -> list[str]:
+        out = []
+        for a in arts:
+            head = f"【{a.heading}】" if a.heading else ""
+            out.append(f"{indent}{a.label}{head} {_first_line(a)}".rstrip())
+        return out
+
+    tree = outline(doc)
+    lines += article_lines(tree["articles"], "  ")
+    for s in tree["sections"]:
+        lines.append(f"{s['label'] or ''} {s['title'] or ''}  {_span(s['articles'])}".strip())
+        lines += article_lines(s["articles"], "  ")
+    for ch in tree["chapters"]:
+        every = sorted(
+            ch["articles"] + [a for s in ch["sections"] for a in s["articles"]],
+            key=lambda a: a.start,
+        )
+        lines.append(
+            f"{ch['label'] or ''} {ch['title'] or ''}  {_span(every)} ({len(every)})".strip()
+        )
+        lines += article_lines(ch["articles"], "  ")
+        for s in ch["sections"]:
+            lines.append(
+                f"  {s['label'] or ''} {s['title'] or ''}  {_span(s['articles'])}".rstrip()
+            )
+            lines += article_lines(s["articles"], "    ")
+    if doc.warnings:
+        lines.append("")
+        lines.append("warnings:")
+        lines += [f"  - {w}" for w in doc.warnings]
+    return "\n".join(lines) + "\n"
+
+
+def render_outline(doc: Document, fmt: str) -> str:
+    """A document outline (``jdcorpus show DOC``): metadata, chapters and sections with their
+    article ranges, each article's label and heading, warnings.
+
+    JSON: the metadata, ``chapters`` (each with ``first``/``last`` article numbers, a count and
+    its ``sections``), loose ``sections``, ``articles`` (one summary per article), ``warnings``
+    and ``notices``. CSV: one row per article.
+    """
+    if fmt == "table":
+        return _outline_table(doc)
+    if fmt == "csv":
+        return render_rows([_article_row(doc, a) for a in doc.articles], "csv")
+    if fmt != "json":
+        raise UsageError(f"unknown format {fmt!r}; one of table, json, csv")
+    tree = outline(doc)
+    data = metadata(doc) | {
+        "counts": {
+            "articles": len(doc.articles),
+            "chapters": len(doc.chapters),
+            "sections": len(doc.sections),
+            "paragraphs": sum(len(a.paragraphs) for a in doc.articles),
+            "items": sum(len(a.items) for a in doc.articles),
+        },
+        "chapters": [_node_json(c) for c in tree["chapters"]],
+        "sections": [_node_json(s) for s in tree["sections"]],
+        "articles": [_article_row(doc, a) for a in doc.articles],
+        "warnings": list(doc.warnings),
+        "notices": list(doc.notices),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_article(doc: Document, article: Article, fmt: str) -> str:
+    """One article (``jdcorpus show DOC ARTICLE``): label, heading, place, 款 with their 项.
+
+    JSON: the article's fields (paragraphs and items nested, offsets included) plus
+    ``doc_title`` and ``city``. CSV: one row per 款 and per 项.
+    """
+    if fmt == "json":
+        data = {"doc_title": doc.title, "city": doc.city} | to_dict(article)
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        rows = []
+        for p in article.paragraphs:
+            base = {"doc_id": doc.id, "article_no": article.no, "paragraph_no": p.no}
+            rows.append(base | {"item_no": None, "label": None, "text": p.text})
+            rows += [
+                base | {"item_no": it.no, "label": it.label, "text": it.text} for it in p.items
+            ]
+        cols = ["doc_id", "article_no", "paragraph_no", "item_no", "label", "text"]
+        return render_rows(rows, "csv", columns=cols)
+    if fmt != "table":
+        raise UsageError(f"unknown format {fmt!r}; one of table, json, csv")
+    head = f"【{article.heading}】" if article.heading else ""
+    lines = [f"{doc.title} {article.label}{head}"]
+    place = []
+    if article.chapter_no is not None:
+        ch = next((c for c in doc.chapters if c.no == article.chapter_no), None)
+        place.append(f"{ch.label if ch else ''} {article.chapter_title or ''}".strip())
+    if article.section_no is not None:
+        sec = next(
+            (
+                s
+                for s in doc.sections
+                if s.no == article.section_no and s.chapter_no == article.chapter_no
+            ),
+            None,
+        )
+        place.append(f"{sec.label if sec else ''} {article.section_title or ''}".strip())
+    if place:
+        lines.append(" › ".join(place))
+    lines.append("")
+    if article.paragraphs:
+        for p in article.paragraphs:
+            if p.text:
+                lines.append(f"  {p.text}")
+            lines += [f"    {it.label}{it.text}" for it in p.items]
+    else:
+        lines += [f"  {line}" for line in article.text.split("\n")]
+    return "\n".join(lines) + "\n"
+
+
+def _parse_article(a: Article) -> dict:
+    return {
+        "no": a.no,
+        "label": a.label,
+        "heading": a.heading,
+        "chapter": a.chapter_title,
+        "section": a.section_title,
+        "text": a.text,
+        "original": a.original,
+        "paragraphs": [
+            {"text": p.text, "items": [it.text for it in p.items]} for p in a.paragraphs
+        ],
+    }
+
+
+PARSE_DOC_FIELDS = ("title", "city", "kind", "status", "adopted", "approved", "effective")
+
+
+def render_parse(documents: Sequence[Document], fmt: str) -> str:
+    """The result of ``jdcorpus parse FILE``.
+
+    JSON (issue 2): ``{"documents": [{title, city, kind, status, adopted, approved, effective,
+    warnings, articles: [{no, label, heading, chapter, section, text, original,
+    paragraphs: [{text, items: [str]}]}]}]}``, chapter and section being titles or null and
+    items their text without the （一） marker. Table: the outline of each document. CSV: one
+    row per article.
+    """
+    if fmt == "json":
+        data = {
+            "documents": [
+                {f: getattr(d, f) for f in PARSE_DOC_FIELDS}
+                | {
+                    "warnings": list(d.warnings),
+                    "articles": [_parse_article(a) for a in d.articles],
+                }
+                for d in documents
+            ]
+        }
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        rows = [
+            {"document": d.title}
+            | {k: v for k, v in _parse_article(a).items() if k != "paragraphs"}
+            for d in documents
+            for a in d.articles
+        ]
+        cols = ["document", "no", "label", "heading", "chapter", "section", "text", "original"]
+        return render_rows(rows, "csv", columns=cols)
+    if fmt != "table":
+        raise UsageError(f"unknown format {fmt!r}; one of table, json, csv")
+    return "\n".join(_outline_table(d) for d in documents)
