@@ -66,9 +66,7 @@ def _stem(name: str) -> str:
 
 
 def accepts(expected, actual) -> bool:
-    """An expectation holds: equal, or one of ``{"one_of": [...]}``."""
-    if isinstance(expected, dict) and "one_of" in expected:
-        return actual in expected["one_of"]
+    """An expectation holds: the value is the pinned one (expected.json lists no alternatives)."""
     return actual == expected
 
 
@@ -114,6 +112,20 @@ def test_expectations_cover_every_fixture():
         raw = (FIXTURES / fx["file"]).read_bytes()
         text = raw.decode(fx["encoding"])  # the declared encoding really decodes it
         assert ("\r\n" in text) == fx.get("crlf", False), fx["file"]
+
+
+def test_every_expectation_is_pinned_and_decisions_have_reasons():
+    """No expectation accepts alternatives: a decision (a title's stage mark, a kind, a city's
+    form, an effective date) is pinned, and the fixture's notes say why."""
+
+    def alternatives(value) -> bool:
+        if isinstance(value, dict):
+            return "one_of" in value or any(alternatives(v) for v in value.values())
+        return isinstance(value, list) and any(alternatives(v) for v in value)
+
+    assert not [fx["file"] for fx in SPEC if alternatives(fx["documents"])]
+    for fx in SPEC:
+        assert all(isinstance(n, str) and len(n) > 40 for n in fx.get("notes", [])), fx["file"]
 
 
 @pytest.mark.parametrize("name", PARSED, ids=_stem)
