@@ -368,8 +368,9 @@ def gaps(draft, min_docs, fmt):
 @click.option(
     "--html",
     "html_path",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Also write a side-by-side HTML page to this file.",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    help="Also write a side-by-side HTML page to this file (- for standard output, instead of "
+    "the table).",
 )
 @click.option("--width", type=int, help="Width of the side-by-side table (default: terminal).")
 @format_option
@@ -400,6 +401,8 @@ def diff(article_a, article_b, html_path, width, fmt):
         from .export import write_atomic
 
         write_atomic(html_path, compare.diff_html(ops, title_a, title_b))
+        if html_path == "-":  # the page is the output
+            return
     if fmt == "table":
         tty = sys.stdout.isatty()
         w = width or (shutil.get_terminal_size((120, 24)).columns if tty else 120)
@@ -413,13 +416,24 @@ def diff(article_a, article_b, html_path, width, fmt):
 # -- exports ---------------------------------------------------------------------------------
 
 
+def _written(path) -> None:
+    """Name the file written (nothing when it went to standard output: the data is the output)."""
+    if str(path) != "-":
+        click.echo(path)
+
+
 @main.group()
 def export():
-    """Write the corpus or one document to a file (written to a temp file, then renamed)."""
+    """Write the corpus or one document to a file, or to standard output with -.
+
+    A regular file is written to a temporary file renamed into place (an error leaves the old
+    file whole; its mode is kept); a symlink is written through; a FIFO or device is written
+    directly.
+    """
 
 
 @export.command("articles")
-@click.argument("output", type=click.Path(dir_okay=False, writable=True))
+@click.argument("output", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
 @click.option(
     "--to",
     "fmt",
@@ -429,16 +443,22 @@ def export():
 )
 @library_errors
 def export_articles_cmd(output, fmt):
-    """All articles of the bundled corpus as a table: OUTPUT.csv, .json or .parquet."""
+    """All articles of the bundled corpus as a table: OUTPUT.csv, .json or .parquet.
+
+    \b
+    Examples:
+      jdcorpus export articles articles.csv
+      jdcorpus export articles - --to csv | head
+    """
     from .corpus import load_corpus
     from .export import export_articles
 
-    click.echo(export_articles(load_corpus(), output, fmt))
+    _written(export_articles(load_corpus(), output, fmt))
 
 
 @export.command("document")
 @click.argument("doc")
-@click.argument("output", type=click.Path(dir_okay=False, writable=True))
+@click.argument("output", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
 @click.option(
     "--to",
     "fmt",
@@ -448,11 +468,17 @@ def export_articles_cmd(output, fmt):
 )
 @library_errors
 def export_document_cmd(doc, output, fmt):
-    """One document (id, or a city naming one) as Akoma Ntoso XML, HTML or JSON."""
+    """One document (id, or a city naming one) as Akoma Ntoso XML, HTML or JSON.
+
+    \b
+    Examples:
+      jdcorpus export document 长春 changchun.xml
+      jdcorpus export document 长春 - --to json
+    """
     from .corpus import load_corpus
     from .export import export_document
 
-    click.echo(export_document(load_corpus().get(doc), output, fmt))
+    _written(export_document(load_corpus().get(doc), output, fmt))
 
 
 def run():  # pragma: no cover - console entry for `python -m jdcorpus`
