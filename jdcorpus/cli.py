@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
+import os
 import sys
 
 import click
@@ -49,7 +51,39 @@ def emit(rows, fmt: str, columns=None, *, title: str | None = None) -> None:
     click.echo(render_rows(rows, fmt, columns=columns, title=title), nl=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that nothing more written to it (nor the
+    flush at exit) fails again on the closed pipe."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        from click.utils import PacifyFlushWrapper
+
+        sys.stdout = PacifyFlushWrapper(sys.stdout)
+
+
+class Jdcorpus(click.Group):
+    """The command group; a reader that closes the pipe early (``jdcorpus docs | head -1``) ends
+    the command quietly with exit code 0, as Unix tools do (click alone exits 1)."""
+
+    def make_context(self, *args, **kwargs):  # where --help and --version print
+        try:
+            return super().make_context(*args, **kwargs)
+        except BrokenPipeError:
+            _silence_stdout()
+            raise click.exceptions.Exit(0) from None
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            _silence_stdout()
+            raise click.exceptions.Exit(0) from None
+
+
+@click.group(cls=Jdcorpus, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="jdcorpus")
 def main():
     """jdcorpus: Chinese street-office regulations, parsed, searchable and comparable.
@@ -72,9 +106,9 @@ def main():
 def docs(fmt):
     """List the documents of the bundled corpus."""
     from .corpus import load_corpus
-    from .render.views import document_rows
+    from .render.views import render_documents
 
-    emit(document_rows(load_corpus()), fmt)
+    click.echo(render_documents(load_corpus(), fmt), nl=False)
 
 
 @main.command()
@@ -372,7 +406,11 @@ def gaps(draft, min_docs, fmt):
     help="Also write a side-by-side HTML page to this file (- for standard output, instead of "
     "the table).",
 )
-@click.option("--width", type=int, help="Width of the side-by-side table (default: terminal).")
+@click.option(
+    "--width",
+    type=click.IntRange(min=35),
+    help="Width of the side-by-side table, at least 35 (default: terminal).",
+)
 @format_option
 @library_errors
 def diff(article_a, article_b, html_path, width, fmt):
