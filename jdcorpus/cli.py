@@ -29,6 +29,16 @@ def format_option(f):
     )(f)
 
 
+class FilePath(click.Path):
+    """click.Path that refuses a NUL byte with a usage error (click's own check lets the
+    ``ValueError`` of ``os.stat`` through)."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and "\0" in value:
+            self.fail("a path cannot hold a NUL byte", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def library_errors(f):
     """Turn the library's expected errors into one-line messages with a non-zero exit code."""
 
@@ -147,7 +157,7 @@ def show(doc, article, original, fmt):
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("file", type=FilePath(dir_okay=False, path_type=str))
 @format_option
 @library_errors
 def parse(file, fmt):
@@ -402,7 +412,7 @@ def gaps(draft, min_docs, fmt):
 @click.option(
     "--html",
     "html_path",
-    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    type=FilePath(dir_okay=False, writable=True, allow_dash=True),
     help="Also write a side-by-side HTML page to this file (- for standard output, instead of "
     "the table).",
 )
@@ -471,7 +481,7 @@ def export():
 
 
 @export.command("articles")
-@click.argument("output", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
+@click.argument("output", type=FilePath(dir_okay=False, writable=True, allow_dash=True))
 @click.option(
     "--to",
     "fmt",
@@ -496,7 +506,7 @@ def export_articles_cmd(output, fmt):
 
 @export.command("document")
 @click.argument("doc")
-@click.argument("output", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
+@click.argument("output", type=FilePath(dir_okay=False, writable=True, allow_dash=True))
 @click.option(
     "--to",
     "fmt",
