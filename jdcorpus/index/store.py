@@ -6,8 +6,9 @@ the code that shapes the index (:func:`jdcorpus._cache.code_stamp`) and :data:`F
 A build writes a temporary directory and renames it into place under a file lock, so readers
 never see a half-written index; :func:`_open` keeps an open searcher per index for warm searches.
 
-This module never imports :mod:`jdcorpus.corpus` at module level: an index is built from the
-corpus object it is given, and only a build of the bundled corpus or of a folder loads one.
+This room never imports :mod:`jdcorpus.corpus` (the corpus calls the index, not the reverse): an
+index is built from the corpus object it is given; the bundled corpus, when a build needs it, comes
+through the package's public API (``jdcorpus.load_corpus``).
 """
 
 from __future__ import annotations
@@ -122,15 +123,14 @@ def _ours(p: Path) -> bool:
 
 
 class _Source:
-    """What an index is built from: the bundled corpus, a folder, or a Corpus in memory."""
+    """What an index is built from: the bundled corpus, a folder's corpus, or a corpus in memory."""
 
-    __slots__ = ("slug", "fingerprint", "folder", "corpus")
+    __slots__ = ("slug", "fingerprint", "corpus")
 
-    def __init__(self, slug: str, fingerprint: str, folder: str | None = None, corpus=None):
+    def __init__(self, slug: str, fingerprint: str, corpus=None):
         self.slug = slug  # names the corpus in the cache directory
         self.fingerprint = fingerprint
-        self.folder = folder  # a corpus folder (load_corpus(folder)); None: bundled / in memory
-        self.corpus = corpus
+        self.corpus = corpus  # None: the bundled corpus, loaded only if a build needs it
 
     @property
     def key(self) -> str:
@@ -146,24 +146,26 @@ class _Source:
         return self.root / f"{self.slug}-{self.key}"
 
     def load(self):
+        """The corpus to index. The bundled one comes through the package's public API: the index
+        is a service of the corpus module, never its client."""
         if self.corpus is not None:
             return self.corpus
-        from ..corpus import load_corpus  # the build path only: parsing needs the corpus module
+        import jdcorpus
 
-        return load_corpus(self.folder)
+        return jdcorpus.load_corpus()
 
 
 def _source(corpus=None) -> _Source:
     """The source of ``corpus``: raw-file fingerprints for file corpora (no parsing needed)."""
     if corpus is None or getattr(corpus, "name", None) == "bundled":
-        return _Source("bundled", source_fingerprint(bundled_root()), None, corpus)
+        return _Source("bundled", source_fingerprint(bundled_root()), corpus)
     name = str(getattr(corpus, "name", ""))
     if name and Path(name).is_dir():
-        folder = str(Path(name).resolve())
-        tag = hashlib.sha256(folder.encode()).hexdigest()[:8]
-        return _Source(f"dir-{tag}", source_fingerprint(Path(folder)), folder, corpus)
+        folder = Path(name).resolve()
+        tag = hashlib.sha256(str(folder).encode()).hexdigest()[:8]
+        return _Source(f"dir-{tag}", source_fingerprint(folder), corpus)
     tag = hashlib.sha256(name.encode()).hexdigest()[:8]
-    return _Source(f"mem-{tag}", corpus.fingerprint, None, corpus)
+    return _Source(f"mem-{tag}", corpus.fingerprint, corpus)
 
 
 def _lock(root: Path, timeout: float = 300):
