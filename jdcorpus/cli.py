@@ -244,7 +244,10 @@ def search(query, city, doc, kind, status, chapter, limit, count_only, fmt):
             return
         hits = index.search(None, text, limit=limit or None, progress=_progress(), **filters)
         if fmt == "table":
-            click.echo(index.format_hits(hits, color=index._use_color()), nl=False, color=True)
+            from .render.hits import format_hits
+            from .render.text import use_color
+
+            click.echo(format_hits(hits, color=use_color()), nl=False, color=True)
         else:
             emit(hits, fmt)
 
@@ -280,7 +283,8 @@ def index_status(fmt):
 @library_errors
 def index_clear():
     """Remove every search index (and the dictionary cache) from the cache directory."""
-    from .index import cache_dir, clear_index
+    from ._cache import cache_dir
+    from .index import clear_index
 
     removed = clear_index()
     click.echo(f"removed {len(removed)} item{'' if len(removed) == 1 else 's'} from {cache_dir()}")
