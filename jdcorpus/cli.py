@@ -226,6 +226,8 @@ def search(query, city, doc, kind, status, chapter, limit, count_only, fmt):
     A word matches every article whose normalized text contains it; NOT leaves
     out articles whose text contains a word (to leave out a city: NOT city:北京).
     Traditional script is normalized: 網格 finds what 网格 finds.
+    A trailing * is a prefix: word:网格* finds the words 网格化, 网格员 …
+    (网格* finds what 网格 finds); ? and other uses of * are errors.
     \b
     Examples:
       jdcorpus search 网格
