@@ -15,8 +15,8 @@ import pytest
 import scipy.sparse as sps
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
-from jdcorpus import compare as vectors
-from jdcorpus.compare import _bare as bare
+from jdcorpus.compare import vectors
+from jdcorpus.compare.masking import bare
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -61,7 +61,7 @@ def test_char_grams_equal_count_vectorizer(sp, n, binary, which):
     """CharGrams counts the corpus's char n-grams as CountVectorizer does: same vocabulary, same
     columns, same values, same order of the entries within each row."""
     texts = texts_of(sp)[which]
-    ours = vectors._CharGrams(n, binary)
+    ours = vectors.CharGrams(n, binary)
     got = ours.fit_transform(texts)
     cv = CountVectorizer(analyzer="char", ngram_range=(n, n), binary=binary, dtype=np.float32)
     want = cv.fit_transform(texts)
@@ -84,7 +84,7 @@ def test_char_grams_transform_equals_count_vectorizer(sp, n):
     characters and n-grams left out."""
     texts = list(sp.masked)
     others = [t[: len(t) // 2] + "鿿＠" + t[len(t) // 2 :] for t in texts[::7]] + ["", "鿿"]
-    ours = vectors._CharGrams(n)
+    ours = vectors.CharGrams(n)
     ours.fit_transform(texts)
     cv = CountVectorizer(analyzer="char", ngram_range=(n, n), dtype=np.float32).fit(texts)
     got, want = ours.transform(others), cv.transform(others)
@@ -97,7 +97,7 @@ def test_tfidf_blocks_equal_tfidf_vectorizer(sp, n):
     """One TF-IDF block is TfidfVectorizer(sublinear_tf) of the same texts, float32 bit for bit
     and in the same entry order."""
     texts = list(sp.masked)
-    got = vectors._Tfidf().fit_transform(texts, n)
+    got = vectors.Tfidf().fit_transform(texts, n)
     want = TfidfVectorizer(
         analyzer="char", ngram_range=(n, n), sublinear_tf=True, dtype=np.float32
     ).fit_transform(texts)
@@ -109,27 +109,27 @@ def test_reordered_products_give_the_same_float32_sums(space, request):
     """Row dot products on the renumbered, sorted rows (scipy's fast path) equal the products on
     the rows as stored, bit for bit, for article pairs and for article–paragraph pairs."""
     sp = request.getfixturevalue(space)
-    Xp, same = vectors._product_order(sp.X, sp.met_order)
+    Xp, same = vectors.product_order(sp.X, sp.met_order)
     assert same, "the fast path must apply to the TF-IDF vectors"
     rng = np.random.default_rng(7)
     n = sp.X.shape[0]
     ii = rng.integers(0, n, 20_000)
     jj = rng.integers(0, n, 20_000)
-    slow = vectors._pair_dots(sp.X, ii, jj)
-    fast = vectors._pair_dots(Xp, ii, jj)
+    slow = vectors.pair_dots(sp.X, ii, jj)
+    fast = vectors.pair_dots(Xp, ii, jj)
     assert slow.tobytes() == fast.tobytes()
     # units: articles (< n) and paragraphs (n + k), as the paragraph links use them
     m = n + sp.P.shape[0]
     ui, uj = rng.integers(0, m, 20_000), rng.integers(0, m, 20_000)
-    plain = vectors._symmetric_dots(sps.vstack([sp.X, sp.P], format="csr"), ui, uj)
-    assert plain.tobytes() == vectors._unit_dots(sp, ui, uj).tobytes()
+    plain = vectors.symmetric_dots(sps.vstack([sp.X, sp.P], format="csr"), ui, uj)
+    assert plain.tobytes() == sp.unit_dots(ui, uj).tobytes()
 
 
 def test_top_k_cosines_equal_the_exact_ones(synthetic):
     """The sparse top-k candidates carry the cosines of the plain row products (bit for bit) and of
     the all-pairs product (up to float32 summation order)."""
-    ii, jj, vv = vectors._topk_pairs(synthetic)
+    ii, jj, vv = synthetic.top_k_pairs()
     assert len(ii) and (synthetic.doc_of[ii] != synthetic.doc_of[jj]).all()
-    assert vectors._pair_dots(synthetic.X, ii, jj).tobytes() == np.asarray(vv).tobytes()
+    assert vectors.pair_dots(synthetic.X, ii, jj).tobytes() == np.asarray(vv).tobytes()
     S = (synthetic.X @ synthetic.X.T).toarray()
     np.testing.assert_allclose(S[ii, jj], vv, rtol=1e-5, atol=1e-7)
