@@ -60,7 +60,7 @@ def code_stamp(*parts: str) -> str:
     data file: a cache keyed by it is rebuilt when that code changes.
 
     With no parts, the whole package. ``code_stamp("model", "parse", "normalize")`` covers
-    ``model.py``, ``normalize.py`` and every file below ``parse/`` (or ``parse.py``).
+    ``model.py``, ``normalize.py`` and every file below ``parse/``.
     """
     chosen = parts or ("",)
     paths: set[Path] = set()

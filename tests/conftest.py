@@ -1,12 +1,6 @@
-"""Shared test set-up: every test session gets its own index cache, never the user's."""
-
-import os
-import tempfile
+"""Shared fixtures. The cache and user-corpus directories are set in the top-level conftest.py."""
 
 import pytest
-
-_CACHE = tempfile.mkdtemp(prefix="jdcorpus-test-cache-")
-os.environ.setdefault("JDCORPUS_CACHE_DIR", _CACHE)
 
 
 @pytest.fixture(scope="session")
