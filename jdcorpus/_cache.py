@@ -76,6 +76,17 @@ def code_stamp(*parts: str) -> str:
     return h.hexdigest()
 
 
+def source_fingerprint(root) -> str:
+    """A cheap hash of the raw files of a corpus folder (``*.txt``, ``*.json``; no parsing): what
+    caches of derived data (parsed corpus, search index) are keyed by. ``root`` is a folder path
+    or a package resource (the bundled corpus)."""
+    h = hashlib.sha256()
+    for p in sorted(root.iterdir(), key=lambda p: p.name):
+        if p.name.endswith((".txt", ".json")):
+            h.update(p.name.encode() + b"\x00" + p.read_bytes() + b"\x00")
+    return h.hexdigest()
+
+
 def files_fingerprint(paths, root: Path | None = None) -> str:
     """A hash of files' names and bytes (no parsing): what derived data of a corpus is keyed by."""
     h = hashlib.sha256()

@@ -29,6 +29,16 @@ def format_option(f):
     )(f)
 
 
+class FilePath(click.Path):
+    """click.Path that refuses a NUL byte with a usage error (click's own check lets the
+    ``ValueError`` of ``os.stat`` through)."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and "\0" in value:
+            self.fail("a path cannot hold a NUL byte", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def library_errors(f):
     """Turn the library's expected errors into one-line messages with a non-zero exit code."""
 
@@ -147,7 +157,7 @@ def show(doc, article, original, fmt):
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("file", type=FilePath(dir_okay=False, path_type=str))
 @format_option
 @library_errors
 def parse(file, fmt):
@@ -216,6 +226,8 @@ def search(query, city, doc, kind, status, chapter, limit, count_only, fmt):
     A word matches every article whose normalized text contains it; NOT leaves
     out articles whose text contains a word (to leave out a city: NOT city:北京).
     Traditional script is normalized: 網格 finds what 网格 finds.
+    A trailing * is a prefix: word:网格* finds the words 网格化, 网格员 …
+    (网格* finds what 网格 finds); ? and other uses of * are errors.
     \b
     Examples:
       jdcorpus search 网格
@@ -234,7 +246,10 @@ def search(query, city, doc, kind, status, chapter, limit, count_only, fmt):
             return
         hits = index.search(None, text, limit=limit or None, progress=_progress(), **filters)
         if fmt == "table":
-            click.echo(index.format_hits(hits, color=index._use_color()), nl=False, color=True)
+            from .render.hits import format_hits
+            from .render.text import use_color
+
+            click.echo(format_hits(hits, color=use_color()), nl=False, color=True)
         else:
             emit(hits, fmt)
 
@@ -270,7 +285,8 @@ def index_status(fmt):
 @library_errors
 def index_clear():
     """Remove every search index (and the dictionary cache) from the cache directory."""
-    from .index import cache_dir, clear_index
+    from ._cache import cache_dir
+    from .index import clear_index
 
     removed = clear_index()
     click.echo(f"removed {len(removed)} item{'' if len(removed) == 1 else 's'} from {cache_dir()}")
@@ -297,11 +313,12 @@ def align(doc_a, doc_b, fmt):
     """
     from . import compare
     from .corpus import load_corpus
+    from .render import compare as render_compare
 
     corpus = load_corpus()
     links = compare.align(corpus, doc_a, doc_b)
     if fmt == "table":
-        click.echo(compare.format_align(corpus, links, doc_a, doc_b), nl=False)
+        click.echo(render_compare.format_align(corpus, links, doc_a, doc_b), nl=False)
     else:
         emit(links, fmt)
 
@@ -316,11 +333,12 @@ def families(fmt):
     """
     from . import compare
     from .corpus import load_corpus
+    from .render import compare as render_compare
 
     corpus = load_corpus()
     fams = compare.families(corpus)
     if fmt == "table":
-        click.echo(compare.format_families(corpus, fams), nl=False)
+        click.echo(render_compare.format_families(corpus, fams), nl=False)
     else:
         emit(fams, fmt)
 
@@ -336,11 +354,12 @@ def coverage(fmt):
     """
     from . import compare
     from .corpus import load_corpus
+    from .render import compare as render_compare
 
     corpus = load_corpus()
     cells = compare.coverage(corpus)
     if fmt == "table":
-        click.echo(compare.format_coverage(corpus, cells), nl=False)
+        click.echo(render_compare.format_coverage(corpus, cells), nl=False)
     else:
         emit(cells, fmt)
 
@@ -355,11 +374,12 @@ def reuse(fmt):
     """
     from . import compare
     from .corpus import load_corpus
+    from .render import compare as render_compare
 
     corpus = load_corpus()
     pairs = compare.reuse(corpus)
     if fmt == "table":
-        click.echo(compare.format_reuse(corpus, pairs), nl=False)
+        click.echo(render_compare.format_reuse(corpus, pairs), nl=False)
     else:
         emit(pairs, fmt)
 
@@ -387,11 +407,12 @@ def gaps(draft, min_docs, fmt):
     """
     from . import compare
     from .corpus import load_corpus
+    from .render import compare as render_compare
 
     corpus = load_corpus()
     rows = compare.gaps(corpus, draft, min_docs=min_docs)
     if fmt == "table":
-        click.echo(compare.format_gaps(corpus, rows, draft, min_docs), nl=False)
+        click.echo(render_compare.format_gaps(corpus, rows, draft, min_docs), nl=False)
     else:
         emit(rows, fmt)
 
@@ -402,7 +423,7 @@ def gaps(draft, min_docs, fmt):
 @click.option(
     "--html",
     "html_path",
-    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    type=FilePath(dir_okay=False, writable=True, allow_dash=True),
     help="Also write a side-by-side HTML page to this file (- for standard output, instead of "
     "the table).",
 )
@@ -425,26 +446,30 @@ def diff(article_a, article_b, html_path, width, fmt):
     """
     import shutil
 
-    from . import compare
+    from ._lookup import article_ref
+    from .compare.diff import diff as diff_articles
+    from .compare.masking import corpus_cities
     from .corpus import load_corpus
+    from .render.compare import format_diff, short_names
 
     corpus = load_corpus()
-    a = compare.article_ref(corpus, article_a)
-    b = compare.article_ref(corpus, article_b)
-    ops = compare.diff(a, b, cities=compare.corpus_cities(corpus))
-    names = compare.short_names(corpus)
+    a = article_ref(corpus, article_a)
+    b = article_ref(corpus, article_b)
+    ops = diff_articles(a, b, cities=corpus_cities(corpus))
+    names = short_names(corpus)
     title_a = f"{names[a.doc_id]} {a.label}" + (f"【{a.heading}】" if a.heading else "")
     title_b = f"{names[b.doc_id]} {b.label}" + (f"【{b.heading}】" if b.heading else "")
     if html_path:
         from .export import write_atomic
+        from .render.html import diff_html
 
-        write_atomic(html_path, compare.diff_html(ops, title_a, title_b))
+        write_atomic(html_path, diff_html(ops, title_a, title_b))
         if html_path == "-":  # the page is the output
             return
     if fmt == "table":
         tty = sys.stdout.isatty()
         w = width or (shutil.get_terminal_size((120, 24)).columns if tty else 120)
-        click.echo(compare.format_diff(ops, title_a, title_b, width=w, color=tty), nl=False)
+        click.echo(format_diff(ops, title_a, title_b, width=w, color=tty), nl=False)
     else:
         emit(ops, fmt)
     if html_path:
@@ -471,7 +496,7 @@ def export():
 
 
 @export.command("articles")
-@click.argument("output", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
+@click.argument("output", type=FilePath(dir_okay=False, writable=True, allow_dash=True))
 @click.option(
     "--to",
     "fmt",
@@ -496,7 +521,7 @@ def export_articles_cmd(output, fmt):
 
 @export.command("document")
 @click.argument("doc")
-@click.argument("output", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
+@click.argument("output", type=FilePath(dir_okay=False, writable=True, allow_dash=True))
 @click.option(
     "--to",
     "fmt",

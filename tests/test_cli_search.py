@@ -11,6 +11,8 @@ from click.testing import CliRunner
 
 from jdcorpus import index
 from jdcorpus.cli import main
+from jdcorpus.render.hits import format_hits
+from jdcorpus.render.text import use_color
 
 KEYS = [
     "doc",
@@ -134,14 +136,14 @@ class _TTY(io.StringIO):
 def test_colour_on_a_terminal_unless_no_color(monkeypatch):
     """Colour when stdout is a terminal; NO_COLOR (any value) turns it off."""
     monkeypatch.delenv("NO_COLOR", raising=False)
-    assert index._use_color(_TTY())
-    assert not index._use_color(io.StringIO())
+    assert use_color(_TTY())
+    assert not use_color(io.StringIO())
     monkeypatch.setenv("NO_COLOR", "1")
-    assert not index._use_color(_TTY())
+    assert not use_color(_TTY())
     hits = index.search(None, "网格员", limit=2)
-    coloured = index.format_hits(hits, color=True)
+    coloured = format_hits(hits, color=True)
     assert "\x1b[1;31m网格员\x1b[0m" in coloured
-    assert "\x1b[" not in index.format_hits(hits, color=False)
+    assert "\x1b[" not in format_hits(hits, color=False)
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,15 @@ import textwrap
 import pytest
 
 from jdcorpus import index
-from jdcorpus.index import BigramTokenizer, JiebaTokenizer, QueryError, SearchHit, search
+from jdcorpus.index import (
+    BigramTokenizer,
+    JiebaTokenizer,
+    QueryError,
+    SearchHit,
+    analyzers,
+    search,
+    store,
+)
 from jdcorpus.model import Article, Document, scalar_fields
 
 TERMS = ["网格", "接诉即办", "物业", "志愿服务", "社区工作者", "网格员", "街道办事处", "网"]
@@ -68,11 +76,11 @@ def test_user_dictionary_keeps_governance_terms_whole(term, sentence):
 
 def test_user_dictionary_terms_are_tokens_throughout_the_corpus(bundled):
     """Every occurrence of a user term in the corpus is one token, unless a longer term holds it."""
-    _text, entries = index._userdict()
+    _text, entries = analyzers._userdict()
     terms = [w for w, _f, _t in entries]
     checked = 0
     for a in bundled.iter_articles():
-        toks = index._tokens(a.text)
+        toks = analyzers._tokens(a.text)
         starts = {s: e for s, e in toks}
         for term in terms:
             i = a.text.find(term)
@@ -109,7 +117,7 @@ def test_bigram_tokens_index_and_query_modes():
 def test_schema_is_derived_from_the_model():
     """Every scalar field of Article and Document (but source spans) is an index field, stored."""
     sch = index.schema()
-    expected = (set(scalar_fields(Article)) | set(scalar_fields(Document))) - index._SKIP
+    expected = (set(scalar_fields(Article)) | set(scalar_fields(Document))) - store._SKIP
     assert expected <= set(sch.names())
     assert all(sch[name].stored for name in expected)
     assert {"words", "key", "bounds"} <= set(sch.names())
@@ -278,7 +286,7 @@ def test_highlights_cover_whole_matched_words(bundled, term):
         body = h.snippet[pre:].removesuffix("…")
         off = art.text.replace("\n", " ").find(body)
         assert off >= 0, h.snippet
-        cuts = {0, len(art.text)} | {x for span in index._tokens(art.text) for x in span}
+        cuts = {0, len(art.text)} | {x for span in analyzers._tokens(art.text) for x in span}
         for s, e in h.matches:
             assert term in h.snippet[s:e]
             assert s - pre + off in cuts and e - pre + off in cuts, (h.key, h.snippet[s:e])
@@ -312,7 +320,7 @@ def test_to_frame_has_one_column_per_hit_field():
 def test_corpus_search_uses_the_same_index(bundled):
     """``corpus.search`` on the bundled corpus gives the hits of ``search(None, …)``, one index."""
     assert bundled.search("网格") == search(None, "网格")
-    assert index._source(bundled).path == index._source(None).path
+    assert store._source(bundled).path == store._source(None).path
 
 
 # -- life cycle -------------------------------------------------------------------------------
@@ -332,13 +340,13 @@ def test_folder_corpus_rebuilds_when_a_file_changes(tmp_path):
     (tmp_path / "a.txt").write_text(FOLDER_TEXT, "utf-8")
     first = load_corpus(tmp_path)
     assert {h.article for h in first.search("网格员")} == {2}
-    old = index._source(first).path
+    old = store._source(first).path
     (tmp_path / "a.txt").write_text(
         FOLDER_TEXT.replace("第三条 本条例", "第三条 网格员和本条例"), "utf-8"
     )
     second = load_corpus(tmp_path)
     assert {h.article for h in second.search("网格员")} == {2, 3}
-    assert index._source(second).path != old
+    assert store._source(second).path != old
     assert not old.exists(), "the index of the old files is swept away"
 
 
@@ -346,19 +354,19 @@ def test_interrupted_build_leaves_no_index_and_next_search_works(tmp_path, monke
     """A build that dies half-way leaves no index dir; leftovers are swept by the next build."""
     monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path))
     (tmp_path / ".build-killed").mkdir()  # what a SIGKILLed build leaves behind
-    real_write = index._write
+    real_write = store._write
 
     def dying(path, src, progress):
         (path / "partial").write_text("x")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(index, "_write", dying)
+    monkeypatch.setattr(store, "_write", dying)
     with pytest.raises(KeyboardInterrupt):
         index.build_index()
-    assert not index._source(None).path.exists()
+    assert not store._source(None).path.exists()
     # the killed build's leftover was swept, the failed build's own directory removed
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".build-")]
-    monkeypatch.setattr(index, "_write", real_write)
+    monkeypatch.setattr(store, "_write", real_write)
     assert search(None, "网格").total > 0
     assert index.index_status().built
 
@@ -382,13 +390,14 @@ SEARCHER = textwrap.dedent(
     import sys
     from pathlib import Path
     from jdcorpus import index
+    from jdcorpus.index import store
     flags, expected, builds = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     runs = 0
     stages = [f"{stage}-{n}" for n in range(builds) for stage in ("written", "swapped")]
     while not (flags / "stop").exists():
         # the stages the builder has reached before this search begins
         reached = [s for s in stages if (flags / s).exists() and not (flags / f"seen-{s}").exists()]
-        index._OPEN.clear()  # a fresh open each time, as a new process would
+        store._OPEN.clear()  # a fresh open each time, as a new process would
         hits = index.search(None, "网格", limit=None)
         assert len(hits) == expected, (len(hits), expected)
         runs += 1
@@ -473,7 +482,7 @@ def test_two_processes_on_an_empty_cache_both_get_results(tmp_path):
     assert all(p.returncode == 0 for p in procs)
     totals = {int(o) for o in outs}
     assert len(totals) == 1 and totals.pop() > 0
-    assert len([p for p in tmp_path.iterdir() if index._INDEX_DIR.fullmatch(p.name)]) == 1
+    assert len([p for p in tmp_path.iterdir() if store._INDEX_DIR.fullmatch(p.name)]) == 1
 
 
 def test_english_morphology_is_loaded_only_when_used():
@@ -511,8 +520,8 @@ def test_open_retries_when_a_rebuild_swaps_the_directory(monkeypatch):
     import whoosh.index as windex
 
     search(None, "网格")  # built
-    index._OPEN.clear()
-    path = index._source(None).path
+    store._OPEN.clear()
+    path = store._source(None).path
     real_open = windex.open_dir
     calls = []
 
@@ -550,3 +559,14 @@ def test_syntax_typed_with_a_chinese_input_method(typed, ascii_syntax):
 def test_full_width_parentheses_are_text(bundled):
     """（ ） are content, not grouping: 县（市）区 finds the articles that contain it."""
     assert keys(search(None, "县（市）区", limit=None)) == containing(bundled, "县（市）区")
+
+
+def test_index_package_does_not_import_the_corpus_module():
+    """Importing jdcorpus.index (every room of it) loads neither jdcorpus.corpus nor the parser."""
+    code = (
+        "import sys, jdcorpus.index, jdcorpus.index.store, jdcorpus.index.query,"
+        " jdcorpus.render.hits;"
+        "print([m for m in ('jdcorpus.corpus', 'jdcorpus.parse') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

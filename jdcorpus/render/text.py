@@ -28,6 +28,17 @@ from ..model import to_dict
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
+def use_color(stream=None) -> bool:
+    """Colour on a terminal unless ``NO_COLOR`` is set (https://no-color.org)."""
+    stream = stream or sys.stdout
+    return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
+
+
+def style(s: str, code: str, color: bool = True) -> str:
+    """``s`` in the ANSI style ``code`` (``"1"`` bold, ``"1;31"`` bold red) when ``color``."""
+    return f"\x1b[{code}m{s}\x1b[0m" if color else s
+
+
 def char_width(ch: str) -> int:
     if unicodedata.combining(ch) or unicodedata.category(ch) in ("Cf", "Mn", "Me"):
         return 0
