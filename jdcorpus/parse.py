@@ -308,39 +308,24 @@ class _A:  # article under construction
     in_item: bool = False
 
 
-def parse_file(path: str | Path, **meta) -> list[Document]:
-    """Parse a text file; ``meta`` as for :func:`parse_text`. Raises :class:`ParseError`."""
+def parse_file(path: str | Path, *, encoding: str | None = None, **meta) -> list[Document]:
+    """Parse a regulation file of any format :mod:`jdcorpus.formats` reads (text in any common
+    encoding, ``.docx``, HTML, Markdown); ``meta`` as for :func:`parse_text`. Raises
+    :class:`ParseError`."""
+    from .formats import read_source
+
     p = Path(path)
-    if not p.exists():
-        raise ParseError(f"{path}: no such file")
-    if p.is_dir():
-        raise ParseError(f"{path}: is a directory, not a text file")
+    src = read_source(p, encoding=encoding)
     meta.setdefault("source_file", p.name)
-    return parse_text(read_text(p), **meta)
+    return parse_text(src.text, **meta)
 
 
-def read_text(path) -> str:
-    """Decode a regulation file: UTF-8 (with or without BOM), else the encoding charset-normalizer
-    detects (GBK, GB18030, Big5 …). Newlines are unified to ``\\n``; offsets refer to this text."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise ParseError(f"{path}: cannot read ({e.strerror or e})") from None
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ParseError(f"{path}: binary file, not a text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
+def read_text(path, *, encoding: str | None = None) -> str:
+    """The text of a regulation file (see :func:`jdcorpus.formats.read_source`): decoded from
+    its encoding, or extracted from a ``.docx`` or a web page. Offsets refer to this text."""
+    from .formats import read_source
 
-        best = from_bytes(data).best()
-        if best is None or not re.search(r"[\u3400-\u9fff]", str(best)):
-            raise ParseError(
-                f"{path}: unreadable encoding (not UTF-8, and no Chinese encoding fits)"
-            ) from None
-        text = str(best)
-    text = text.lstrip("\ufeff")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return read_source(Path(path), encoding=encoding).text
 
 
 _RE_TAG = re.compile(
