@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
+import os
 import sys
 
 import click
@@ -37,9 +39,7 @@ def library_errors(f):
         try:
             return f(*args, **kwargs)
         except JdcorpusError as e:
-            err = click.ClickException(e.message)
-            err.exit_code = e.exit_code  # 2 for a usage error, 1 otherwise
-            raise err from None
+            raise click.ClickException(e.message) from None
 
     return wrapper
 
@@ -51,7 +51,39 @@ def emit(rows, fmt: str, columns=None, *, title: str | None = None) -> None:
     click.echo(render_rows(rows, fmt, columns=columns, title=title), nl=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that nothing more written to it (nor the
+    flush at exit) fails again on the closed pipe."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        from click.utils import PacifyFlushWrapper
+
+        sys.stdout = PacifyFlushWrapper(sys.stdout)
+
+
+class Jdcorpus(click.Group):
+    """The command group; a reader that closes the pipe early (``jdcorpus docs | head -1``) ends
+    the command quietly with exit code 0, as Unix tools do (click alone exits 1)."""
+
+    def make_context(self, *args, **kwargs):  # where --help and --version print
+        try:
+            return super().make_context(*args, **kwargs)
+        except BrokenPipeError:
+            _silence_stdout()
+            raise click.exceptions.Exit(0) from None
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            _silence_stdout()
+            raise click.exceptions.Exit(0) from None
+
+
+@click.group(cls=Jdcorpus, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="jdcorpus")
 @click.option(
     "--corpus",
@@ -128,13 +160,12 @@ def docs(fmt):
     JSON/CSV keys: id, city, province, title, kind, status, adopted, approved, effective,
     articles, chapters, sections, corpus (bundled | user), source_file.
     """
-    from .render.views import document_rows, document_table_columns
+    from .render.views import render_documents
 
     corpus = _corpus()
     for m in corpus.messages:
         click.echo(f"note: {m}", err=True)
-    rows = document_rows(corpus)
-    emit(rows, fmt, document_table_columns(rows) if fmt == "table" else None)
+    click.echo(render_documents(corpus, fmt), nl=False)
 
 
 @main.command()
@@ -190,8 +221,8 @@ def parse(file, encoding, fmt):
     from .render.views import render_parse
 
     if file == "-":
-        from .formats import read_source
         from .parse import parse_text
+        from .parse.formats import read_source
 
         data = click.get_binary_stream("stdin").read()
         docs = parse_text(read_source(data=data, name="<stdin>", encoding=encoding).text)
@@ -255,25 +286,28 @@ def add(paths, city, province, title, kind, status, dates, encoding, pattern, dr
       jdcorpus --corpus ~/jd add regulations/ --date effective=2024-01-01
     """
     from . import store
+    from .errors import UsageError
 
     spec = _spec()
-    root = spec.path
-    report = store.add(
-        root,
-        paths,
-        city=city,
-        province=province,
-        title=title,
-        kind=kind,
-        status=status,
-        dates=store.parse_dates(dates),
-        encoding=encoding,
-        glob=pattern,
-        dry_run=dry_run,
-        taken=_bundled_titles,
-        progress=_progress("Parsing"),
-        on_commit=_index_update(spec),
-    )
+    try:
+        report = store.add(
+            spec.path,
+            paths,
+            city=city,
+            province=province,
+            title=title,
+            kind=kind,
+            status=status,
+            dates=store.parse_dates(dates),
+            encoding=encoding,
+            glob=pattern,
+            dry_run=dry_run,
+            taken=_bundled_titles,
+            progress=_progress("Parsing"),
+            on_commit=_index_update(spec),
+        )
+    except UsageError as e:  # exit status 2, like click's own usage errors
+        raise click.UsageError(e.message) from None
     prefix = "(dry run) " if dry_run else ""
     for r in report.files:
         click.echo(prefix + r.line(), err=not r.ok)
@@ -406,7 +440,10 @@ def search(query, city, doc, kind, status, chapter, limit, count_only, fmt):
             return
         hits = index.search(corpus, text, limit=limit or None, progress=_progress(), **filters)
         if fmt == "table":
-            click.echo(index.format_hits(hits, color=index._use_color()), nl=False, color=True)
+            from .render.hits import format_hits
+            from .render.text import use_color
+
+            click.echo(format_hits(hits, color=use_color()), nl=False, color=True)
         else:
             emit(hits, fmt)
 
@@ -442,7 +479,8 @@ def index_status(fmt):
 @library_errors
 def index_clear():
     """Remove every search index (and the dictionary cache) from the cache directory."""
-    from .index import cache_dir, clear_index
+    from ._cache import cache_dir
+    from .index import clear_index
 
     removed = clear_index()
     click.echo(f"removed {len(removed)} item{'' if len(removed) == 1 else 's'} from {cache_dir()}")
@@ -468,11 +506,12 @@ def align(doc_a, doc_b, fmt):
       jdcorpus align 长春 呼和浩特
     """
     from . import compare
+    from .render import compare as render_compare
 
     corpus = _corpus()
     links = compare.align(corpus, doc_a, doc_b)
     if fmt == "table":
-        click.echo(compare.format_align(corpus, links, doc_a, doc_b), nl=False)
+        click.echo(render_compare.format_align(corpus, links, doc_a, doc_b), nl=False)
     else:
         emit(links, fmt)
 
@@ -486,11 +525,12 @@ def families(fmt):
     JSON/CSV keys: family, label (key terms), documents, articles ("doc:no" keys).
     """
     from . import compare
+    from .render import compare as render_compare
 
     corpus = _corpus()
     fams = compare.families(corpus)
     if fmt == "table":
-        click.echo(compare.format_families(corpus, fams), nl=False)
+        click.echo(render_compare.format_families(corpus, fams), nl=False)
     else:
         emit(fams, fmt)
 
@@ -505,11 +545,12 @@ def coverage(fmt):
     (article and score empty where the document has no article of the family).
     """
     from . import compare
+    from .render import compare as render_compare
 
     corpus = _corpus()
     cells = compare.coverage(corpus)
     if fmt == "table":
-        click.echo(compare.format_coverage(corpus, cells), nl=False)
+        click.echo(render_compare.format_coverage(corpus, cells), nl=False)
     else:
         emit(cells, fmt)
 
@@ -523,11 +564,12 @@ def reuse(fmt):
     JSON/CSV keys: a_doc, a_article, b_doc, b_article, containment, longest_run, direction.
     """
     from . import compare
+    from .render import compare as render_compare
 
     corpus = _corpus()
     pairs = compare.reuse(corpus)
     if fmt == "table":
-        click.echo(compare.format_reuse(corpus, pairs), nl=False)
+        click.echo(render_compare.format_reuse(corpus, pairs), nl=False)
     else:
         emit(pairs, fmt)
 
@@ -554,11 +596,12 @@ def gaps(draft, min_docs, fmt):
       jdcorpus gaps 苏州
     """
     from . import compare
+    from .render import compare as render_compare
 
     corpus = _corpus()
     rows = compare.gaps(corpus, draft, min_docs=min_docs)
     if fmt == "table":
-        click.echo(compare.format_gaps(corpus, rows, draft, min_docs), nl=False)
+        click.echo(render_compare.format_gaps(corpus, rows, draft, min_docs), nl=False)
     else:
         emit(rows, fmt)
 
@@ -569,10 +612,15 @@ def gaps(draft, min_docs, fmt):
 @click.option(
     "--html",
     "html_path",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Also write a side-by-side HTML page to this file.",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    help="Also write a side-by-side HTML page to this file (- for standard output, instead of "
+    "the table).",
 )
-@click.option("--width", type=int, help="Width of the side-by-side table (default: terminal).")
+@click.option(
+    "--width",
+    type=click.IntRange(min=35),
+    help="Width of the side-by-side table, at least 35 (default: terminal).",
+)
 @format_option
 @library_errors
 def diff(article_a, article_b, html_path, width, fmt):
@@ -587,23 +635,29 @@ def diff(article_a, article_b, html_path, width, fmt):
     """
     import shutil
 
-    from . import compare
+    from ._lookup import article_ref
+    from .compare.diff import diff as diff_articles
+    from .compare.masking import corpus_cities
+    from .render.compare import format_diff, short_names
 
     corpus = _corpus()
-    a = compare.article_ref(corpus, article_a)
-    b = compare.article_ref(corpus, article_b)
-    ops = compare.diff(a, b, cities=compare.corpus_cities(corpus))
-    names = compare.short_names(corpus)
+    a = article_ref(corpus, article_a)
+    b = article_ref(corpus, article_b)
+    ops = diff_articles(a, b, cities=corpus_cities(corpus))
+    names = short_names(corpus)
     title_a = f"{names[a.doc_id]} {a.label}" + (f"【{a.heading}】" if a.heading else "")
     title_b = f"{names[b.doc_id]} {b.label}" + (f"【{b.heading}】" if b.heading else "")
     if html_path:
         from .export import write_atomic
+        from .render.html import diff_html
 
-        write_atomic(html_path, compare.diff_html(ops, title_a, title_b))
+        write_atomic(html_path, diff_html(ops, title_a, title_b))
+        if html_path == "-":  # the page is the output
+            return
     if fmt == "table":
         tty = sys.stdout.isatty()
         w = width or (shutil.get_terminal_size((120, 24)).columns if tty else 120)
-        click.echo(compare.format_diff(ops, title_a, title_b, width=w, color=tty), nl=False)
+        click.echo(format_diff(ops, title_a, title_b, width=w, color=tty), nl=False)
     else:
         emit(ops, fmt)
     if html_path:
@@ -613,13 +667,24 @@ def diff(article_a, article_b, html_path, width, fmt):
 # -- exports ---------------------------------------------------------------------------------
 
 
+def _written(path) -> None:
+    """Name the file written (nothing when it went to standard output: the data is the output)."""
+    if str(path) != "-":
+        click.echo(path)
+
+
 @main.group()
 def export():
-    """Write the corpus or one document to a file (written to a temp file, then renamed)."""
+    """Write the corpus or one document to a file, or to standard output with -.
+
+    A regular file is written to a temporary file renamed into place (an error leaves the old
+    file whole; its mode is kept); a symlink is written through; a FIFO or device is written
+    directly.
+    """
 
 
 @export.command("articles")
-@click.argument("output", type=click.Path(dir_okay=False, writable=True))
+@click.argument("output", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
 @click.option(
     "--to",
     "fmt",
@@ -629,15 +694,21 @@ def export():
 )
 @library_errors
 def export_articles_cmd(output, fmt):
-    """All articles of the corpus as a table: OUTPUT.csv, .json or .parquet."""
+    """All articles of the corpus as a table: OUTPUT.csv, .json or .parquet.
+
+    \b
+    Examples:
+      jdcorpus export articles articles.csv
+      jdcorpus export articles - --to csv | head
+    """
     from .export import export_articles
 
-    click.echo(export_articles(_corpus(), output, fmt))
+    _written(export_articles(_corpus(), output, fmt))
 
 
 @export.command("document")
 @click.argument("doc")
-@click.argument("output", type=click.Path(dir_okay=False, writable=True))
+@click.argument("output", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
 @click.option(
     "--to",
     "fmt",
@@ -647,10 +718,16 @@ def export_articles_cmd(output, fmt):
 )
 @library_errors
 def export_document_cmd(doc, output, fmt):
-    """One document (id, or a city naming one) as Akoma Ntoso XML, HTML or JSON."""
+    """One document (id, or a city naming one) as Akoma Ntoso XML, HTML or JSON.
+
+    \b
+    Examples:
+      jdcorpus export document 长春 changchun.xml
+      jdcorpus export document 长春 - --to json
+    """
     from .export import export_document
 
-    click.echo(export_document(_corpus().get(doc), output, fmt))
+    _written(export_document(_corpus().get(doc), output, fmt))
 
 
 def run():  # pragma: no cover - console entry for `python -m jdcorpus`

@@ -9,10 +9,11 @@ import pickle
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 
 from ._cache import cache_dir, code_stamp, write_cache_file
+from ._cache import source_fingerprint as _source_fingerprint
+from ._data import bundled_root
 from .errors import AmbiguousDocument, CorpusError, UnknownDocument
 from .model import Article, Document
 
@@ -183,22 +184,12 @@ class Corpus:
         return gaps(self, self.get(draft), **kw)
 
 
-def bundled_root():
-    """Where the bundled corpus lives: the ``jdcorpus.bundled`` package data of an installed
-    jdcorpus (the wheel maps the top-level ``corpus/`` folder there), or ``corpus/`` itself when
-    jdcorpus is imported from a source checkout."""
-    try:
-        return resources.files("jdcorpus.bundled")
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / "corpus"
-
-
 def _catalog() -> dict:
     return json.loads(bundled_root().joinpath("catalog.json").read_text("utf-8"))
 
 
 #: The code that shapes parsed documents: a change re-parses.
-PARSE_CODE = ("model", "normalize", "parse", "corpus", "formats", "store")
+PARSE_CODE = ("model", "normalize", "parse", "corpus", "store")
 
 
 @dataclass(frozen=True)
@@ -247,12 +238,17 @@ class CorpusSpec:
 
 
 def load_corpus(
-    path: str | Path | None = None, *, bundled: bool | None = None, cache: bool = True
+    path: str | Path | None = None,
+    *,
+    bundled: bool | None = None,
+    user: bool = True,
+    cache: bool = True,
 ) -> Corpus:
     """The documents to work on.
 
     - ``load_corpus()``: the bundled corpus plus the default user corpus (``$JDCORPUS_HOME``, else
       the per-user data directory; see :func:`jdcorpus.store.user_home`);
+      ``load_corpus(user=False)`` the bundled corpus alone;
     - ``load_corpus(DIR)``: the corpus directory ``DIR`` alone (one made by ``jdcorpus add``, or a
       plain folder of texts, read recursively; files that cannot be read are skipped and listed
       in ``corpus.messages``);
@@ -265,7 +261,7 @@ def load_corpus(
     if path is None:
         from .store import user_home
 
-        spec = CorpusSpec(user_home(), True if bundled is None else bundled)
+        spec = CorpusSpec(user_home() if user else None, True if bundled is None else bundled)
     else:
         spec = CorpusSpec(Path(path).expanduser(), bool(bundled))
     return spec.load(cache=cache)
@@ -410,25 +406,4 @@ def source_fingerprint(path: str | Path | None = None) -> str:
     bytes) and catalog. Used on the search path, where parsing the corpus
     would cost more than the search itself.
     """
-    h = hashlib.sha256()
-    if path is None:
-        root = bundled_root()
-        for p in sorted(root.iterdir(), key=lambda p: p.name):
-            if p.name.endswith((".txt", ".json")):
-                h.update(p.name.encode() + b"\x00" + p.read_bytes() + b"\x00")
-        return h.hexdigest()
-    from .store import MANIFEST, is_corpus_dir
-
-    root = Path(path)
-    if is_corpus_dir(root):
-        h.update(b"manifest\x00" + (root / MANIFEST).read_bytes())
-        return h.hexdigest()
-    if not root.is_dir():
-        return h.hexdigest()
-    cat = root / "catalog.json"
-    if cat.is_file():
-        h.update(b"catalog\x00" + cat.read_bytes() + b"\x00")
-    for p in _folder_files(root):
-        rel = p.relative_to(root).as_posix()
-        h.update(rel.encode() + b"\x00" + p.read_bytes() + b"\x00")
-    return h.hexdigest()
+    return _source_fingerprint(bundled_root() if path is None else Path(path))

@@ -10,9 +10,11 @@ command); the functions that need them import them.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,6 +26,7 @@ __all__ = [
     "AKN_NS",
     "export_articles",
     "export_document",
+    "from_akn",
     "to_akn",
     "to_html",
     "write_atomic",
@@ -47,21 +50,75 @@ class _EIds:
         return eid if n == 1 else f"{eid}_{n}"
 
 
-def _frbr_date(doc: Document) -> tuple[str, str]:
-    for name in ("adopted", "promulgated", "approved", "effective", "revised"):
+#: FRBRdate names of the document's dates (Work level), in the order they are written.
+_DATE_NAMES = (
+    ("adopted", "adoption"),
+    ("approved", "approval"),
+    ("revised", "revision"),
+    ("promulgated", "promulgation"),
+    ("effective", "effective"),
+)
+_EVENT_ZH = {
+    "adopted": "通过",
+    "approved": "批准",
+    "revised": "修订",
+    "amended": "修正",
+    "promulgated": "公布",
+    "effective": "施行",
+}
+#: AKN date for a work without any known date (a draft with its dates left blank).
+UNKNOWN_DATE = "9999-12-31"
+
+
+def _work_date(doc: Document) -> str:
+    """The date in the work's URI: when it was made (adopted, else approved, promulgated …)."""
+    for name in ("adopted", "approved", "promulgated", "effective", "revised"):
         if getattr(doc, name):
-            return getattr(doc, name), name
-    return "9999-12-31", "unknown"
+            return getattr(doc, name)
+    return UNKNOWN_DATE
+
+
+_N = "[〇零一二三四五六七八九十百0-9０-９]+"
+_SESSION = re.compile(rf"第{_N}届|第{_N}次(?:全体|主任)?会议$|(?<!^)会议$")
+
+
+def organ_of(body: str) -> str:
+    """The organ that held a meeting: sessions and the meeting dropped.
+
+    >>> organ_of("长春市第十六届人民代表大会常务委员会第四次会议")
+    '长春市人民代表大会常务委员会'
+    >>> organ_of("中共北京市委常委会会议")
+    '中共北京市委常委会'
+    """
+    return _SESSION.sub("", body) or body
+
+
+def _events(doc: Document) -> list[tuple[str, str, str | None]]:
+    """``(date, kind, body)`` of every dated step: the document's events plus the dates it
+    records without an event (a 施行 date), in date order."""
+    out = [(e.date, e.kind, e.body) for e in doc.events]
+    for name, _ in _DATE_NAMES:
+        date = getattr(doc, name)
+        if date and not any(d == date and k == name for d, k, _ in out):
+            out.append((date, name, None))
+    return sorted(out, key=lambda e: e[0])
 
 
 def to_akn(doc: Document) -> bytes:
-    """The document as an Akoma Ntoso 3.0 ``act`` (UTF-8 XML bytes).
+    """The document as Akoma Ntoso 3.0 XML (UTF-8 bytes): an ``act``, or a ``bill`` for a draft.
 
-    Hierarchy: ``chapter`` › ``section`` › ``article`` › ``paragraph`` (款) › ``point`` (项), each
-    with an ``eId`` (``chp_1``, ``chp_1__sec_2``, ``art_8``, ``art_8__para_1__point_3``); a 款
-    with items has its lead text in ``intro``. Metadata: FRBR identification (work URI
-    ``/akn/cn/act/<kind>/<date>/<id>``), the dates as lifecycle events, draft status in the
-    preface.
+    - Identification: FRBR Work, Expression and Manifestation, each with ``FRBRthis`` and
+      ``FRBRuri`` (work ``/akn/cn/act/<kind>/<date>/<id>``, ``/akn/cn/bill/…`` for a draft), the
+      document's dates as named ``FRBRdate`` (adoption, approval, revision, promulgation,
+      effective), ``FRBRcountry`` ``cn``, ``FRBRlanguage`` ``zho``.
+    - ``lifecycle``: one ``eventRef`` per dated step (the document's events, and its 施行
+      date); ``workflow``: the organ that took each step (``by``); ``temporalData``: in force
+      from the 施行 date; ``references``: ``TLCOrganization`` per organ, ``TLCEvent`` per step.
+    - Body: ``chapter`` › ``section`` › ``article`` › ``paragraph`` (款) › ``point`` (项), each with
+      ``num``/``heading`` and ``content`` (a 款 with items has its lead text in ``intro``); eIds
+      in the AKN naming convention, the full path: ``chp_1__sec_2__art_8__para_1__point_3``.
+
+    :func:`from_akn` reads it back.
     """
     from lxml import etree
 
@@ -75,49 +132,95 @@ def to_akn(doc: Document) -> bytes:
             e.text = text
         return e
 
-    date, date_name = _frbr_date(doc)
-    subtype = "draft" if doc.status == "draft" else "regulation"
-    work = f"/akn/cn/act/{subtype}/{date[:4]}/{doc.id}"
+    draft = doc.status == "draft"
+    doc_type = "bill" if draft else "act"
+    date = _work_date(doc)
+    subtype = "draft" if draft else "regulation"
+    work = f"/akn/cn/{doc_type}/{subtype}/{date}/{doc.id}"
+    events = _events(doc)
+    # the expression is the text as last changed (revised / amended), else the original
+    changed = [d for d, k, _ in events if k in ("revised", "amended")]
+    expr_date = changed[-1] if changed else date
+    expression = f"{work}/zho@{'' if expr_date == date else expr_date}"
+
+    # organs and events get eIds of their own, referred to from lifecycle and workflow
+    organs: dict[str, str] = {}  # organ name -> eId
+    for _, _, body in events:
+        if body and organ_of(body) not in organs:
+            organs[organ_of(body)] = f"org_{len(organs) + 1}"
+    author = next(
+        (
+            organs[organ_of(b)]
+            for k in ("adopted", "approved", "promulgated")
+            for _, kk, b in events
+            if kk == k and b
+        ),
+        "org_city",
+    )
+
     root = etree.Element(ns + "akomaNtoso", nsmap={None: AKN_NS})
-    act = el(root, "act", name="regulation", contains="originalVersion")
-    meta = el(act, "meta")
+    top = el(
+        root,
+        doc_type,
+        name="draftRegulation" if draft else "regulation",
+        contains="originalVersion" if not changed else "singleVersion",
+    )
+    meta = el(top, "meta")
     ident = el(meta, "identification", source="#jdcorpus")
-    for level, this, uri, author in (
-        ("FRBRWork", f"{work}/!main", work, "#author"),
-        ("FRBRExpression", f"{work}/zho@/!main", f"{work}/zho@", "#author"),
-        ("FRBRManifestation", f"{work}/zho@/!main.xml", f"{work}/zho@.akn", "#jdcorpus"),
-    ):
-        frbr = el(ident, level)
-        el(frbr, "FRBRthis", value=this)
-        el(frbr, "FRBRuri", value=uri)
-        if level == "FRBRWork":
-            el(frbr, "FRBRalias", value=doc.title, name="title")
-        el(frbr, "FRBRdate", date=date, name=date_name)
-        el(frbr, "FRBRauthor", href=author)
-        if level == "FRBRWork":
-            el(frbr, "FRBRcountry", value="cn")
-            el(frbr, "FRBRsubtype", value=doc.kind or "act")
-            el(frbr, "FRBRname", value=doc.title)
-        if level == "FRBRExpression":
-            el(frbr, "FRBRlanguage", language="zho")
-    events = [
-        (n, getattr(doc, n)) for n in ("adopted", "approved", "revised", "promulgated", "effective")
-    ]
-    events = [(n, d) for n, d in events if d]
+    frbr = el(ident, "FRBRWork")
+    el(frbr, "FRBRthis", value=f"{work}/!main")
+    el(frbr, "FRBRuri", value=work)
+    el(frbr, "FRBRalias", value=doc.title, name="title")
+    dated = [(getattr(doc, n), name) for n, name in _DATE_NAMES if getattr(doc, n)]
+    for d, name in dated or [(UNKNOWN_DATE, "unknown")]:
+        el(frbr, "FRBRdate", date=d, name=name)
+    el(frbr, "FRBRauthor", href=f"#{author}", as_="#author")
+    el(frbr, "FRBRcountry", value="cn")
+    el(frbr, "FRBRsubtype", value=doc.kind or doc_type)
+    el(frbr, "FRBRname", value=doc.title)
+    el(frbr, "FRBRprescriptive", value="false" if draft else "true")
+    frbr = el(ident, "FRBRExpression")
+    el(frbr, "FRBRthis", value=f"{expression}/!main")
+    el(frbr, "FRBRuri", value=expression)
+    el(frbr, "FRBRdate", date=expr_date, name="revision" if changed else "expression")
+    el(frbr, "FRBRauthor", href=f"#{author}", as_="#author")
+    el(frbr, "FRBRlanguage", language="zho")
+    frbr = el(ident, "FRBRManifestation")
+    el(frbr, "FRBRthis", value=f"{expression}/!main.xml")
+    el(frbr, "FRBRuri", value=f"{expression}.akn")
+    el(frbr, "FRBRdate", date=expr_date, name="conversion")
+    el(frbr, "FRBRauthor", href="#jdcorpus", as_="#editor")
+
+    event_ids = [f"evt_{i}" for i in range(1, len(events) + 1)]
+    tlc_ids = _EIds()
+    tlc_events = [tlc_ids(f"e_{kind}") for _, kind, _ in events]
     if events:
         life = el(meta, "lifecycle", source="#jdcorpus")
-        for i, (name, d) in enumerate(sorted(events, key=lambda e: e[1]), 1):
+        for i, (d, kind, _) in enumerate(events):
             el(
                 life,
                 "eventRef",
-                eId=f"evt_{i}",
+                eId=event_ids[i],
                 date=d,
                 source="#original",
-                type="amendment" if name == "revised" else "generation",
-                refersTo=f"#{name}",
+                type="amendment"
+                if kind in ("revised", "amended")
+                else ("generation" if i == 0 else None),
+                refersTo=f"#{tlc_events[i]}",
             )
+    steps = [(i, e) for i, e in enumerate(events) if e[2]]
+    if steps:
+        flow = el(meta, "workflow", source="#jdcorpus")
+        for i, (d, _, body) in steps:
+            el(flow, "step", date=d, by=f"#{organs[organ_of(body)]}", refersTo=f"#{tlc_events[i]}")
+    start = next((event_ids[i] for i, e in enumerate(events) if e[1] == "effective"), None)
+    if start:
+        temporal = el(meta, "temporalData", source="#jdcorpus")
+        group = el(temporal, "temporalGroup", eId="tmp_1")
+        el(group, "timeInterval", start=f"#{start}", refersTo="#inForce")
+
     refs = el(meta, "references", source="#jdcorpus")
-    el(refs, "original", eId="original", href=f"{work}/zho@", showAs=doc.title)
+    el(refs, "original", eId="original", href=expression, showAs=doc.title)
     el(
         refs,
         "TLCOrganization",
@@ -125,16 +228,35 @@ def to_akn(doc: Document) -> bytes:
         href="/ontology/organization/jdcorpus",
         showAs="jdcorpus",
     )
-    author = f"{doc.city}市" if doc.city else "unknown"
-    el(
-        refs,
-        "TLCOrganization",
-        eId="author",
-        href=f"/ontology/organization/cn/{doc.id}.author",
-        showAs=author,
-    )
-    for name, _ in events:
-        el(refs, "TLCEvent", eId=name, href=f"/ontology/event/{name}", showAs=name)
+    for body, oid in organs.items():
+        el(
+            refs,
+            "TLCOrganization",
+            eId=oid,
+            href=f"/ontology/organization/cn/{doc.id}.{oid}",
+            showAs=body,
+        )
+    if author == "org_city":
+        el(
+            refs,
+            "TLCOrganization",
+            eId="org_city",
+            href=f"/ontology/organization/cn/{doc.id}.author",
+            showAs=f"{doc.city}市" if doc.city else (doc.province or "unknown"),
+        )
+    for (_, kind, body), tid in zip(events, tlc_events, strict=True):
+        zh = _EVENT_ZH.get(kind, kind)
+        el(
+            refs,
+            "TLCEvent",
+            eId=tid,
+            href=f"/ontology/event/{kind}",
+            showAs=f"{body}{zh}" if body else zh,
+        )
+    el(refs, "TLCRole", eId="author", href="/ontology/role/author", showAs="author")
+    el(refs, "TLCRole", eId="editor", href="/ontology/role/editor", showAs="editor")
+    if start:
+        el(refs, "TLCConcept", eId="inForce", href="/ontology/concept/inForce", showAs="施行")
     if doc.city or doc.province:
         el(
             refs,
@@ -144,17 +266,16 @@ def to_akn(doc: Document) -> bytes:
             showAs=doc.city or doc.province,
         )
 
-    preface = el(act, "preface")
-    p = el(preface, "longTitle")
-    p = el(p, "p")
+    preface = el(top, "preface")
+    p = el(el(preface, "longTitle"), "p")
     el(p, "docTitle", doc.title)
-    if doc.status == "draft":
+    if draft:
         el(el(preface, "p"), "docStatus", "草案")
-    body = el(act, "body")
+    body_el = el(top, "body")
     eid = _EIds()
 
-    def add_article(parent, a: Article):
-        art_id = eid(f"art_{a.no}")
+    def add_article(parent, a: Article, prefix: str):
+        art_id = eid(f"{prefix}art_{a.no}")
         art = el(parent, "article", eId=art_id)
         el(art, "num", a.label)
         if a.heading:
@@ -178,8 +299,8 @@ def to_akn(doc: Document) -> bytes:
                 el(pt, "num", it.label)
                 el(el(pt, "content"), "p", it.text)
 
-    def add_container(parent, tag, node, prefix):
-        e = el(parent, tag, eId=eid(prefix))
+    def add_container(parent, tag, node, eid_):
+        e = el(parent, tag, eId=eid(eid_))
         if node.get("label"):
             el(e, "num", node["label"])
         if node.get("title"):
@@ -187,16 +308,14 @@ def to_akn(doc: Document) -> bytes:
         return e
 
     def fill(container, node):
+        prefix = container.get("eId") + "__"
         parts = [(a.start, a) for a in node["articles"]]
         parts += [(sub["start"], sub) for sub in node.get("sections", ())]
         for _, part in sorted(parts, key=lambda p: p[0]):
             if isinstance(part, Article):
-                add_article(container, part)
+                add_article(container, part, prefix)
             else:
-                sec = add_container(
-                    container, "section", part, f"{container.get('eId')}__sec_{part['no']}"
-                )
-                fill(sec, part)
+                fill(add_container(container, "section", part, f"{prefix}sec_{part['no']}"), part)
         if not parts:  # a heading with nothing under it: AKN wants content
             el(el(container, "content"), "p", "")
 
@@ -206,13 +325,164 @@ def to_akn(doc: Document) -> bytes:
     blocks += [(c["start"], "chapter", c) for c in tree["chapters"]]
     for _, kind, node in sorted(blocks, key=lambda b: b[0]):
         if kind == "article":
-            add_article(body, node)
+            add_article(body_el, node, "")
         else:
             prefix = "chp" if kind == "chapter" else "sec"
-            fill(add_container(body, kind, node, f"{prefix}_{node['no']}"), node)
-    if not len(body):
-        el(el(el(body, "paragraph", eId="para_1"), "content"), "p", "")
+            fill(add_container(body_el, kind, node, f"{prefix}_{node['no']}"), node)
+    if not len(body_el):
+        el(el(el(body_el, "paragraph", eId="para_1"), "content"), "p", "")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _eid_no(eid: str, kind: str) -> int | None:
+    """The number of the last ``kind_N`` step of an eId (``chp_2__art_8`` → 8 for ``art``)."""
+    found = re.findall(rf"(?:^|__){kind}_(\d+)", eid or "")
+    return int(found[-1]) if found else None
+
+
+def from_akn(data: bytes | str) -> Document:
+    """Read Akoma Ntoso written by :func:`to_akn` back into a :class:`Document`.
+
+    Recovered: id, title, kind, status (a ``bill`` is a draft), the named dates, the events
+    (lifecycle, with the organ of each workflow step), city, and the whole body: chapters,
+    sections, articles (number, label, heading, chapter and section), 款 and 项 with their text.
+    Source offsets are not in AKN: every unit gets ``start``/``end`` 0 and its text as
+    ``original``.
+    """
+    from lxml import etree
+
+    from .model import Chapter, Event, Item, Paragraph, Section
+
+    ns = {"a": AKN_NS}
+    root = etree.fromstring(data.encode("utf-8") if isinstance(data, str) else data)
+    top = root[0]
+    doc_type = etree.QName(top).localname
+
+    def value(path, attr="value"):
+        e = top.find(path, ns)
+        return e.get(attr) if e is not None else None
+
+    work = value("a:meta/a:identification/a:FRBRWork/a:FRBRuri")
+    dates = {
+        e.get("name"): e.get("date")
+        for e in top.iterfind("a:meta/a:identification/a:FRBRWork/a:FRBRdate", ns)
+    }
+    refs = {e.get("eId"): e for e in top.iterfind("a:meta/a:references/*", ns)}
+    # an event with a workflow step was held by an organ: its TLCEvent names the meeting
+    held = {s.get("refersTo", "").lstrip("#") for s in top.iterfind("a:meta/a:workflow/a:step", ns)}
+    events = []
+    for e in top.iterfind("a:meta/a:lifecycle/a:eventRef", ns):
+        tid = e.get("refersTo", "").lstrip("#")
+        kind = refs[tid].get("href").rsplit("/", 1)[-1]
+        body = (
+            refs[tid].get("showAs").removesuffix(_EVENT_ZH.get(kind, kind)) if tid in held else None
+        )
+        events.append(Event(e.get("date"), kind, body))
+    location = refs.get("city")
+    chapters, sections, articles = [], [], []
+
+    def text_of(
+        e,
+    ) -> str:  # the text of the p elements (pretty-printing adds white space around them)
+        return (
+            "\n".join("".join(p.itertext()) for p in e.iterfind("a:p", ns)) if e is not None else ""
+        )
+
+    def read_article(art, chapter, section):
+        paras = []
+        for k, pe in enumerate(art.iterfind("a:paragraph", ns), 1):
+            intro = pe.find("a:intro", ns)
+            content = pe.find("a:content", ns)
+            items = tuple(
+                Item(
+                    _eid_no(pt.get("eId"), "point") or j,
+                    pt.findtext("a:num", "", ns),
+                    text_of(pt.find("a:content", ns)),
+                    pt.findtext("a:num", "", ns) + text_of(pt.find("a:content", ns)),
+                    0,
+                    0,
+                )
+                for j, pt in enumerate(pe.iterfind("a:point", ns), 1)
+            )
+            lead = text_of(content if content is not None else intro)
+            paras.append(Paragraph(_eid_no(pe.get("eId"), "para") or k, lead, lead, 0, 0, items))
+        lines = []
+        for p in paras:
+            if p.text:
+                lines.append(p.text)
+            lines += [it.label + it.text for it in p.items]
+        if len(paras) == 1 and not paras[0].items and paras[0].text == "" and not lines:
+            paras = []
+        label = art.findtext("a:num", "", ns)
+        heading = art.findtext("a:heading", None, ns)
+        articles.append(
+            Article(
+                doc_id="",
+                no=_eid_no(art.get("eId"), "art") or len(articles) + 1,
+                label=label,
+                heading=heading,
+                chapter_no=chapter.no if chapter else None,
+                chapter_title=chapter.title if chapter else None,
+                section_no=section.no if section else None,
+                section_title=section.title if section else None,
+                text="\n".join(lines),
+                original=label + "\n".join(lines),
+                start=0,
+                end=0,
+                paragraphs=tuple(paras),
+            )
+        )
+
+    def walk(parent, chapter=None, section=None):
+        for child in parent:
+            tag = etree.QName(child).localname
+            if tag == "article":
+                read_article(child, chapter, section)
+            elif tag == "chapter":
+                ch = Chapter(
+                    _eid_no(child.get("eId"), "chp") or len(chapters) + 1,
+                    child.findtext("a:num", "", ns),
+                    child.findtext("a:heading", "", ns),
+                    0,
+                    0,
+                )
+                chapters.append(ch)
+                walk(child, ch, None)
+            elif tag == "section":
+                sec = Section(
+                    _eid_no(child.get("eId"), "sec") or len(sections) + 1,
+                    child.findtext("a:num", "", ns),
+                    child.findtext("a:heading", "", ns),
+                    chapter.no if chapter else None,
+                    0,
+                    0,
+                )
+                sections.append(sec)
+                walk(child, chapter, sec)
+
+    walk(top.find("a:body", ns))
+    doc_id = (work or "").rstrip("/").rsplit("/", 1)[-1]
+    articles = [dataclasses.replace(a, doc_id=doc_id) for a in articles]
+    return Document(
+        id=doc_id,
+        title=top.findtext("a:preface/a:longTitle/a:p/a:docTitle", "", ns),
+        city=location.get("showAs") if location is not None else None,
+        province=None,
+        kind=value("a:meta/a:identification/a:FRBRWork/a:FRBRsubtype"),
+        status="draft" if doc_type == "bill" else "in_force",
+        adopted=dates.get("adoption"),
+        approved=dates.get("approval"),
+        revised=dates.get("revision"),
+        promulgated=dates.get("promulgation"),
+        effective=dates.get("effective"),
+        source_file=None,
+        start=0,
+        end=0,
+        articles=tuple(articles),
+        chapters=tuple(chapters),
+        sections=tuple(sections),
+        events=tuple(events),
+    )
 
 
 _HTML_CSS = """
@@ -318,7 +588,9 @@ def _format_of(
     fmt = fmt or suffixes.get(path.suffix.lower())
     if fmt not in allowed:
         raise UsageError(
-            f"cannot tell the format of {path.name!r}; give one of {', '.join(allowed)}"
+            f"cannot tell the format of {path.name!r}; give --to {'|'.join(allowed)}"
+            if fmt is None and str(path) != "-"
+            else f"standard output (-) needs a format: give --to {'|'.join(allowed)}"
             if fmt is None
             else f"unknown format {fmt!r}; one of {', '.join(allowed)}"
         )

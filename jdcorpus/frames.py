@@ -18,9 +18,14 @@ Keys (documented, stable): documents ``doc_id``; articles ``doc_id, article_no``
 
 例::
 
+    >>> import jdcorpus
+    >>> corpus = jdcorpus.load_corpus()
     >>> arts = corpus.articles()
-    >>> arts.groupby("city", observed=True).size()
-    >>> arts.merge(corpus.paragraphs(), on=["doc_id", "article_no"], suffixes=("", "_paragraph"))
+    >>> int(arts.groupby("city", observed=True).size()["长春"])
+    50
+    >>> paras = arts.merge(corpus.paragraphs(), on=["doc_id", "article_no"], suffixes=("", "_p"))
+    >>> len(paras) == len(corpus.paragraphs())
+    True
 """
 
 from __future__ import annotations

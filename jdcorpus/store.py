@@ -66,7 +66,7 @@ DATE_KINDS = ("adopted", "approved", "revised", "promulgated", "effective")
 #: the metadata a file may be given when it is added (besides dates)
 OPTION_NAMES = ("city", "province", "title", "kind", "status", "encoding")
 #: the code that shapes a parsed file: a change re-parses (the cache key)
-PARSE_CODE = ("model", "normalize", "parse", "formats", "store")
+PARSE_CODE = ("model", "normalize", "parse", "store")
 
 
 def user_home() -> Path:
@@ -161,8 +161,8 @@ def parse_source(
 
 
 def _parse_uncached(data: bytes, name: str, options: dict):
-    from .formats import read_source
     from .parse import parse_text
+    from .parse.formats import read_source
 
     src = read_source(data=data, name=name, encoding=options.get("encoding"))
     try:
@@ -332,7 +332,7 @@ class AddReport:
 def _walk(folder: Path, pattern: str | None) -> tuple[list[Path], int]:
     """Files of a folder, recursively, sorted; hidden files and folders left out. With no
     ``pattern``, the files of a type jdcorpus reads (and a count of the others)."""
-    from .formats import supported
+    from .parse.formats import supported
 
     found, ignored = [], 0
     for dirpath, dirnames, filenames in os.walk(folder):
@@ -470,7 +470,7 @@ def _check_root(root: Path) -> None:
     if root.exists() and not root.is_dir():
         raise UsageError(f"{root}: not a directory (the corpus must be a directory)")
     if root.is_dir() and not is_corpus_dir(root):
-        from .formats import supported
+        from .parse.formats import supported
 
         if any(supported(p.name) for p in root.iterdir() if p.is_file()):
             raise CorpusError(
@@ -539,7 +539,7 @@ def add(
     results: list[FileResult] = []
     todo: list[tuple[int, Path, str, bytes]] = []  # result index, path, shown, bytes
     ignored = 0
-    from .formats import MAX_BYTES
+    from .parse.formats import MAX_BYTES
 
     for given in paths:
         shown = str(given)
@@ -724,7 +724,7 @@ def _match(root: Path, manifest: dict, name: str) -> tuple[list[dict], list[str]
     refs = []
     for d in docs:
         title = d["title"]
-        from .parse import _city_from_title  # the same city rule as the parser's
+        from .parse.metadata import _city_from_title  # the same city rule as the parser's
 
         refs.append(DocumentRef(d["id"], title, _city_from_title(title)))
     if not refs:

@@ -8,6 +8,7 @@ import importlib.util
 import io
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,10 +101,16 @@ def test_table_numbers_right_aligned_and_floats_rounded():
     """Numeric columns are right-aligned and floats shown with three decimals."""
     out = rtext.render_rows(ROWS, "table", columns=["article", "score"])
     lines = out.splitlines()
-    assert lines[2].split() == ["8", "3.142"]
-    ends = {rtext.display_width(line.split("  score")[0]) for line in lines[:1]}
-    assert len(ends) == 1
-    assert {len(line) for line in lines[2:]} == {len(lines[2])}  # right-aligned: same length
+    assert [line.split() for line in lines[2:]] == [
+        ["8", "3.142"],
+        ["12", "0.500"],
+        ["105", "10.000"],
+    ]
+    # right-aligned: every value ends in the column where its header ends
+    header_ends = [lines[0].index(h) + len(h) for h in ("article", "score")]
+    for line in lines[2:]:
+        value_ends = [m.end() for m in re.finditer(r"\S+", line)]
+        assert value_ends == header_ends, line
 
 
 def test_table_truncates_long_cells():
@@ -372,20 +379,30 @@ def test_akn_hierarchy(corpus):
     """Chapters hold sections hold articles; a 款 with items has its lead in intro, items as points."""
     root = _akn(corpus.get("alpha"))
     art = root.find(
-        f".//{AKN}chapter[@eId='chp_2']/{AKN}section[@eId='chp_2__sec_1']/{AKN}article[@eId='art_2']"
+        f".//{AKN}chapter[@eId='chp_2']/{AKN}section[@eId='chp_2__sec_1']"
+        f"/{AKN}article[@eId='chp_2__sec_1__art_2']"
     )
     assert art is not None and art.find(f"{AKN}num").text == "第二条"
-    para = art.find(f"{AKN}paragraph[@eId='art_2__para_1']")
+    para = art.find(f"{AKN}paragraph[@eId='chp_2__sec_1__art_2__para_1']")
     assert para.find(f"{AKN}intro/{AKN}p").text == "街道办事处履行下列职责："
     points = para.findall(f"{AKN}point")
     assert [(p.get("eId"), p.find(f"{AKN}num").text) for p in points] == [
-        ("art_2__para_1__point_1", "（一）"),
-        ("art_2__para_1__point_2", "（二）"),
+        ("chp_2__sec_1__art_2__para_1__point_1", "（一）"),
+        ("chp_2__sec_1__art_2__para_1__point_2", "（二）"),
     ]
     assert root.find(f".//{AKN}FRBRdate").get("date") == "2019-06-01"
     draft = _akn(corpus.get("beta"))
     assert draft.find(f".//{AKN}docStatus").text == "草案"
     assert draft.find(f".//{AKN}article[@eId='art_1']/{AKN}heading").text == "目的与依据"
+
+
+def test_akn_draft_is_a_bill_and_an_act_is_an_act(corpus, akn_schema):
+    """A draft is an AKN ``bill`` (URI /akn/cn/bill/…), a law in force an ``act``."""
+    draft, act = _akn(corpus.get("beta")), _akn(corpus.get("alpha"))
+    assert [e.tag for e in draft] == [f"{AKN}bill"] and [e.tag for e in act] == [f"{AKN}act"]
+    assert draft.find(f".//{AKN}FRBRWork/{AKN}FRBRuri").get("value").startswith("/akn/cn/bill/")
+    assert act.find(f".//{AKN}FRBRWork/{AKN}FRBRuri").get("value").startswith("/akn/cn/act/")
+    assert akn_schema.validate(draft), akn_schema.error_log
 
 
 def test_akn_repeated_article_numbers_get_unique_eids(corpus, akn_schema):
@@ -396,7 +413,12 @@ def test_akn_repeated_article_numbers_get_unique_eids(corpus, akn_schema):
     root = _akn(doc2)
     assert akn_schema.validate(root), akn_schema.error_log
     ids = [a.get("eId") for a in root.iter(f"{AKN}article")]
-    assert ids == ["art_1", "art_2", "art_3", "art_3_2"]
+    assert ids == [
+        "chp_1__art_1",
+        "chp_2__sec_1__art_2",
+        "chp_2__sec_1__art_3",
+        "chp_2__sec_1__art_3_2",
+    ]
 
 
 def test_html(corpus):
@@ -474,13 +496,92 @@ def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
 # -- the bundled corpus -------------------------------------------------------------------------------
 
 
-def test_bundled_akn_validates(bundled, akn_schema):
-    """Every document of the bundled corpus exports to schema-valid Akoma Ntoso with all its units."""
-    for doc in bundled.documents:
-        root = _akn(doc)
-        assert akn_schema.validate(root), (doc.id, akn_schema.error_log)
-        assert len(root.findall(f".//{AKN}article")) == len(doc.articles)
-        assert len(root.findall(f".//{AKN}point")) == sum(len(a.items) for a in doc.articles)
+def _units(doc):
+    """Everything of a document's body that AKN carries: structure, numbers, labels and texts."""
+    return (
+        [(c.no, c.label, c.title) for c in doc.chapters],
+        [(s.no, s.label, s.title, s.chapter_no) for s in doc.sections],
+        [
+            (a.no, a.label, a.heading, a.chapter_no, a.chapter_title, a.section_no, a.section_title)
+            + (
+                a.text,
+                [(p.no, p.text, [(i.no, i.label, i.text) for i in p.items]) for p in a.paragraphs],
+            )
+            for a in doc.articles
+        ],
+    )
+
+
+BUNDLED_IDS = ["changchun", "hohhot", "beijing-tiaoli", "beijing-zhize", "suzhou", "tonghua"]
+
+
+@pytest.mark.parametrize("doc_id", BUNDLED_IDS)
+def test_bundled_akn_validates_and_reads_back(doc_id, bundled, akn_schema):
+    """Each bundled document exports to schema-valid Akoma Ntoso 3.0 and reads back to the same
+    chapters, sections, articles, 款 and 项 (numbers, labels, headings, texts), dates and events."""
+    doc = bundled.get(doc_id)
+    data = export.to_akn(doc)
+    root = etree.fromstring(data)
+    assert akn_schema.validate(root), (doc.id, akn_schema.error_log)
+    back = export.from_akn(data)
+    assert _units(back) == _units(doc)
+    assert (back.id, back.title, back.kind, back.status, back.city) == (
+        doc.id,
+        doc.title,
+        doc.kind,
+        doc.status,
+        doc.city,
+    )
+    for name in ("adopted", "approved", "revised", "promulgated", "effective"):
+        assert getattr(back, name) == getattr(doc, name), name
+    assert set(doc.events) <= set(back.events)  # plus the 施行 date as an event
+    assert {e.kind for e in back.events if e not in doc.events} <= {"effective"}
+    eids = [e.get("eId") for e in root.iter() if e.get("eId")]
+    assert len(eids) == len(set(eids))
+
+
+def test_akn_metadata_of_a_bundled_act(bundled):
+    """FRBR levels, named dates, country and language, lifecycle, workflow organs, references."""
+    root = _akn(bundled.get("hohhot"))
+    work = root.find(f".//{AKN}FRBRWork")
+    assert work.find(f"{AKN}FRBRthis").get("value") == (
+        "/akn/cn/act/regulation/2002-11-01/hohhot/!main"
+    )
+    assert work.find(f"{AKN}FRBRcountry").get("value") == "cn"
+    assert [(d.get("name"), d.get("date")) for d in work.findall(f"{AKN}FRBRdate")] == [
+        ("adoption", "2002-11-01"),
+        ("approval", "2023-06-01"),
+        ("revision", "2023-04-27"),
+    ]
+    expr = root.find(f".//{AKN}FRBRExpression")
+    assert expr.find(f"{AKN}FRBRlanguage").get("language") == "zho"
+    assert expr.find(f"{AKN}FRBRuri").get("value").endswith("/hohhot/zho@2023-04-27")
+    assert root.find(f".//{AKN}FRBRManifestation/{AKN}FRBRthis").get("value").endswith("!main.xml")
+    events = root.findall(f".//{AKN}lifecycle/{AKN}eventRef")
+    assert [(e.get("date"), e.get("type")) for e in events] == [
+        ("2002-11-01", "generation"),
+        ("2003-04-03", None),
+        ("2023-04-27", "amendment"),
+        ("2023-06-01", None),
+    ]
+    orgs = {
+        o.get("eId"): o.get("showAs")
+        for o in root.iterfind(f".//{AKN}references/{AKN}TLCOrganization")
+    }
+    steps = root.findall(f".//{AKN}workflow/{AKN}step")
+    assert [orgs[s.get("by")[1:]] for s in steps] == [
+        "呼和浩特市人民代表大会常务委员会",
+        "内蒙古自治区人民代表大会常务委员会",
+        "呼和浩特市人民代表大会常务委员会",
+        "内蒙古自治区人民代表大会常务委员会",
+    ]
+    assert work.find(f"{AKN}FRBRauthor").get("href") == steps[0].get("by")
+    every_id = {e.get("eId") for e in root.iter() if e.get("eId")}
+    refs = [e.get(a) for e in root.iter() for a in ("refersTo", "by", "href", "as", "start")]
+    assert {r[1:] for r in refs if r and r.startswith("#")} <= every_id  # no dangling reference
+    assert root.find(f".//{AKN}timeInterval") is None  # hohhot states no 施行 date
+    in_force = _akn(bundled.get("changchun")).find(f".//{AKN}timeInterval")
+    assert in_force.get("start") == "#evt_3"  # adopted, approved, then in force 2023-01-01
 
 
 def test_bundled_outline_ranges_cover_all_articles(bundled):
@@ -536,8 +637,8 @@ def test_akn_empty_chapter_and_section_without_chapter(corpus, akn_schema):
     assert last.get("eId") == "chp_3" and last.find(f"{AKN}content") is not None
     root = _akn(loose_section)
     assert akn_schema.validate(root), akn_schema.error_log
-    arts = root.findall(f"{AKN}act/{AKN}body/{AKN}section[@eId='sec_1']/{AKN}article")
-    assert [a.get("eId") for a in arts] == ["art_1", "art_2"]
+    arts = root.findall(f"{AKN}bill/{AKN}body/{AKN}section[@eId='sec_1']/{AKN}article")
+    assert [a.get("eId") for a in arts] == ["sec_1__art_1", "sec_1__art_2"]
 
 
 def test_html_empty_chapter_and_section_without_chapter(corpus):
@@ -554,3 +655,17 @@ def test_html_empty_chapter_and_section_without_chapter(corpus):
     assert page.xpath("//section[@id='sec_1']/div/@id") == ["art_1", "art_2"]
     outline = json.loads(views.render_outline(loose_section, "json"))
     assert outline["chapters"] == [] and outline["sections"][0]["articles"] == 2
+
+
+@pytest.mark.parametrize(
+    "body, organ",
+    [
+        ("长春市第十六届人民代表大会常务委员会第四次会议", "长春市人民代表大会常务委员会"),
+        ("吉林省第十三届人民代表大会常务委员会第三十七次会议", "吉林省人民代表大会常务委员会"),
+        ("中共北京市委常委会会议", "中共北京市委常委会"),
+        ("北京市人民政府", "北京市人民政府"),
+    ],
+)
+def test_organ_of_a_meeting(body, organ):
+    """The TLCOrganization of an event is the organ, without the session and the meeting."""
+    assert export.organ_of(body) == organ

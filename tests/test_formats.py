@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from jdcorpus.errors import SourceError
-from jdcorpus.formats import decode, docx_text, html_text, markdown_meta, read_source
 from jdcorpus.parse import parse_text
+from jdcorpus.parse.formats import decode, docx_text, html_text, markdown_meta, read_source
 
 HERE = Path(__file__).parent
 LAWREFBOOK = HERE / "fixtures" / "lawrefbook"
@@ -227,7 +227,7 @@ def test_docx_with_entities_is_refused():
 
 def test_docx_zip_bomb_is_refused_without_inflating_it(tmp_path, monkeypatch):
     """A document.xml that inflates past the limit stops at the limit with a one-line reason."""
-    import jdcorpus.formats as formats
+    import jdcorpus.parse.formats as formats
 
     monkeypatch.setattr(formats, "MAX_XML_BYTES", 8 << 20)
     bomb = tmp_path / "bomb.docx"
@@ -255,3 +255,11 @@ def test_a_text_without_articles_reads_but_does_not_parse():
     assert src.format == "markdown" and "决定" in src.meta["title"]
     with pytest.raises(ParseError):
         parse_text(src.text)
+
+
+def test_fingerprint_suffixes_are_the_formats_read():
+    """The search path fingerprints a folder by the suffixes the readers read (and catalogs)."""
+    from jdcorpus._cache import SOURCE_SUFFIXES
+    from jdcorpus.parse.formats import EXTENSIONS
+
+    assert set(EXTENSIONS) | {".json"} == SOURCE_SUFFIXES

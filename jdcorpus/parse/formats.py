@@ -32,7 +32,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import SourceError
+from ..errors import SourceError
 
 __all__ = [
     "EXTENSIONS",
@@ -112,12 +112,14 @@ def read_source(
     encoding: str | None = None,
     format: str | None = None,
     max_bytes: int = MAX_BYTES,
+    allow_empty: bool = False,
 ) -> Source:
     """Read a regulation file (or ``data`` already read, ``name`` naming it in messages).
 
     The format comes from ``format``, else the file name's suffix, else the content (a zip is a
     ``.docx``, a page that opens with ``<html`` is HTML, anything else text). An unknown suffix,
-    or content that contradicts the suffix (a PNG named ``.txt``), is a :class:`SourceError`.
+    or content that contradicts the suffix (a PNG named ``.txt``), is a :class:`SourceError`;
+    so is an empty (or blank) file unless ``allow_empty``.
     """
     shown = name or (str(path) if path is not None else "<stdin>")
     if data is None:
@@ -150,6 +152,8 @@ def read_source(
         else:
             format = _guess_format(data)
     if not data.strip():
+        if allow_empty:
+            return Source(_unify(data.decode("utf-8", "replace")), format, "utf-8")
         raise SourceError(f"{shown}: empty file")
     if format == "docx":
         text, warnings = docx_text(data, shown)
@@ -177,7 +181,7 @@ def read_source(
             )
     elif format == "markdown":
         meta = markdown_meta(text)
-    if not text.strip():
+    if not text.strip() and not allow_empty:
         raise SourceError(f"{shown}: empty file (nothing but blank characters)")
     return Source(text, format, used, tuple(warnings), meta)
 

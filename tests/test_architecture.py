@@ -1,0 +1,209 @@
+"""The package's shape (issue 8): no import cycles, the bottom layers import nothing of jdcorpus,
+one error base caught by the CLI, one code stamp that sees every module, ``python -m jdcorpus``."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+import jdcorpus
+from jdcorpus import _cache, cli, errors
+
+PACKAGE = Path(jdcorpus.__file__).parent
+
+
+def _module_name(p: Path) -> str:
+    parts = list(p.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Every import of a jdcorpus module by another, module-level and inside functions alike (a
+    lazy import is still a dependency: it only moves the cost, not the coupling)."""
+    mods = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in mods.items():
+        pkg = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        deps: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = pkg.split(".")[: len(pkg.split(".")) - (node.level - 1)]
+                    target = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    target = node.module or ""
+                names = [target] + [f"{target}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            deps.update(n for n in names if n in mods and n != name)
+        graph[name] = deps
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                found.append(sorted(comp))
+
+    for v in graph:
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_cycle_finder_finds_a_cycle():
+    """The cycle finder itself works: a two-module loop and a three-module loop are reported."""
+    g = {"a": {"b"}, "b": {"a"}, "c": {"d"}, "d": {"e"}, "e": {"c"}, "f": set()}
+    assert sorted(cycles(g)) == [["a", "b"], ["c", "d", "e"]]
+
+
+def test_the_graph_sees_lazy_imports():
+    """Imports inside functions count (cli imports the corpus only inside its commands)."""
+    assert "jdcorpus.corpus" in import_graph()["jdcorpus.cli"]
+
+
+def test_no_import_cycles():
+    """No module of jdcorpus depends, directly or through others, on itself."""
+    assert cycles(import_graph()) == []
+
+
+@pytest.mark.parametrize("bottom", ["jdcorpus.model", "jdcorpus.errors"])
+def test_bottom_layers_import_nothing_of_jdcorpus(bottom):
+    """model and errors sit at the bottom: every other module may import them."""
+    assert import_graph()[bottom] == set()
+
+
+def test_user_errors_share_one_base():
+    """Every error a user can cause is a JdcorpusError, and keeps its built-in meaning."""
+    for name in errors.__all__:
+        cls = getattr(errors, name)
+        assert issubclass(cls, errors.JdcorpusError), name
+    assert issubclass(errors.ParseError, ValueError)
+    assert issubclass(errors.QueryError, ValueError)
+    assert issubclass(errors.UnknownDocument, LookupError)
+    assert issubclass(errors.OutputError, OSError)
+
+
+def test_cli_turns_library_errors_into_one_line(monkeypatch):
+    """A JdcorpusError becomes "Error: message" and exit 1."""
+
+    @click.command()
+    @cli.library_errors
+    def boom():
+        raise errors.UnknownDocument("no document 'x' in the corpus")
+
+    r = CliRunner().invoke(boom)
+    assert r.exit_code == 1
+    assert r.output == "Error: no document 'x' in the corpus\n"
+
+
+def test_cli_does_not_hide_bugs():
+    """Any other exception is a bug: it is not dressed up as a user error."""
+
+    @click.command()
+    @cli.library_errors
+    def boom():
+        raise ZeroDivisionError("a bug")
+
+    r = CliRunner().invoke(boom)
+    assert isinstance(r.exception, ZeroDivisionError)
+    assert "Error: a bug" not in r.output
+
+
+def _copy_package(tmp_path: Path) -> Path:
+    import shutil
+
+    dest = tmp_path / "jdcorpus"
+    shutil.copytree(PACKAGE, dest, ignore=shutil.ignore_patterns("__pycache__"))
+    return dest
+
+
+def test_code_stamp_sees_modules_in_subpackages(tmp_path, monkeypatch):
+    """A change to a module inside a subpackage changes the stamps that name the subpackage and
+    the whole-package stamp, and leaves a stamp that does not name it alone."""
+    pkg = _copy_package(tmp_path)
+    monkeypatch.setattr(_cache, "PACKAGE", pkg)
+    _cache.code_stamp.cache_clear()
+    sub = next(p for p in sorted(pkg.rglob("*.py")) if p.parent != pkg and p.parent.name != "data")
+    part = sub.parent.name
+    before = (_cache.code_stamp(), _cache.code_stamp(part), _cache.code_stamp("model"))
+    sub.write_text(sub.read_text("utf-8") + "\n# changed\n", "utf-8")
+    _cache.code_stamp.cache_clear()
+    after = (_cache.code_stamp(), _cache.code_stamp(part), _cache.code_stamp("model"))
+    _cache.code_stamp.cache_clear()
+    assert after[0] != before[0]
+    assert after[1] != before[1]
+    assert after[2] == before[2]
+
+
+def test_code_stamp_sees_data_files(tmp_path, monkeypatch):
+    """Every stamp covers the data tables: editing one re-keys every cache."""
+    pkg = _copy_package(tmp_path)
+    monkeypatch.setattr(_cache, "PACKAGE", pkg)
+    _cache.code_stamp.cache_clear()
+    before = _cache.code_stamp("model")
+    table = next((pkg / "data").glob("*.tsv"))
+    table.write_text(table.read_text("utf-8") + "\n", "utf-8")
+    _cache.code_stamp.cache_clear()
+    after = _cache.code_stamp("model")
+    _cache.code_stamp.cache_clear()
+    assert after != before
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, timeout=120, env=os.environ.copy()
+    )
+
+
+def test_python_m_jdcorpus():
+    """``python -m jdcorpus --help`` is the same command as the console script."""
+    r = _run("-m", "jdcorpus", "--help")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("Usage: jdcorpus ")
+    assert "search" in r.stdout
+
+
+def test_import_raises_no_warnings():
+    """Importing the package and its modules is clean under ``python -W error``."""
+    code = (
+        "import jdcorpus, jdcorpus.cli, jdcorpus.corpus, jdcorpus.parse, jdcorpus.index, "
+        "jdcorpus.compare, jdcorpus.export, jdcorpus.frames; jdcorpus.load_corpus()"
+    )
+    r = _run("-W", "error", "-c", code)
+    assert r.returncode == 0, r.stderr
