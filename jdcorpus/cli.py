@@ -29,6 +29,16 @@ def format_option(f):
     )(f)
 
 
+class FilePath(click.Path):
+    """click.Path that refuses a NUL byte with a usage error (click's own check lets the
+    ``ValueError`` of ``os.stat`` through)."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and "\0" in value:
+            self.fail("a path cannot hold a NUL byte", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def library_errors(f):
     """Turn the library's expected errors into one-line messages with a non-zero exit code."""
 
@@ -88,7 +98,7 @@ class Jdcorpus(click.Group):
 @click.option(
     "--corpus",
     "corpus_dir",
-    type=click.Path(file_okay=False, path_type=str),
+    type=FilePath(file_okay=False, path_type=str),
     envvar="JDCORPUS_HOME",
     help="The user corpus directory (default: $JDCORPUS_HOME, else the per-user data directory).",
 )
@@ -203,7 +213,7 @@ def show(doc, article, original, fmt):
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
+@click.argument("file", type=FilePath(dir_okay=False, allow_dash=True, path_type=str))
 @click.option("--encoding", help="Read a text in this encoding (default: detected).")
 @format_option
 @library_errors
@@ -244,7 +254,7 @@ def _bundled_titles() -> dict:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.argument("paths", nargs=-1, required=True, type=FilePath(path_type=str))
 @click.option("--city", help="City of the documents (default: read from the titles).")
 @click.option("--province", help="Province of the documents.")
 @click.option("--title", help="Title of the document (one file only).")
@@ -421,6 +431,8 @@ def search(query, city, doc, kind, status, chapter, limit, count_only, fmt):
     A word matches every article whose normalized text contains it; NOT leaves
     out articles whose text contains a word (to leave out a city: NOT city:北京).
     Traditional script is normalized: 網格 finds what 网格 finds.
+    A trailing * is a prefix: word:网格* finds the words 网格化, 网格员 …
+    (网格* finds what 网格 finds); ? and other uses of * are errors.
     \b
     Examples:
       jdcorpus search 网格
@@ -612,7 +624,7 @@ def gaps(draft, min_docs, fmt):
 @click.option(
     "--html",
     "html_path",
-    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    type=FilePath(dir_okay=False, writable=True, allow_dash=True),
     help="Also write a side-by-side HTML page to this file (- for standard output, instead of "
     "the table).",
 )
@@ -684,7 +696,7 @@ def export():
 
 
 @export.command("articles")
-@click.argument("output", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
+@click.argument("output", type=FilePath(dir_okay=False, writable=True, allow_dash=True))
 @click.option(
     "--to",
     "fmt",
@@ -708,7 +720,7 @@ def export_articles_cmd(output, fmt):
 
 @export.command("document")
 @click.argument("doc")
-@click.argument("output", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
+@click.argument("output", type=FilePath(dir_okay=False, writable=True, allow_dash=True))
 @click.option(
     "--to",
     "fmt",
