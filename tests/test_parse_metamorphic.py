@@ -70,13 +70,19 @@ _PROTECTED = re.compile(
 )
 
 
+# a 第…条 followed by one of these is a reference in running text (第十七条规定没收的…), plain text
+# for the wrap: a break before it after a sentence end would honestly read as a new 款
+_REFERENCE_AFTER = re.compile(r"(?:[规規]定|所[称稱]|所列|[关關][于於]|的|、|和|或|及|至|中|第|款|[项項])")
+
+
 def _wrap_line(line: str, width: int) -> list[str]:
     """Cut a line into pieces of at most ``width`` characters where possible (at least ``width``
     where not), at cuts that split no protected span nor part it from the text after it, leave no
     line ending a sentence before plain text (a PDF break there could honestly be read as a new
-    款) and start no line with closing punctuation."""
+    款; a reference such as 第十七条规定的… is plain text) and start no line with closing
+    punctuation."""
     spans = [m.span() for m in _PROTECTED.finditer(line)]
-    starts = {a for a, _ in spans}
+    starts = {a for a, b in spans if not _REFERENCE_AFTER.match(line, b)}
 
     def allowed(c: int, start: int) -> bool:
         if any(a < c <= b for a, b in spans) or line[c:].lstrip()[:1] in tuple(_NO_LINE_START):
