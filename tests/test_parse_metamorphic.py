@@ -59,20 +59,25 @@ def source(name: str) -> str:
 _TERMINAL = "。；;：:！!？?…"  # a line that ends here could end a 款: a wrap never breaks after it
 # closing punctuation never starts a line in Chinese typesetting (禁则), so a wrap never puts it there
 _NO_LINE_START = "，,。、；;：:！!？?）)】」』”’…》"
-# spans a wrap never splits nor ends a line with: labels (with a heading right after them), item
-# markers, and the markup residue of a web copy (<br>, &nbsp;), which is one token
+# spans a wrap never splits nor ends a line with: labels (with a heading right after them; a 章
+# or 节 with its title: a typeset heading is never broken), item
+# markers, the markup residue of a web copy (<br>, &nbsp;), which is one token, and runs of ASCII
 _NUM = "[零〇一二两三四五六七八九十百千0-9０-９]+"
 _PROTECTED = re.compile(
-    rf"第\s*{_NUM}\s*[条條章节節编編](?:之[一二三四五六七八九十]+)?"
+    rf"第\s*{_NUM}\s*[章节節编編][ \t\u3000]*[^\s，,。；;：:、第<>]{{1,20}}"  # a heading, title included
+    rf"|第\s*{_NUM}\s*[条條章节節编編](?:之[一二三四五六七八九十]+)?"
     r"(?:[ \t\u3000]*(?:【[^】\n]{1,24}】|[（(][^（）()\n]{1,24}[）)]))?"
     r"|[（(][零〇一二三四五六七八九十]+[）)]"
     r"|<[^<>\n]{0,80}>|&#?\w{1,8};"
+    r"|[!-~]{2,}"  # a typesetter never breaks inside a Latin word or a number
 )
 
 
 # a 第…条 followed by one of these is a reference in running text (第十七条规定没收的…), plain text
 # for the wrap: a break before it after a sentence end would honestly read as a new 款
-_REFERENCE_AFTER = re.compile(r"(?:[规規]定|所[称稱]|所列|[关關][于於]|的|、|和|或|及|至|中|第|款|[项項])")
+_REFERENCE_AFTER = re.compile(
+    r"(?:[规規]定|所[称稱]|所列|[关關][于於]|的|、|和|或|及|至|中|第|款|[项項])"
+)
 
 
 def _wrap_line(line: str, width: int) -> list[str]:

@@ -75,6 +75,17 @@ _INLINE_BREAK = re.compile(
 )
 
 
+# a text whose line breaks were lost (a news repost: title, 题注, 目录, chapters and articles on
+# one line, separated by single spaces) shows labels after spaces inside lines: there, a space
+# before a label, a 目录 or a bracketed 题注 is a lost line break too
+_RE_SPACED_LABEL = re.compile(rf"[^\n{HS}][{HS}]+第[{HS}]*{SPACED_NUM}[{HS}]*[条條][{HS}]")
+_FLAT_BREAK = re.compile(
+    rf"(?<=[^{HS}])[{HS}]+(?:(?P<label>)(?=第[{HS}]*{SPACED_NUM}[{HS}]*[条條])"
+    rf"|(?=第[{HS}]*{SPACED_NUM}[{HS}]*[章节編编節][{HS}]"
+    rf"|目[{HS}]*[录錄次][{HS}]|[（(](?:\d{{4}}|[〇零一二三四五六七八九]{{4}})年))"
+)
+
+
 @dataclass
 class Seg:
     """A piece of the source (a line, or part of one) with what it was classified as."""
@@ -124,20 +135,26 @@ def _physical_segments(text: str) -> list[Seg]:
     an empty line is one blank segment."""
     segs: list[Seg] = []
     pos = 0
+    breaks = [_INLINE_BREAK]
+    if len(_RE_SPACED_LABEL.findall(text)) >= 3:
+        breaks.append(_FLAT_BREAK)
     for line in text.split("\n"):
         line_start, line_end = pos, pos + len(line)
         pos = line_end + 1
         cuts = [0]
         tentative = set()
-        for m in _INLINE_BREAK.finditer(line):
-            # a zero-width match cuts at its position; a whitespace match cuts after the whitespace
-            cut = m.start() if m.start() == m.end() else m.end()
-            cuts.append(cut)
-            # before a label only; after 。 and a space the line breaks anyway (a new paragraph)
-            if m.group("label") is not None and not (
-                m.end() > m.start() and line[m.start() - 1] in "。！？"
-            ):
-                tentative.add(cut)
+        for rx in breaks:
+            for m in rx.finditer(line):
+                # a zero-width match cuts at its position; a whitespace match after the whitespace
+                cut = m.start() if m.start() == m.end() else m.end()
+                cuts.append(cut)
+                # before a label only; after 。 and a space the line breaks anyway (a new 款)
+                if (
+                    m.group("label") is not None
+                    and not (m.end() > m.start() and line[m.start() - 1] in "。！？")
+                    and line[:cut].strip()
+                ):
+                    tentative.add(cut)
         cuts = sorted(set(c for c in cuts if 0 <= c <= len(line))) + [len(line)]
         for a, b in zip(cuts, cuts[1:], strict=False):
             piece = line[a:b]
@@ -187,7 +204,7 @@ def _classify(seg: Seg) -> None:
         spaced = re.match(rf"[{HS}]+(?!第)", raw.translate(FULLWIDTH_DIGITS)[m.end() :])
         seg.label = to_int(re.sub(r"\s+", "", m.group(1)))
         seg.label_sub = to_int(m.group(2)) if m.group(2) else None  # 第十条之一
-        seg.label_rest = raw[m.end() :].lstrip().lstrip("*】：:、.．").lstrip()
+        seg.label_rest = _rest_after(raw, m)
         seg.strong = bool(ma or spaced)
         if seg.strong:
             _make_article(seg, sub=to_int(ma.group(2)) if ma and ma.group(2) else None)
@@ -228,6 +245,11 @@ def _is_heading_title(title: str) -> bool:
 _RE_LABEL = re.compile(rf"^第\s*({SPACED_NUM})\s*[条條](?:之([一二三四五六七八九十]+))?")
 
 
+def _rest_after(raw: str, label: re.Match) -> str:
+    """The text after a label: 第一条　为了… → 为了…"""
+    return raw[label.end() :].lstrip().lstrip("*】：:、.．").lstrip()
+
+
 def _make_article(seg: Seg, sub: int | None) -> None:
     seg.kind, seg.num, seg.sub = "article", seg.label, sub
     seg.rest = seg.label_rest
@@ -266,6 +288,7 @@ def _demote_broken_titles(segs: list[Seg]) -> None:
             and prev.kind in ("text", "tizhu", "notice", "article", "item", "subitem")
             and bool(prev_text)
             and not ends_sentence(prev_text)
+            and not RE_DATE_LINE.match(prev.key)  # the date that closes a notice
         )
         if s.kind == "title":
             unbalanced = s.key.count("《") != s.key.count("》") and not s.key.startswith("《")
@@ -364,7 +387,12 @@ def _resolve_labels(text: str, segs: list[Seg]) -> list[Seg]:
             else:
                 if s.kind == "article":
                     s.kind, s.num, s.sub = "text", None, None
-                if s.tentative and i and (segs[i - 1] is prev or i - 1 in rejoin):
+                if (
+                    s.tentative
+                    and i
+                    and (segs[i - 1] is prev or i - 1 in rejoin)
+                    and "\n" not in text[segs[i - 1].end : s.start]
+                ):
                     rejoin.add(i)
                     continue  # the same line goes on: prev stays the segment before
         prev = s
@@ -415,5 +443,9 @@ def _extend_segment(text: str, seg: Seg, end: int) -> None:
     seg.end = end
     seg.raw = text[seg.start : end]
     seg.key = key_of(seg.raw)
-    if seg.kind == "article":
-        seg.rest = text[seg.rest_start : end]
+    if seg.label is not None:
+        m = _RE_LABEL.match(seg.raw.translate(FULLWIDTH_DIGITS))
+        seg.label_rest = _rest_after(seg.raw, m)
+        if seg.kind == "article":
+            seg.rest = seg.label_rest
+            seg.rest_start = seg.end - len(seg.rest)
