@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .errors import AmbiguousDocument, UnknownDocument
+from .errors import AmbiguousDocument, UnknownDocument, UsageError
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,17 +63,18 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def article_number(ref) -> int:
-    """The article number a user typed: ``8``, ``"8"``, ``"第八条"``, ``"八"``, ``"第8条"``.
+    """The article number a user typed: ``8``, ``"8"``, ``"第八条"``, ``"八"``, ``"第8条"``, and
+    the traditional ``"第八條"``.
 
-    >>> [article_number(x) for x in (8, "8", "第八条", "八", "第 38 条", "三十八")]
-    [8, 8, 8, 8, 38, 38]
+    >>> [article_number(x) for x in (8, "8", "第八条", "八", "第 38 条", "三十八", "第八條")]
+    [8, 8, 8, 8, 38, 38, 8]
     """
     from .errors import UsageError
 
     if isinstance(ref, int):
         return ref
     s = "".join(str(ref).split()).translate(_FULLWIDTH)
-    if s.startswith("第") and s.endswith("条"):
+    if s.startswith("第") and s.endswith(("条", "條")):
         s = s[1:-1]
     if s.isdigit():
         return int(s)
@@ -94,3 +95,13 @@ def find_article(doc, ref):
         return doc.article(no)
     except KeyError:
         raise UnknownArticle(f"{doc.id} has no article {no}") from None
+
+
+def article_ref(corpus, ref: str):
+    """An article from ``DOC:ARTICLE`` (``长春:38``, ``beijing-tiaoli:17``, ``长春:第三十八条``)."""
+    doc, sep, no = str(ref).rpartition(":")
+    if not sep:
+        doc, sep, no = str(ref).rpartition("：")
+    if not sep or not doc or not no:
+        raise UsageError(f"{ref!r} is not DOC:ARTICLE (e.g. 长春:38)")
+    return corpus.article(doc.strip(), no.strip())

@@ -8,6 +8,7 @@ import importlib.util
 import io
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,10 +101,16 @@ def test_table_numbers_right_aligned_and_floats_rounded():
     """Numeric columns are right-aligned and floats shown with three decimals."""
     out = rtext.render_rows(ROWS, "table", columns=["article", "score"])
     lines = out.splitlines()
-    assert lines[2].split() == ["8", "3.142"]
-    ends = {rtext.display_width(line.split("  score")[0]) for line in lines[:1]}
-    assert len(ends) == 1
-    assert {len(line) for line in lines[2:]} == {len(lines[2])}  # right-aligned: same length
+    assert [line.split() for line in lines[2:]] == [
+        ["8", "3.142"],
+        ["12", "0.500"],
+        ["105", "10.000"],
+    ]
+    # right-aligned: every value ends in the column where its header ends
+    header_ends = [lines[0].index(h) + len(h) for h in ("article", "score")]
+    for line in lines[2:]:
+        value_ends = [m.end() for m in re.finditer(r"\S+", line)]
+        assert value_ends == header_ends, line
 
 
 def test_table_truncates_long_cells():
@@ -209,9 +216,10 @@ def test_empty_results_with_row_type_have_a_header():
 
 
 def test_document_rows_keys(corpus):
-    """`jdcorpus docs` rows have exactly the keys of issue 2, the last three being counts."""
+    """`jdcorpus docs` rows have exactly the keys of issue 2 (the last three being counts), then
+    the corpus (None for a corpus made in memory) and the source file (issue 9)."""
     rows = views.document_rows(corpus)
-    keys = "id, city, province, title, kind, status, adopted, approved, effective, articles, chapters, sections"
+    keys = "id, city, province, title, kind, status, adopted, approved, effective, articles, chapters, sections, corpus, source_file"
     assert [list(r) for r in rows] == [keys.split(", ")] * 2
     assert rows[0] | {} == {
         "id": "alpha",
@@ -226,6 +234,8 @@ def test_document_rows_keys(corpus):
         "articles": 3,
         "chapters": 2,
         "sections": 1,
+        "corpus": None,
+        "source_file": rows[0]["source_file"],
     }
 
 
@@ -589,7 +599,7 @@ def test_bundled_docs_rows(bundled):
     rows = views.document_rows(bundled)
     assert [r["id"] for r in rows] == [d.id for d in bundled.documents]
     assert [r["articles"] for r in rows] == [len(d.articles) for d in bundled.documents]
-    table = rtext.render_rows(rows, "table")
+    table = rtext.render_rows(rows, "table", views.document_table_columns(rows))
     assert all(d.title in table for d in bundled.documents)
 
 
