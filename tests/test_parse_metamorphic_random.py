@@ -194,7 +194,12 @@ _REFERENCE_ALONE = (
     "a wrapped reference alone on its line after blank lines (依照本条例⏎⏎第七条第二款规定⏎确定的"
     "事项) is dropped from the article text"
 )
+_NEXT_REFERENCE_WRAPPED = (
+    "issue 11: a run-together label whose body opens with a reference to the next article, "
+    "wrapped after 规定 below a page-number line (第十五条第十六条规定⏎以外的…), loses the article"
+)
 KNOWN_BAD: dict[tuple[str, int], str] = {
+    ("61-jiujiang", 7): _NEXT_REFERENCE_WRAPPED,
     ("beijing", 0): _QUOTE_END,
     ("beijing", 2): _QUOTE_END,
     ("beijing", 8): _QUOTE_END,
