@@ -161,7 +161,7 @@ class _Source:
             return self.corpus
         import jdcorpus
 
-        return jdcorpus.load_corpus()
+        return jdcorpus.load_corpus(user=False)
 
 
 def _source(corpus=None) -> _Source:
