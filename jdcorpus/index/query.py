@@ -409,19 +409,21 @@ def _run(corpus, query: str, limit: int | None, progress, filters: dict):
 
 
 def _recovering(corpus, progress, fn):
-    """``fn()``, and once more after :func:`~jdcorpus.index.store.repair_index` if it fails
-    with anything but a user's error: a damaged segment may only fail when a search reads it.
-    An index that is not damaged is not rebuilt, and the second failure propagates."""
+    """``fn()``, and once more, on a freshly opened index, after
+    :func:`~jdcorpus.index.store.repair_index` if it fails with anything but a user's error: a
+    damaged segment may only fail when a search reads it, and an index swapped by another
+    process's rebuild during the search is whole again once that build's lock is free. An index
+    that is not damaged is not rebuilt, and a second failure (a bug) propagates."""
     from ..errors import JdcorpusError
-    from .store import repair_index
+    from .store import _OPEN, _source, repair_index
 
     try:
         return fn()
     except JdcorpusError:
         raise
     except Exception:
-        if not repair_index(corpus, progress=progress):
-            raise
+        repair_index(corpus, progress=progress)  # waits for a running build; rebuilds if damaged
+        _OPEN.pop(str(_source(corpus).path), None)
     return fn()
 
 

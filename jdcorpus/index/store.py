@@ -453,7 +453,10 @@ def _open(corpus=None, progress=None) -> _Open:
         return cached
     from whoosh import index as windex
 
-    for attempt in range(3):
+    # A failure to open is retried at once (another process's build may have swapped the
+    # directory between two reads), then after waiting for the build lock, then after
+    # repair_index (a damaged index is rebuilt); a fourth failure propagates.
+    for attempt in range(4):
         if not path.is_dir():
             build_index(src.corpus, progress=progress)
         path = src.path  # the cache directory may have been replaced by a temporary one
@@ -467,11 +470,11 @@ def _open(corpus=None, progress=None) -> _Open:
             _OPEN[str(path)] = opened
             return opened
         except Exception:  # a damaged index raises anything (struct.error, EOFError …)
-            if attempt == 2:
+            if attempt == 3:
                 raise
-        if attempt == 0:
-            _wait_for_builder(src.root)  # it may have been swapping the directory: retry
-        else:
+        if attempt == 1:
+            _wait_for_builder(src.root)
+        elif attempt == 2:
             repair_index(src.corpus, progress=progress)
     raise AssertionError("unreachable")  # pragma: no cover
 
