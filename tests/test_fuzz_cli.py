@@ -363,9 +363,10 @@ def _runner() -> CliRunner:
         return CliRunner()
 
 
-def test_fuzz_search_queries(files):
+def test_fuzz_search_queries(files, tmp_path, monkeypatch):
     """A few thousand random queries (operators, quotes, brackets, fields, CJK and Latin,
     control characters, deep nesting): exit 0, 1 or 2, never a traceback."""
+    monkeypatch.setenv("JDCORPUS_HOME", str(tmp_path / "home"))
     rng = random.Random(SEED)
     runner = _runner()
     failures = []
@@ -384,6 +385,7 @@ def test_fuzz_command_arguments(command, files, tmp_path, monkeypatch):
     """Random argument lists for each command (documents, article labels, numbers, paths,
     formats, junk): exit 0, 1 or 2, never a traceback."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("JDCORPUS_HOME", str(tmp_path / "home"))  # add/remove stay in here
     rng = random.Random(f"{SEED}-{command}")
     runner = _runner()
     failures = []
@@ -420,7 +422,12 @@ def test_fuzz_console_script_sample(files, tmp_path):
         args = [a.replace("\x00", "") for a in args]  # argv cannot hold NUL bytes
         args = [a.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for a in args]
         r = subprocess.run(
-            [*cmd, *args], capture_output=True, timeout=120, cwd=tmp_path, stdin=subprocess.DEVNULL
+            [*cmd, *args],
+            capture_output=True,
+            timeout=120,
+            cwd=tmp_path,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "JDCORPUS_HOME": str(tmp_path / "home")},
         )
         err = r.stderr.decode("utf-8", "replace")
         if r.returncode not in (0, 1, 2) or "Traceback" in err:
