@@ -334,6 +334,9 @@ def main(argv: list[str] | None = None) -> int:
     paths = [Path(p) for p in (args.gold_path + args.gold_opt)] or [
         p for p in DEFAULT_GOLD if p.exists()
     ]
+    for p in paths:
+        if not p.is_file():
+            ap.error(f"no gold file {p}")
     corpus = load_corpus(args.corpus)
     reps = evaluate_files(paths, corpus, args.collection)
     ok = all(meets(rep) for rep in reps.values() if "skipped" not in rep)

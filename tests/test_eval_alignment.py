@@ -169,3 +169,11 @@ def test_default_gold_sets_are_the_shipped_ones(ev, capsys, tmp_path):
     assert "skipped" in wuye
     dev = next(v for k, v in reps.items() if k.endswith("alignment_dev.json"))
     assert dev["label_precision"]["near-verbatim"]["precision"] >= ev.TARGETS["near-verbatim"]
+
+
+def test_missing_gold_file_is_a_usage_error(ev, capsys, tmp_path):
+    """A --gold file that does not exist: exit 2 with a one-line message naming it."""
+    with pytest.raises(SystemExit) as e:
+        ev.main(["--gold", str(tmp_path / "nope.json")])
+    assert e.value.code == 2
+    assert "nope.json" in capsys.readouterr().err
