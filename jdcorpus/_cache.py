@@ -60,7 +60,7 @@ def code_stamp(*parts: str) -> str:
     data file: a cache keyed by it is rebuilt when that code changes.
 
     With no parts, the whole package. ``code_stamp("model", "parse", "normalize")`` covers
-    ``model.py``, ``normalize.py`` and every file below ``parse/`` (or ``parse.py``).
+    ``model.py``, ``normalize.py`` and every file below ``parse/``.
     """
     chosen = parts or ("",)
     paths: set[Path] = set()
@@ -73,6 +73,17 @@ def code_stamp(*parts: str) -> str:
     h = hashlib.sha256()
     for p in sorted(paths):
         h.update(str(p.relative_to(PACKAGE)).encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def source_fingerprint(root) -> str:
+    """A cheap hash of the raw files of a corpus folder (``*.txt``, ``*.json``; no parsing): what
+    caches of derived data (parsed corpus, search index) are keyed by. ``root`` is a folder path
+    or a package resource (the bundled corpus)."""
+    h = hashlib.sha256()
+    for p in sorted(root.iterdir(), key=lambda p: p.name):
+        if p.name.endswith((".txt", ".json")):
+            h.update(p.name.encode() + b"\x00" + p.read_bytes() + b"\x00")
     return h.hexdigest()
 
 

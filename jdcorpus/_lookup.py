@@ -63,17 +63,18 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def article_number(ref) -> int:
-    """The article number a user typed: ``8``, ``"8"``, ``"第八条"``, ``"八"``, ``"第8条"``.
+    """The article number a user typed: ``8``, ``"8"``, ``"第八条"``, ``"八"``, ``"第8条"``, and
+    the traditional ``"第八條"``.
 
-    >>> [article_number(x) for x in (8, "8", "第八条", "八", "第 38 条", "三十八")]
-    [8, 8, 8, 8, 38, 38]
+    >>> [article_number(x) for x in (8, "8", "第八条", "八", "第 38 条", "三十八", "第八條")]
+    [8, 8, 8, 8, 38, 38, 8]
     """
     from .errors import UsageError
 
     if isinstance(ref, int):
         return ref
     s = "".join(str(ref).split()).translate(_FULLWIDTH)
-    if s.startswith("第") and s.endswith("条"):
+    if s.startswith("第") and s.endswith(("条", "條")):
         s = s[1:-1]
     if s.isdigit():
         return int(s)

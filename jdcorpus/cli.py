@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
+import os
 import sys
 
 import click
@@ -49,7 +51,39 @@ def emit(rows, fmt: str, columns=None, *, title: str | None = None) -> None:
     click.echo(render_rows(rows, fmt, columns=columns, title=title), nl=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that nothing more written to it (nor the
+    flush at exit) fails again on the closed pipe."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        from click.utils import PacifyFlushWrapper
+
+        sys.stdout = PacifyFlushWrapper(sys.stdout)
+
+
+class Jdcorpus(click.Group):
+    """The command group; a reader that closes the pipe early (``jdcorpus docs | head -1``) ends
+    the command quietly with exit code 0, as Unix tools do (click alone exits 1)."""
+
+    def make_context(self, *args, **kwargs):  # where --help and --version print
+        try:
+            return super().make_context(*args, **kwargs)
+        except BrokenPipeError:
+            _silence_stdout()
+            raise click.exceptions.Exit(0) from None
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            _silence_stdout()
+            raise click.exceptions.Exit(0) from None
+
+
+@click.group(cls=Jdcorpus, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="jdcorpus")
 def main():
     """jdcorpus: Chinese street-office regulations, parsed, searchable and comparable.
@@ -72,9 +106,9 @@ def main():
 def docs(fmt):
     """List the documents of the bundled corpus."""
     from .corpus import load_corpus
-    from .render.views import document_rows
+    from .render.views import render_documents
 
-    emit(document_rows(load_corpus()), fmt)
+    click.echo(render_documents(load_corpus(), fmt), nl=False)
 
 
 @main.command()
@@ -200,7 +234,10 @@ def search(query, city, doc, kind, status, chapter, limit, count_only, fmt):
             return
         hits = index.search(None, text, limit=limit or None, progress=_progress(), **filters)
         if fmt == "table":
-            click.echo(index.format_hits(hits, color=index._use_color()), nl=False, color=True)
+            from .render.hits import format_hits
+            from .render.text import use_color
+
+            click.echo(format_hits(hits, color=use_color()), nl=False, color=True)
         else:
             emit(hits, fmt)
 
@@ -236,7 +273,8 @@ def index_status(fmt):
 @library_errors
 def index_clear():
     """Remove every search index (and the dictionary cache) from the cache directory."""
-    from .index import cache_dir, clear_index
+    from ._cache import cache_dir
+    from .index import clear_index
 
     removed = clear_index()
     click.echo(f"removed {len(removed)} item{'' if len(removed) == 1 else 's'} from {cache_dir()}")
@@ -368,10 +406,15 @@ def gaps(draft, min_docs, fmt):
 @click.option(
     "--html",
     "html_path",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Also write a side-by-side HTML page to this file.",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    help="Also write a side-by-side HTML page to this file (- for standard output, instead of "
+    "the table).",
 )
-@click.option("--width", type=int, help="Width of the side-by-side table (default: terminal).")
+@click.option(
+    "--width",
+    type=click.IntRange(min=35),
+    help="Width of the side-by-side table, at least 35 (default: terminal).",
+)
 @format_option
 @library_errors
 def diff(article_a, article_b, html_path, width, fmt):
@@ -400,6 +443,8 @@ def diff(article_a, article_b, html_path, width, fmt):
         from .export import write_atomic
 
         write_atomic(html_path, compare.diff_html(ops, title_a, title_b))
+        if html_path == "-":  # the page is the output
+            return
     if fmt == "table":
         tty = sys.stdout.isatty()
         w = width or (shutil.get_terminal_size((120, 24)).columns if tty else 120)
@@ -478,13 +523,24 @@ def report(draft, against, top, output, fmt):
 # -- exports ---------------------------------------------------------------------------------
 
 
+def _written(path) -> None:
+    """Name the file written (nothing when it went to standard output: the data is the output)."""
+    if str(path) != "-":
+        click.echo(path)
+
+
 @main.group()
 def export():
-    """Write the corpus or one document to a file (written to a temp file, then renamed)."""
+    """Write the corpus or one document to a file, or to standard output with -.
+
+    A regular file is written to a temporary file renamed into place (an error leaves the old
+    file whole; its mode is kept); a symlink is written through; a FIFO or device is written
+    directly.
+    """
 
 
 @export.command("articles")
-@click.argument("output", type=click.Path(dir_okay=False, writable=True))
+@click.argument("output", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
 @click.option(
     "--to",
     "fmt",
@@ -494,16 +550,22 @@ def export():
 )
 @library_errors
 def export_articles_cmd(output, fmt):
-    """All articles of the bundled corpus as a table: OUTPUT.csv, .json or .parquet."""
+    """All articles of the bundled corpus as a table: OUTPUT.csv, .json or .parquet.
+
+    \b
+    Examples:
+      jdcorpus export articles articles.csv
+      jdcorpus export articles - --to csv | head
+    """
     from .corpus import load_corpus
     from .export import export_articles
 
-    click.echo(export_articles(load_corpus(), output, fmt))
+    _written(export_articles(load_corpus(), output, fmt))
 
 
 @export.command("document")
 @click.argument("doc")
-@click.argument("output", type=click.Path(dir_okay=False, writable=True))
+@click.argument("output", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
 @click.option(
     "--to",
     "fmt",
@@ -513,11 +575,17 @@ def export_articles_cmd(output, fmt):
 )
 @library_errors
 def export_document_cmd(doc, output, fmt):
-    """One document (id, or a city naming one) as Akoma Ntoso XML, HTML or JSON."""
+    """One document (id, or a city naming one) as Akoma Ntoso XML, HTML or JSON.
+
+    \b
+    Examples:
+      jdcorpus export document 长春 changchun.xml
+      jdcorpus export document 长春 - --to json
+    """
     from .corpus import load_corpus
     from .export import export_document
 
-    click.echo(export_document(load_corpus().get(doc), output, fmt))
+    _written(export_document(load_corpus().get(doc), output, fmt))
 
 
 def run():  # pragma: no cover - console entry for `python -m jdcorpus`

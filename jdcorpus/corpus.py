@@ -7,10 +7,11 @@ import json
 import pickle
 from collections.abc import Iterable, Iterator
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 
 from ._cache import cache_dir, code_stamp, write_cache_file
+from ._cache import source_fingerprint as _source_fingerprint
+from ._data import bundled_root
 from .errors import AmbiguousDocument, CorpusError, UnknownDocument
 from .model import Article, Document
 
@@ -155,16 +156,6 @@ class Corpus:
         return gaps(self, self.get(draft), **kw)
 
 
-def bundled_root():
-    """Where the bundled corpus lives: the ``jdcorpus.bundled`` package data of an installed
-    jdcorpus (the wheel maps the top-level ``corpus/`` folder there), or ``corpus/`` itself when
-    jdcorpus is imported from a source checkout."""
-    try:
-        return resources.files("jdcorpus.bundled")
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / "corpus"
-
-
 def _catalog() -> dict:
     return json.loads(bundled_root().joinpath("catalog.json").read_text("utf-8"))
 
@@ -234,9 +225,4 @@ def source_fingerprint(path: str | Path | None = None) -> str:
 
     Used on the search path, where parsing the corpus would cost more than the search itself.
     """
-    root = bundled_root() if path is None else Path(path)
-    h = hashlib.sha256()
-    for p in sorted(root.iterdir(), key=lambda p: p.name):
-        if p.name.endswith((".txt", ".json")):
-            h.update(p.name.encode() + b"\x00" + p.read_bytes() + b"\x00")
-    return h.hexdigest()
+    return _source_fingerprint(bundled_root() if path is None else Path(path))

@@ -588,7 +588,9 @@ def _format_of(
     fmt = fmt or suffixes.get(path.suffix.lower())
     if fmt not in allowed:
         raise UsageError(
-            f"cannot tell the format of {path.name!r}; give one of {', '.join(allowed)}"
+            f"cannot tell the format of {path.name!r}; give --to {'|'.join(allowed)}"
+            if fmt is None and str(path) != "-"
+            else f"standard output (-) needs a format: give --to {'|'.join(allowed)}"
             if fmt is None
             else f"unknown format {fmt!r}; one of {', '.join(allowed)}"
         )

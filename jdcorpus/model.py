@@ -125,7 +125,7 @@ class Document:
     province: str | None  # "吉林"
     kind: str | None  # 条例 / 规定 / 职责规定 / 办法 …
     status: str  # "in_force" | "draft"
-    adopted: str | None  # ISO dates or None; see parse.py for how each is chosen
+    adopted: str | None  # ISO dates or None; see parse/metadata.py for how each is chosen
     approved: str | None
     revised: str | None
     promulgated: str | None

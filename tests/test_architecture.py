@@ -97,10 +97,6 @@ def test_the_graph_sees_lazy_imports():
     assert "jdcorpus.corpus" in import_graph()["jdcorpus.cli"]
 
 
-@pytest.mark.xfail(
-    reason="corpus <-> index: the index split (issue 8) removes it; delete this mark then",
-    strict=True,
-)
 def test_no_import_cycles():
     """No module of jdcorpus depends, directly or through others, on itself."""
     assert cycles(import_graph()) == []

@@ -53,10 +53,11 @@ def test_errors_are_one_line(args, message, tmp_path, monkeypatch):
     """Bad input gives a one-line error and a non-zero exit code, never a traceback."""
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, args)
-    assert result.exit_code != 0
+    assert result.exit_code == 1, result.output
     assert message in result.output
-    assert "Traceback" not in result.output
-    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
+    # CliRunner keeps an escaped exception out of the output: check that none escaped
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert len(result.output.strip().splitlines()) == 1, result.output
 
 
 def test_show_by_city_and_article():
@@ -89,3 +90,32 @@ def test_show_original_is_the_source_text():
     result = CliRunner().invoke(main, ["show", "tonghua", "13", "--original"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("第十三條") and "格線化" in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "上海"],
+        ["search", '"网格'],
+        ["parse", "no-such-file.txt"],
+        ["diff", "长春:999", "呼和浩特:24"],
+    ],
+    ids=lambda a: a[0],
+)
+def test_a_real_process_prints_one_error_line_and_no_traceback(args, tmp_path):
+    """The no-traceback contract in a real process (CliRunner hides an escaped exception): the
+    console entry point prints one ``Error:`` line on stderr, nothing on stdout, and exits 1."""
+    import subprocess
+    import sys
+
+    r = subprocess.run(
+        [sys.executable, "-m", "jdcorpus", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert r.returncode == 1, r.stderr
+    assert "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and r.stderr.startswith("Error: "), r.stderr
+    assert r.stdout == ""

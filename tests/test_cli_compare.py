@@ -149,13 +149,16 @@ ERRORS = [
 def test_errors_are_one_line(args, message):
     """Bad documents or article references give a one-line error and a non-zero exit code."""
     r = CliRunner().invoke(main, args)
-    assert r.exit_code != 0
+    assert r.exit_code == 1, r.output
     assert message in r.output
-    assert "Traceback" not in r.output
+    # CliRunner keeps an escaped exception out of the output: check that none escaped
+    assert isinstance(r.exception, SystemExit), repr(r.exception)
     assert len(r.output.strip().splitlines()) == 1
 
 
 def test_gaps_rejects_min_docs_zero():
-    """--min-docs must be at least 1."""
+    """--min-docs must be at least 1: a usage error naming the option, not a crash."""
     r = CliRunner().invoke(main, ["gaps", "苏州", "--min-docs", "0"])
-    assert r.exit_code != 0
+    assert r.exit_code == 2, r.output
+    assert isinstance(r.exception, SystemExit), repr(r.exception)
+    assert "Invalid value for '--min-docs'" in r.output and "x>=1" in r.output

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 
 import pytest
 
@@ -342,7 +341,7 @@ def test_gaps_report_matches_and_missing_families(small):
     reported as missing."""
     rows = compare.gaps(small, "gamma", min_docs=2)
     matched = {(g.draft_article, g.doc, g.article) for g in rows if g.kind == "match"}
-    assert ("gamma", 2) not in matched
+    assert matched and all(doc != "gamma" for _, doc, _ in matched)  # never the draft itself
     assert (2, "alpha", 4) in matched and (2, "beta", 3) in matched
     missing = [g for g in rows if g.kind == "missing"]
     assert any(g.doc in ("alpha", "beta") and g.article in (2,) for g in missing)  # volunteers
@@ -352,8 +351,10 @@ def test_gaps_report_matches_and_missing_families(small):
 
 
 def test_gaps_min_docs_must_be_positive(small):
-    """min_docs below 1 makes no sense and is refused."""
-    with pytest.raises(ValueError):
+    """min_docs below 1 makes no sense and is refused with a message that says so."""
+    from jdcorpus.errors import UsageError
+
+    with pytest.raises(UsageError, match="min_docs must be at least 1"):
         compare.gaps(small, "gamma", min_docs=0)
 
 
@@ -565,15 +566,26 @@ def test_article_ref(bundled, ref, expected):
     assert (a.doc_id, a.no) == expected
 
 
-@pytest.mark.parametrize("ref", ["长春", "长春:", "长春:abc"])
-def test_article_ref_rejects_malformed(bundled, ref):
-    """A reference without an article number is a clear error."""
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [
+        ("长春", "is not DOC:ARTICLE"),
+        ("长春:", "is not DOC:ARTICLE"),
+        ("长春:abc", "not an article number"),
+    ],
+)
+def test_article_ref_rejects_malformed(bundled, ref, message):
+    """A reference without an article number is a clear error naming the expected form."""
+    from jdcorpus.errors import UsageError
+
+    with pytest.raises(UsageError, match=message):
         compare.article_ref(bundled, ref)
 
 
-def test_masking_rules_file_is_well_formed():
-    """Every rule of masking.tsv has a known class and compiles."""
+def test_masking_rules_file_is_well_formed(bundled):
+    """Every rule of masking.tsv has a known class and compiles; the placeholders are distinct
+    single characters that no article text contains (a placeholder must never be mistaken for
+    text)."""
     import re
     from importlib import resources
 
@@ -585,7 +597,10 @@ def test_masking_rules_file_is_well_formed():
         assert cls.startswith("@") or cls in compare.PLACEHOLDERS, cls
         if not cls.startswith("@"):
             re.compile(pattern.replace("{CITIES}", "长春").replace("{PROVINCES}", "吉林"))
-    assert json.dumps(compare.PLACEHOLDERS, ensure_ascii=False)
+    marks = [m for m in compare.PLACEHOLDERS.values() if m]  # item markers are dropped: ""
+    assert len(set(marks)) == len(marks) >= 6 and all(len(m) == 1 for m in marks)
+    texts = "".join(a.text for a in bundled.iter_articles())
+    assert not [m for m in marks if m in texts]
 
 
 @pytest.mark.parametrize("seed", range(40))

@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-EXTRA = REPO / "tests" / "fixtures" / "alignment_extra.json"
+EXTRA = REPO / "tests" / "fixtures" / "alignment_extra.json"  # the method was tuned on it
+BLIND = REPO / "tests" / "fixtures" / "alignment_blind.json"  # built without seeing the method
+# issue 13: on the default output of align, over near-verbatim and same-provision gold pairs
+ISSUE_13 = {"precision": 0.90, "recall": 0.90}
+# what align reached on the blind set when it was first scored (2026-12-02: recall 0.827,
+# precision 0.701), a little lowered: a floor that catches a collapse, not a target
+BLIND_FLOOR = {"precision": 0.65, "recall": 0.78}
 DEV = REPO.parent / "shared" / "gold" / "alignment_dev.json"
 
 
@@ -28,6 +34,16 @@ def ev():
 @pytest.fixture(scope="module")
 def extra():
     return json.loads(EXTRA.read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def blind():
+    return json.loads(BLIND.read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def blind_report(ev, bundled, blind):
+    return ev.evaluate(blind, bundled)
 
 
 def test_extra_gold_is_well_formed(ev, bundled, extra):
@@ -60,22 +76,55 @@ def test_extra_gold_holds_new_provisions_only(extra):
     assert dev["documents"] == extra["documents"]
 
 
-def test_align_meets_the_targets_on_the_extra_gold_set(ev, bundled, extra):
-    """align reaches recall ≥ 0.90 and precision ≥ 0.85 on the extended hand-made set, and reuse
-    finds its copied pairs."""
+def test_blind_gold_is_well_formed(ev, bundled, blind, extra):
+    """The blind set names existing articles, labels each pair of a topic's documents exactly
+    once, and repeats no topic of the extra set."""
+    docs = list(blind["documents"])
+    ids_of = ev.resolve_ids(blind, bundled)
+    ids = [t["id"] for t in blind["topics"]]
+    assert len(ids) == len(set(ids)) >= 30
+    assert not set(ids) & {t["id"] for t in extra["topics"]}
+    for t in blind["topics"]:
+        present = [d for d in docs if d in t["articles"]]
+        for d, nos in t["articles"].items():
+            assert nos and all(bundled.article(ids_of[d], n) for n in nos), (t["id"], d)
+        pairs = {f"{x}-{y}" for x, y in itertools.combinations(present, 2)}
+        assert set(t["strength"]) == pairs, t["id"]
+        assert set(t["strength"].values()) <= set(blind["strength_labels"]), t["id"]
+
+
+def test_reuse_finds_the_copied_pairs_of_the_extra_set(ev, bundled, extra):
+    """reuse reports every copied pair of the extra set (its align figures are training figures:
+    the targets are asserted on the blind set below)."""
     rep = ev.evaluate(extra, bundled)
-    assert rep["recall"] >= ev.TARGETS["recall"], rep["misses"]
-    assert rep["precision"] >= ev.TARGETS["precision"], rep["wrong"]
+    assert rep["copied_total"] >= 3
     assert rep["copied_found"] == rep["copied_total"]
 
 
-def test_align_meets_the_targets_on_dev_and_combined(ev, bundled):
-    """The development set, and dev + extra scored as one gold set, meet the targets too."""
+@pytest.mark.xfail(reason="issue 13: alignment precision work in progress", strict=True)
+def test_align_meets_the_issue_13_targets_on_the_blind_set(blind_report):
+    """On the set built blind, align's default output reaches precision ≥ 0.90 and recall ≥ 0.90
+    over near-verbatim and same-provision pairs (issue 13)."""
+    rep = blind_report
+    assert rep["recall"] >= ISSUE_13["recall"], (rep["recall"], rep["misses"])
+    assert rep["precision"] >= ISSUE_13["precision"], (rep["precision"], rep["wrong"])
+
+
+def test_align_stays_above_its_first_blind_figures(blind_report):
+    """Whatever the method becomes, it does not fall below what it first reached on the blind set
+    (a floor against a collapse, not the target)."""
+    rep = blind_report
+    assert rep["gold_entries"] >= 50 and rep["judged_links"] >= 50, "too little to judge"
+    assert rep["recall"] >= BLIND_FLOOR["recall"], (rep["recall"], rep["misses"])
+    assert rep["precision"] >= BLIND_FLOOR["precision"], (rep["precision"], rep["wrong"])
+
+
+def test_align_meets_the_targets_on_dev(ev, bundled):
+    """The development set meets the script's targets (tuned on: a regression check)."""
     if not DEV.exists():
         pytest.skip("the shared dev gold file is not available")
-    reps = ev.evaluate_files([DEV, EXTRA], bundled)
-    for name, rep in reps.items():
-        assert ev.meets(rep), (name, rep["recall"], rep["precision"])
+    rep = ev.evaluate_files([DEV], bundled)[str(DEV)]
+    assert ev.meets(rep), (rep["recall"], rep["precision"])
 
 
 def test_several_gold_files_are_scored_each_and_as_one(ev, extra, tmp_path, capsys):

@@ -8,6 +8,7 @@ import importlib.util
 import io
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,10 +101,16 @@ def test_table_numbers_right_aligned_and_floats_rounded():
     """Numeric columns are right-aligned and floats shown with three decimals."""
     out = rtext.render_rows(ROWS, "table", columns=["article", "score"])
     lines = out.splitlines()
-    assert lines[2].split() == ["8", "3.142"]
-    ends = {rtext.display_width(line.split("  score")[0]) for line in lines[:1]}
-    assert len(ends) == 1
-    assert {len(line) for line in lines[2:]} == {len(lines[2])}  # right-aligned: same length
+    assert [line.split() for line in lines[2:]] == [
+        ["8", "3.142"],
+        ["12", "0.500"],
+        ["105", "10.000"],
+    ]
+    # right-aligned: every value ends in the column where its header ends
+    header_ends = [lines[0].index(h) + len(h) for h in ("article", "score")]
+    for line in lines[2:]:
+        value_ends = [m.end() for m in re.finditer(r"\S+", line)]
+        assert value_ends == header_ends, line
 
 
 def test_table_truncates_long_cells():

@@ -239,9 +239,11 @@ def test_steps_depend_on_the_script():
     simp = {s.name for s in steps_for("simplified")}
     assert {"opencc_tw2s", "tw_phrases"} <= trad - simp
     assert "opencc_t2s" in simp - trad
-    with pytest.raises(ValueError):
+    from jdcorpus.errors import UsageError
+
+    with pytest.raises(UsageError, match="unknown script 'korean'"):
         normalize("文本", script="korean")
-    with pytest.raises(ValueError):
+    with pytest.raises(UsageError, match="unknown normalization steps: no_such_step"):
         apply_steps("文本", ["no_such_step"])
 
 

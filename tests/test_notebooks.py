@@ -72,24 +72,21 @@ def test_notebook_runs(path, kernel_specs):
     texts = "\n".join(_texts(nb))
     pngs = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     assert pngs, "no figure was drawn"
-    from jdcorpus.plotting import use_cjk_font
-
-    if use_cjk_font():
-        assert "CJK font for the figures" in texts
-        # matplotlib warns "Glyph … missing from font(s)" for every character it draws as a box
-        assert "missing from font" not in texts, "Chinese labels were drawn as empty boxes"
-    else:
-        assert "No CJK font found" in texts
+    # the test extra installs noto-cjk-sans-otc: in the suite the font must be found and used
+    assert "No CJK font found" not in texts
+    assert "CJK font for the figures" in texts
+    # matplotlib warns "Glyph … missing from font(s)" for every character it draws as a box
+    assert "missing from font" not in texts, "Chinese labels were drawn as empty boxes"
 
 
 def test_cjk_font_registered():
-    """With the font package installed, a CJK family becomes the default and has Chinese glyphs."""
+    """The font package of the test extra is installed, and its CJK family becomes the default
+    and has Chinese glyphs (never skipped: without the font the notebooks draw boxes)."""
     import matplotlib as mpl
 
     from jdcorpus import plotting
 
-    if not plotting.cjk_font_files():
-        pytest.skip("noto-cjk-sans-otc is not installed")
+    assert plotting.cjk_font_files(), "noto-cjk-sans-otc (in the test extra) is not installed"
     family = plotting.use_cjk_font()
     assert family == "Noto Sans CJK SC"
     assert mpl.rcParams["font.sans-serif"][0] == family

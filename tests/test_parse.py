@@ -313,3 +313,28 @@ def test_a_space_after_the_label_settles_it():
     (doc,) = parse_text(text)
     assert [a.no for a in doc.articles] == [1, 2, 3, 4]
     assert doc.article(2).text == "中国共产党的领导是根本。"
+
+
+@pytest.mark.parametrize(
+    "make,reason",
+    [
+        (lambda d: d / "missing.txt", "no such file"),
+        (lambda d: d, "is a directory"),
+        (lambda d: _write(d / "bin.txt", b"\x00\x01\x02binary"), "binary file"),
+    ],
+)
+def test_unreadable_files_are_source_errors_naming_the_file(tmp_path, make, reason):
+    """A file that cannot be read as a text is a SourceError (a ParseError) whose message names it."""
+    from jdcorpus.errors import SourceError
+    from jdcorpus.parse import parse_file
+
+    path = make(tmp_path)
+    with pytest.raises(SourceError, match=reason) as err:
+        parse_file(path)
+    assert str(path) in str(err.value)
+    assert isinstance(err.value, ParseError)
+
+
+def _write(path, data: bytes):
+    path.write_bytes(data)
+    return path

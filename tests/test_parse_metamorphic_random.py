@@ -34,8 +34,8 @@ from test_parse_metamorphic_combined import (
     structure_differences,
 )
 
-from jdcorpus.parse import _TERMINAL as PARSER_TERMINAL
-from jdcorpus.parse import KINDS
+from jdcorpus.parse.patterns import KINDS
+from jdcorpus.parse.patterns import TERMINAL as PARSER_TERMINAL
 
 NOISE_LINES = (
     "打印本页",

@@ -12,6 +12,7 @@ import csv
 import dataclasses
 import io
 import json
+import os
 import re
 import shutil
 import sys
@@ -25,6 +26,17 @@ from ..model import to_dict
 # -- display width --------------------------------------------------------------------------------
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def use_color(stream=None) -> bool:
+    """Colour on a terminal unless ``NO_COLOR`` is set (https://no-color.org)."""
+    stream = stream or sys.stdout
+    return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
+
+
+def style(s: str, code: str, color: bool = True) -> str:
+    """``s`` in the ANSI style ``code`` (``"1"`` bold, ``"1;31"`` bold red) when ``color``."""
+    return f"\x1b[{code}m{s}\x1b[0m" if color else s
 
 
 def char_width(ch: str) -> int:
@@ -134,6 +146,50 @@ def _fit(widths: list[int], total: int, floor: int = 8) -> list[int]:
     return widths
 
 
+def terminal_width(default: int = 160) -> int:
+    """Columns a table may take: ``$COLUMNS`` when set, else the terminal's width when standard
+    output is one, else ``default`` (a pipe or a file gets a generous fixed width)."""
+    env = os.environ.get("COLUMNS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((default, 24)).columns
+    return default
+
+
+def _fit_flex(
+    natural: list[int], cols: list[str], flex: Sequence[str], optional: Sequence[str], total: int
+) -> tuple[list[int], list[bool]]:
+    """Widths when only the ``flex`` columns give way: they share what the other columns leave
+    (at least ``_FLEX_FLOOR`` each); while that is not enough, ``optional`` columns are hidden in
+    the order given. Returns the widths and which columns are shown."""
+    shown = [True] * len(cols)
+
+    def room() -> int:
+        fixed = sum(w for i, w in enumerate(natural) if shown[i] and cols[i] not in flex)
+        return total - fixed - 2 * (sum(shown) - 1)
+
+    flexed = [i for i, c in enumerate(cols) if c in flex]
+    need = sum(min(natural[i], _FLEX_FLOOR) for i in flexed)
+    for name in optional:
+        if room() >= need:
+            break
+        if name in cols:
+            shown[cols.index(name)] = False
+    widths = list(natural)
+    spare = room()
+    for i in sorted(flexed, key=natural.__getitem__):  # narrow ones first keep their width
+        widths[i] = min(natural[i], max(spare // len(flexed), 4))
+        spare -= widths[i]
+        flexed = [j for j in flexed if j != i]
+    return widths, shown
+
+
+#: a flexible column narrower than this is hardly readable (8 CJK characters): hide an
+#: optional column first
+_FLEX_FLOOR = 16
+
+
 def render_rows(
     rows: Iterable[Any],
     fmt: str,
@@ -142,12 +198,18 @@ def render_rows(
     *,
     width: int | None = None,
     max_cell: int = 60,
+    flex: Sequence[str] | None = None,
+    optional: Sequence[str] = (),
 ) -> str:
     """Rows (dicts or dataclasses) as an aligned table, a JSON list or CSV; ends with a newline.
 
     ``columns`` chooses and orders the columns (default: the row type's fields, else the keys in
     order of appearance). In a table, ``None`` is blank, floats have 3 decimals, line breaks
     become spaces, and cells wider than ``max_cell`` or than the terminal allows end in "…".
+
+    With ``flex`` (column names), only those columns are ever cut: every other cell is shown
+    whole, and to fit the width the ``optional`` columns are left out, in the order given, with
+    a last line naming them (``jdcorpus docs``: ids and dates stay whole, titles give way).
     """
     source = rows
     dicts = [_as_dict(r) for r in rows]
@@ -175,22 +237,29 @@ def render_rows(
         for c in cols
     ]
     natural = [
-        min(max([display_width(c)] + [display_width(row[i]) for row in cells]), max_cell)
+        max([display_width(c)] + [display_width(row[i]) for row in cells])
         for i, c in enumerate(cols)
     ]
     if width is None:
-        # a terminal gets what it can show; a pipe or file a generous fixed width
-        width = shutil.get_terminal_size((160, 24)).columns if sys.stdout.isatty() else 160
+        width = terminal_width()
     total = max(width, 20)
-    widths = _fit(natural, total)
+    if flex:
+        widths, shown = _fit_flex(natural, cols, flex, optional, total)
+    else:
+        widths, shown = _fit([min(w, max_cell) for w in natural], total), [True] * len(cols)
+    keep = [i for i in range(len(cols)) if shown[i]]
 
     def line(values: Sequence[str]) -> str:
-        parts = [
-            pad(_truncate(v, widths[i]), widths[i], right=numeric[i]) for i, v in enumerate(values)
-        ]
+        parts = [pad(_truncate(values[i], widths[i]), widths[i], right=numeric[i]) for i in keep]
         return "  ".join(parts).rstrip()
 
     out.append(line(cols))
-    out.append("  ".join("-" * w for w in widths))
+    out.append("  ".join("-" * widths[i] for i in keep))
     out.extend(line(row) for row in cells)
+    hidden = [c for c, s in zip(cols, shown, strict=True) if not s]
+    if hidden:
+        import textwrap
+
+        note = f"(hidden to fit {total} columns: {', '.join(hidden)}; --format json has all)"
+        out.extend(textwrap.wrap(note, total, break_on_hyphens=False))
     return "\n".join(out) + "\n"

@@ -34,6 +34,20 @@ def document_rows(corpus) -> list[dict]:
     ]
 
 
+#: what ``jdcorpus docs`` leaves out first on a narrow terminal (ids, titles and the effective
+#: date stay; titles are cut last)
+DOC_ROW_OPTIONAL = ("sections", "chapters", "province", "approved", "kind", "adopted", "city")
+
+
+def render_documents(corpus, fmt: str, *, width: int | None = None) -> str:
+    """``jdcorpus docs``: one row per document. In a table, ids, dates and counts are never cut:
+    titles give way, then the columns of ``DOC_ROW_OPTIONAL`` are left out, so that the table
+    fits the terminal."""
+    return render_rows(
+        document_rows(corpus), fmt, width=width, flex=("title",), optional=DOC_ROW_OPTIONAL
+    )
+
+
 def _span(articles: Sequence[Article]) -> str:
     if not articles:
         return ""

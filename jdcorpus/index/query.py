@@ -1,0 +1,352 @@
+"""Queries: the query language, filters, ranking, snippets and highlights; :func:`search`, :func:`count`.
+
+A query word is a phrase of its character bigrams in the prose fields (:data:`SEARCHED` for bare
+words), so it hits exactly the articles whose normalized text contains it; a one-character word
+is a prefix query. ``word:`` matches whole jieba words. Queries are normalized like the text
+(``網格`` = ``网格``), inside the analyzers. A hit's snippet is one line of the article around its
+best matches, highlights widened to the stored jieba word boundaries (no jieba at search time).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from ..errors import QueryError
+from ..results import Results
+from .analyzers import _lower
+from .store import PROSE, _Open, _open
+
+__all__ = ["SearchHit", "count", "parse_query", "search"]
+
+#: Fields a bare query word searches, with their BM25F weights.
+SEARCHED = {"text": 1.0, "heading": 2.0}
+#: Short names accepted in queries (``doc:changchun``, ``chapter:总则``, ``word:网格``).
+ALIASES = {
+    "doc_id": ["doc"],
+    "chapter_title": ["chapter"],
+    "section_title": ["section"],
+    "no": ["article"],
+    "words": ["word"],
+}
+#: Characters of context a snippet shows (Chinese characters are wide: ~2 terminal columns).
+SNIPPET_WIDTH = 72
+_LEAD = 18  # context before the first match
+
+
+# -- parsing ----------------------------------------------------------------------------------
+
+
+_PARSERS: dict[int, tuple[object, object]] = {}  # id(searcher) → (searcher, query parser)
+
+
+def _parser_of(op: _Open):
+    """The query parser of an open index (built once per searcher)."""
+    found = _PARSERS.get(id(op.searcher))
+    if found is not None and found[0] is op.searcher:
+        return found[1]
+    parser = _parser(op.searcher.schema)
+    _PARSERS.clear()  # one index in use at a time is the common case: keep no stale searcher
+    _PARSERS[id(op.searcher)] = (op.searcher, parser)
+    return parser
+
+
+def _parser(sch):
+    from whoosh import qparser
+
+    p = qparser.MultifieldParser(list(SEARCHED), sch, fieldboosts=SEARCHED, group=qparser.AndGroup)
+    p.remove_plugin_class(qparser.WildcardPlugin)  # 网? and 网* are text, not wildcards
+    p.remove_plugin_class(qparser.SingleQuotePlugin)
+    p.remove_plugin_class(qparser.BoostPlugin)
+    p.add_plugin(qparser.FieldAliasPlugin({k: v for k, v in ALIASES.items() if k in sch}))
+    return p
+
+
+_FIELD_RE = re.compile(r"(?:^|[\s(])([A-Za-z_][A-Za-z0-9_]*):")
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+# Quotes and the colon typed with a Chinese input method mean the same as the ASCII ones.
+_SYNTAX = str.maketrans({"“": '"', "”": '"', "＂": '"', "「": '"', "」": '"'})
+
+
+def _check(raw: str, fieldnames: set[str]) -> str:
+    """Reject what Whoosh would silently misread; returns the query with ASCII syntax."""
+    q = raw.translate(_SYNTAX)
+    q = re.sub(r"(?<=[A-Za-z_])：", ":", q)
+    if not q.strip():
+        raise QueryError("empty query")
+    if q.count('"') % 2:
+        raise QueryError(f"unbalanced quote in query: {raw}")
+    depth = 0
+    for part in q.split('"')[::2]:  # parentheses outside phrases
+        for c in part:
+            depth += {"(": 1, ")": -1}.get(c, 0)
+            if depth < 0:
+                break
+    if depth:
+        raise QueryError(f"unbalanced parentheses in query: {raw}")
+    for part in q.split('"')[::2]:
+        for m in _FIELD_RE.finditer(part):
+            if m.group(1) not in fieldnames:
+                known = ", ".join(sorted(fieldnames))
+                raise QueryError(f"unknown field {m.group(1)!r} in query (fields: {known})")
+    words = [w for w in q.split('"')[0::2] for w in w.split()]
+    if words and (words[-1] in _OPERATORS or words[0] in _OPERATORS - {"NOT"}):
+        raise QueryError(f"operator without an operand in query: {raw}")
+    return q
+
+
+def _literal(words) -> str:
+    """The text a phrase of consecutive bigrams spells: [网格, 格化] → 网格化."""
+    return words[0] + "".join(w[-1] for w in words[1:])
+
+
+def _text_query(fieldname: str, tokens: list[str], boost: float = 1.0):
+    """Term, prefix (one character) or phrase of bigram tokens."""
+    from whoosh import query as Q
+
+    if len(tokens) > 1:
+        return Q.Phrase(fieldname, tokens, boost=boost)
+    if len(tokens[0]) == 1:
+        return Q.Prefix(fieldname, tokens[0], boost=boost)
+    return Q.Term(fieldname, tokens[0], boost=boost)
+
+
+def _rewrite(q, literals: list[str], negated: bool = False):
+    """One-character bigram terms become prefix queries; collect the positive search literals."""
+    from whoosh import query as Q
+
+    if isinstance(q, Q.Term | Q.Phrase) and q.fieldname in PROSE:
+        words = [q.text] if isinstance(q, Q.Term) else list(q.words)
+        if not words:
+            return Q.NullQuery
+        if not negated and q.fieldname in SEARCHED:
+            literals.append(_literal(words))
+        return _text_query(q.fieldname, words, q.boost)
+    if isinstance(q, Q.Term | Q.Phrase) and q.fieldname == "words":
+        if not negated:
+            literals.append("".join([q.text] if isinstance(q, Q.Term) else q.words))
+        return q
+    if isinstance(q, Q.AndNot):
+        return Q.AndNot(_rewrite(q.a, literals, negated), _rewrite(q.b, literals, not negated))
+    if isinstance(q, Q.Not):
+        return Q.Not(_rewrite(q.query, literals, not negated), boost=q.boost)
+    return q.apply(lambda c: _rewrite(c, literals, negated))
+
+
+def parse_query(query: str, parser) -> tuple[object, list[str]]:
+    """A Whoosh query from the query language, and the literal strings to highlight."""
+    from whoosh import query as Q
+
+    fieldnames = set(parser.schema.names()) - {"bounds", "key"}
+    fieldnames |= {a for v in ALIASES.values() for a in v}
+    text = _check(query, fieldnames)
+    q = parser.parse(text)
+    literals: list[str] = []
+    q = _rewrite(q, literals).normalize()
+    if q is Q.NullQuery or isinstance(q, Q.NullQuery.__class__):
+        raise QueryError(f"nothing to search for in query: {query}")
+    seen = set()
+    lits = [s for s in literals if s and not (s in seen or seen.add(s))]
+    return q, lits
+
+
+def _filters(op: _Open, city=None, doc=None, kind=None, status=None, chapter=None, section=None):
+    """The filter query of the ``--city --doc --kind --status --chapter --section`` options."""
+    from whoosh import query as Q
+
+    sch = op.searcher.schema
+    docs = op.meta.get("documents", [])
+    parts = []
+    for field, value in (("city", city), ("kind", kind), ("status", status)):
+        if value is None:
+            continue
+        token = next(sch[field].process_text(str(value), mode="query"))
+        known = sorted({d.get(field) for d in docs if d.get(field)})
+        if known and token not in known:
+            raise QueryError(f"no document has {field} {value!r} (known: {', '.join(known)})")
+        parts.append(Q.Term(field, token))
+    if doc is not None:
+        parts.append(Q.Or([Q.Term("doc_id", d) for d in _resolve_docs(docs, str(doc))]))
+    for value, nofield, titlefield in (
+        (chapter, "chapter_no", "chapter_title"),
+        (section, "section_no", "section_title"),
+    ):
+        if value is None:
+            continue
+        value = str(value).strip()
+        if value.isdigit():
+            parts.append(sch[nofield].parse_query(nofield, value))
+        else:
+            tokens = list(sch[titlefield].process_text(value, mode="query"))
+            if not tokens:
+                raise QueryError(f"empty {titlefield.split('_')[0]} filter")
+            parts.append(_text_query(titlefield, tokens))
+    return Q.And(parts) if parts else None
+
+
+def _resolve_docs(docs: list[dict], name: str) -> list[str]:
+    """Document ids for ``--doc``: an id, a title, a city with one document (as ``Corpus.get``)."""
+    from .._lookup import DocumentRef, resolve_document
+
+    refs = [DocumentRef(d["id"], d["title"], d.get("city")) for d in docs]
+    return [resolve_document(name, refs).id]
+
+
+# -- hits and snippets ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One article that matches a query. ``matches`` are (start, end) offsets into ``snippet``.
+
+    ``snippet[s:e]`` for each ``(s, e)`` in ``matches`` is a highlighted span: an occurrence of a
+    query term widened to the whole jieba words it touches (网格 in 网格员 highlights 网格员).
+    """
+
+    doc: str  # document id
+    city: str | None
+    title: str  # document title
+    article: int  # article number
+    label: str  # 第十三条
+    heading: str | None
+    chapter: str | None  # chapter title
+    score: float
+    snippet: str  # one line of the article text around the best matches, "…" where cut
+    matches: tuple[tuple[int, int], ...]
+
+    @property
+    def key(self) -> str:
+        """``doc:no``, as ``jdcorpus show`` takes it."""
+        return f"{self.doc}:{self.article}"
+
+
+def _cuts(bounds: bytes | None):
+    """The stored word boundaries of a text (sorted offsets), or an empty array."""
+    from array import array
+
+    cuts = array("I")
+    if bounds:
+        cuts.frombytes(bounds)
+    return cuts
+
+
+def _spans(text: str, literals: Iterable[str], cuts) -> list[tuple[int, int]]:
+    """Every occurrence of a literal in ``text``, widened to word boundaries, merged."""
+    low = _lower(text)
+    raw = []
+    for lit in literals:
+        lit = _lower(lit)
+        i = low.find(lit)
+        while i >= 0:
+            raw.append((i, i + len(lit)))
+            i = low.find(lit, i + 1)
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(raw):
+        if cuts:
+            s = cuts[max(bisect_right(cuts, s) - 1, 0)]
+            e = cuts[min(bisect_left(cuts, e), len(cuts) - 1)]
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(e, out[-1][1]))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _snippet(text: str, spans: list[tuple[int, int]], cuts=(), width: int = SNIPPET_WIDTH):
+    """A one-line window of ``text`` holding as many spans as fit; offsets re-based to it.
+
+    The window starts after a break (。；，、： or a new line) shortly before its first span, else on a
+    word boundary, and ends on a word boundary; a highlighted span is never cut.
+    """
+    start = 0
+    if spans:
+        best = -1
+        for s, _e in spans:
+            lo = max(0, s - _LEAD)
+            n = sum(1 for a, b in spans if a >= lo and b <= lo + width)
+            if n > best:
+                best, start = n, lo
+        first = next(a for a, _ in spans if a >= start)
+        brk = max(text.rfind(c, start, first) for c in "。；\n，、：")
+        if brk >= 0:
+            start = brk + 1
+        elif start and cuts:
+            start = min(cuts[bisect_left(cuts, start)], first)
+    end = min(len(text), start + width)
+    if end < len(text) and cuts:
+        end = max(cuts[bisect_right(cuts, end) - 1], start + 1)
+    for s, e in spans:  # never cut a highlighted span in two
+        if s < end < e:
+            end = e
+    pre = "…" if start > 0 else ""
+    body = text[start:end].replace("\n", " ")
+    snippet = pre + body + ("…" if end < len(text) else "")
+    base = len(pre) - start
+    matches = tuple((s + base, e + base) for s, e in spans if s >= start and e <= end)
+    return snippet, matches
+
+
+def _hit(fields: dict, score: float, literals: list[str]) -> SearchHit:
+    text = fields.get("text", "")
+    cuts = _cuts(fields.get("bounds"))
+    snippet, matches = _snippet(text, _spans(text, literals, cuts), cuts)
+    return SearchHit(
+        doc=fields["doc_id"],
+        city=fields.get("city"),
+        title=fields.get("title", ""),
+        article=fields["no"],
+        label=fields.get("label", ""),
+        heading=fields.get("heading"),
+        chapter=fields.get("chapter_title"),
+        score=round(float(score), 4),
+        snippet=snippet,
+        matches=matches,
+    )
+
+
+# -- search -----------------------------------------------------------------------------------
+
+
+def _run(corpus, query: str, limit: int | None, progress, filters: dict):
+    op = _open(corpus, progress)
+    q, literals = parse_query(query, _parser_of(op))
+    flt = _filters(op, **filters)
+    return op, op.searcher.search(q, limit=limit, filter=flt), literals
+
+
+def search(
+    corpus=None,
+    query: str = "",
+    *,
+    limit: int | None = 20,
+    progress: Callable | None = None,
+    **filters,
+) -> Results:
+    """Ranked BM25F hits of ``query`` in the articles of ``corpus`` (the bundled corpus if None).
+
+    Query language: words (all required), ``OR``, ``NOT``, ``"quoted phrases"`` (contiguous
+    text), parentheses, field filters ``city:北京 doc:changchun kind:条例 status:draft
+    chapter:总则 heading:目的 word:网格`` (``word:`` matches whole jieba words only). A word
+    matches every article whose normalized text (or heading) contains it. ``filters``: ``city``,
+    ``doc`` (id, title or city), ``kind``, ``status``, ``chapter`` and ``section`` (number or
+    title). ``limit=None`` returns every hit. The result has ``.total``, the number of matching
+    articles, and ``.to_frame()``.
+
+    例：``search(None, "網格", city="通化")`` == ``search(None, "网格", city="通化")``
+    """
+    op, res, literals = _run(corpus, query, limit, progress, filters)
+    reader = op.searcher
+    return Results(
+        (_hit(reader.stored_fields(r.docnum), r.score, literals) for r in res),
+        row_type=SearchHit,
+        total=len(res),
+        query=query,
+    )
+
+
+def count(corpus=None, query: str = "", *, progress: Callable | None = None, **filters) -> int:
+    """The number of articles that match ``query`` (no ranking, no snippets)."""
+    _op, res, _ = _run(corpus, query, 1, progress, filters)
+    return len(res)

@@ -1,0 +1,354 @@
+"""What a document says about itself: title, city, province, kind, status, dates and events,
+notices — read from an instrument's header (and its last articles for the date it takes effect).
+
+:func:`build_document` assembles a :class:`~jdcorpus.model.Document` from one instrument: its
+metadata read here, its structure from :mod:`.structure`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Article, Document, Event
+from .patterns import (
+    KINDS,
+    RE_CN_DATE,
+    RE_DATE,
+    RE_DATE_LINE,
+    RE_DRAFT,
+    RE_TIZHU,
+    key_of,
+    to_int,
+)
+from .segments import Seg
+from .structure import body_structure
+
+_MUNICIPALITIES = {"北京", "上海", "天津", "重庆"}
+_PROVINCES = (
+    "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽",
+    "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州",
+    "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆", "台湾", "香港", "澳门",
+)  # fmt: skip
+_CN_YEAR_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+
+
+def inherit_promulgation(doc: Document, earlier: list[Document]) -> Document:
+    """One notice may promulgate several instruments of a file (印发《A》和《B》): the later ones
+    take the date of the earlier document whose notice names them."""
+    if doc.promulgated or doc.status != "in_force":
+        return doc
+    from dataclasses import replace
+
+    for prev in reversed(earlier):
+        if prev.promulgated and any(doc.title in n for n in prev.notices):
+            ev = Event(prev.promulgated, "promulgated", None)
+            return replace(
+                doc,
+                promulgated=prev.promulgated,
+                events=tuple(sorted([*doc.events, ev], key=lambda e: e.date)),
+            )
+    return doc
+
+
+def build_document(text, header, body, trailer, script, *, source_file, city, province, title,
+                    ids, doc_id, taken) -> Document:  # fmt: skip
+    """The document of one instrument: ``header``, ``body`` and ``trailer`` are its segments,
+    ``script`` the script its text is normalized from; known metadata overrides what is read."""
+    from ..normalize import normalize
+
+    steps: set[str] = set()
+
+    def norm(s: str) -> str:
+        out, ran = normalize(s, script=script)
+        steps.update(ran)
+        return out
+
+    warnings: list[str] = []
+    # -- header: title, notices, 题注
+    title_segs = [s for s in header if s.kind == "title"]
+    title_seg = title_segs[-1] if title_segs else None
+    original_title = title_seg.raw if title_seg else ""
+    doc_title = title or (_clean_title(norm(title_seg.raw)) if title_seg else None)
+    if not doc_title:
+        m = re.search(
+            r"《([^》]{2,60})》", "".join(norm(s.raw) for s in header if s.kind != "noise")
+        )
+        doc_title = m.group(1) if m else "（无标题）"
+        if not m:
+            warnings.append("no title found in the text")
+    # draft words count on the title or the lines right around it (征求意见稿 above or below the
+    # title), not anywhere in a web page (a link to …（草案）的说明 is not the law's status)
+    near = [s for s in header if s.kind not in ("noise", "blank")]
+    if title_seg in near:
+        t = near.index(title_seg)
+        near = near[max(0, t - 2) : t + 3]
+    else:
+        near = near[:6]
+    status = (
+        "draft"
+        if any(RE_DRAFT.search(k) for k in [doc_title, *(s.key for s in near)])
+        else "in_force"
+    )
+    kind = _kind(doc_title)
+    # notices and preambles: blocks of header text, a notice heading opening a new block; a 题注
+    # broken over several lines is a block too, and is metadata, not a notice
+    blocks: list[list[Seg]] = []
+    for s in header:
+        closed_tizhu = (
+            bool(blocks and blocks[-1])
+            and blocks[-1][0].kind == "tizhu"
+            and blocks[-1][-1].raw.endswith(("）", ")", "】"))
+        )
+        if (
+            s.kind in ("notice", "tizhu")
+            or (s.kind == "title" and blocks and blocks[-1])
+            or closed_tizhu
+        ):
+            blocks.append([])
+        if s.kind in ("notice", "text", "tizhu"):
+            if not blocks:
+                blocks.append([])
+            blocks[-1].append(s)
+    notices, promulgations, texts = [], [], []
+    for b in blocks:
+        key = "".join(s.key for s in b)
+        if not b or RE_DRAFT.fullmatch(key.strip("（()）")):
+            continue
+        texts.append(key)
+        if RE_TIZHU.match(key):
+            continue
+        notices.append("\n".join(norm(s.raw) for s in b))
+        date = _promulgation([s.key for s in b])
+        if date:
+            promulgations.append(date)
+
+    # -- body structure
+    title_key = key_of(title_seg.raw).strip("《》") if title_seg else ""
+    chapters, sections, articles, preamble = body_structure(text, body, norm, warnings, title_key)
+    if preamble:
+        notices.append("\n".join(preamble))
+    kept = [s for s in trailer if s.kind not in ("blank", "noise")]
+    if kept and kept[0].kind in ("annex", "notice", "title"):  # 附件, 起草说明: kept beside the law
+        notices.append("\n".join(norm(s.raw) for s in kept))
+    elif kept:
+        warnings.append(f"text after the last article ignored: {norm(kept[0].raw)[:30]}…")
+
+    # -- dates
+    header_text = "".join(s.key for s in header if s.kind != "noise")
+    # a 题注 may stand after a web page's own 目录, inside what is structurally the body
+    pre_body = []
+    for s in body:
+        if s.kind == "article":
+            break
+        if s.kind in ("tizhu", "text", "notice"):
+            pre_body.append(s.key)
+    events = _events(texts + ["".join(pre_body)] if pre_body else texts)
+    # a database's metadata block (【发布日期】2020.01.06, 实施日期：…) when the text says nothing
+    listed = _metadata_fields(header)
+    if "promulgated" in listed and not any(e.kind == "promulgated" for e in events):
+        events = sorted(
+            [*events, Event(listed["promulgated"], "promulgated", None)], key=lambda e: e.date
+        )
+    if status == "in_force" and promulgations and not any(e.kind == "promulgated" for e in events):
+        events = sorted(
+            [*events, Event(promulgations[-1], "promulgated", None)], key=lambda e: e.date
+        )
+    if status == "draft":  # a draft is neither adopted nor promulgated, whatever its notice says
+        events = [e for e in events if e.kind not in ("promulgated",)]
+    effective = None
+    for a in reversed(articles):
+        m = re.search(r"自(.{4,14}?日|公布之日|发布之日|印发之日)起?施行", a.text.replace(" ", ""))
+        if m:
+            effective = _iso(m.group(1)) if "之日" not in m.group(1) else "promulgation"
+            break
+    if effective is None:
+        m = re.search(r"自(\d{4}年\d{1,2}月\d{1,2}日)起?施行", header_text)
+        effective = _iso(m.group(1)) if m else listed.get("effective")
+
+    def first(kind, last=False):
+        ds = [e.date for e in events if e.kind == kind]
+        return (ds[-1] if last else ds[0]) if ds else None
+
+    promulgated = first("promulgated")
+    if effective == "promulgation":
+        effective = promulgated
+    doc_city = city or _city_from_title(doc_title)
+    doc_province = province or _province(doc_city, header_text + "".join(pre_body))
+    did = doc_id or ids.get(doc_title) or _make_id(doc_city, kind, doc_title, taken)
+    articles = tuple(_with_doc(a, did) for a in articles)
+    start = header[0].start if header else (body[0].start if body else 0)
+    end = max((s.end for s in body), default=start)
+    return Document(
+        id=did, title=doc_title, city=doc_city, province=doc_province, kind=kind, status=status,
+        adopted=first("adopted"), approved=first("approved", last=True),
+        revised=first("revised", last=True), promulgated=promulgated, effective=effective,
+        source_file=source_file, start=start, end=end, original_title=original_title,
+        script=script, articles=articles, chapters=tuple(chapters), sections=tuple(sections),
+        events=tuple(events), notices=tuple(notices), warnings=tuple(warnings),
+        steps=tuple(_ordered_steps(steps)), source_text=text,
+    )  # fmt: skip
+
+
+def _ordered_steps(names: set[str]) -> list[str]:
+    from ..normalize import list_steps
+
+    order = [n for n, _ in list_steps()]
+    return sorted(names, key=lambda n: order.index(n) if n in order else len(order))
+
+
+def _with_doc(a: Article, did: str) -> Article:
+    from dataclasses import replace
+
+    return replace(a, doc_id=did)
+
+
+def _clean_title(t: str) -> str:
+    t = t.strip().strip("《》")
+    t = re.sub(r"》?[（(]\d{4}年(修订|修正|修改)(本|版)?[）)]$", "", t)  # an edition note
+    return re.sub(r"》?[（(]?(征求意见稿|送审稿)[）)]?$", "", t).strip("《》")
+
+
+def _kind(title: str) -> str | None:
+    t = re.sub(r"[（(][^（）()]*[）)]$", "", title or "")
+    for k in KINDS:
+        if t.endswith(k):
+            return k
+    return None
+
+
+def _city_from_title(title: str) -> str | None:
+    if not title:
+        return None
+    m = re.match(r"^(.{2,4}?)经济特区", title)
+    if m:
+        return m.group(1)
+    m = re.match(r"^(.{2,12}?(?:自治州|自治县|地区|盟))", title)
+    if m:
+        return m.group(1)
+    m = re.match(r"^(.{2,8}?)市", title)
+    if m:
+        return m.group(1)
+    m = re.match(r"^(.{2,8}?县)", title)
+    if m and not re.match(r"^.{2,8}?省", title):
+        return m.group(1)
+    return None
+
+
+def _province(city: str | None, header_text: str) -> str | None:
+    if city in _MUNICIPALITIES:
+        return city
+    # the provincial congress that approved a city's regulation names the province
+    names = "|".join(_PROVINCES)
+    m = re.search(
+        rf"({names})(?:省|[^，。省]{{0,6}}?自治区)第[^，。]{{1,12}}届人民代表大会常务委员会",
+        header_text,
+    )
+    return m.group(1) if m else None
+
+
+_EVENT_WORDS = (
+    ("审议批准", "approved"), ("批准", "approved"), ("通过", "adopted"), ("修订", "revised"),
+    ("修正", "amended"), ("公布", "promulgated"), ("发布", "promulgated"), ("印发", "promulgated"),
+)  # fmt: skip
+
+
+def _iso(date: str) -> str | None:
+    m = RE_DATE.search(date)
+    if m:
+        y, mo, d = (int(x) for x in m.groups())
+    else:
+        m = RE_CN_DATE.search(date)
+        if not m:
+            return None
+        y = int("".join(str(_CN_YEAR_DIGIT[c]) for c in m.group(1)))
+        mo, d = to_int(m.group(2)), to_int(m.group(3))
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+_ANY_DATE = rf"(?:{RE_DATE.pattern}|{RE_CN_DATE.pattern})"
+
+
+_ORGAN = re.compile(
+    r"会议|委员会|常委会|人民政府|政府|办公厅|办公室|党委|市委|省委|区委|县委|州委|人大"
+)
+_NO_DATE = r"(?:(?!\d{4}年|[零〇一二三四五六七八九]{4}年)[^，,。；;（）()])"
+_PROMULGATION = re.compile(
+    r"现予公布|现予发布|予以公布|现予公告|公布施行|发布施行|印发给你们|现予印发|现将.{0,80}印发|颁布施行"
+)
+
+
+def _events(texts: list[str]) -> list[Event]:
+    """Dated events of a header's 题注 and notices: 2022年10月27日…会议通过 → adopted.
+
+    A date counts only when an organ (会议, 委员会, 人民政府, 办公厅 …) or nothing stands between it
+    and the verb, so 公众可于2024年3月15日前通过电子邮件 is not an adoption.
+    """
+    events: list[Event] = []
+    words = "|".join(w for w, _ in _EVENT_WORDS)
+
+    def add(date, kind, body):
+        body = (body or "").strip() or None
+        if date and not any(e.date == date and e.kind == kind for e in events):
+            events.append(Event(date, kind, body))
+
+    for t in texts:
+        # 题注 style: date, organ, verb
+        for m in re.finditer(rf"({_ANY_DATE})({_NO_DATE}{{0,60}}?)(?:于)?({words})", t):
+            body = m.group(m.lastindex - 1)
+            if not body or _ORGAN.search(body):
+                add(_iso(m.group(1)), dict(_EVENT_WORDS)[m.group(m.lastindex)], body)
+        # notice style: organ, 于, date, verb
+        for m in re.finditer(rf"({_NO_DATE}{{0,60}}?)于({_ANY_DATE})({words})", t):
+            body = re.sub(r"^.*?(已由|已经|经)", "", m.group(1))
+            if _ORGAN.search(body):
+                add(_iso(m.group(2)), dict(_EVENT_WORDS)[m.group(m.lastindex)], body)
+    events.sort(key=lambda e: e.date)
+    return events
+
+
+_RE_FIELD = re.compile(
+    r"^[【\[]?(发布日期|公布日期|颁布日期|实施日期|施行日期|生效日期)[】\]:：]?"
+    r"(\d{4})[-.年/](\d{1,2})[-.月/](\d{1,2})日?$"
+)
+_FIELD_KIND = {"发布日期": "promulgated", "公布日期": "promulgated", "颁布日期": "promulgated"}
+
+
+def _metadata_fields(segs: list[Seg]) -> dict[str, str]:
+    """Dates of a legal database's metadata block: 【发布日期】2020.01.06 → promulgated."""
+    out: dict[str, str] = {}
+    for s in segs:
+        m = _RE_FIELD.match(s.key) if s.key else None
+        if m:
+            y, mo, d = (int(x) for x in m.group(2, 3, 4))
+            if 1 <= mo <= 12 and 1 <= d <= 31:
+                out.setdefault(
+                    _FIELD_KIND.get(m.group(1), "effective"), f"{y:04d}-{mo:02d}-{d:02d}"
+                )
+    return out
+
+
+def _promulgation(block_keys: list[str]) -> str | None:
+    """The date a notice promulgates its instrument: the date alone on the notice's last lines
+    (after the signing organ), when the notice says it publishes (现予公布, 印发给你们 …)."""
+    if not _PROMULGATION.search("".join(block_keys)):
+        return None
+    for k in reversed(block_keys):
+        m = RE_DATE_LINE.match(k)
+        if m:
+            return _iso(m.group(1))
+    return None
+
+
+def _make_id(city: str | None, kind: str | None, title: str, taken: set[str]) -> str:
+    from pypinyin import lazy_pinyin
+
+    base = "".join(lazy_pinyin(city)) if city else "".join(lazy_pinyin(title[:4]))
+    if kind:
+        base += "-" + "".join(lazy_pinyin(kind))
+    base = re.sub(r"[^a-z0-9-]+", "", base.lower()) or "doc"
+    did, n = base, 2
+    while did in taken:
+        did, n = f"{base}-{n}", n + 1
+    return did

@@ -1,0 +1,109 @@
+"""The vocabulary of legislative drafting as patterns: numerals, labels, items, titles, dates.
+
+Patterns named ``RE_*`` apply to the *key* of a segment (:func:`key_of`: simplified script, no
+spaces, half-width digits), so 第一條, 第 一 条 and 第１条 read the same; the others say on what
+they run.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# -- numerals ---------------------------------------------------------------------------------
+
+_CN_DIGITS = "零〇一二两三四五六七八九十百千"
+NUM = rf"[{_CN_DIGITS}0-9０-９]+"
+HS = " \t\u3000\u00a0"  # horizontal spaces, NBSP included
+SPACED_NUM = rf"[{_CN_DIGITS}0-9０-９](?:[{HS}]?[{_CN_DIGITS}0-9０-９])*"  # 第 十 一 条
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+@lru_cache(maxsize=4096)
+def to_int(numeral: str) -> int:
+    """第一百零五条 → 105: Chinese or Arabic (also full-width) numerals to int, via cn2an."""
+    s = numeral.translate(FULLWIDTH_DIGITS)
+    if s.isdigit():
+        return int(s)
+    import cn2an
+
+    return int(cn2an.cn2an(s.replace("〇", "零"), "smart"))
+
+
+# -- patterns (applied to the simplified, space-free key of a segment) --------------------------
+
+TERMINAL = "。；;：:！!？?…」”）)】』"
+# what may follow an article label when it really is a label (not 第八条第二款, 第十条规定, 第三条的…)
+_NOT_AFTER_LABEL = "第款项的规至，,和及或中所以与等規項與於"
+LABEL_END = rf"(?![{_NOT_AFTER_LABEL}])(?!、\s*(?:第|$))(?!之(?![一二三四五六七八九十]))"
+RE_ARTICLE = re.compile(rf"^第({NUM})条(?:之([一二三四五六七八九十]+))?{LABEL_END}")
+RE_CHAPTER = re.compile(rf"^第({NUM})章(.*)$")
+RE_SECTION = re.compile(rf"^第({NUM})节(.*)$")
+RE_PART = re.compile(rf"^第({NUM})编(.*)$")
+# first-level items (项): （一） (一) ㈠, and 一、 in older drafting; never 第（二）项 or 一、二级
+RE_ITEM = re.compile(
+    r"^(?:[（(]([零〇一二三四五六七八九十百]+)[）)](?![项目])|([㈠-㈩])|([一二三四五六七八九十]{1,3})、(?![一二三四五六七八九十]))"
+)
+# second-level markers: 目 inside a （一） item, or the items themselves where there is no （一）
+RE_SUBITEM = re.compile(r"^(?:[（(]([0-9]{1,2})[）)]|([①-⑳])|([0-9]{1,2})[.．、](?![0-9])|([⑴-⒇]))")
+RE_MARKER = re.compile(
+    r"^(?:[（(][^（）()]{1,4}[）)]|[①-⑳⑴-⒇㈠-㈩]|[0-9]{1,2}[.．、](?![0-9])|[一二三四五六七八九十]{1,3}、)\s*"
+)
+RE_ANNEX = re.compile(r"^(附件|附表|附录)[0-9一二三四五六七八九十]*[:：]?(?!.*[。；])")
+BARE_HEADINGS = {"总则", "附则", "分则", "法律责任", "罚则", "附录"}
+RE_HEADING = re.compile(r"^(?:【([^】]{1,24})】|[（(]([^（）()，,。；;：:]{1,24})[）)])")
+RE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+RE_CN_DATE = re.compile(
+    r"([零〇一二三四五六七八九]{4})年([十一二三四五六七八九]{1,3})月([十一二三四五六七八九]{1,3})日"
+)
+KINDS = (
+    "职责规定", "实施细则", "实施办法", "暂行办法", "暂行规定", "自治条例", "条例", "规定", "办法", "细则",
+    "规则", "决定", "规程", "章程", "准则", "意见",
+)  # fmt: skip
+RE_TITLE = re.compile(
+    r"^《?(?P<title>[^，,。；;：:！？\s]{2,60}?(?:"
+    + "|".join(KINDS)
+    + r")(?:[（(][^（）()]{1,20}[）)])?)》?"
+    r"(?:[（(]?(?:征求意见稿|草案|送审稿|修订草案|草案修改稿|试行)[）)]?)?"
+    r"(?:[（(]\d{4}年(?:修订|修正|修改)(?:本|版)?[）)])?$"
+)
+RE_NOTICE = re.compile(r"(公告|通知|决定|令|公报)$|^关于.*的(通知|决定|公告|说明|报告|批复|函)$")
+RE_DRAFT = re.compile(r"草案|征求意见稿|送审稿|审议稿|修改稿|草稿|讨论稿")
+RE_TIZHU = re.compile(
+    r"^(?:[（(【].*)?(?:\d{4}|[零〇一二三四五六七八九]{4})年.{0,120}(通过|批准|修订|修正|公布|发布|印发)"
+)
+# a line that is only a date, perhaps after a short signature: the date that closes a notice
+RE_DATE_LINE = re.compile(rf"^[^，,。；;]{{0,30}}?({RE_DATE.pattern}|{RE_CN_DATE.pattern})$")
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# white space and invisible characters at the edges of a piece of source text
+RE_EDGE = re.compile(rf"[\s{INVISIBLE}]*")
+RE_EDGE_END = re.compile(rf"[\s{INVISIBLE}]+$")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def key_of(s: str) -> str:
+    """Simplified, space-free form of a segment used for classification only."""
+    s = re.sub(r"[\s\u200b\u200c\u200d\u2060\ufeff\u00ad]+|\*\*", "", s.translate(FULLWIDTH_DIGITS))
+    return _t2s().convert(s)
+
+
+def ends_paragraph(s: str) -> bool:
+    """Inside an article a line ends its 款 or 项 only with sentence punctuation: a line-final
+    ） (…报请县（市） / 区人民政府。) or a bare item marker （二） continues on the next line."""
+    return bool(s) and s.rstrip()[-1] in "。；;：:！!？?…」”』"
+
+
+def ends_sentence(s: str) -> bool:
+    return bool(s) and s.rstrip()[-1] in TERMINAL
+
+
+def label_num(raw: str) -> str:
+    """The numeral of a label as written, spaces removed: '第 十 一 条' → '十一', '第１条' → '1'."""
+    m = re.match(rf"\s*第\s*({SPACED_NUM})", raw)
+    return re.sub(r"\s+", "", m.group(1)).translate(FULLWIDTH_DIGITS) if m else ""

@@ -1,0 +1,99 @@
+"""Reading sources: file bytes → text (encodings, BOM, newlines), and markup → plain text.
+
+The parser's offsets refer to the text these functions return: :func:`plain_text` is applied to
+every input of :func:`~jdcorpus.parse.parse_text`, and :func:`read_text` to every file.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import SourceError
+
+
+def plain_text(text: str) -> str:
+    """The text the parser reads: newlines unified to ``\\n``, a BOM dropped, HTML turned into
+    lines (:func:`html_to_text`)."""
+    return html_to_text(text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
+
+
+def read_text(path) -> str:
+    """Decode a regulation file: UTF-8 (with or without BOM), else the encoding charset-normalizer
+    detects (GBK, GB18030, Big5 …). Newlines are unified to ``\\n``; offsets refer to this text.
+    ``path`` is a path or anything with ``read_bytes()``; a file that cannot be read as text
+    raises :class:`~jdcorpus.errors.SourceError` naming it."""
+    if isinstance(path, str):
+        path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise SourceError(f"{path}: cannot read ({e.strerror or e})") from None
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceError(f"{path}: binary file, not a text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is None or not re.search(r"[\u3400-\u9fff]", str(best)):
+            raise SourceError(
+                f"{path}: unreadable encoding (not UTF-8, and no Chinese encoding fits)"
+            ) from None
+        text = str(best)
+    text = text.lstrip("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_RE_TAG = re.compile(
+    r"<(?:html|body|p|div|br|span|table|tr|td|li|h[1-6]|font|strong|b)\b[^>]*>", re.I
+)
+_RE_ENTITY = re.compile(
+    r"&(?:nbsp|amp|lt|gt|quot|ldquo|rdquo|mdash|emsp|ensp|#\d{2,6}|#x[0-9a-fA-F]{2,5});"
+)
+_BLOCKS = (
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+)
+
+
+def html_to_text(text: str) -> str:
+    """Text copied from a web page: tags become line breaks (blocks) or nothing, entities their
+    characters. Plain text is returned unchanged. The parser's offsets refer to the result."""
+    if _RE_TAG.search(text):
+        import lxml.html
+
+        try:
+            root = lxml.html.document_fromstring(text)
+        except (ValueError, lxml.etree.ParserError):
+            return text
+        for bad in root.xpath("//script|//style|//noscript|//head|//nav|//footer"):
+            bad.drop_tree()
+        for el in root.iter(*_BLOCKS):
+            el.tail = "\n" + (el.tail or "")
+            if el.tag != "br":
+                el.text = "\n" + (el.text or "")
+        text = root.text_content()
+    elif _RE_ENTITY.search(text):
+        import html
+
+        text = html.unescape(text)
+    else:
+        return text
+    text = text.replace("\xa0", " ")
+    return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", text)

@@ -1,0 +1,391 @@
+"""Classified segments → instruments → 章/节/条/款/项: the last two passes of the parser.
+
+3. **instruments** — article numbering that restarts at 1 opens a new instrument; what lies
+   between two instruments (notices, titles, 题注, tables of contents) is header, never articles.
+4. **structure** — chapters (a heading with no article before the next heading is a table of
+   contents entry), sections, articles with headings (【…】, （…）, (…)), 款 and 项, lines broken
+   mid-sentence joined, numbering gaps and repeats reported as warnings, never renumbered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from ..model import Article, Chapter, Item, Paragraph, Section
+from .patterns import (
+    BARE_HEADINGS,
+    RE_EDGE,
+    RE_EDGE_END,
+    RE_HEADING,
+    RE_ITEM,
+    RE_MARKER,
+    RE_NOTICE,
+    RE_SUBITEM,
+    RE_TITLE,
+    ends_paragraph,
+    ends_sentence,
+    key_of,
+    label_num,
+    to_int,
+)
+from .segments import Seg
+
+
+class Instrument(NamedTuple):
+    """Segment indices of one instrument: ``segs[header:body]`` is its header (notices, title,
+    题注), ``segs[body:end]`` its body, ``segs[end:trailer_end]`` what follows its last article."""
+
+    header: int
+    body: int
+    end: int
+    trailer_end: int
+
+
+def instruments(segs: list[Seg], arts: list[int]) -> list[Instrument]:
+    """The instruments of a text whose article labels are at ``arts`` (not empty): numbering that
+    restarts at 1 opens a new one."""
+    firsts = [arts[0]] + [
+        b for a, b in zip(arts, arts[1:], strict=False) if segs[b].num == 1 and segs[a].num != 1
+    ]
+    out: list[Instrument] = []
+    header_from = 0
+    for k, first in enumerate(firsts):
+        nxt = firsts[k + 1] if k + 1 < len(firsts) else len(segs)
+        last_art = max(i for i in arts if first <= i < nxt)
+        end = _body_end(segs, last_art, nxt)
+        # header: from the end of the previous body to the first structural line of this body
+        body_start = first
+        for i in range(header_from, first):
+            if segs[i].kind in ("chapter", "section", "part", "toc"):
+                body_start = i
+                break
+        out.append(Instrument(header_from, body_start, end, nxt))
+        header_from = end
+    return out
+
+
+def _body_end(segs: list[Seg], last_art: int, limit: int) -> int:
+    """Index after the last segment of an instrument whose last article label is at ``last_art``."""
+    prev_text = _body_of(segs[last_art].rest)
+    for i in range(last_art + 1, limit):
+        s = segs[i]
+        if s.kind == "blank":
+            continue
+        if s.kind == "noise" and not ends_sentence(prev_text):
+            continue  # a page break inside the last article's sentence
+        if s.kind in ("noise", "notice", "tizhu", "toc", "chapter", "section", "part", "annex"):
+            return i
+        if s.kind == "title" and ends_sentence(prev_text):
+            return i
+        if s.kind == "text" and ends_sentence(prev_text) and _wrapped_heading(segs, i, limit):
+            return i  # …关于印发《…和 / …职责规定》的通知, wrapped over two lines
+        if (
+            s.kind == "text"
+            and "施行" in prev_text
+            and ends_sentence(prev_text)
+            and len(s.key) <= 12
+            and not ends_sentence(s.raw)
+        ):
+            return i  # after the 施行 clause, a bare heading (制定过程, 条例解读) is the page's
+        if s.kind == "article":
+            prev_text = _body_of(s.rest)
+            continue
+        if s.kind == "title" and not ends_sentence(prev_text):
+            continue  # a running header inside a broken sentence
+        prev_text = s.raw
+    return limit
+
+
+def _body_of(rest: str) -> str:
+    """The text after a label, without its heading: 【施行日期】 alone is no finished sentence."""
+    m = RE_HEADING.match(rest or "")
+    return rest[m.end() :].strip() if m else (rest or "")
+
+
+def _wrapped_heading(segs: list[Seg], i: int, limit: int) -> bool:
+    """Whether the unpunctuated lines from ``i`` on read, joined, as a notice heading or a title."""
+    key = ""
+    for s in segs[i : min(limit, i + 4)]:
+        if s.kind == "blank":
+            continue
+        if s.kind not in ("text", "notice", "title"):
+            return False
+        key += s.key
+        if ends_sentence(s.raw) and not s.raw.endswith(("）", ")")):
+            return False
+        if s.kind in ("notice", "title") or RE_NOTICE.search(key):
+            return bool(RE_NOTICE.search(key) or RE_TITLE.match(key)) and len(key) <= 80
+    return False
+
+
+@dataclass
+class _P:  # paragraph under construction
+    parts: list[tuple[int, int]] = field(default_factory=list)  # source spans of the lead text
+    items: list[list[tuple[int, int]]] = field(default_factory=list)
+    item_nos: list[int] = field(default_factory=list)
+    style: str = ""  # "cn" for （一） items, "num" for (1) ① 1. items
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class _A:  # article under construction
+    seg: Seg
+    heading: str | None = None
+    heading_raw: str | None = None
+    chapter: Chapter | None = None
+    section: Section | None = None
+    paras: list[_P] = field(default_factory=list)
+    end: int = 0
+    last_text: str = ""  # last text appended (to decide whether the next line continues it)
+    in_item: bool = False
+
+
+def body_structure(text: str, body: list[Seg], norm, warnings: list[str], title_key: str = ""):
+    """Chapters, sections, articles and the preamble (text before the first article) of a body;
+    ``norm`` normalizes a source string; warnings are appended to ``warnings``."""
+    chapters: list[Chapter] = []
+    sections: list[Section] = []
+    built: list[_A] = []
+    chapter: Chapter | None = None
+    section: Section | None = None
+    cur: _A | None = None
+    consumed: set[int] = set()  # a heading's title read from the next line
+    preamble: list[str] = []
+
+    def is_real_heading(i: int, level: str) -> bool:
+        stop = ("chapter", "part") if level == "chapter" else ("chapter", "part", "section")
+        for s in body[i + 1 :]:
+            if s.kind == "article":
+                return True
+            if s.kind in stop:
+                return False
+        return False
+
+    for i, s in enumerate(body):
+        if i in consumed:
+            continue
+        if s.kind in ("blank", "noise", "toc"):
+            continue
+        if s.kind == "title" and title_key and s.key.strip("《》") == title_key:
+            continue  # the title repeated as a running page header
+        if (
+            s.kind == "title"
+            and cur is not None
+            and cur.paras
+            and not ends_paragraph(cur.last_text)
+        ):
+            continue  # a running page header inside a broken sentence
+        if (
+            s.kind == "text"
+            and s.key in BARE_HEADINGS
+            and (cur is None or ends_sentence(cur.last_text))
+        ):
+            cur = None
+            continue  # a heading without a 第X章 label: 附  则
+        if s.kind in ("chapter", "section", "part"):
+            if not is_real_heading(i, "section" if s.kind == "section" else "chapter"):
+                continue  # a table-of-contents entry
+            title_raw, end = s.rest, s.end
+            j = next(
+                (k for k in range(i + 1, len(body)) if body[k].kind not in ("blank", "noise")), None
+            )
+            if (
+                not title_raw
+                and j is not None
+                and body[j].kind in ("text", "title")
+                and len(body[j].key) <= 20
+            ):
+                title_raw, end = body[j].raw, body[j].end  # 第一章 / 总则 on two lines
+                consumed.add(j)
+            label = (
+                f"第{label_num(s.raw)}{ {'chapter': '章', 'section': '节', 'part': '编'}[s.kind] }"
+            )
+            if s.kind == "section":
+                section = Section(
+                    s.num,
+                    label,
+                    norm(title_raw).replace(" ", ""),
+                    chapter.no if chapter else None,
+                    s.start,
+                    end,
+                )
+                sections.append(section)
+            elif s.kind == "chapter":
+                chapter = Chapter(s.num, label, norm(title_raw).replace(" ", ""), s.start, end)
+                chapters.append(chapter)
+                section = None
+            else:  # a 编 opens a new part: its articles belong to no chapter until one begins
+                chapter = section = None
+            cur = None
+            continue
+        if s.kind == "article":
+            cur = _A(seg=s, chapter=chapter, section=section, end=s.end)
+            built.append(cur)
+            rest = s.rest
+            m = RE_HEADING.match(rest)
+            if m and not RE_ITEM.match(rest):
+                cur.heading = norm(m.group(1) or m.group(2)).strip()
+                cur.heading_raw = m.group(0)
+                rest = rest[m.end() :].lstrip().lstrip("*").lstrip()
+            if rest:
+                rs = s.end - len(rest)
+                if RE_ITEM.match(key_of(rest)):
+                    _add_item(cur, rs, s.end, rest)
+                else:
+                    cur.paras.append(_P(parts=[(rs, s.end)], start=rs, end=s.end))
+                    cur.last_text = rest
+            continue
+        if cur is None:
+            if s.kind in ("text", "item", "subitem", "title", "notice", "tizhu"):
+                if not built:  # a 序言 or preamble before the first article
+                    preamble.append(norm(s.raw))
+                else:
+                    warnings.append(f"text outside any article ignored: {norm(s.raw)[:30]}")
+            continue
+        # a heading on its own line right after a bare label: 第三条 / （目的与依据） / 正文
+        if not cur.paras and cur.heading is None and s.kind == "text":
+            m = RE_HEADING.match(s.raw)
+            if m:
+                cur.heading = norm(m.group(1) or m.group(2)).strip()
+                cur.heading_raw = m.group(0)
+                cur.end = s.end
+                body_raw = s.raw[m.end() :]
+                if body_raw.strip():  # （目的和依据）为了规范…: heading, then the body
+                    bs = s.end - len(body_raw.lstrip())
+                    cur.paras.append(_P(parts=[(bs, s.end)], start=bs, end=s.end))
+                    cur.last_text = body_raw
+                continue
+        cur.end = s.end
+        if s.kind == "item":
+            _add_item(cur, s.start, s.end, s.raw)
+        elif s.kind == "subitem" and cur.in_item and cur.paras[-1].style == "cn":
+            _extend(cur, s, new_line=True)  # a 目 inside a （一） item
+        elif s.kind == "subitem":
+            _add_item(cur, s.start, s.end, s.raw, style="num")
+        elif cur.paras and not ends_paragraph(cur.last_text) and not _unpunctuated_list(text, cur):
+            _extend(cur, s, new_line=False)  # a line broken mid-sentence
+        else:
+            cur.paras.append(_P(parts=[(s.start, s.end)], start=s.start, end=s.end))
+            cur.in_item = False
+            cur.last_text = s.raw
+
+    articles = [_finish(text, a, norm) for a in built]
+    _check_numbering(articles, warnings)
+    return chapters, sections, articles, preamble
+
+
+def _unpunctuated_list(text: str, a: _A) -> bool:
+    """Items drafted without punctuation (（一）发布公告　（二）报名…): a line break ends the last
+    one, it does not continue it."""
+    p = a.paras[-1] if a.paras else None
+    if not a.in_item or not p or len(p.items) < 2:
+        return False
+    return not any(ends_paragraph(text[sp[0][0] : sp[-1][1]]) for sp in p.items[:-1])
+
+
+def _add_item(a: _A, start: int, end: int, raw: str, style: str = "cn") -> None:
+    if not a.paras or (a.paras[-1].style and a.paras[-1].style != style):
+        a.paras.append(_P(start=start, end=end))
+    p = a.paras[-1]
+    p.style = style
+    p.items.append([(start, end)])
+    p.item_nos.append(_item_no(key_of(raw), len(p.items)))
+    p.end = end
+    a.in_item = True
+    a.last_text = raw
+
+
+def _item_no(key: str, default: int) -> int:
+    m = RE_ITEM.match(key)
+    if m:
+        if m.group(2):
+            return ord(m.group(2)) - ord("㈠") + 1
+        return to_int(m.group(1) or m.group(3))
+    m = RE_SUBITEM.match(key)
+    if m:
+        if m.group(2):
+            return ord(m.group(2)) - ord("①") + 1
+        if m.group(4):
+            return ord(m.group(4)) - ord("⑴") + 1
+        return int(m.group(1) or m.group(3))
+    return default
+
+
+def _extend(a: _A, s: Seg, new_line: bool) -> None:
+    p = a.paras[-1]
+    if a.in_item and p.items:
+        p.items[-1].append((s.start, s.end) if not new_line else (-s.start - 1, s.end))
+    else:
+        p.parts.append((s.start, s.end))
+    p.end = s.end
+    a.last_text = s.raw
+
+
+def _join(text: str, spans: list[tuple[int, int]], norm) -> str:
+    """The normalized text of source spans: pieces of one broken line are joined before they are
+    normalized (社群資 / 訊共享 is one word); a sub-item (1. 2.) keeps its own line."""
+    lines: list[list[str]] = [[]]
+    for st, en in spans:
+        if st < 0:
+            lines.append([])
+            st = -st - 1
+        lines[-1].append(RE_EDGE_END.sub("", text[st:en][RE_EDGE.match(text[st:en]).end() :]))
+    return "\n".join(norm("".join(parts)) for parts in lines)
+
+
+def _finish(text: str, a: _A, norm) -> Article:
+    s = a.seg
+    paras = []
+    for n, p in enumerate(a.paras, 1):
+        lead = _join(text, p.parts, norm) if p.parts else ""
+        items = []
+        for no, spans in zip(p.item_nos, p.items, strict=True):
+            full = _join(text, spans, norm)
+            m = RE_MARKER.match(full)
+            label = m.group(0).strip() if m else ""
+            istart = spans[0][0]
+            iend = spans[-1][1]
+            items.append(
+                Item(no, label, full[m.end() :] if m else full, text[istart:iend], istart, iend)
+            )
+        pstart = p.parts[0][0] if p.parts else p.items[0][0][0]
+        paras.append(Paragraph(n, lead, text[pstart : p.end], pstart, p.end, tuple(items)))
+    lines = []
+    for p in paras:
+        if p.text:
+            lines.append(p.text)
+        lines.extend(f"{it.label}{it.text}" for it in p.items)
+    label = f"第{label_num(s.raw)}条" + (f"之{_cn(s.sub)}" if s.sub else "")
+    return Article(
+        doc_id="", no=s.num, label=label, heading=a.heading,
+        chapter_no=a.chapter.no if a.chapter else None, chapter_title=a.chapter.title if a.chapter else None,
+        section_no=a.section.no if a.section else None, section_title=a.section.title if a.section else None,
+        text="\n".join(lines), original=text[s.start : a.end], start=s.start, end=a.end,
+        paragraphs=tuple(paras),
+    )  # fmt: skip
+
+
+def _cn(n: int) -> str:
+    import cn2an
+
+    return cn2an.an2cn(n)
+
+
+def _check_numbering(articles: list[Article], warnings: list[str]) -> None:
+    seen: set[int] = set()
+    prev, prev_label = 0, "the start"
+    for a in articles:
+        if "之" in a.label and a.no == prev:  # an inserted article, 第十条之一 after 第十条
+            prev_label = a.label
+            continue
+        if a.no in seen:
+            warnings.append(f"article number repeated: {a.label} after {prev_label}")
+        elif a.no != prev + 1:
+            if a.no < prev:
+                warnings.append(f"article numbers out of order: {a.label} after {prev_label}")
+            else:
+                warnings.append(f"article numbering jumps from {prev_label} to {a.label}")
+        seen.add(a.no)
+        prev, prev_label = a.no, a.label

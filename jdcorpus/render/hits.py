@@ -1,0 +1,32 @@
+"""Search hits for the terminal: a header line, then per hit its article line and snippet."""
+
+from __future__ import annotations
+
+from .text import style
+
+__all__ = ["format_hits"]
+
+
+def format_hits(hits, *, color: bool = False) -> str:
+    """Search hits (a :class:`~jdcorpus.results.Results` of ``SearchHit``) as terminal text.
+
+    With ``color``, highlighted words are bold red and the article line bold (ANSI).
+    """
+    total = getattr(hits, "total", len(hits))
+    shown = f"{len(hits)} of {total}" if len(hits) < total else str(total)
+    lines = [f"{shown} article{'s' if total != 1 else ''} match {getattr(hits, 'query', '')!r}"]
+    width = len(str(len(hits)))
+    for n, h in enumerate(hits, 1):
+        label = h.label + (f"【{h.heading}】" if h.heading else "")
+        where = " · ".join(x for x in (h.city or "", h.title, h.chapter or "") if x)
+        lines.append(
+            f"{n:>{width}}. {style(label, '1', color)}  {where}  "
+            f"({h.doc}:{h.article}, score {h.score:.2f})"
+        )
+        parts, pos = [], 0
+        for s, e in h.matches:
+            parts += [h.snippet[pos:s], style(h.snippet[s:e], "1;31", color)]
+            pos = e
+        parts.append(h.snippet[pos:])
+        lines.append(" " * (width + 2) + "".join(parts))
+    return "\n".join(lines) + "\n"

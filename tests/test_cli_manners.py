@@ -1,0 +1,239 @@
+"""The CLI reads like a well-made Unix tool (issue 14): quiet on a closed pipe, numbers checked,
+article labels in every form, tables that fit the terminal, ``python -m jdcorpus``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from jdcorpus.cli import main
+from jdcorpus.render import views
+from jdcorpus.render.text import display_width
+
+
+def _invoke(*args: str, **kw):
+    result = CliRunner().invoke(main, list(args), **kw)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result
+
+
+def _run(*args: str, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "jdcorpus", *args],
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+        **kw,
+    )
+
+
+# -- a closed pipe ---------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX pipes")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["docs"],
+        ["align", "长春", "呼和浩特"],
+        ["search", "网格"],
+        ["show", "长春"],
+        ["export", "articles", "-", "--to", "csv"],
+        ["diff", "长春:27", "呼和浩特:24", "--html", "-"],
+        ["--help"],
+        ["search", "--help"],
+    ],
+    ids=lambda a: " ".join(a),
+)
+def test_closed_pipe_exits_quietly(args):
+    """A reader that is gone before the output is written (``| head -0``): exit code 0 and
+    nothing on stderr, as Unix tools do (click alone exits 1, older code printed an error)."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        r = subprocess.run(
+            [sys.executable, "-m", "jdcorpus", *args],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            timeout=120,
+        )
+    finally:
+        os.close(write)
+    assert (r.returncode, r.stderr.decode()) == (0, "")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX pipes")
+def test_head_keeps_the_first_lines_and_exit_code_zero():
+    """``jdcorpus export articles - --to csv | head -2``: two lines, both commands exit 0."""
+    r = subprocess.run(
+        f"{sys.executable} -m jdcorpus export articles - --to csv | head -2; "
+        'echo "${PIPESTATUS[0]}"',
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("doc_id,") and lines[-1] == "0", r.stdout + r.stderr
+    assert len(lines) == 3 and r.stderr == ""
+
+
+# -- numbers ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["diff", "长春:27", "呼和浩特:24", "--width", "-5"],
+        ["diff", "长春:27", "呼和浩特:24", "--width", "0"],
+        ["diff", "长春:27", "呼和浩特:24", "--width", "abc"],
+        ["search", "网格", "--limit", "-1"],
+        ["search", "网格", "--limit", "1e3"],
+        ["gaps", "苏州", "--min-docs", "0"],
+        ["gaps", "苏州", "--min-docs", "-3"],
+    ],
+    ids=lambda a: " ".join(a[-2:]),
+)
+def test_numeric_options_are_checked(args):
+    """A number out of range or not a number is a usage error (exit 2) naming the option."""
+    r = _invoke(*args)
+    assert r.exit_code == 2, r.output
+    assert f"'{args[-2]}'" in r.output and "Traceback" not in r.output
+
+
+def test_every_numeric_option_has_a_range():
+    """Every integer option of every command is a click.IntRange with a lower bound."""
+    import click
+
+    def walk(cmd, path=()):
+        yield path, cmd
+        for name, sub in getattr(cmd, "commands", {}).items():
+            yield from walk(sub, (*path, name))
+
+    loose = [
+        f"{' '.join(path)} {p.name}"
+        for path, cmd in walk(main)
+        for p in cmd.params
+        if isinstance(p.type, click.types.IntParamType | click.types.FloatParamType)
+        and not (isinstance(p.type, click.types._NumberRangeBase) and p.type.min is not None)
+    ]
+    assert loose == []
+
+
+@pytest.mark.xfail(reason="the summary line under the diff is not wrapped yet", strict=True)
+def test_diff_width_is_honoured():
+    """``diff --width 60``: no line is wider than 60 columns."""
+    r = _invoke("diff", "长春:27", "呼和浩特:24", "--width", "60")
+    assert r.exit_code == 0
+    assert max(display_width(line) for line in r.output.splitlines()) <= 60
+
+
+# -- article labels --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("label", ["8", "第八条", "八", "第8条", "第 8 条", "８", "第八條"])
+def test_show_accepts_every_label_form(label):
+    """``show 长春 第八条``, ``show 长春 八`` … all print 第八条 (once "not a valid integer")."""
+    r = _invoke("show", "长春", label, "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["label"] == "第八条"
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("长春:27", "呼和浩特:24"),
+        ("长春:第二十七条", "呼和浩特:第二十四条"),
+        ("长春:二十七", "呼和浩特:二十四"),
+        ("changchun：27", "hohhot:第24条"),
+    ],
+)
+def test_diff_accepts_every_label_form(a, b):
+    """``diff`` names articles in the same forms as ``show``: the same diff every time."""
+    r = _invoke("diff", a, b, "--format", "json")
+    assert r.exit_code == 0, r.output
+    expected = _invoke("diff", "长春:27", "呼和浩特:24", "--format", "json").output
+    assert r.output == expected
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["show", "长春", "第八"], "not an article number"),
+        (["show", "长春", "abc"], "not an article number"),
+        (["show", "长春", "九十九"], "no article 99"),
+        (["diff", "长春:abc", "呼和浩特:24"], "not an article number"),
+        (["diff", "长春", "呼和浩特:24"], "DOC:ARTICLE"),
+    ],
+)
+def test_bad_article_labels_are_one_line_errors(args, message):
+    """A label that is no article number, or names none, is a one-line error."""
+    r = _invoke(*args)
+    assert r.exit_code in (1, 2)
+    assert message in r.output and len(r.output.strip().splitlines()) == 1
+
+
+# -- show --original for a whole document ------------------------------------------------------
+
+
+def test_show_original_without_article_prints_the_whole_source(bundled):
+    """``show DOC --original`` (no ARTICLE) prints the document as written in its source, not
+    the outline: traditional script stays traditional, every article label is there."""
+    r = _invoke("show", "通化", "--original")
+    assert r.exit_code == 0
+    outline = _invoke("show", "通化").output
+    assert r.output != outline
+    doc = bundled.get("tonghua")
+    assert r.output.rstrip("\n") == doc.source(doc.start, doc.end).rstrip("\n")
+    assert "第十三條" in r.output and "第四十五條" in r.output
+
+
+# -- docs --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120, 160, 200])
+def test_docs_table_fits_and_never_cuts_ids_or_dates(bundled, width):
+    """At any terminal width from 60 columns, ``docs`` fits the width; ids and dates are never
+    cut (titles give way, then less needed columns are left out, with a note naming them)."""
+    text = views.render_documents(bundled, "table", width=width)
+    lines = text.splitlines()
+    assert max(display_width(line) for line in lines) <= width
+    header = lines[0].split()
+    assert "id" in header and "title" in header and "effective" in header
+    rows = lines[2 : 2 + len(bundled.documents)]
+    for d, line in zip(bundled.documents, rows, strict=True):
+        assert line.startswith(d.id + " ")
+        for field in ("adopted", "approved", "effective"):
+            if field in header and getattr(d, field):
+                assert getattr(d, field) in line
+    assert "…" not in "".join(line.split("  ")[0] for line in rows)
+    if width >= 160:
+        assert len(header) == 12 and "…" not in text
+
+
+def test_docs_follows_columns_env():
+    """``COLUMNS=80 jdcorpus docs`` fits 80 columns (a pipe without COLUMNS gets 160)."""
+    r = _invoke("docs", env={"COLUMNS": "80"})
+    assert max(display_width(line) for line in r.output.splitlines()) <= 80
+    assert "beijing-tiaoli" in r.output and "beijing-zhize" in r.output
+    wide = _invoke("docs", env={"COLUMNS": ""})
+    assert len(wide.output.splitlines()[0].split()) == 12
+
+
+# -- python -m jdcorpus ------------------------------------------------------------------------
+
+
+def test_python_m_jdcorpus_runs_commands():
+    """``python -m jdcorpus docs --format json`` works like the console script, and usage
+    errors name the program ``jdcorpus``."""
+    r = _run("docs", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert len(json.loads(r.stdout)) == 6
+    bad = _run("show")
+    assert bad.returncode == 2 and b"Usage: jdcorpus show" in bad.stderr
