@@ -301,11 +301,12 @@ def align(doc_a, doc_b, fmt):
     """
     from . import compare
     from .corpus import load_corpus
+    from .render import compare as render_compare
 
     corpus = load_corpus()
     links = compare.align(corpus, doc_a, doc_b)
     if fmt == "table":
-        click.echo(compare.format_align(corpus, links, doc_a, doc_b), nl=False)
+        click.echo(render_compare.format_align(corpus, links, doc_a, doc_b), nl=False)
     else:
         emit(links, fmt)
 
@@ -320,11 +321,12 @@ def families(fmt):
     """
     from . import compare
     from .corpus import load_corpus
+    from .render import compare as render_compare
 
     corpus = load_corpus()
     fams = compare.families(corpus)
     if fmt == "table":
-        click.echo(compare.format_families(corpus, fams), nl=False)
+        click.echo(render_compare.format_families(corpus, fams), nl=False)
     else:
         emit(fams, fmt)
 
@@ -340,11 +342,12 @@ def coverage(fmt):
     """
     from . import compare
     from .corpus import load_corpus
+    from .render import compare as render_compare
 
     corpus = load_corpus()
     cells = compare.coverage(corpus)
     if fmt == "table":
-        click.echo(compare.format_coverage(corpus, cells), nl=False)
+        click.echo(render_compare.format_coverage(corpus, cells), nl=False)
     else:
         emit(cells, fmt)
 
@@ -359,11 +362,12 @@ def reuse(fmt):
     """
     from . import compare
     from .corpus import load_corpus
+    from .render import compare as render_compare
 
     corpus = load_corpus()
     pairs = compare.reuse(corpus)
     if fmt == "table":
-        click.echo(compare.format_reuse(corpus, pairs), nl=False)
+        click.echo(render_compare.format_reuse(corpus, pairs), nl=False)
     else:
         emit(pairs, fmt)
 
@@ -391,11 +395,12 @@ def gaps(draft, min_docs, fmt):
     """
     from . import compare
     from .corpus import load_corpus
+    from .render import compare as render_compare
 
     corpus = load_corpus()
     rows = compare.gaps(corpus, draft, min_docs=min_docs)
     if fmt == "table":
-        click.echo(compare.format_gaps(corpus, rows, draft, min_docs), nl=False)
+        click.echo(render_compare.format_gaps(corpus, rows, draft, min_docs), nl=False)
     else:
         emit(rows, fmt)
 
@@ -429,26 +434,30 @@ def diff(article_a, article_b, html_path, width, fmt):
     """
     import shutil
 
-    from . import compare
+    from ._lookup import article_ref
+    from .compare.diff import diff as diff_articles
+    from .compare.masking import corpus_cities
     from .corpus import load_corpus
+    from .render.compare import format_diff, short_names
 
     corpus = load_corpus()
-    a = compare.article_ref(corpus, article_a)
-    b = compare.article_ref(corpus, article_b)
-    ops = compare.diff(a, b, cities=compare.corpus_cities(corpus))
-    names = compare.short_names(corpus)
+    a = article_ref(corpus, article_a)
+    b = article_ref(corpus, article_b)
+    ops = diff_articles(a, b, cities=corpus_cities(corpus))
+    names = short_names(corpus)
     title_a = f"{names[a.doc_id]} {a.label}" + (f"【{a.heading}】" if a.heading else "")
     title_b = f"{names[b.doc_id]} {b.label}" + (f"【{b.heading}】" if b.heading else "")
     if html_path:
         from .export import write_atomic
+        from .render.html import diff_html
 
-        write_atomic(html_path, compare.diff_html(ops, title_a, title_b))
+        write_atomic(html_path, diff_html(ops, title_a, title_b))
         if html_path == "-":  # the page is the output
             return
     if fmt == "table":
         tty = sys.stdout.isatty()
         w = width or (shutil.get_terminal_size((120, 24)).columns if tty else 120)
-        click.echo(compare.format_diff(ops, title_a, title_b, width=w, color=tty), nl=False)
+        click.echo(format_diff(ops, title_a, title_b, width=w, color=tty), nl=False)
     else:
         emit(ops, fmt)
     if html_path:
