@@ -29,6 +29,16 @@ def format_option(f):
     )(f)
 
 
+class FilePath(click.Path):
+    """click.Path that refuses a NUL byte with a usage error (click's own check lets the
+    ``ValueError`` of ``os.stat`` through)."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and "\0" in value:
+            self.fail("a path cannot hold a NUL byte", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def library_errors(f):
     """Turn the library's expected errors into one-line messages with a non-zero exit code."""
 
@@ -147,7 +157,7 @@ def show(doc, article, original, fmt):
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("file", type=FilePath(dir_okay=False, path_type=str))
 @format_option
 @library_errors
 def parse(file, fmt):
@@ -216,6 +226,8 @@ def search(query, city, doc, kind, status, chapter, limit, count_only, fmt):
     A word matches every article whose normalized text contains it; NOT leaves
     out articles whose text contains a word (to leave out a city: NOT city:北京).
     Traditional script is normalized: 網格 finds what 网格 finds.
+    A trailing * is a prefix: word:网格* finds the words 网格化, 网格员 …
+    (网格* finds what 网格 finds); ? and other uses of * are errors.
     \b
     Examples:
       jdcorpus search 网格
@@ -411,7 +423,7 @@ def gaps(draft, min_docs, fmt):
 @click.option(
     "--html",
     "html_path",
-    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    type=FilePath(dir_okay=False, writable=True, allow_dash=True),
     help="Also write a side-by-side HTML page to this file (- for standard output, instead of "
     "the table).",
 )
@@ -549,7 +561,7 @@ def export():
 
 
 @export.command("articles")
-@click.argument("output", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
+@click.argument("output", type=FilePath(dir_okay=False, writable=True, allow_dash=True))
 @click.option(
     "--to",
     "fmt",
@@ -574,7 +586,7 @@ def export_articles_cmd(output, fmt):
 
 @export.command("document")
 @click.argument("doc")
-@click.argument("output", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
+@click.argument("output", type=FilePath(dir_okay=False, writable=True, allow_dash=True))
 @click.option(
     "--to",
     "fmt",
