@@ -152,7 +152,7 @@ class _Source:
             return self.corpus
         import jdcorpus
 
-        return jdcorpus.load_corpus()
+        return jdcorpus.load_corpus(user=False)
 
 
 def _source(corpus=None) -> _Source:

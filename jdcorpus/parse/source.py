@@ -1,4 +1,5 @@
-"""Reading sources: file bytes → text (encodings, BOM, newlines), and markup → plain text.
+"""Reading sources: file bytes → text (formats and encodings: :mod:`.formats`), and markup →
+plain text.
 
 The parser's offsets refer to the text these functions return: :func:`plain_text` is applied to
 every input of :func:`~jdcorpus.parse.parse_text`, and :func:`read_text` to every file.
@@ -18,32 +19,23 @@ def plain_text(text: str) -> str:
     return html_to_text(text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
 
 
-def read_text(path) -> str:
-    """Decode a regulation file: UTF-8 (with or without BOM), else the encoding charset-normalizer
-    detects (GBK, GB18030, Big5 …). Newlines are unified to ``\\n``; offsets refer to this text.
-    ``path`` is a path or anything with ``read_bytes()``; a file that cannot be read as text
-    raises :class:`~jdcorpus.errors.SourceError` naming it."""
-    if isinstance(path, str):
-        path = Path(path)
+def read_text(path, *, encoding: str | None = None) -> str:
+    """The text of a regulation file, read by :func:`jdcorpus.parse.formats.read_source`: text in
+    any common Chinese encoding (detected, or ``encoding``), Markdown, a web page or a Word
+    ``.docx``. Newlines are unified to ``\\n``; offsets refer to this text. ``path`` is a path
+    or anything with ``read_bytes()`` (a package resource); a file that cannot be read raises
+    :class:`~jdcorpus.errors.SourceError` naming it. An empty or blank file gives its (blank)
+    text: the parser says it holds no articles."""
+    from .formats import read_source
+
+    if isinstance(path, str | Path):
+        return read_source(Path(path), encoding=encoding, allow_empty=True).text
     try:
         data = path.read_bytes()
     except OSError as e:
         raise SourceError(f"{path}: cannot read ({e.strerror or e})") from None
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SourceError(f"{path}: binary file, not a text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data).best()
-        if best is None or not re.search(r"[\u3400-\u9fff]", str(best)):
-            raise SourceError(
-                f"{path}: unreadable encoding (not UTF-8, and no Chinese encoding fits)"
-            ) from None
-        text = str(best)
-    text = text.lstrip("\ufeff")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    name = getattr(path, "name", str(path))
+    return read_source(data=data, name=name, encoding=encoding, allow_empty=True).text
 
 
 _RE_TAG = re.compile(
