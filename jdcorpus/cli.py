@@ -679,6 +679,10 @@ def diff(article_a, article_b, html_path, width, fmt):
 # -- the 对照表 (issue 12) -------------------------------------------------------------------
 
 
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 @main.command()
 @click.argument("draft")
 @click.option(
@@ -730,13 +734,13 @@ def report(draft, against, top, output, fmt):
 
     fmt = report_format(output, fmt)  # before the work: a bad name fails at once
     names = [n.strip() for a in against for n in a.replace("，", ",").split(",") if n.strip()]
-    rep = build_report(draft, names or None, top=top or DEFAULT_TOP)
+    rep = build_report(draft, names or None, top=top or DEFAULT_TOP, corpus=_corpus())
     written = write_report(rep, output, fmt)
     if output != "-":
         click.echo(
-            f"{written.upper()} written to {output}: {len(rep.rows)} draft articles × "
-            f"{len(rep.compared)} documents ({', '.join(d.name for d in rep.compared)}), "
-            f"{len(rep.missing)} provisions the draft lacks",
+            f"{written.upper()} written to {output}: {_n(len(rep.rows), 'draft article')} × "
+            f"{_n(len(rep.compared), 'document')} ({', '.join(d.name for d in rep.compared)}), "
+            f"{_n(len(rep.missing), 'provision')} the draft lacks",
             err=True,
         )
 

@@ -35,7 +35,6 @@ from .render.report_html import RELATION_ZH, STATUS_ZH, _excerpt
 
 __all__ = [
     "DEFAULT_TOP",
-    "DRAFT_SUFFIXES",
     "REPORT_FORMATS",
     "Counterpart",
     "Heatmap",
@@ -54,8 +53,6 @@ __all__ = [
 #: How many documents stand beside the draft when none are named: a 对照表 with more than six
 #: columns of Chinese text besides the draft's no longer prints legibly on landscape A3.
 DEFAULT_TOP = 6
-#: File suffixes that make DRAFT a file to read rather than a document name.
-DRAFT_SUFFIXES = (".txt", ".text", ".docx", ".html", ".htm", ".md", ".markdown")
 REPORT_FORMATS = ("html", "docx")
 
 
@@ -170,7 +167,10 @@ class Report:
 
 
 def _looks_like_a_file(name: str) -> bool:
-    return Path(name).suffix.lower() in DRAFT_SUFFIXES or os.sep in name or "/" in name
+    """A name with a suffix jdcorpus reads (.txt, .docx, .html, .md …) or a directory part."""
+    from .parse.formats import EXTENSIONS
+
+    return Path(name).suffix.lower() in EXTENSIONS or os.sep in name or "/" in name
 
 
 def _read_draft(path: Path, taken: set[str]) -> tuple[Document, str | None]:
@@ -249,9 +249,9 @@ def build_report(
     """Assemble the 对照表 of ``draft``.
 
     ``draft``: a document of ``corpus`` (id, title or city), a :class:`~jdcorpus.model.Document`,
-    or the path of a file (``.txt`` in any encoding; ``.docx``, ``.html``, ``.md`` as far as
-    :func:`jdcorpus.parse.parse_file` reads them) parsed on the fly and compared without being
-    added anywhere. ``against``: the documents to compare with, in column order; by default
+    or the path of a file (``.txt`` in any encoding, ``.docx``, ``.html``, ``.md``: what
+    :func:`jdcorpus.parse.parse_file` reads, with the reader of ``jdcorpus add``) parsed on the fly
+    and compared without being added anywhere. ``against``: the documents to compare with, in column order; by default
     every other document, or, when there are more than ``top``, the ``top`` documents with the
     most draft articles aligned (the report says so). ``corpus``: default the one
     :func:`jdcorpus.load_corpus` gives. ``min_docs``: a provision the draft lacks is listed when

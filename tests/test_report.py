@@ -146,6 +146,43 @@ def test_a_draft_file_outside_the_corpus(bundled):
     assert any(c is not None for c in net.cells)
 
 
+def _draft_as(suffix: str, folder: Path) -> Path:
+    """The GB18030 draft fixture written as Word, a web page or Markdown."""
+    lines = [x for x in DRAFT_FILE.read_bytes().decode("gb18030").splitlines() if x.strip()]
+    path = folder / f"draft{suffix}"
+    if suffix == ".docx":
+        import docx
+
+        d = docx.Document()
+        for line in lines:
+            d.add_paragraph(line)
+        d.save(path)
+    elif suffix == ".html":
+        body = "".join(f"<p>{x}</p>" for x in lines)
+        path.write_text(
+            f"<html><head><title>草案</title></head><body>{body}</body></html>", "utf-8"
+        )
+    else:
+        path.write_text(f"# {lines[0]}\n\n" + "\n\n".join(lines[1:]) + "\n", "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".html", ".md"])
+def test_a_draft_in_word_html_or_markdown(suffix, bundled, tmp_path):
+    """A draft saved as .docx, .html or .md gives the same rows and cells as the text file."""
+    as_text = rp.build_report(DRAFT_FILE, corpus=bundled)
+    other = rp.build_report(_draft_as(suffix, tmp_path), corpus=bundled)
+    assert [(r.no, r.article.text) for r in other.rows] == [
+        (r.no, r.article.text) for r in as_text.rows
+    ]
+    assert [d.id for d in other.compared] == [d.id for d in as_text.compared]
+
+    def cells(rep):
+        return [[c and (c.article.doc, c.article.no) for c in r.cells] for r in rep.rows]
+
+    assert cells(other) == cells(as_text)
+
+
 def test_unknown_draft_names(bundled):
     """A name that is no document and no file, and a missing file, are one-line errors."""
     with pytest.raises(UnknownDocument):
