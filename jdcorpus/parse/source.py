@@ -15,8 +15,49 @@ from ..errors import SourceError
 
 def plain_text(text: str) -> str:
     """The text the parser reads: newlines unified to ``\\n``, a BOM dropped, HTML turned into
-    lines (:func:`html_to_text`)."""
-    return html_to_text(text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
+    lines (:func:`html_to_text`), anti-copy jammer strings removed (:func:`drop_jammers`)."""
+    return drop_jammers(
+        html_to_text(text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
+    )
+
+
+# A run of ASCII that could be a forum's anti-copy "jammer" string (Discuz inserts random
+# letters, digits and punctuation, hidden by CSS, into reposted text): 3-16 visible ASCII
+# characters with a letter and a digit, standing alone between non-ASCII text or line ends.
+# (sentence punctuation at its edges is the text's own: ，Bz8#kL0r in a half-width copy)
+_RE_ASCII_RUN = re.compile(
+    r"(?<![!-~])[,.;:?()\[\]\"']*"
+    r"((?=[!-~]*?[A-Za-z])(?=[!-~]*?[0-9])[!-~]{3,16}?)"
+    r"[,.;:?()\[\]\"']*(?![!-~])"
+)
+_JAMMER_SYMBOLS = frozenset("!#$%^&*~+=@|")
+_RE_ADDRESS = re.compile(r"://|^www\.|^[\w.%+-]+@[\w-]+(?:\.[\w-]+)+$")
+
+
+def _is_jammer(run: str) -> bool:
+    """A letter-digit run with a symbol no word or number uses (x3Kp9!qZ, gT4$e1, R9@w), or with
+    mixed-case letters (Lq7); never a URL or an e-mail address. Words, codes and numbers of a
+    regulation (APP, PM2.5, 12345, GB/T, COVID-19, 2021-3-5) are kept."""
+    if _RE_ADDRESS.search(run):
+        return False
+    if any(c in _JAMMER_SYMBOLS for c in run):
+        return True
+    return any(c.islower() for c in run) and any(c.isupper() for c in run)
+
+
+def drop_jammers(text: str) -> str:
+    """``…制定本条例。7hQ2&mW`` → ``…制定本条例。``: anti-copy strings removed from the text (a
+    browser hides them; a copy keeps them, glued to labels and sentence ends)."""
+    if not _RE_ASCII_RUN.search(text):
+        return text
+    return _RE_ASCII_RUN.sub(_drop_jammer, text)
+
+
+def _drop_jammer(m: re.Match) -> str:
+    run = m.group(1)
+    if not _is_jammer(run):
+        return m.group()
+    return m.group()[: m.start(1) - m.start()] + m.group()[m.end(1) - m.start() :]
 
 
 def read_text(path, *, encoding: str | None = None) -> str:
@@ -43,6 +84,12 @@ _RE_TAG = re.compile(
 )
 _RE_ENTITY = re.compile(
     r"&(?:nbsp|amp|lt|gt|quot|ldquo|rdquo|mdash|emsp|ensp|#\d{2,6}|#x[0-9a-fA-F]{2,5});"
+)
+# elements a browser does not show: hidden by their style, or a forum's anti-copy "jammer"
+_HIDDEN = (
+    "//*[contains(translate(@style, ' ', ''), 'display:none')"
+    " or contains(translate(@style, ' ', ''), 'visibility:hidden')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' jammer ')]"
 )
 _BLOCKS = (
     "p",
@@ -76,6 +123,8 @@ def html_to_text(text: str) -> str:
             return text
         for bad in root.xpath("//script|//style|//noscript|//head|//nav|//footer"):
             bad.drop_tree()
+        for hidden in root.xpath(_HIDDEN):  # not shown by a browser: no part of the page's text
+            hidden.drop_tree()
         for el in root.iter(*_BLOCKS):
             el.tail = "\n" + (el.tail or "")
             if el.tag != "br":
