@@ -31,7 +31,7 @@ from pathlib import Path
 
 from .errors import UnknownDocument, UsageError
 from .model import Article, Document
-from .render.report_html import RELATION_ZH, STATUS_ZH, _excerpt
+from .render.report_html import LABEL_CHARS, RELATION_ZH, STATUS_ZH, _excerpt
 
 __all__ = [
     "DEFAULT_TOP",
@@ -44,6 +44,7 @@ __all__ = [
     "ReportRow",
     "SourceArticle",
     "build_report",
+    "heatmap_inches",
     "heatmap_png",
     "report_format",
     "to_docx",
@@ -122,7 +123,7 @@ class MissingProvision:
     """A provision the draft lacks: a family that compared documents have (the gap analysis)."""
 
     family: int
-    label: str  # the family's key terms
+    label: str  # the family's label (its heading, else its most typical clause)
     documents: int  # how many compared documents carry it
     articles: tuple[SourceArticle, ...]  # every article of the compared documents that carries it
 
@@ -138,7 +139,7 @@ class Heatmap:
     """
 
     docs: tuple[str, ...]
-    families: tuple[tuple[int, str], ...]  # (family number, key terms)
+    families: tuple[tuple[int, str], ...]  # (family number, label)
     scores: tuple[tuple[float | None, ...], ...]
     articles: tuple[tuple[int | None, ...], ...]
 
@@ -436,6 +437,14 @@ def write_report(report: Report, path: str | os.PathLike, fmt: str | None = None
 # -- the heatmap as an image (for Word) ----------------------------------------------------------
 
 
+def heatmap_inches(heat: Heatmap) -> tuple[float, float]:
+    """The heatmap figure's size: room for the longest family label, a column per document."""
+    longest = max(
+        (len(str(f)) + 1 + min(len(label), LABEL_CHARS) for f, label in heat.families), default=10
+    )
+    return 1.6 + 0.12 * longest + 0.95 * len(heat.docs), 0.9 + 0.24 * max(len(heat.families), 1)
+
+
 def heatmap_png(heat: Heatmap, names: dict[str, str], *, dpi: int = 150) -> bytes | None:
     """The coverage heatmap as a PNG drawn by matplotlib with a CJK font
     (:func:`jdcorpus.plotting.use_cjk_font`), or ``None`` when matplotlib is not installed
@@ -458,7 +467,7 @@ def heatmap_png(heat: Heatmap, names: dict[str, str], *, dpi: int = 150) -> byte
             [[np.nan if s is None else s for s in row] for row in heat.scores] or [[np.nan]],
             dtype=float,
         )
-        fig = Figure(figsize=(2.6 + 0.95 * n_doc, 0.9 + 0.24 * max(n_fam, 1)), dpi=dpi)
+        fig = Figure(figsize=heatmap_inches(heat), dpi=dpi)
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
         cmap = ListedColormap(
@@ -474,7 +483,11 @@ def heatmap_png(heat: Heatmap, names: dict[str, str], *, dpi: int = 150) -> byte
         )
         ax.set_xticks(range(n_doc), [names.get(d, d) for d in heat.docs], fontsize=9)
         ax.xaxis.tick_top()
-        ax.set_yticks(range(n_fam), [f"{f} {label}" for f, label in heat.families], fontsize=8)
+        ax.set_yticks(
+            range(n_fam),
+            [f"{f} {_excerpt(label, LABEL_CHARS)}" for f, label in heat.families],
+            fontsize=8,
+        )
         ax.set_xticks(np.arange(-0.5, n_doc), minor=True)
         ax.set_yticks(np.arange(-0.5, n_fam), minor=True)
         ax.grid(which="minor", color="#bbbbbb", linewidth=0.5)
@@ -722,18 +735,17 @@ def to_docx(report: Report) -> bytes:
             "（覆盖热图需要 matplotlib：pip install 'jdcorpus[notebooks]'；各事项的条文见上。）"
         )
     else:
-        from docx.shared import Emu
+        from docx.shared import Emu, Inches
 
-        n_fam = max(len(report.heatmap.families), 1)
-        n_doc = len(report.heatmap.docs)
-        aspect = (0.9 + 0.24 * n_fam) / (2.6 + 0.95 * n_doc)  # the figure's height / width
+        fig_w, fig_h = heatmap_inches(report.heatmap)
         tall = sec.page_height - sec.top_margin - sec.bottom_margin - Mm(20)
-        w = min(int(usable), int(tall / aspect), Mm(60 + 28 * n_doc))
+        # its natural size, smaller if the page is narrower or shorter than it
+        w = min(int(usable), int(tall * fig_w / fig_h), int(Inches(fig_w)))
         doc.add_picture(io.BytesIO(png), width=Emu(w))
         cap = doc.add_paragraph()
         run(
             cap,
-            "行：规定事项（编号与关键词）；列：文件；格中数字为条号，颜色越深对应越紧密；"
+            "行：规定事项（编号与名称）；列：文件；格中数字为条号，颜色越深对应越紧密；"
             "草案一列的“缺”为草案未规定的事项。",
             size=8,
             colour="555555",

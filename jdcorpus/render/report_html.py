@@ -23,6 +23,8 @@ __all__ = ["STATUS_ZH", "RELATION_ZH", "report_html", "heatmap_svg", "diff_marks
 STATUS_ZH = {"in_force": "现行有效", "draft": "草案"}
 RELATION_ZH = {"near-verbatim": "近乎逐字", "same-provision": "同一规定", "related": "相关"}
 
+#: Family labels longer than this are cut (with …) in the heatmap; the list above it has them whole.
+LABEL_CHARS = 24
 #: Width of one column on screen: about 22 Chinese characters a line stays readable side by side.
 COLUMN_EM = 21
 
@@ -216,7 +218,8 @@ def heatmap_svg(heat, names: dict[str, str]) -> str:
         y = top + cell_h * i
         out.append(
             f'<text x="{label_w - 8}" y="{y + cell_h * 0.7:.0f}" font-size="12" '
-            f'text-anchor="end">{fam} {_text(label)}</text>'
+            f'text-anchor="end"><title>{fam} {_text(label)}</title>'
+            f"{fam} {_text(_excerpt(label, LABEL_CHARS))}</text>"
         )
         for j, (d, s, no) in enumerate(zip(heat.docs, scores, arts, strict=True)):
             x = label_w + cell_w * j
@@ -356,7 +359,7 @@ def report_html(report) -> str:
 <h2>三、覆盖概览</h2>
 <div class="heatmap">
 {heatmap_svg(report.heatmap, names)}
-<p class="note">行：规定事项（编号与关键词）；列：文件；格中数字为条号，颜色越深对应越紧密；草案一列的“缺”为草案未规定的事项。</p>
+<p class="note">行：规定事项（编号与名称）；列：文件；格中数字为条号，颜色越深对应越紧密；草案一列的“缺”为草案未规定的事项。</p>
 </div>
 </section>
 </main>
