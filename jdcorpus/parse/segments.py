@@ -21,6 +21,7 @@ from .._data import data_text
 from .patterns import (
     FULLWIDTH_DIGITS,
     HS,
+    INVISIBLE,
     NUM,
     RE_ANNEX,
     RE_ARTICLE,
@@ -78,9 +79,9 @@ _INLINE_BREAK = re.compile(
 # a text whose line breaks were lost (a news repost: title, 题注, 目录, chapters and articles on
 # one line, separated by single spaces) shows labels after spaces inside lines: there, a space
 # before a label, a 目录 or a bracketed 题注 is a lost line break too
-_RE_SPACED_LABEL = re.compile(rf"[^\n{HS}][{HS}]+第[{HS}]*{SPACED_NUM}[{HS}]*[条條][{HS}]")
+_RE_SPACED_LABEL = re.compile(rf"[^\s{INVISIBLE}][{HS}]+第[{HS}]*{SPACED_NUM}[{HS}]*[条條][{HS}]")
 _FLAT_BREAK = re.compile(
-    rf"(?<=[^{HS}])[{HS}]+(?:(?P<label>)(?=第[{HS}]*{SPACED_NUM}[{HS}]*[条條])"
+    rf"(?<=[^\s{INVISIBLE}])[{HS}]+(?:(?P<label>)(?=第[{HS}]*{SPACED_NUM}[{HS}]*[条條])"
     rf"|(?=第[{HS}]*{SPACED_NUM}[{HS}]*[章节編编節][{HS}]"
     rf"|目[{HS}]*[录錄次][{HS}]|[（(](?:\d{{4}}|[〇零一二三四五六七八九]{{4}})年))"
 )
@@ -152,7 +153,7 @@ def _physical_segments(text: str) -> list[Seg]:
                 if (
                     m.group("label") is not None
                     and not (m.end() > m.start() and line[m.start() - 1] in "。！？")
-                    and line[:cut].strip()
+                    and _trim(line[:cut])[1]
                 ):
                     tentative.add(cut)
         cuts = sorted(set(c for c in cuts if 0 <= c <= len(line))) + [len(line)]
@@ -353,7 +354,7 @@ def _resolve_labels(text: str, segs: list[Seg]) -> list[Seg]:
       number (``…未按照本条例\n第六条确定的标准…``: a wrapped reference).
     - A label followed by what could continue a reference (第十七条第一审…, 第五条规定的…,
       第九条　第三人…) opens an article when it is the next number, starts a line or follows a
-      finished sentence, and the next clear label does not carry the same number (then it is a
+      finished sentence, and the next label at a line start does not carry the same number (then it is a
       paragraph that opens with a reference to the next article).
     - A label run together with the text before it (…。第八条…) opens an article only as the next
       number, or close after it when no clear label in between says otherwise; a reference to an
@@ -365,8 +366,8 @@ def _resolve_labels(text: str, segs: list[Seg]) -> list[Seg]:
     upcoming: dict[int, int | None] = {}
     nxt = None
     for i in reversed(cands):
-        upcoming[i] = nxt  # the number of the next clear label after i
-        if segs[i].strong:
+        upcoming[i] = nxt  # the number of the next 第…条 after i that starts a line
+        if not segs[i].tentative:
             nxt = segs[i].label
     last_no = 0
     prev: Seg | None = None
@@ -417,9 +418,7 @@ def _opens_article(s: Seg, prev: Seg | None, last_no: int, upcoming: int | None)
         if num == last_no + 1:
             return s.strong or upcoming != num
         if not s.strong:
-            return False
-        if num == 1 and last_no > 1:
-            return True  # numbering starts again: a new instrument
+            return False  # (a new instrument never starts inside a line of the last one)
         return last_no + 1 < num <= last_no + 3 and (upcoming is None or upcoming > num)
     unfinished = prev is not None and prev.kind in (
         "text", "item", "subitem", "article", "tizhu", "notice",
@@ -431,7 +430,8 @@ def _opens_article(s: Seg, prev: Seg | None, last_no: int, upcoming: int | None)
     unfinished = unfinished and bool(prev_text) and not ends_sentence(prev_text)
     if s.strong:
         return not (unfinished and (num not in (last_no, last_no + 1) or refers))
-    if unfinished:
+    # (a 题注 ends with its line; a line before a blank line is finished unless it refers)
+    if refers or (unfinished and prev.kind not in ("tizhu", "title") and not s.blank_before):
         return False
     if s.label_sub is not None:
         return num == last_no
