@@ -484,10 +484,14 @@ def index_build():
 @format_option
 @library_errors
 def index_status(fmt):
-    """Show where the index is and whether it is built for the current corpus."""
+    """Show where the index is and whether it is built for the current corpus.
+
+    The index is read back and checked against what its build recorded: a damaged one is shown
+    as not built, with what is wrong (the next search rebuilds it, as does index build).
+    """
     from .index import index_status as status
 
-    st = status(_index_corpus())
+    st = status(_index_corpus(), verify=True)
     rows = [{"field": k, "value": v} for k, v in vars(st).items()] if fmt == "table" else [st]
     emit(rows, fmt)
 
@@ -495,11 +499,12 @@ def index_status(fmt):
 @index_group.command("clear")
 @library_errors
 def index_clear():
-    """Remove every search index (and the dictionary cache) from the cache directory."""
-    from ._cache import cache_dir
+    """Remove every cache jdcorpus made from the cache directory: search indexes, parsed
+    corpora, the dictionary cache. Nothing else in the directory is touched."""
+    from ._cache import cache_dir, clear_caches
     from .index import clear_index
 
-    removed = clear_index()
+    removed = clear_index() + clear_caches()
     click.echo(f"removed {len(removed)} item{'' if len(removed) == 1 else 's'} from {cache_dir()}")
 
 
@@ -509,14 +514,21 @@ def index_clear():
 @main.command()
 @click.argument("doc_a")
 @click.argument("doc_b")
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="Also show related links (same subject, not the same provision; hidden by default).",
+)
 @format_option
 @library_errors
-def align(doc_a, doc_b, fmt):
+def align(doc_a, doc_b, show_all, fmt):
     """Link the equivalent articles of two documents (score and relation).
 
     \b
     DOC_A, DOC_B: ids, titles or cities (长春, hohhot, beijing-tiaoli).
-    Relations: near-verbatim (近乎逐字), same-provision (同一规定), related (相关).
+    Relations: near-verbatim (近乎逐字: most of the wording is the same), same-provision
+    (同一规定), related (相关: the same subject; only with --all).
     JSON/CSV keys: a_doc, a_article, b_doc, b_article, score, label.
     \b
     Example:
@@ -526,7 +538,7 @@ def align(doc_a, doc_b, fmt):
     from .render import compare as render_compare
 
     corpus = _corpus()
-    links = compare.align(corpus, doc_a, doc_b)
+    links = compare.align(corpus, doc_a, doc_b, related=show_all)
     if fmt == "table":
         click.echo(render_compare.format_align(corpus, links, doc_a, doc_b), nl=False)
     else:
@@ -539,7 +551,8 @@ def align(doc_a, doc_b, fmt):
 def families(fmt):
     """Group equivalent articles of all documents into provision families.
 
-    JSON/CSV keys: family, label (key terms), documents, articles ("doc:no" keys).
+    JSON/CSV keys: family, label (a heading of its articles or their most typical phrase),
+    documents, articles ("doc:no" keys), terms (key words).
     """
     from . import compare
     from .render import compare as render_compare

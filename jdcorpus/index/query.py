@@ -408,6 +408,25 @@ def _run(corpus, query: str, limit: int | None, progress, filters: dict):
     return op, op.searcher.search(q, limit=limit, filter=flt), literals
 
 
+def _recovering(corpus, progress, fn):
+    """``fn()``, and once more, on a freshly opened index, after
+    :func:`~jdcorpus.index.store.repair_index` if it fails with anything but a user's error: a
+    damaged segment may only fail when a search reads it, and an index swapped by another
+    process's rebuild during the search is whole again once that build's lock is free. An index
+    that is not damaged is not rebuilt, and a second failure (a bug) propagates."""
+    from ..errors import JdcorpusError
+    from .store import _OPEN, _source, repair_index
+
+    try:
+        return fn()
+    except JdcorpusError:
+        raise
+    except Exception:
+        repair_index(corpus, progress=progress)  # waits for a running build; rebuilds if damaged
+        _OPEN.pop(str(_source(corpus).path), None)
+    return fn()
+
+
 def search(
     corpus=None,
     query: str = "",
@@ -428,17 +447,20 @@ def search(
 
     例：``search(None, "網格", city="通化")`` == ``search(None, "网格", city="通化")``
     """
-    op, res, literals = _run(corpus, query, limit, progress, filters)
-    reader = op.searcher
-    return Results(
-        (_hit(reader.stored_fields(r.docnum), r.score, literals) for r in res),
-        row_type=SearchHit,
-        total=len(res),
-        query=query,
-    )
+
+    def run():
+        op, res, literals = _run(corpus, query, limit, progress, filters)
+        reader = op.searcher
+        return Results(
+            (_hit(reader.stored_fields(r.docnum), r.score, literals) for r in res),
+            row_type=SearchHit,
+            total=len(res),
+            query=query,
+        )
+
+    return _recovering(corpus, progress, run)
 
 
 def count(corpus=None, query: str = "", *, progress: Callable | None = None, **filters) -> int:
     """The number of articles that match ``query`` (no ranking, no snippets)."""
-    _op, res, _ = _run(corpus, query, 1, progress, filters)
-    return len(res)
+    return _recovering(corpus, progress, lambda: len(_run(corpus, query, 1, progress, filters)[1]))
