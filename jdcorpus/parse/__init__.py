@@ -26,7 +26,7 @@ from ..errors import ParseError, SourceError
 from ..model import Document
 from .metadata import build_document, inherit_promulgation
 from .patterns import to_int
-from .segments import segments
+from .segments import segment_text
 from .source import plain_text, read_text
 from .structure import instruments, paragraph_instrument
 
@@ -79,7 +79,7 @@ def parse_text(
     has two paragraphs, ``一、甲。`` and ``二、乙。``.
     """
     text = plain_text(text)
-    segs = segments(text)
+    segs = segment_text(text)
     arts = [i for i, s in enumerate(segs) if s.kind == "article"]
     found = instruments(segs, arts) if arts else []
     if not arts and not require_articles:

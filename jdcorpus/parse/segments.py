@@ -38,14 +38,19 @@ from .patterns import (
     RE_TIZHU,
     SPACED_NUM,
     ends_sentence,
+    halfwidth_digits,
     key_of,
+    keys_of,
     to_int,
 )
 
 
-def segments(text: str) -> list[Seg]:
+def segment_text(text: str) -> list[Seg]:
     """The classified segments of ``text`` (passes 1 and 2)."""
     segs = _physical_segments(text)
+    filled = [s for s in segs if s.raw]
+    for s, key in zip(filled, keys_of([s.raw for s in filled]), strict=True):
+        s.key = key
     prev_blank = False
     for s in segs:
         _classify(s)
@@ -57,10 +62,48 @@ def segments(text: str) -> list[Seg]:
 
 
 @lru_cache(maxsize=1)
-def _noise_patterns() -> tuple[re.Pattern, ...]:
+def _noise_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """The patterns of ``data/noise.txt`` as two alternations, the same matches as searching
+    each: the branches anchored at the start (``^…``, tried at the start only) and the others.
+    One alternation of literal-led branches is scanned once, not once per pattern."""
     text = data_text("noise.txt")
     pats = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-    return tuple(re.compile(p) for p in pats)
+    branches = [b for p in pats for b in _top_branches(p)]
+    anchored = [b for b in branches if b.startswith("^")]
+    floating = [b for b in branches if not b.startswith("^")] or ["(?!)"]
+    return (
+        re.compile("|".join(f"(?:{b})" for b in anchored)),
+        re.compile("|".join(f"(?:{b})" for b in floating)),
+    )
+
+
+def _top_branches(pattern: str) -> list[str]:
+    """``^a|b(c|d)`` → ``['^a', 'b(c|d)']``: the alternatives at the top level of a pattern."""
+    out, depth, in_class, start, i = [], 0, False, 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "]":  # []…] holds a literal ]
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out
+
+
+_RE_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 # -- pass 1: segments ---------------------------------------------------------------------------
@@ -181,28 +224,35 @@ def _classify(seg: Seg) -> None:
     if not raw:
         seg.kind = "blank"
         return
-    key = seg.key = key_of(raw)
-    if any(p.search(key) or p.search(raw) for p in _noise_patterns()) or not re.search(
-        r"[\u3400-\u9fff]", raw
+    key = seg.key or key_of(raw)
+    seg.key = key
+    at_start, anywhere = _noise_patterns()
+    if (
+        at_start.match(key)
+        or at_start.match(raw)
+        or anywhere.search(key)
+        or anywhere.search(raw)
+        or not _RE_CJK.search(raw)
     ):
         seg.kind = "noise"
         return
     if key in ("目录", "目次"):
         seg.kind = "toc"
         return
-    for kind, rx in (("chapter", RE_CHAPTER), ("section", RE_SECTION), ("part", RE_PART)):
-        m = rx.match(key)
-        if m and _is_heading_title(m.group(2)):
-            seg.kind, seg.num = kind, to_int(m.group(1))
-            seg.rest = _strip_toc_page(m.group(2))
-            return
-    m = _RE_LABEL.match(raw.translate(FULLWIDTH_DIGITS))
+    if key.startswith("第"):
+        for kind, rx in (("chapter", RE_CHAPTER), ("section", RE_SECTION), ("part", RE_PART)):
+            m = rx.match(key)
+            if m and _is_heading_title(m.group(2)):
+                seg.kind, seg.num = kind, to_int(m.group(1))
+                seg.rest = _strip_toc_page(m.group(2))
+                return
+    m = _RE_LABEL.match(halfwidth_digits(raw)) if raw.startswith("第") else None
     if m:
         ma = RE_ARTICLE.match(key)
         # a space after the label settles it: 第三条 中国共产党… is a label even though 第三条中…
         # could be a reference; without one, the word that follows decides (_NOT_AFTER_LABEL).
         # Otherwise (第十七条第一审…, 第五条规定的…) the numbering decides: _resolve_labels.
-        spaced = re.match(rf"[{HS}]+(?!第)", raw.translate(FULLWIDTH_DIGITS)[m.end() :])
+        spaced = _RE_SPACED.match(raw, m.end())
         seg.label = to_int(re.sub(r"\s+", "", m.group(1)))
         seg.label_sub = to_int(m.group(2)) if m.group(2) else None  # 第十条之一
         seg.label_rest = _rest_after(raw, m)
@@ -243,6 +293,7 @@ def _is_heading_title(title: str) -> bool:
     return not re.search(r"[，,]", title) or not _RE_REFERENCE_GOES_ON.match(title)
 
 
+_RE_SPACED = re.compile(rf"[{HS}]+(?!第)")
 _RE_LABEL = re.compile(rf"^第\s*({SPACED_NUM})\s*[条條](?:之([一二三四五六七八九十]+))?")
 
 
