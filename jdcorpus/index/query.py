@@ -13,10 +13,11 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..errors import QueryError
 from ..results import Results
-from .analyzers import _lower
+from .analyzers import _lower, _unpack_bounds
 from .store import PROSE, _Open, _open
 
 __all__ = ["SearchHit", "count", "parse_query", "search"]
@@ -107,10 +108,92 @@ def _text_query(fieldname: str, tokens: list[str], boost: float = 1.0):
     from whoosh import query as Q
 
     if len(tokens) > 1:
-        return Q.Phrase(fieldname, tokens, boost=boost)
+        return _phrase_class()(fieldname, tokens, boost=boost)
     if len(tokens[0]) == 1:
         return Q.Prefix(fieldname, tokens[0], boost=boost)
     return Q.Term(fieldname, tokens[0], boost=boost)
+
+
+@lru_cache(maxsize=1)
+def _phrase_class():
+    """:class:`whoosh.query.Phrase` for consecutive bigrams, with a faster matcher (built on
+    first use: ``whoosh.query`` is not imported before a query is parsed).
+
+    Whoosh matches a phrase with span objects: a Python object per position of each word in each
+    candidate article (4 s for 人民政府 in 82,000 articles). This matcher walks the same
+    intersection of the words' postings and keeps an article when one start position ``p`` has
+    word ``k`` at ``p + k`` for every k (set arithmetic on the decoded positions): the same
+    articles, and the same scores (the intersection's, as Whoosh's span matcher gives).
+    """
+    from whoosh import matching
+    from whoosh import query as Q
+    from whoosh.matching import binary
+    from whoosh.matching.wrappers import WrappingMatcher
+    from whoosh.util import make_binary_tree
+
+    class AdjacentMatcher(WrappingMatcher):
+        def __init__(self, ms, boost=1.0):
+            self.ms = ms
+            super().__init__(make_binary_tree(binary.IntersectionMatcher, ms), boost=boost)
+            self._find()
+
+        def _adjacent(self) -> bool:
+            ms = self.ms
+            starts = set(ms[0].value_as("positions"))
+            for k in range(1, len(ms)):
+                starts.intersection_update([p - k for p in ms[k].value_as("positions")])
+                if not starts:
+                    return False
+            return True
+
+        def _find(self):
+            child = self.child
+            while child.is_active() and not self._adjacent():
+                child.next()
+
+        def copy(self):
+            return self.__class__([m.copy() for m in self.ms], boost=self.boost)
+
+        def replace(self, minquality=0):
+            return self if self.is_active() else matching.NullMatcher()
+
+        def supports_block_quality(self):
+            return False
+
+        def next(self):
+            self.child.next()
+            self._find()
+
+        def skip_to(self, id):
+            self.child.skip_to(id)
+            self._find()
+
+        def all_ids(self):
+            while self.is_active():
+                yield self.id()
+                self.next()
+
+        def score(self):
+            return self.child.score() * self.boost
+
+    class Adjacent(Q.Phrase):
+        def matcher(self, searcher, context=None):
+            field = searcher.schema[self.fieldname] if self.fieldname in searcher.schema else None
+            if field is None or self.slop != 1:
+                return super().matcher(searcher, context)
+            reader = searcher.reader()
+            terms = []
+            for word in self.words:
+                word = field.to_bytes(word)
+                if (self.fieldname, word) not in reader:
+                    return matching.NullMatcher()
+                terms.append(Q.Term(self.fieldname, word))
+            ms = [t.matcher(searcher, context) for t in terms]
+            if not all(m.is_active() for m in ms):
+                return matching.NullMatcher()
+            return AdjacentMatcher(ms, boost=self.boost)
+
+    return Adjacent
 
 
 def _rewrite(q, literals: list[str], negated: bool = False):
@@ -222,14 +305,9 @@ class SearchHit:
         return f"{self.doc}:{self.article}"
 
 
-def _cuts(bounds: bytes | None):
-    """The stored word boundaries of a text (sorted offsets), or an empty array."""
-    from array import array
-
-    cuts = array("I")
-    if bounds:
-        cuts.frombytes(bounds)
-    return cuts
+def _cuts(bounds: bytes | None) -> list[int]:
+    """The stored word boundaries of a text (sorted offsets), or an empty list."""
+    return _unpack_bounds(bounds)
 
 
 def _spans(text: str, literals: Iterable[str], cuts) -> list[tuple[int, int]]:
@@ -288,14 +366,14 @@ def _snippet(text: str, spans: list[tuple[int, int]], cuts=(), width: int = SNIP
     return snippet, matches
 
 
-def _hit(fields: dict, score: float, literals: list[str]) -> SearchHit:
+def _hit(fields: dict, score: float, literals: list[str], doc: dict) -> SearchHit:
     text = fields.get("text", "")
     cuts = _cuts(fields.get("bounds"))
     snippet, matches = _snippet(text, _spans(text, literals, cuts), cuts)
     return SearchHit(
         doc=fields["doc_id"],
-        city=fields.get("city"),
-        title=fields.get("title", ""),
+        city=doc.get("city"),
+        title=doc.get("title", ""),
         article=fields["no"],
         label=fields.get("label", ""),
         heading=fields.get("heading"),
@@ -338,8 +416,13 @@ def search(
     """
     op, res, literals = _run(corpus, query, limit, progress, filters)
     reader = op.searcher
+    docs = op.documents
+    hits = []
+    for r in res:
+        fields = reader.stored_fields(r.docnum)
+        hits.append(_hit(fields, r.score, literals, docs.get(fields["doc_id"], {})))
     return Results(
-        (_hit(reader.stored_fields(r.docnum), r.score, literals) for r in res),
+        hits,
         row_type=SearchHit,
         total=len(res),
         query=query,
