@@ -354,7 +354,7 @@ def write_segment(ix, rows: Sequence[dict], codec: Codec | None = None, tick=Non
         start, finish = fw.start_term, fw.finish_term
         for tbytes, plist in keyed:
             start(tbytes)
-            ids, weights, values = zip(*plist)
+            ids, weights, values = zip(*plist, strict=True)
             if lens is None:
                 ls = (0,) * len(ids)
             else:
