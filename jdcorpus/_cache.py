@@ -76,14 +76,42 @@ def code_stamp(*parts: str) -> str:
     return h.hexdigest()
 
 
+#: The manifest of a corpus directory made by ``jdcorpus add`` (:mod:`jdcorpus.store`): it holds
+#: the hash of every stored file, so hashing it is hashing the corpus.
+CORPUS_MANIFEST = "corpus.json"
+#: Suffixes of the files a folder corpus is read from (:data:`jdcorpus.parse.formats.EXTENSIONS`
+#: and catalogs; a test keeps the two equal), any letter case. Listed here so that the search
+#: path can fingerprint a folder without importing the parser.
+SOURCE_SUFFIXES = frozenset(
+    {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx", ".json"}
+)
+
+
 def source_fingerprint(root) -> str:
-    """A cheap hash of the raw files of a corpus folder (``*.txt``, ``*.json``; no parsing): what
-    caches of derived data (parsed corpus, search index) are keyed by. ``root`` is a folder path
-    or a package resource (the bundled corpus)."""
+    """A cheap hash of the raw files of a corpus folder (no parsing): what caches of derived data
+    (parsed corpus, search index) are keyed by. ``root`` is a folder path or a package resource
+    (the bundled corpus).
+
+    A corpus directory made by ``jdcorpus add``: its manifest. Any other folder: the names and
+    bytes of its regulation files (:data:`SOURCE_SUFFIXES`), in its subfolders too (hidden ones
+    and ``__pycache__`` left out).
+    """
     h = hashlib.sha256()
-    for p in sorted(root.iterdir(), key=lambda p: p.name):
-        if p.name.endswith((".txt", ".json")):
-            h.update(p.name.encode() + b"\x00" + p.read_bytes() + b"\x00")
+    manifest = root.joinpath(CORPUS_MANIFEST)
+    if manifest.is_file():
+        h.update(b"manifest\x00" + manifest.read_bytes())
+        return h.hexdigest()
+
+    def walk(folder, prefix: str) -> None:
+        for p in sorted(folder.iterdir(), key=lambda p: p.name):
+            if p.name.startswith(".") or p.name == "__pycache__":
+                continue
+            if p.is_dir():
+                walk(p, f"{prefix}{p.name}/")
+            elif os.path.splitext(p.name)[1].lower() in SOURCE_SUFFIXES:
+                h.update(f"{prefix}{p.name}".encode() + b"\x00" + p.read_bytes() + b"\x00")
+
+    walk(root, "")
     return h.hexdigest()
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .errors import AmbiguousDocument, UnknownDocument
+from .errors import AmbiguousDocument, UnknownDocument, UsageError
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,3 +95,13 @@ def find_article(doc, ref):
         return doc.article(no)
     except KeyError:
         raise UnknownArticle(f"{doc.id} has no article {no}") from None
+
+
+def article_ref(corpus, ref: str):
+    """An article from ``DOC:ARTICLE`` (``长春:38``, ``beijing-tiaoli:17``, ``长春:第三十八条``)."""
+    doc, sep, no = str(ref).rpartition(":")
+    if not sep:
+        doc, sep, no = str(ref).rpartition("：")
+    if not sep or not doc or not no:
+        raise UsageError(f"{ref!r} is not DOC:ARTICLE (e.g. 长春:38)")
+    return corpus.article(doc.strip(), no.strip())

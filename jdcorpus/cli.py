@@ -29,6 +29,16 @@ def format_option(f):
     )(f)
 
 
+class FilePath(click.Path):
+    """click.Path that refuses a NUL byte with a usage error (click's own check lets the
+    ``ValueError`` of ``os.stat`` through)."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and "\0" in value:
+            self.fail("a path cannot hold a NUL byte", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def library_errors(f):
     """Turn the library's expected errors into one-line messages with a non-zero exit code."""
 
@@ -85,16 +95,67 @@ class Jdcorpus(click.Group):
 
 @click.group(cls=Jdcorpus, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="jdcorpus")
-def main():
-    """jdcorpus: Chinese street-office regulations, parsed, searchable and comparable.
+@click.option(
+    "--corpus",
+    "corpus_dir",
+    type=FilePath(file_okay=False, path_type=str),
+    envvar="JDCORPUS_HOME",
+    help="The user corpus directory (default: $JDCORPUS_HOME, else the per-user data directory).",
+)
+@click.option(
+    "--no-bundled",
+    is_flag=True,
+    help="Leave the bundled documents out: work on the user corpus alone.",
+)
+@click.pass_context
+def main(ctx, corpus_dir, no_bundled):
+    """jdcorpus: Chinese local regulations, parsed, searchable and comparable.
+
+    Every command works on the bundled documents plus the user corpus: the documents you
+    added with `jdcorpus add` (or a folder of texts given with --corpus).
 
     \b
     Examples:
       jdcorpus docs
       jdcorpus show 长春 8
       jdcorpus search 网格
-      jdcorpus parse some-regulation.txt --format json
+      jdcorpus add my-regulations/ --province 江苏
+      jdcorpus --corpus ~/laws --no-bundled search 物业
+      jdcorpus parse some-regulation.docx --format json
     """
+    from pathlib import Path
+
+    from .corpus import CorpusSpec
+    from .store import user_home
+
+    ctx.obj = CorpusSpec(
+        Path(corpus_dir).expanduser() if corpus_dir else user_home(), not no_bundled
+    )
+
+
+def _spec():
+    """The corpora the command works on (the group's --corpus and --no-bundled)."""
+    from .corpus import CorpusSpec
+
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_object(CorpusSpec) if ctx is not None else None
+    if obj is None:
+        from .store import user_home
+
+        obj = CorpusSpec(user_home(), True)
+    return obj
+
+
+def _corpus():
+    """The corpus the command works on, parsed (cached)."""
+    return _spec().load(progress=_progress("Parsing"))
+
+
+def _index_corpus():
+    """What the search index is asked about: None for the bundled corpus alone (its index is
+    found without parsing anything), else the corpus."""
+    spec = _spec()
+    return None if spec.name == "bundled" else _corpus()
 
 
 # -- corpus commands (issue 2) ----------------------------------------------------------------
@@ -104,11 +165,17 @@ def main():
 @format_option
 @library_errors
 def docs(fmt):
-    """List the documents of the bundled corpus."""
-    from .corpus import load_corpus
+    """List the documents: the bundled ones and the user corpus's.
+
+    JSON/CSV keys: id, city, province, title, kind, status, adopted, approved, effective,
+    articles, chapters, sections, corpus (bundled | user), source_file.
+    """
     from .render.views import render_documents
 
-    click.echo(render_documents(load_corpus(), fmt), nl=False)
+    corpus = _corpus()
+    for m in corpus.messages:
+        click.echo(f"note: {m}", err=True)
+    click.echo(render_documents(corpus, fmt), nl=False)
 
 
 @main.command()
@@ -130,10 +197,9 @@ def show(doc, article, original, fmt):
       jdcorpus show 长春 第八条
       jdcorpus show 通化 13 --original
     """
-    from .corpus import load_corpus
     from .render.views import render_article, render_outline
 
-    corpus = load_corpus()
+    corpus = _corpus()
     d = corpus.get(doc)
     if article is None:
         if original:
@@ -147,27 +213,176 @@ def show(doc, article, original, fmt):
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("file", type=FilePath(dir_okay=False, allow_dash=True, path_type=str))
+@click.option("--encoding", help="Read a text in this encoding (default: detected).")
 @format_option
 @library_errors
-def parse(file, fmt):
-    """Parse any regulation text FILE (not added to a corpus) and print its structure."""
-    from .parse import parse_file
+def parse(file, encoding, fmt):
+    """Parse a regulation FILE (not added to a corpus) and print its structure.
+
+    FILE: text (UTF-8, UTF-16, GB18030/GBK, Big5, detected), .md, .html/.htm or .docx;
+    - reads standard input.
+
+    \b
+    Examples:
+      jdcorpus parse 条例.docx
+      curl -s https://example.org/law.html | jdcorpus parse - --format json
+    """
     from .render.views import render_parse
 
-    click.echo(render_parse(parse_file(file), fmt), nl=False)
+    if file == "-":
+        from .parse import parse_text
+        from .parse.formats import read_source
+
+        data = click.get_binary_stream("stdin").read()
+        docs = parse_text(read_source(data=data, name="<stdin>", encoding=encoding).text)
+    else:
+        from .parse import parse_file
+
+        docs = parse_file(file, encoding=encoding)
+    click.echo(render_parse(docs, fmt), nl=False)
+
+
+# -- the user corpus (issue 9) ------------------------------------------------------------------
+
+
+def _bundled_titles() -> dict:
+    """Ids of the bundled documents (taken, whatever --no-bundled says) and their titles."""
+    from .corpus import CorpusSpec
+
+    return {d.id: d.title for d in CorpusSpec(None, True).load().documents}
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=FilePath(path_type=str))
+@click.option("--city", help="City of the documents (default: read from the titles).")
+@click.option("--province", help="Province of the documents.")
+@click.option("--title", help="Title of the document (one file only).")
+@click.option("--kind", help="Kind of the documents (条例, 规定, 办法 …).")
+@click.option("--status", type=click.Choice(["in_force", "draft"]), help="Status of the documents.")
+@click.option(
+    "--date",
+    "dates",
+    multiple=True,
+    metavar="KIND=YYYY-MM-DD",
+    help="A date of the documents: adopted, approved, revised, promulgated or effective (repeatable).",
+)
+@click.option("--encoding", help="Read texts in this encoding (default: detected).")
+@click.option(
+    "--glob",
+    "pattern",
+    metavar="PATTERN",
+    help="In folders, only files matching PATTERN (e.g. '*.md'; default: every .txt .md .html .htm .docx).",
+)
+@click.option("--dry-run", is_flag=True, help="Read and parse, report, store nothing.")
+@library_errors
+def add(paths, city, province, title, kind, status, dates, encoding, pattern, dry_run):
+    """Add regulation files, or folders of them, to the user corpus.
+
+    Each file is parsed and stored verbatim with its metadata (and what the options give);
+    the search index is updated. One line per file says what was added, or why a file was
+    skipped. The same content is never stored twice; a file added again from the same path
+    with other content replaces its documents (which keep their ids).
+
+    \b
+    Formats: text (UTF-8, UTF-16, GB18030/GBK, Big5: detected), Markdown (.md, LawRefBook
+    metadata read), HTML (.html, .htm), Word (.docx). Folders are read recursively.
+    Exit status: 0 when every file was added (or already was), 1 when some were skipped,
+    2 on a usage error.
+    \b
+    Examples:
+      jdcorpus add 草案.docx --status draft --city 苏州
+      jdcorpus add ~/laws/ --glob '*.md'
+      jdcorpus --corpus ~/jd add regulations/ --date effective=2024-01-01
+    """
+    from . import store
+    from .errors import UsageError
+
+    spec = _spec()
+    try:
+        report = store.add(
+            spec.path,
+            paths,
+            city=city,
+            province=province,
+            title=title,
+            kind=kind,
+            status=status,
+            dates=store.parse_dates(dates),
+            encoding=encoding,
+            glob=pattern,
+            dry_run=dry_run,
+            taken=_bundled_titles,
+            progress=_progress("Parsing"),
+            on_commit=_index_update(spec),
+        )
+    except UsageError as e:  # exit status 2, like click's own usage errors
+        raise click.UsageError(e.message) from None
+    prefix = "(dry run) " if dry_run else ""
+    for r in report.files:
+        click.echo(prefix + r.line(), err=not r.ok)
+    if len(report.files) != 1 or report.ignored:
+        click.echo(prefix + report.summary(), err=True)
+    sys.exit(report.exit_code)
+
+
+def _index_update(spec):
+    """What runs after an add or remove is committed: the search index follows."""
+    return None
+
+
+@main.command("list")
+@format_option
+@library_errors
+def list_cmd(fmt):
+    """List the files of the user corpus: stored file, documents, articles, hash, date added.
+
+    JSON/CSV keys: file, name, sha256, added, format, encoding, documents, articles, origin.
+    """
+    from .store import list_rows
+
+    rows = list_rows(_spec().path)
+    if fmt == "table":
+        for r in rows:
+            r["sha256"] = r["sha256"][:12]
+        columns = ["name", "documents", "articles", "format", "encoding", "added", "sha256"]
+        click.echo(f"user corpus: {_spec().path}", err=True)
+        emit(rows, fmt, columns)
+    else:
+        emit(rows, fmt)
+
+
+@main.command()
+@click.argument("names", nargs=-1, required=True)
+@library_errors
+def remove(names):
+    """Remove documents or files from the user corpus (the search index follows).
+
+    NAMES: a document id (or a title, or a city naming one document), or a file as
+    `jdcorpus list` shows it (stored name, original name or path, hash).
+
+    \b
+    Examples:
+      jdcorpus remove suzhou-guiding
+      jdcorpus remove 草案.docx
+    """
+    from .store import remove as remove_files
+
+    spec = _spec()
+    for line in remove_files(
+        spec.path, names, on_commit=_index_update(spec), bundled_ids=_bundled_titles()
+    ):
+        click.echo(line)
 
 
 # -- search (issue 3) -------------------------------------------------------------------------
 
 
-def _progress():
-    """A progress bar for index builds, on stderr when it is a terminal (else nothing)."""
+def _progress(label: str = "Building the search index"):
+    """A progress bar, on stderr when it is a terminal (else nothing)."""
     if not sys.stderr.isatty():
         return None
-    return lambda items: click.progressbar(
-        items, label="Building the search index", file=sys.stderr
-    )
+    return lambda items: click.progressbar(items, label=label, file=sys.stderr)
 
 
 @contextlib.contextmanager
@@ -207,7 +422,7 @@ def _one_shot():
 @format_option
 @library_errors
 def search(query, city, doc, kind, status, chapter, limit, count_only, fmt):
-    """Search the articles of the bundled corpus, best first.
+    """Search the articles (bundled and user corpus), best first.
 
     \b
     QUERY: words (all required), OR, NOT, "quoted phrases" (contiguous text),
@@ -216,6 +431,8 @@ def search(query, city, doc, kind, status, chapter, limit, count_only, fmt):
     A word matches every article whose normalized text contains it; NOT leaves
     out articles whose text contains a word (to leave out a city: NOT city:北京).
     Traditional script is normalized: 網格 finds what 网格 finds.
+    A trailing * is a prefix: word:网格* finds the words 网格化, 网格员 …
+    (网格* finds what 网格 finds); ? and other uses of * are errors.
     \b
     Examples:
       jdcorpus search 网格
@@ -229,10 +446,11 @@ def search(query, city, doc, kind, status, chapter, limit, count_only, fmt):
 
         filters = dict(city=city, doc=doc, kind=kind, status=status, chapter=chapter)
         text = " ".join(query)
+        corpus = _index_corpus()
         if count_only:
-            click.echo(index.count(None, text, progress=_progress(), **filters))
+            click.echo(index.count(corpus, text, progress=_progress(), **filters))
             return
-        hits = index.search(None, text, limit=limit or None, progress=_progress(), **filters)
+        hits = index.search(corpus, text, limit=limit or None, progress=_progress(), **filters)
         if fmt == "table":
             from .render.hits import format_hits
             from .render.text import use_color
@@ -250,10 +468,10 @@ def index_group():
 @index_group.command("build")
 @library_errors
 def index_build():
-    """Build the search index of the bundled corpus from scratch."""
+    """Build the search index of the corpus from scratch."""
     from .index import build_index
 
-    st = build_index(force=True, progress=_progress())
+    st = build_index(_index_corpus(), force=True, progress=_progress())
     click.echo(f"built {st.path}: {st.articles} articles in {st.build_seconds:.2f} s")
 
 
@@ -264,7 +482,7 @@ def index_status(fmt):
     """Show where the index is and whether it is built for the current corpus."""
     from .index import index_status as status
 
-    st = status()
+    st = status(_index_corpus())
     rows = [{"field": k, "value": v} for k, v in vars(st).items()] if fmt == "table" else [st]
     emit(rows, fmt)
 
@@ -300,12 +518,12 @@ def align(doc_a, doc_b, fmt):
       jdcorpus align 长春 呼和浩特
     """
     from . import compare
-    from .corpus import load_corpus
+    from .render import compare as render_compare
 
-    corpus = load_corpus()
+    corpus = _corpus()
     links = compare.align(corpus, doc_a, doc_b)
     if fmt == "table":
-        click.echo(compare.format_align(corpus, links, doc_a, doc_b), nl=False)
+        click.echo(render_compare.format_align(corpus, links, doc_a, doc_b), nl=False)
     else:
         emit(links, fmt)
 
@@ -319,12 +537,12 @@ def families(fmt):
     JSON/CSV keys: family, label (key terms), documents, articles ("doc:no" keys).
     """
     from . import compare
-    from .corpus import load_corpus
+    from .render import compare as render_compare
 
-    corpus = load_corpus()
+    corpus = _corpus()
     fams = compare.families(corpus)
     if fmt == "table":
-        click.echo(compare.format_families(corpus, fams), nl=False)
+        click.echo(render_compare.format_families(corpus, fams), nl=False)
     else:
         emit(fams, fmt)
 
@@ -339,12 +557,12 @@ def coverage(fmt):
     (article and score empty where the document has no article of the family).
     """
     from . import compare
-    from .corpus import load_corpus
+    from .render import compare as render_compare
 
-    corpus = load_corpus()
+    corpus = _corpus()
     cells = compare.coverage(corpus)
     if fmt == "table":
-        click.echo(compare.format_coverage(corpus, cells), nl=False)
+        click.echo(render_compare.format_coverage(corpus, cells), nl=False)
     else:
         emit(cells, fmt)
 
@@ -358,12 +576,12 @@ def reuse(fmt):
     JSON/CSV keys: a_doc, a_article, b_doc, b_article, containment, longest_run, direction.
     """
     from . import compare
-    from .corpus import load_corpus
+    from .render import compare as render_compare
 
-    corpus = load_corpus()
+    corpus = _corpus()
     pairs = compare.reuse(corpus)
     if fmt == "table":
-        click.echo(compare.format_reuse(corpus, pairs), nl=False)
+        click.echo(render_compare.format_reuse(corpus, pairs), nl=False)
     else:
         emit(pairs, fmt)
 
@@ -390,12 +608,12 @@ def gaps(draft, min_docs, fmt):
       jdcorpus gaps 苏州
     """
     from . import compare
-    from .corpus import load_corpus
+    from .render import compare as render_compare
 
-    corpus = load_corpus()
+    corpus = _corpus()
     rows = compare.gaps(corpus, draft, min_docs=min_docs)
     if fmt == "table":
-        click.echo(compare.format_gaps(corpus, rows, draft, min_docs), nl=False)
+        click.echo(render_compare.format_gaps(corpus, rows, draft, min_docs), nl=False)
     else:
         emit(rows, fmt)
 
@@ -406,7 +624,7 @@ def gaps(draft, min_docs, fmt):
 @click.option(
     "--html",
     "html_path",
-    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    type=FilePath(dir_okay=False, writable=True, allow_dash=True),
     help="Also write a side-by-side HTML page to this file (- for standard output, instead of "
     "the table).",
 )
@@ -429,26 +647,29 @@ def diff(article_a, article_b, html_path, width, fmt):
     """
     import shutil
 
-    from . import compare
-    from .corpus import load_corpus
+    from ._lookup import article_ref
+    from .compare.diff import diff as diff_articles
+    from .compare.masking import corpus_cities
+    from .render.compare import format_diff, short_names
 
-    corpus = load_corpus()
-    a = compare.article_ref(corpus, article_a)
-    b = compare.article_ref(corpus, article_b)
-    ops = compare.diff(a, b, cities=compare.corpus_cities(corpus))
-    names = compare.short_names(corpus)
+    corpus = _corpus()
+    a = article_ref(corpus, article_a)
+    b = article_ref(corpus, article_b)
+    ops = diff_articles(a, b, cities=corpus_cities(corpus))
+    names = short_names(corpus)
     title_a = f"{names[a.doc_id]} {a.label}" + (f"【{a.heading}】" if a.heading else "")
     title_b = f"{names[b.doc_id]} {b.label}" + (f"【{b.heading}】" if b.heading else "")
     if html_path:
         from .export import write_atomic
+        from .render.html import diff_html
 
-        write_atomic(html_path, compare.diff_html(ops, title_a, title_b))
+        write_atomic(html_path, diff_html(ops, title_a, title_b))
         if html_path == "-":  # the page is the output
             return
     if fmt == "table":
         tty = sys.stdout.isatty()
         w = width or (shutil.get_terminal_size((120, 24)).columns if tty else 120)
-        click.echo(compare.format_diff(ops, title_a, title_b, width=w, color=tty), nl=False)
+        click.echo(format_diff(ops, title_a, title_b, width=w, color=tty), nl=False)
     else:
         emit(ops, fmt)
     if html_path:
@@ -475,7 +696,7 @@ def export():
 
 
 @export.command("articles")
-@click.argument("output", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
+@click.argument("output", type=FilePath(dir_okay=False, writable=True, allow_dash=True))
 @click.option(
     "--to",
     "fmt",
@@ -485,22 +706,21 @@ def export():
 )
 @library_errors
 def export_articles_cmd(output, fmt):
-    """All articles of the bundled corpus as a table: OUTPUT.csv, .json or .parquet.
+    """All articles of the corpus as a table: OUTPUT.csv, .json or .parquet.
 
     \b
     Examples:
       jdcorpus export articles articles.csv
       jdcorpus export articles - --to csv | head
     """
-    from .corpus import load_corpus
     from .export import export_articles
 
-    _written(export_articles(load_corpus(), output, fmt))
+    _written(export_articles(_corpus(), output, fmt))
 
 
 @export.command("document")
 @click.argument("doc")
-@click.argument("output", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
+@click.argument("output", type=FilePath(dir_okay=False, writable=True, allow_dash=True))
 @click.option(
     "--to",
     "fmt",
@@ -517,10 +737,9 @@ def export_document_cmd(doc, output, fmt):
       jdcorpus export document 长春 changchun.xml
       jdcorpus export document 长春 - --to json
     """
-    from .corpus import load_corpus
     from .export import export_document
 
-    _written(export_document(load_corpus().get(doc), output, fmt))
+    _written(export_document(_corpus().get(doc), output, fmt))
 
 
 def run():  # pragma: no cover - console entry for `python -m jdcorpus`

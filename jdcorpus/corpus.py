@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import pickle
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -15,7 +17,14 @@ from ._data import bundled_root
 from .errors import AmbiguousDocument, CorpusError, UnknownDocument
 from .model import Article, Document
 
-__all__ = ["Corpus", "DocumentList", "AmbiguousDocument", "UnknownDocument", "load_corpus"]
+__all__ = [
+    "Corpus",
+    "CorpusSpec",
+    "DocumentList",
+    "AmbiguousDocument",
+    "UnknownDocument",
+    "load_corpus",
+]
 
 
 class DocumentList(tuple):
@@ -37,11 +46,24 @@ class DocumentList(tuple):
 
 
 class Corpus:
-    """A set of parsed documents. ``load_corpus()`` gives the bundled one."""
+    """A set of parsed documents. ``load_corpus()`` gives the bundled ones and the user's.
 
-    def __init__(self, documents: Iterable[Document], name: str = "corpus"):
+    ``origins`` maps a document id to the corpus it comes from (``"bundled"`` or ``"user"``);
+    ``messages`` says what loading could not take as it was (a file skipped, an id suffixed).
+    """
+
+    def __init__(
+        self,
+        documents: Iterable[Document],
+        name: str = "corpus",
+        *,
+        origins: dict[str, str] | None = None,
+        messages: Iterable[str] = (),
+    ):
         self.name = name
         self.documents = DocumentList(documents, self)
+        self.origins = dict(origins or {})
+        self.messages = tuple(messages)
         ids = [d.id for d in self.documents]
         dup = {i for i in ids if ids.count(i) > 1}
         if dup:
@@ -70,6 +92,12 @@ class Corpus:
         from ._lookup import resolve_document
 
         return resolve_document(name, self.documents)
+
+    def origin(self, doc: str | Document) -> str | None:
+        """Which corpus a document comes from: ``"bundled"`` or ``"user"`` (None for a corpus
+        put together in memory)."""
+        did = doc.id if isinstance(doc, Document) else doc
+        return self.origins.get(did)
 
     def by_city(self, city: str) -> list[Document]:
         from .normalize import normalize_query
@@ -161,21 +189,128 @@ def _catalog() -> dict:
 
 
 #: The code that shapes parsed documents: a change re-parses.
-PARSE_CODE = ("model", "normalize", "parse", "corpus")
+PARSE_CODE = ("model", "normalize", "parse", "corpus", "store")
 
 
-def load_corpus(path: str | Path | None = None, *, cache: bool = True) -> Corpus:
-    """The bundled corpus (``path=None``), or every ``*.txt`` file of a folder.
+@dataclass(frozen=True)
+class CorpusSpec:
+    """Which documents a command works on: the bundled corpus, a corpus directory, or both.
 
-    A folder may hold a ``catalog.json`` shaped like the bundled one to give city, province and
-    ids that cannot be read from the texts. Parsed documents are cached (pickled in the cache
-    directory, keyed by the raw files and the code), so a second load costs milliseconds.
+    A directory is a user corpus made by ``jdcorpus add`` (it has a ``corpus.json``) or a plain
+    folder of regulation files (read recursively; a ``catalog.json`` may give ids and cities).
+    A directory that does not exist is an empty corpus. Nothing is parsed until :meth:`load`;
+    :meth:`fingerprint` hashes the raw files only (what caches of derived data are keyed by).
     """
+
+    path: Path | None = None
+    bundled: bool = True
+
+    @property
+    def user_only_empty(self) -> bool:
+        """Whether the directory holds nothing (the corpus is the bundled one alone, or empty)."""
+        p = self.path
+        if p is None or not p.is_dir():
+            return True
+        from .store import entries, is_corpus_dir
+
+        if is_corpus_dir(p):
+            return not entries(p)
+        return not _folder_files(p)
+
+    @property
+    def name(self) -> str:
+        """``bundled``, the directory, or ``bundled+<directory>``: names the corpus in caches."""
+        if self.path is None or self.user_only_empty:
+            return "bundled" if self.bundled else "empty"
+        return f"bundled+{self.path}" if self.bundled else str(self.path)
+
+    def fingerprint(self) -> str:
+        """A hash of the raw files of every part (no parsing)."""
+        parts = []
+        if self.bundled:
+            parts.append("bundled:" + source_fingerprint(None))
+        if self.path is not None and not self.user_only_empty:
+            parts.append(f"{self.path.resolve()}:" + source_fingerprint(self.path))
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+    def load(self, *, cache: bool = True, progress=None) -> Corpus:
+        return _load_spec(self, cache=cache, progress=progress)
+
+
+def load_corpus(
+    path: str | Path | None = None,
+    *,
+    bundled: bool | None = None,
+    user: bool = True,
+    cache: bool = True,
+) -> Corpus:
+    """The documents to work on.
+
+    - ``load_corpus()``: the bundled corpus plus the default user corpus (``$JDCORPUS_HOME``, else
+      the per-user data directory; see :func:`jdcorpus.store.user_home`);
+      ``load_corpus(user=False)`` the bundled corpus alone;
+    - ``load_corpus(DIR)``: the corpus directory ``DIR`` alone (one made by ``jdcorpus add``, or a
+      plain folder of texts, read recursively; files that cannot be read are skipped and listed
+      in ``corpus.messages``);
+    - ``load_corpus(DIR, bundled=True)``: both.
+
+    Parsed documents are cached (per file, and per corpus for the bundled one), so a second load
+    costs little. Ids are unique: a user document whose id a bundled one already has gets a
+    suffix and a message.
+    """
+    if path is None:
+        from .store import user_home
+
+        spec = CorpusSpec(user_home() if user else None, True if bundled is None else bundled)
+    else:
+        spec = CorpusSpec(Path(path).expanduser(), bool(bundled))
+    return spec.load(cache=cache)
+
+
+def _load_spec(spec: CorpusSpec, *, cache: bool, progress=None) -> Corpus:
+    docs: list[Document] = []
+    origins: dict[str, str] = {}
+    messages: list[str] = []
+    if spec.bundled:
+        for d in _load_bundled(cache).documents:
+            docs.append(d)
+            origins[d.id] = "bundled"
+    if spec.path is not None and not spec.user_only_empty:
+        from .store import is_corpus_dir, load_documents, with_id
+
+        if is_corpus_dir(spec.path):
+            user, msgs = load_documents(spec.path, progress=progress)
+        else:
+            user, msgs = _load_folder(spec.path, progress=progress)
+        messages.extend(msgs)
+        titles = {d.id: d.title for d in docs}
+        for d in user:
+            did, n = d.id, 2
+            while did in titles:
+                did, n = f"{d.id}-{n}", n + 1
+            if did != d.id:
+                messages.append(
+                    f"id {d.id!r} of {d.title} ({d.source_file}) is taken by {titles[d.id]}; "
+                    f"it is {did!r} here"
+                )
+                d = with_id(d, did)
+            titles[did] = d.title
+            docs.append(d)
+            origins[did] = "user"
+    corpus = Corpus(docs, name=spec.name, origins=origins, messages=messages)
+    if spec.name != "bundled":
+        # what the index and other caches are keyed by: the raw files and the code, cheaply
+        corpus.__dict__["fingerprint"] = hashlib.sha256(
+            f"{spec.fingerprint()}\0{code_stamp(*PARSE_CODE)}".encode()
+        ).hexdigest()
+    return corpus
+
+
+def _load_bundled(cache: bool) -> Corpus:
     if not cache:
-        return _load(path)
-    root = None if path is None else Path(path).resolve()
+        return _load(None)
     key = hashlib.sha256(
-        f"{root}\0{source_fingerprint(root)}\0{code_stamp(*PARSE_CODE)}".encode()
+        f"bundled\0{source_fingerprint(None)}\0{code_stamp(*PARSE_CODE)}".encode()
     ).hexdigest()[:24]
     cached = cache_dir() / "corpus" / f"{key}.pickle"
     try:
@@ -183,23 +318,17 @@ def load_corpus(path: str | Path | None = None, *, cache: bool = True) -> Corpus
             return pickle.load(f)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
         pass
-    corpus = _load(path)
+    corpus = _load(None)
     write_cache_file(cached, pickle.dumps(corpus, protocol=pickle.HIGHEST_PROTOCOL))
     return corpus
 
 
 def _load(path: str | Path | None) -> Corpus:
+    """The bundled corpus, parsed (its catalog gives ids, cities and provinces)."""
     from .parse import parse_text, read_text
 
-    if path is None:
-        root = bundled_root()
-        catalog = _catalog()
-        name = "bundled"
-    else:
-        root = Path(path)
-        cat = root / "catalog.json"
-        catalog = json.loads(cat.read_text("utf-8")) if cat.exists() else {"files": []}
-        name = str(path)
+    root = bundled_root()
+    catalog = _catalog()
     entries = {e["file"]: e for e in catalog.get("files", [])}
     files = sorted(p.name for p in root.iterdir() if p.name.endswith(".txt"))
     docs: list[Document] = []
@@ -217,12 +346,64 @@ def _load(path: str | Path | None) -> Corpus:
                 taken={d.id for d in docs},
             )
         )
-    return Corpus(docs, name=name)
+    return Corpus(docs, name="bundled", origins=dict.fromkeys((d.id for d in docs), "bundled"))
+
+
+def _folder_files(root: Path) -> list[Path]:
+    """The regulation files of a plain folder, recursively, sorted; hidden ones left out."""
+    from .store import _walk
+
+    return _walk(root, None)[0]
+
+
+def _load_folder(root: Path, progress=None) -> tuple[list[Document], list[str]]:
+    """A plain folder of regulation files: each parsed on its own (a file that cannot be read is
+    skipped with a message); a ``catalog.json`` shaped like the bundled one gives city, province
+    and ids by file (path relative to the folder)."""
+    from .store import parse_many, with_id
+
+    cat = root / "catalog.json"
+    catalog = json.loads(cat.read_text("utf-8")) if cat.is_file() else {"files": []}
+    entries = {e["file"]: e for e in catalog.get("files", [])}
+    files = _folder_files(root)
+    jobs, names = [], []
+    messages: list[str] = []
+    for p in files:
+        rel = p.relative_to(root).as_posix()
+        entry = entries.get(rel, {})
+        try:
+            data = p.read_bytes()
+        except OSError as e:
+            messages.append(f"skipped {rel}: cannot read ({e.strerror or e})")
+            continue
+        opts = {k: entry[k] for k in ("city", "province") if entry.get(k)}
+        jobs.append((data, p.name, opts))
+        names.append((rel, entry))
+    docs: list[Document] = []
+    taken: set[str] = set()
+    for (rel, entry), (parsed, _info, err) in zip(
+        names, parse_many(jobs, progress=progress), strict=True
+    ):
+        if err:
+            messages.append(f"skipped {rel}: {err.split(': ', 1)[-1]}")
+            continue
+        ids = {d["title"]: d["id"] for d in entry.get("documents", [])}
+        for d in parsed:
+            want = ids.get(d.title, d.id)
+            did, n = want, 2
+            while did in taken:
+                did, n = f"{want}-{n}", n + 1
+            taken.add(did)
+            docs.append(with_id(dataclasses.replace(d, source_file=rel), did))
+    return docs, messages
 
 
 def source_fingerprint(path: str | Path | None = None) -> str:
     """A cheap hash of the raw corpus files (no parsing): what a cache of derived data is keyed by.
 
-    Used on the search path, where parsing the corpus would cost more than the search itself.
+    The bundled corpus: its files. A corpus directory made by ``jdcorpus add``: its manifest
+    (which holds the hash of every stored file). A plain folder: its regulation files (names,
+    bytes) and catalog. Used on the search path, where parsing the corpus
+    would cost more than the search itself.
     """
     return _source_fingerprint(bundled_root() if path is None else Path(path))

@@ -360,6 +360,9 @@ def apply_steps(text: str, names: Iterable[str]) -> str:
     return text
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def normalize_query(q: str) -> str:
     """A search query normalized like the texts it is matched against: 網格 → 网格.
 
@@ -369,6 +372,9 @@ def normalize_query(q: str) -> str:
     steps that would break query syntax are left out: half-width ( ) : stay operators, spaces
     between words stay separators (only collapsed and stripped).
     """
+    # a byte that was not UTF-8 on the command line arrives as a lone surrogate, which OpenCC
+    # cannot encode: it matches nothing, as U+FFFD
+    q = _SURROGATE.sub("\ufffd", q)
     script = "traditional" if _changed(q, "t2s") else "simplified"
     for s in steps_for(script):
         if s.query:

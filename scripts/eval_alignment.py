@@ -1,9 +1,12 @@
 #!/usr/bin/env python
 """Score ``jdcorpus.compare.align`` and ``reuse`` against a hand-made alignment gold file.
 
-    python scripts/eval_alignment.py                      # ../shared/gold/alignment_dev.json
+    python scripts/eval_alignment.py                      # ../shared/gold/alignment_dev.json *
     python scripts/eval_alignment.py --gold other.json --details
     python scripts/eval_alignment.py --gold A.json --gold B.json   # per file, then combined
+
+* Without ../shared (a fresh clone), the default is the gold file shipped in the repository,
+  tests/fixtures/alignment_extra.json, and the script says so on stderr.
 
 The gold file lists provisions ("topics"), for each document the articles that carry it, a
 strength label per document pair and known copied pairs (see the dev file for the format).
@@ -31,6 +34,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_GOLD = REPO.parent / "shared" / "gold" / "alignment_dev.json"
+REPO_GOLD = REPO / "tests" / "fixtures" / "alignment_extra.json"  # ships with the repository
 STRONG = ("near-verbatim", "same-provision")
 TARGETS = {"recall": 0.90, "precision": 0.85}
 
@@ -234,7 +238,11 @@ def evaluate_files(paths: list[Path], corpus) -> dict[str, dict]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("gold_path", nargs="*", help=f"gold file(s) (default {DEFAULT_GOLD})")
+    ap.add_argument(
+        "gold_path",
+        nargs="*",
+        help=f"gold file(s) (default {DEFAULT_GOLD}, else {REPO_GOLD.relative_to(REPO)})",
+    )
     ap.add_argument(
         "--gold",
         dest="gold_opt",
@@ -250,7 +258,19 @@ def main(argv: list[str] | None = None) -> int:
 
     from jdcorpus.corpus import load_corpus
 
-    paths = [Path(p) for p in (args.gold_path + args.gold_opt)] or [DEFAULT_GOLD]
+    paths = [Path(p) for p in (args.gold_path + args.gold_opt)]
+    if not paths:
+        paths = [DEFAULT_GOLD]
+        if not DEFAULT_GOLD.exists():
+            paths = [REPO_GOLD]
+            print(
+                f"{DEFAULT_GOLD} not found: scoring the gold file shipped in the repository, "
+                f"{REPO_GOLD.relative_to(REPO)}",
+                file=sys.stderr,
+            )
+    for p in paths:
+        if not p.is_file():
+            ap.error(f"no gold file {p}")
     corpus = load_corpus(args.corpus)
     reps = evaluate_files(paths, corpus)
     ok = all(meets(rep) for rep in reps.values())

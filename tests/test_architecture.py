@@ -200,10 +200,65 @@ def test_python_m_jdcorpus():
 
 
 def test_import_raises_no_warnings():
-    """Importing the package and its modules is clean under ``python -W error``."""
+    """Importing every module of the package (walked, so a new module is covered too) is clean
+    under ``python -W error``, and so are a search and a comparison run from the CLI."""
     code = (
-        "import jdcorpus, jdcorpus.cli, jdcorpus.corpus, jdcorpus.parse, jdcorpus.index, "
-        "jdcorpus.compare, jdcorpus.export, jdcorpus.frames; jdcorpus.load_corpus()"
+        "import importlib, pkgutil, jdcorpus\n"
+        "mods = [m.name for m in pkgutil.walk_packages(jdcorpus.__path__, 'jdcorpus.')]\n"
+        "for m in mods: importlib.import_module(m)\n"
+        "jdcorpus.load_corpus(); print(len(mods))"
     )
     r = _run("-W", "error", "-c", code)
     assert r.returncode == 0, r.stderr
+    assert int(r.stdout) >= 15, "the walk found too few modules"
+    for args in (["search", "网格"], ["align", "长春", "呼和浩特"]):
+        r = _run("-W", "error", "-m", "jdcorpus", *args)
+        assert r.returncode == 0 and not r.stderr, (args, r.stderr[-2000:])
+
+
+_STATUS = (
+    "import json; from jdcorpus import index; hits = index.search(None, '网格', limit=None);"
+    "st = index.index_status(); print(json.dumps([str(st.path), st.built, hits.total, index.__file__]))"
+)
+
+
+def test_editing_stamped_code_rebuilds_the_index_and_other_code_does_not(tmp_path):
+    """The README's claim, end to end in fresh processes on a copy of the package: after an edit
+    to code that shapes the index (normalize.py) the next search builds a new index under a new
+    key and sweeps the old one; after an edit to the CLI the same index is used."""
+    import json
+    import shutil
+
+    src = tmp_path / "src"
+    shutil.copytree(PACKAGE, src / "jdcorpus", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(PACKAGE.parent / "corpus", src / "corpus")
+    env = dict(os.environ, PYTHONPATH=str(src), JDCORPUS_CACHE_DIR=str(tmp_path / "cache"))
+
+    def status() -> tuple[Path, bool, int]:
+        r = subprocess.run(
+            [sys.executable, "-c", _STATUS],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=env,
+            cwd=tmp_path,  # python -c puts the working directory first on sys.path
+        )
+        assert r.returncode == 0, r.stderr[-2000:]
+        path, built, total, module = json.loads(r.stdout)
+        assert Path(module).is_relative_to(src), "the copy is not the package imported"
+        assert Path(path).is_relative_to(tmp_path / "cache")
+        return Path(path), built, total
+
+    def edit(name: str) -> None:
+        f = src / "jdcorpus" / name
+        f.write_text(f.read_text("utf-8") + "\n# edited\n", "utf-8")
+
+    first, built, total = status()
+    assert built and total > 0
+    edit("cli.py")  # not code that shapes the index
+    same, _, _ = status()
+    assert same == first
+    edit("normalize.py")  # shapes the index: a new key, a new build
+    second, built, total2 = status()
+    assert built and second != first and total2 == total
+    assert second.is_dir() and not first.exists(), "the old index is swept by the new build"

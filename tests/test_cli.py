@@ -36,7 +36,9 @@ def test_docs_json_keys():
     assert list(rows[0]) == [
         "id", "city", "province", "title", "kind", "status",
         "adopted", "approved", "effective", "articles", "chapters", "sections",
+        "corpus", "source_file",
     ]  # fmt: skip
+    assert {r["corpus"] for r in rows} == {"bundled"}
     assert {r["id"]: r["articles"] for r in rows}["beijing-zhize"] == 105
 
 

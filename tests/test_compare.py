@@ -7,9 +7,12 @@ import dataclasses
 import pytest
 
 from jdcorpus import compare
-from jdcorpus.compare import JURISDICTION, mask, mask_spans
+from jdcorpus._lookup import article_ref
+from jdcorpus.compare import JURISDICTION, links, mask, mask_spans
 from jdcorpus.corpus import Corpus
 from jdcorpus.model import Article, Document
+from jdcorpus.render.compare import format_diff
+from jdcorpus.render.html import diff_html
 from jdcorpus.results import Results
 
 CITIES = ("长春", "呼和浩特", "苏州")
@@ -292,7 +295,7 @@ def test_align_matches_each_paragraph_of_a_two_provision_article(monkeypatch):
     corpus = with_paragraphs(make_corpus(spec), "alpha", 3)
     got = links_of(compare.align(corpus, "alpha", "beta"))
     assert (3, 2) in got and (3, 5) in got
-    monkeypatch.setattr(compare, "PARA_MARGIN", float("inf"))  # no paragraph matching
+    monkeypatch.setattr(links, "PARA_MARGIN", float("inf"))  # no paragraph matching
     without = links_of(
         compare.align(with_paragraphs(make_corpus(spec), "alpha", 3), "alpha", "beta")
     )
@@ -475,21 +478,31 @@ def test_results_convert_to_frames(bundled):
 
 
 def test_space_is_cached_per_corpus(bundled):
-    """The similarity space is built once per corpus object and reused."""
+    """The similarity space is built once per corpus and reused."""
     assert compare.space(bundled) is compare.space(bundled)
 
 
-def test_dropped_corpus_frees_its_space():
-    """A corpus that is no longer referenced takes its cached space with it."""
-    import gc
+def test_spaces_are_kept_by_content_and_bounded():
+    """Two corpus objects with the same content share one space; a changed corpus gets its own;
+    only the last few spaces are kept."""
+    from jdcorpus.compare import vectors
 
-    corpus = make_corpus(SMALL)
-    compare.space(corpus)
-    key = id(corpus)
-    assert key in compare._SPACES
-    del corpus
-    gc.collect()
-    assert key not in compare._SPACES
+    first = compare.space(make_corpus(SMALL))
+    assert compare.space(make_corpus(SMALL)) is first
+    changed = dict(SMALL, alpha=dict(SMALL["alpha"], city="丁城"))
+    assert compare.space(make_corpus(changed)) is not first
+    for k in range(vectors.SPACES.size + 1):
+        compare.space(make_corpus(dict(SMALL, alpha=dict(SMALL["alpha"], city=f"戊{k}城"))))
+    assert first.key not in vectors.SPACES
+
+
+def test_derived_results_live_with_their_space():
+    """Links and families are kept by the space they come from, nowhere else."""
+    sp = compare.space(make_corpus(SMALL))
+    links = compare.all_links(make_corpus(SMALL))
+    assert [k for k in sp._derived if k[0] == "links"]
+    assert compare.all_links(make_corpus(SMALL)) == links
+    assert not hasattr(sp, "_links") and not hasattr(sp, "_families")
 
 
 # -- diff ---------------------------------------------------------------------------------------
@@ -536,7 +549,7 @@ def test_diff_of_articles_uses_city_names(bundled):
 def test_diff_html_is_escaped_and_marked():
     """The HTML page escapes text and marks deletions, insertions and name substitutions."""
     ops = compare.diff("县（市）区人民政府<应当>及时办理", "区人民政府<应当>办理")
-    page = compare.diff_html(ops, "甲 第一条", "乙 第一条")
+    page = diff_html(ops, "甲 第一条", "乙 第一条")
     assert "&lt;应当&gt;" in page and "<应当>" not in page
     assert "<del" in page and 'class="jur"' in page
     assert page.startswith("<!DOCTYPE html>")
@@ -545,7 +558,7 @@ def test_diff_html_is_escaped_and_marked():
 def test_diff_table_puts_texts_side_by_side():
     """The terminal rendering shows both titles and the legend for the change markers."""
     ops = compare.diff("县（市）区人民政府应当及时办理", "区人民政府应当办理")
-    out = compare.format_diff(ops, "甲 第一条", "乙 第一条", width=80)
+    out = format_diff(ops, "甲 第一条", "乙 第一条", width=80)
     first = out.splitlines()[0]
     assert "甲 第一条" in first and "乙 第一条" in first and "│" in first
     assert "[-及时-]" in out and "⟨县（市）区⟩" in out and "⟨区⟩" in out
@@ -562,7 +575,7 @@ ARTICLE_REFS = [
 @pytest.mark.parametrize(("ref", "expected"), ARTICLE_REFS)
 def test_article_ref(bundled, ref, expected):
     """DOC:ARTICLE accepts ids, cities, Arabic and Chinese numbers, full-width colons."""
-    a = compare.article_ref(bundled, ref)
+    a = article_ref(bundled, ref)
     assert (a.doc_id, a.no) == expected
 
 
@@ -579,7 +592,7 @@ def test_article_ref_rejects_malformed(bundled, ref, message):
     from jdcorpus.errors import UsageError
 
     with pytest.raises(UsageError, match=message):
-        compare.article_ref(bundled, ref)
+        article_ref(bundled, ref)
 
 
 def test_masking_rules_file_is_well_formed(bundled):
@@ -609,7 +622,7 @@ def test_vectorised_runs_equal_difflib(seed):
     import difflib
     import random
 
-    from jdcorpus.compare import _matching_runs
+    from jdcorpus.compare.reuse import _matching_runs
 
     rng = random.Random(seed)
     alphabet = "街道办事处应当社区居民委员会的和"
@@ -621,3 +634,40 @@ def test_vectorised_runs_equal_difflib(seed):
     sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
     expected = [(m.a, m.b, m.size) for m in sm.get_matching_blocks() if m.size >= k]
     assert _matching_runs(a, b, k) == expected
+
+
+# -- the package ------------------------------------------------------------------------------
+
+
+def test_package_names_stay_functions_after_their_rooms_are_imported():
+    """compare.families, .reuse, .gaps and .diff are the functions even once the rooms of the same
+    name are imported; the rooms are reachable as modules by their dotted names."""
+    import importlib
+
+    from jdcorpus.compare.families import family_table  # noqa: F401 - imports the rooms
+    from jdcorpus.compare.gaps import Gap  # noqa: F401
+    from jdcorpus.compare.reuse import Reuse  # noqa: F401
+
+    importlib.import_module("jdcorpus.compare.diff")
+    for name in ("align", "families", "coverage", "reuse", "gaps", "diff"):
+        assert callable(getattr(compare, name)), name
+    from jdcorpus.compare import diff, families
+
+    assert diff.__module__ == "jdcorpus.compare.diff"
+    assert families.__module__ == "jdcorpus.compare.families"
+    import jdcorpus
+
+    assert jdcorpus.diff is diff
+
+
+def test_importing_the_package_stays_cheap():
+    """import jdcorpus.compare, and masking or diff from it, load neither numpy nor scipy."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, jdcorpus.compare as c; c.mask('本市'); c.diff('区人民政府', '县人民政府');"
+        "print(sorted(m for m in ('numpy', 'scipy', 'sklearn', 'jieba') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -142,3 +142,21 @@ def test_several_gold_files_are_scored_each_and_as_one(ev, extra, tmp_path, caps
     for key in ("recall", "precision", "gold_entries", "judged_links", "links"):
         assert reps["combined"][key] == whole[key], key
     assert reps[str(a)]["gold_entries"] + reps[str(b)]["gold_entries"] == whole["gold_entries"]
+
+
+def test_default_gold_without_shared_is_the_repositorys(ev, capsys, monkeypatch, tmp_path):
+    """In a fresh clone without ../shared, the script scores the gold file shipped in the
+    repository and says so (it used to die with a FileNotFoundError traceback)."""
+    monkeypatch.setattr(ev, "DEFAULT_GOLD", tmp_path / "shared" / "gold" / "alignment_dev.json")
+    assert ev.main(["--json"]) == 0
+    captured = capsys.readouterr()
+    assert "alignment_extra.json" in captured.err and "not found" in captured.err
+    assert json.loads(captured.out)["gold_entries"] > 0
+
+
+def test_missing_gold_file_is_a_usage_error(ev, capsys, tmp_path):
+    """A --gold file that does not exist: exit 2 with a one-line message naming it."""
+    with pytest.raises(SystemExit) as e:
+        ev.main(["--gold", str(tmp_path / "nope.json")])
+    assert e.value.code == 2
+    assert "nope.json" in capsys.readouterr().err

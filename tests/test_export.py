@@ -216,9 +216,10 @@ def test_empty_results_with_row_type_have_a_header():
 
 
 def test_document_rows_keys(corpus):
-    """`jdcorpus docs` rows have exactly the keys of issue 2, the last three being counts."""
+    """`jdcorpus docs` rows have exactly the keys of issue 2 (the last three being counts), then
+    the corpus (None for a corpus made in memory) and the source file (issue 9)."""
     rows = views.document_rows(corpus)
-    keys = "id, city, province, title, kind, status, adopted, approved, effective, articles, chapters, sections"
+    keys = "id, city, province, title, kind, status, adopted, approved, effective, articles, chapters, sections, corpus, source_file"
     assert [list(r) for r in rows] == [keys.split(", ")] * 2
     assert rows[0] | {} == {
         "id": "alpha",
@@ -233,6 +234,8 @@ def test_document_rows_keys(corpus):
         "articles": 3,
         "chapters": 2,
         "sections": 1,
+        "corpus": None,
+        "source_file": rows[0]["source_file"],
     }
 
 
@@ -596,7 +599,7 @@ def test_bundled_docs_rows(bundled):
     rows = views.document_rows(bundled)
     assert [r["id"] for r in rows] == [d.id for d in bundled.documents]
     assert [r["articles"] for r in rows] == [len(d.articles) for d in bundled.documents]
-    table = rtext.render_rows(rows, "table")
+    table = rtext.render_rows(rows, "table", views.document_table_columns(rows))
     assert all(d.title in table for d in bundled.documents)
 
 

@@ -59,14 +59,24 @@ def source(name: str) -> str:
 _TERMINAL = "。；;：:！!？?…"  # a line that ends here could end a 款: a wrap never breaks after it
 # closing punctuation never starts a line in Chinese typesetting (禁则), so a wrap never puts it there
 _NO_LINE_START = "，,。、；;：:！!？?）)】」』”’…》"
-# spans a wrap never splits nor ends a line with: labels (with a heading right after them), item
-# markers, and the markup residue of a web copy (<br>, &nbsp;), which is one token
+# spans a wrap never splits nor ends a line with: labels (with a heading right after them; a 章
+# or 节 with its title: a typeset heading is never broken), item
+# markers, the markup residue of a web copy (<br>, &nbsp;), which is one token, and runs of ASCII
 _NUM = "[零〇一二两三四五六七八九十百千0-9０-９]+"
 _PROTECTED = re.compile(
-    rf"第\s*{_NUM}\s*[条條章节節编編](?:之[一二三四五六七八九十]+)?"
+    rf"第\s*{_NUM}\s*[章节節编編][ \t\u3000]*[^\s，,。；;：:、第<>]{{1,20}}"  # a heading, title included
+    rf"|第\s*{_NUM}\s*[条條章节節编編](?:之[一二三四五六七八九十]+)?"
     r"(?:[ \t\u3000]*(?:【[^】\n]{1,24}】|[（(][^（）()\n]{1,24}[）)]))?"
     r"|[（(][零〇一二三四五六七八九十]+[）)]"
     r"|<[^<>\n]{0,80}>|&#?\w{1,8};"
+    r"|[!-~]{2,}"  # a typesetter never breaks inside a Latin word or a number
+)
+
+
+# a 第…条 followed by one of these is a reference in running text (第十七条规定没收的…), plain text
+# for the wrap: a break before it after a sentence end would honestly read as a new 款
+_REFERENCE_AFTER = re.compile(
+    r"(?:[规規]定|所[称稱]|所列|[关關][于於]|的|、|和|或|及|至|中|第|款|[项項])"
 )
 
 
@@ -74,9 +84,10 @@ def _wrap_line(line: str, width: int) -> list[str]:
     """Cut a line into pieces of at most ``width`` characters where possible (at least ``width``
     where not), at cuts that split no protected span nor part it from the text after it, leave no
     line ending a sentence before plain text (a PDF break there could honestly be read as a new
-    款) and start no line with closing punctuation."""
+    款; a reference such as 第十七条规定的… is plain text) and start no line with closing
+    punctuation."""
     spans = [m.span() for m in _PROTECTED.finditer(line)]
-    starts = {a for a, _ in spans}
+    starts = {a for a, b in spans if not _REFERENCE_AFTER.match(line, b)}
 
     def allowed(c: int, start: int) -> bool:
         if any(a < c <= b for a, b in spans) or line[c:].lstrip()[:1] in tuple(_NO_LINE_START):

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from ..errors import QueryError
 from ..results import Results
-from .analyzers import _lower, _unpack_bounds
+from .analyzers import _lower, _norm, _unpack_bounds
 from .store import PROSE, _Open, _open
 
 __all__ = ["SearchHit", "count", "parse_query", "search"]
@@ -58,7 +58,8 @@ def _parser(sch):
     from whoosh import qparser
 
     p = qparser.MultifieldParser(list(SEARCHED), sch, fieldboosts=SEARCHED, group=qparser.AndGroup)
-    p.remove_plugin_class(qparser.WildcardPlugin)  # 网? and 网* are text, not wildcards
+    p.remove_plugin_class(qparser.WildcardPlugin)  # only a trailing * (checked in _check)
+    p.add_plugin(qparser.PrefixPlugin())
     p.remove_plugin_class(qparser.SingleQuotePlugin)
     p.remove_plugin_class(qparser.BoostPlugin)
     p.add_plugin(qparser.FieldAliasPlugin({k: v for k, v in ALIASES.items() if k in sch}))
@@ -71,22 +72,78 @@ _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _SYNTAX = str.maketrans({"“": '"', "”": '"', "＂": '"', "「": '"', "」": '"'})
 
 
+#: Deepest nesting of parentheses a query may have: far beyond any real query, far below the
+#: depth where the parser's recursion fails (~1,000).
+MAX_DEPTH = 50
+#: ``网格*`` outside quotes: a trailing ``*`` (or several) ends a word; anything else with * or ?.
+_STARRED = re.compile(r"[^\s()]*[*?][^\s()]*")
+
+
+def check_text(value: str, what: str = "query") -> None:
+    """Reject control characters (a NUL byte, escape sequences) and text that is not valid
+    Unicode (a lone surrogate: a byte that was not UTF-8 on the command line): they cannot be
+    in the corpus, and would match nothing silently. Tabs and line breaks are spaces."""
+    for i, c in enumerate(value):
+        if c in "\t\n\r":
+            continue
+        o = ord(c)
+        if o < 0x20 or 0x7F <= o < 0xA0:
+            raise QueryError(f"the {what} holds a control character (U+{o:04X}) at {i + 1}")
+        if 0xD800 <= o < 0xE000:
+            raise QueryError(f"the {what} holds a byte that is not UTF-8 at {i + 1}")
+
+
+def _check_wildcards(part: str, raw: str) -> str:
+    """Only a trailing ``*`` is a wildcard (a prefix): ``网格*``, ``word:网*``, ``doc:beijing*``.
+
+    A bare word already matches inside longer words (网格 finds 网格化 and 基本网格), so ``网格*``
+    finds what ``网格`` finds; with ``word:`` it is a real prefix of jieba words. ``?``, a leading
+    or inner ``*`` and a lone ``*`` are errors that say so, never a silent zero.
+    """
+
+    def one(m: re.Match) -> str:
+        tok = m.group()
+        field, sep, value = tok.rpartition(":")
+        if "?" in tok:
+            raise QueryError(
+                f"'?' is not a wildcard in {tok!r}: only a trailing * is (网格*), and a word "
+                "already matches inside longer words"
+            )
+        stem = value.rstrip("*")
+        if not stem:
+            raise QueryError(f"'*' needs text before it ({field + sep if sep else ''}网格*)")
+        if "*" in stem:
+            raise QueryError(
+                f"'*' only ends a word ({tok!r}): 网格* finds 网格化; for two words write 社区 管理"
+            )
+        return f"{field}{sep}{stem}*"
+
+    return _STARRED.sub(one, part)
+
+
 def _check(raw: str, fieldnames: set[str]) -> str:
     """Reject what Whoosh would silently misread; returns the query with ASCII syntax."""
+    check_text(raw)
     q = raw.translate(_SYNTAX)
     q = re.sub(r"(?<=[A-Za-z_])：", ":", q)
     if not q.strip():
         raise QueryError("empty query")
     if q.count('"') % 2:
         raise QueryError(f"unbalanced quote in query: {raw}")
-    depth = 0
+    depth = deepest = 0
     for part in q.split('"')[::2]:  # parentheses outside phrases
         for c in part:
             depth += {"(": 1, ")": -1}.get(c, 0)
+            deepest = max(deepest, depth)
             if depth < 0:
                 break
     if depth:
         raise QueryError(f"unbalanced parentheses in query: {raw}")
+    if deepest > MAX_DEPTH:
+        raise QueryError(f"parentheses nested {deepest} deep in the query; at most {MAX_DEPTH}")
+    parts = q.split('"')
+    parts[::2] = [_check_wildcards(p, raw) for p in parts[::2]]  # outside phrases
+    q = '"'.join(parts)
     for part in q.split('"')[::2]:
         for m in _FIELD_RE.finditer(part):
             if m.group(1) not in fieldnames:
@@ -196,8 +253,9 @@ def _phrase_class():
     return Adjacent
 
 
-def _rewrite(q, literals: list[str], negated: bool = False):
-    """One-character bigram terms become prefix queries; collect the positive search literals."""
+def _rewrite(q, literals: list[str], negated: bool = False, sch=None):
+    """One-character bigram terms become prefix queries, ``网格*`` prefixes are checked against
+    their field (``sch``, the schema); collect the positive search literals."""
     from whoosh import query as Q
 
     if isinstance(q, Q.Term | Q.Phrase) and q.fieldname in PROSE:
@@ -207,15 +265,41 @@ def _rewrite(q, literals: list[str], negated: bool = False):
         if not negated and q.fieldname in SEARCHED:
             literals.append(_literal(words))
         return _text_query(q.fieldname, words, q.boost)
+    if isinstance(q, Q.Prefix):
+        return _prefix(q, literals, negated, sch)
     if isinstance(q, Q.Term | Q.Phrase) and q.fieldname == "words":
         if not negated:
             literals.append("".join([q.text] if isinstance(q, Q.Term) else q.words))
         return q
     if isinstance(q, Q.AndNot):
-        return Q.AndNot(_rewrite(q.a, literals, negated), _rewrite(q.b, literals, not negated))
+        return Q.AndNot(
+            _rewrite(q.a, literals, negated, sch), _rewrite(q.b, literals, not negated, sch)
+        )
     if isinstance(q, Q.Not):
-        return Q.Not(_rewrite(q.query, literals, not negated), boost=q.boost)
-    return q.apply(lambda c: _rewrite(c, literals, negated))
+        return Q.Not(_rewrite(q.query, literals, not negated, sch), boost=q.boost)
+    return q.apply(lambda c: _rewrite(c, literals, negated, sch))
+
+
+def _prefix(q, literals: list[str], negated: bool, sch):
+    """``网格*``: in prose fields the word itself (it already matches inside longer words); in
+    ``words`` and value fields a prefix of the normalized text (``word:网格*``, ``doc:bei*``)."""
+    from whoosh import fields
+    from whoosh import query as Q
+
+    field = sch[q.fieldname] if sch is not None and q.fieldname in sch else None
+    if q.fieldname in PROSE and field is not None:
+        words = list(field.process_text(q.text, mode="query"))
+        if not words:
+            return Q.NullQuery
+        if not negated and q.fieldname in SEARCHED:
+            literals.append(_literal(words))
+        return _text_query(q.fieldname, words, q.boost)
+    if isinstance(field, fields.NUMERIC | fields.BOOLEAN):
+        raise QueryError(f"'*' ends words, not numbers: {q.fieldname}:{q.text}*")
+    text = _lower(_norm(q.text).strip())
+    if q.fieldname == "words" and not negated:
+        literals.append(text)
+    return Q.Prefix(q.fieldname, text, boost=q.boost)
 
 
 def parse_query(query: str, parser) -> tuple[object, list[str]]:
@@ -227,7 +311,7 @@ def parse_query(query: str, parser) -> tuple[object, list[str]]:
     text = _check(query, fieldnames)
     q = parser.parse(text)
     literals: list[str] = []
-    q = _rewrite(q, literals).normalize()
+    q = _rewrite(q, literals, sch=parser.schema).normalize()
     if q is Q.NullQuery or isinstance(q, Q.NullQuery.__class__):
         raise QueryError(f"nothing to search for in query: {query}")
     seen = set()
@@ -242,6 +326,8 @@ def _filters(op: _Open, city=None, doc=None, kind=None, status=None, chapter=Non
     sch = op.searcher.schema
     docs = op.meta.get("documents", [])
     parts = []
+    for name, value in filters_given(city, doc, kind, status, chapter, section):
+        check_text(str(value), f"--{name} value")
     for field, value in (("city", city), ("kind", kind), ("status", status)):
         if value is None:
             continue
@@ -267,6 +353,12 @@ def _filters(op: _Open, city=None, doc=None, kind=None, status=None, chapter=Non
                 raise QueryError(f"empty {titlefield.split('_')[0]} filter")
             parts.append(_text_query(titlefield, tokens))
     return Q.And(parts) if parts else None
+
+
+def filters_given(city, doc, kind, status, chapter, section):
+    names = ("city", "doc", "kind", "status", "chapter", "section")
+    values = (city, doc, kind, status, chapter, section)
+    return [(n, v) for n, v in zip(names, values, strict=True) if v is not None]
 
 
 def _resolve_docs(docs: list[dict], name: str) -> list[str]:

@@ -184,15 +184,20 @@ class _Source:
     def load(self):
         """The corpus to index. The bundled one comes through the package's public API: the index
         is a service of the corpus module, never its client."""
-        if self.corpus is not None:
-            return self.corpus
-        import jdcorpus
+        c = self.corpus
+        if c is None:
+            import jdcorpus
 
-        return jdcorpus.load_corpus()
+            return jdcorpus.load_corpus(user=False)
+        return c if hasattr(c, "documents") else c.load()  # a corpus, or a handle that loads one
 
 
 def _source(corpus=None) -> _Source:
-    """The source of ``corpus``: raw-file fingerprints for file corpora (no parsing needed)."""
+    """The source of ``corpus``: raw-file fingerprints for file corpora (no parsing needed).
+
+    ``corpus`` is None (the bundled corpus), a :class:`~jdcorpus.corpus.Corpus`, or any handle
+    with the ``name`` and ``fingerprint`` of the corpus it stands for and a ``load()`` that
+    parses it: nothing is loaded unless the index has to be built."""
     if corpus is None or getattr(corpus, "name", None) == "bundled":
         return _Source("bundled", source_fingerprint(bundled_root()), corpus)
     name = str(getattr(corpus, "name", ""))
@@ -201,7 +206,8 @@ def _source(corpus=None) -> _Source:
         tag = hashlib.sha256(str(folder).encode()).hexdigest()[:8]
         return _Source(f"dir-{tag}", source_fingerprint(folder), corpus)
     tag = hashlib.sha256(name.encode()).hexdigest()[:8]
-    return _Source(f"mem-{tag}", corpus.fingerprint, corpus)
+    fp = corpus.fingerprint
+    return _Source(f"mem-{tag}", fp() if callable(fp) else fp, corpus)
 
 
 def _lock(root: Path, timeout: float = 300):

@@ -13,7 +13,7 @@ source span and normalization never moves an offset:
    metadata of each instrument read from its header (:mod:`.metadata`).
 
 The rooms: :mod:`.patterns` (numerals and the patterns of labels, items, titles, dates),
-:mod:`.source` (files and markup to text), :mod:`.segments`, :mod:`.structure`, :mod:`.metadata`.
+:mod:`.source` (files and markup to text; :mod:`.formats` reads every file format and encoding), :mod:`.segments`, :mod:`.structure`, :mod:`.metadata`.
 
 例：``parse_text("第一条 为了……，制定本条例。")[0].articles[0].label == "第一条"``
 """
@@ -33,16 +33,25 @@ from .structure import instruments
 __all__ = ["ParseError", "SourceError", "parse_text", "parse_file", "read_text", "to_int"]
 
 
-def parse_file(path: str | Path, **meta) -> list[Document]:
-    """Parse a text file; ``meta`` as for :func:`parse_text`. Raises :class:`ParseError` (a
-    :class:`SourceError` naming the file when it cannot be read as text)."""
+def parse_file(path: str | Path, *, encoding: str | None = None, **meta) -> list[Document]:
+    """Parse a regulation file of any format :mod:`.formats` reads (text in any common encoding,
+    Markdown, HTML, ``.docx``); ``meta`` as for :func:`parse_text`. Raises :class:`ParseError`
+    (a :class:`SourceError` naming the file when it cannot be read)."""
     p = Path(path)
     if not p.exists():
         raise SourceError(f"{path}: no such file")
     if p.is_dir():
         raise SourceError(f"{path}: is a directory, not a text file")
     meta.setdefault("source_file", p.name)
-    return parse_text(read_text(p), **meta)
+    from .formats import read_source
+
+    text = read_source(p, encoding=encoding).text  # an empty file is an error naming it
+    try:
+        return parse_text(text, **meta)
+    except SourceError:
+        raise
+    except ParseError as e:
+        raise ParseError(f"{path}: {e.message}") from None
 
 
 def parse_text(

@@ -99,10 +99,19 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
             and blocks[-1][0].kind == "tizhu"
             and blocks[-1][-1].raw.endswith(("）", ")", "】"))
         )
+        # a notice ends with its date, alone on the last line after the signing organ (a remark
+        # in brackets may follow it: （此件公开发布）)
+        closed_notice = (
+            bool(blocks and len(blocks[-1]) > 1)
+            and blocks[-1][0].kind == "notice"
+            and bool(RE_DATE_LINE.match(blocks[-1][-1].key))
+            and not s.key.startswith(("（", "(", "【", "["))
+        )
         if (
             s.kind in ("notice", "tizhu")
             or (s.kind == "title" and blocks and blocks[-1])
             or closed_tizhu
+            or closed_notice
         ):
             blocks.append([])
         if s.kind in ("notice", "text", "tizhu"):

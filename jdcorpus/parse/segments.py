@@ -21,7 +21,6 @@ from .._data import data_text
 from .patterns import (
     FULLWIDTH_DIGITS,
     HS,
-    LABEL_END,
     NUM,
     RE_ANNEX,
     RE_ARTICLE,
@@ -53,8 +52,7 @@ def segments(text: str) -> list[Seg]:
         prev_blank = s.kind == "blank"
     _mark_article_tocs(segs)
     _demote_broken_titles(segs)  # first: a wrapped line ending in 本条例 is no title …
-    _demote_wrapped_references(segs)  # … so the reference after it is seen as one
-    return segs
+    return _resolve_labels(text, segs)  # … so the reference after it is seen as one
 
 
 @lru_cache(maxsize=1)
@@ -66,13 +64,25 @@ def _noise_patterns() -> tuple[re.Pattern, ...]:
 
 # -- pass 1: segments ---------------------------------------------------------------------------
 
-# a break inside a physical line: before an article label that follows a sentence end, before an
-# item marker that follows ；：。 or a space, after 。！？ followed by a space (a new paragraph)
+# a break inside a physical line: before an article label that follows a sentence end (tentative:
+# undone when the numbering shows a reference, see _resolve_labels), before an item marker that
+# follows ；：。 or a space, after 。！？ followed by a space (a new paragraph)
 _INLINE_BREAK = re.compile(
-    rf"(?<=[。；;！？!?”」])\s*(?=第[{HS}]*{SPACED_NUM}[{HS}]*[条條]{LABEL_END})"
+    rf"(?<=[。；;！？!?”」])(?P<label>\s*)(?=第[{HS}]*{SPACED_NUM}[{HS}]*[条條])"
     rf"|(?:(?<=[；;。：:])\s*|\s+)(?=[（(][零〇一二三四五六七八九十]+[）)]|[（(][0-9]{{1,2}}[）)]|[①-⑳])"
     r"|(?<=[；;：:])\s*(?=[0-9]{1,2}[.．、][^0-9]|[一二三四五六七八九十]{1,3}、(?![一二三四五六七八九十])|[⑴-⒇㈠-㈩])"
     rf"|(?<=[。！？])[{HS}]+(?=\S)"
+)
+
+
+# a text whose line breaks were lost (a news repost: title, 题注, 目录, chapters and articles on
+# one line, separated by single spaces) shows labels after spaces inside lines: there, a space
+# before a label, a 目录 or a bracketed 题注 is a lost line break too
+_RE_SPACED_LABEL = re.compile(rf"[^\n{HS}][{HS}]+第[{HS}]*{SPACED_NUM}[{HS}]*[条條][{HS}]")
+_FLAT_BREAK = re.compile(
+    rf"(?<=[^{HS}])[{HS}]+(?:(?P<label>)(?=第[{HS}]*{SPACED_NUM}[{HS}]*[条條])"
+    rf"|(?=第[{HS}]*{SPACED_NUM}[{HS}]*[章节編编節][{HS}]"
+    rf"|目[{HS}]*[录錄次][{HS}]|[（(](?:\d{{4}}|[〇零一二三四五六七八九]{{4}})年))"
 )
 
 
@@ -92,6 +102,12 @@ class Seg:
     rest_start: int = 0
     blank_before: bool = False
     sub: int | None = None  # 第十条之一 → 1
+    # a 第…条 at the start of the segment, label or reference: its number, 之一 and the text after
+    label: int | None = None
+    label_sub: int | None = None
+    label_rest: str = ""
+    strong: bool = False  # what follows reads as an article's text, not as a reference
+    tentative: bool = False  # cut from its line before the label only: undone if no label
 
 
 # Markdown / wiki markup at a line start: headings, quotes, list bullets, bold around a label
@@ -119,13 +135,26 @@ def _physical_segments(text: str) -> list[Seg]:
     an empty line is one blank segment."""
     segs: list[Seg] = []
     pos = 0
+    breaks = [_INLINE_BREAK]
+    if len(_RE_SPACED_LABEL.findall(text)) >= 3:
+        breaks.append(_FLAT_BREAK)
     for line in text.split("\n"):
         line_start, line_end = pos, pos + len(line)
         pos = line_end + 1
-        cuts = [0] + [
-            m.start() if m.start() == m.end() else m.end() for m in _INLINE_BREAK.finditer(line)
-        ]
-        # a zero-width match cuts at its position; a whitespace match cuts after the whitespace
+        cuts = [0]
+        tentative = set()
+        for rx in breaks:
+            for m in rx.finditer(line):
+                # a zero-width match cuts at its position; a whitespace match after the whitespace
+                cut = m.start() if m.start() == m.end() else m.end()
+                cuts.append(cut)
+                # before a label only; after 。 and a space the line breaks anyway (a new 款)
+                if (
+                    m.group("label") is not None
+                    and not (m.end() > m.start() and line[m.start() - 1] in "。！？")
+                    and line[:cut].strip()
+                ):
+                    tentative.add(cut)
         cuts = sorted(set(c for c in cuts if 0 <= c <= len(line))) + [len(line)]
         for a, b in zip(cuts, cuts[1:], strict=False):
             piece = line[a:b]
@@ -135,7 +164,7 @@ def _physical_segments(text: str) -> list[Seg]:
                     segs.append(Seg(line_start, line_start, "", kind="blank"))
                 continue
             s = line_start + a + lead
-            segs.append(Seg(s, s + len(stripped), stripped))
+            segs.append(Seg(s, s + len(stripped), stripped, tentative=a in tentative))
         if not _trim(line)[1] and not (
             segs and segs[-1].kind == "blank" and segs[-1].start == line_start
         ):
@@ -162,24 +191,24 @@ def _classify(seg: Seg) -> None:
         return
     for kind, rx in (("chapter", RE_CHAPTER), ("section", RE_SECTION), ("part", RE_PART)):
         m = rx.match(key)
-        if m and len(m.group(2)) <= 30 and not re.search(r"[，。；,;]", m.group(2)):
+        if m and _is_heading_title(m.group(2)):
             seg.kind, seg.num = kind, to_int(m.group(1))
             seg.rest = _strip_toc_page(m.group(2))
             return
-    m = re.match(
-        rf"^第\s*({SPACED_NUM})\s*[条條](?:之[一二三四五六七八九十]+)?",
-        raw.translate(FULLWIDTH_DIGITS),
-    )
-    ma = RE_ARTICLE.match(key)
-    # a space after the label settles it: 第三条 中国共产党… is a label even though 第三条中… could
-    # be a reference; without one, the word that follows decides (see _NOT_AFTER_LABEL)
-    spaced = m and re.match(rf"[{HS}]+(?!第)", raw.translate(FULLWIDTH_DIGITS)[m.end() :])
-    if m and (ma or spaced):
-        seg.kind, seg.num = "article", to_int(re.sub(r"\s+", "", m.group(1)))
-        seg.sub = to_int(ma.group(2)) if ma and ma.group(2) else None  # 第十条之一
-        seg.rest = raw[m.end() :].lstrip().lstrip("*】：:、.．").lstrip()
-        seg.rest_start = seg.end - len(seg.rest)
-        return
+    m = _RE_LABEL.match(raw.translate(FULLWIDTH_DIGITS))
+    if m:
+        ma = RE_ARTICLE.match(key)
+        # a space after the label settles it: 第三条 中国共产党… is a label even though 第三条中…
+        # could be a reference; without one, the word that follows decides (_NOT_AFTER_LABEL).
+        # Otherwise (第十七条第一审…, 第五条规定的…) the numbering decides: _resolve_labels.
+        spaced = re.match(rf"[{HS}]+(?!第)", raw.translate(FULLWIDTH_DIGITS)[m.end() :])
+        seg.label = to_int(re.sub(r"\s+", "", m.group(1)))
+        seg.label_sub = to_int(m.group(2)) if m.group(2) else None  # 第十条之一
+        seg.label_rest = _rest_after(raw, m)
+        seg.strong = bool(ma or spaced)
+        if seg.strong:
+            _make_article(seg, sub=to_int(ma.group(2)) if ma and ma.group(2) else None)
+            return
     if RE_ITEM.match(key):
         seg.kind = "item"
         return
@@ -199,6 +228,32 @@ def _classify(seg: Seg) -> None:
         seg.kind = "notice"
         return
     seg.kind = "text"
+
+
+# what a heading's title cannot start with: the words that go on with a reference (第三章规定的…)
+_RE_REFERENCE_GOES_ON = re.compile(r"^(?:规定|所称|所列|的|之|中|至|第|和|及|或|、|，|,)")
+
+
+def _is_heading_title(title: str) -> bool:
+    """A 章/节/编 title is short and no sentence; a comma may join two subjects
+    (…主席团，主席、副主席), but then it does not read as the rest of a reference."""
+    if len(title) > 30 or re.search(r"[。；;]", title):
+        return False
+    return not re.search(r"[，,]", title) or not _RE_REFERENCE_GOES_ON.match(title)
+
+
+_RE_LABEL = re.compile(rf"^第\s*({SPACED_NUM})\s*[条條](?:之([一二三四五六七八九十]+))?")
+
+
+def _rest_after(raw: str, label: re.Match) -> str:
+    """The text after a label: 第一条　为了… → 为了…"""
+    return raw[label.end() :].lstrip().lstrip("*】：:、.．").lstrip()
+
+
+def _make_article(seg: Seg, sub: int | None) -> None:
+    seg.kind, seg.num, seg.sub = "article", seg.label, sub
+    seg.rest = seg.label_rest
+    seg.rest_start = seg.end - len(seg.rest)
 
 
 def _strip_toc_page(title: str) -> str:
@@ -233,6 +288,7 @@ def _demote_broken_titles(segs: list[Seg]) -> None:
             and prev.kind in ("text", "tizhu", "notice", "article", "item", "subitem")
             and bool(prev_text)
             and not ends_sentence(prev_text)
+            and not RE_DATE_LINE.match(prev.key)  # the date that closes a notice
         )
         if s.kind == "title":
             unbalanced = s.key.count("《") != s.key.count("》") and not s.key.startswith("《")
@@ -289,39 +345,107 @@ _RE_REFERS = re.compile(
 )
 
 
-def _demote_wrapped_references(segs: list[Seg]) -> None:
-    """``…未按照本条例\n第六条确定的标准…``: a label at the start of a line that continues an
-    unfinished sentence, and is not the next article number, is a reference, not a label."""
+def _resolve_labels(text: str, segs: list[Seg]) -> list[Seg]:
+    """Which 第…条 at the start of a segment open an article: article numbers advance by one.
+
+    - A label followed by the article's own text (a space, or a word that does not continue a
+      reference) opens an article, unless it continues an unfinished line and is not the next
+      number (``…未按照本条例\n第六条确定的标准…``: a wrapped reference).
+    - A label followed by what could continue a reference (第十七条第一审…, 第五条规定的…,
+      第九条　第三人…) opens an article when it is the next number, starts a line or follows a
+      finished sentence, and the next clear label does not carry the same number (then it is a
+      paragraph that opens with a reference to the next article).
+    - A label run together with the text before it (…。第八条…) opens an article only as the next
+      number, or close after it when no clear label in between says otherwise; a reference to an
+      earlier article never does. The line is joined again where it does not.
+
+    Returns the segments with the tentative cuts that opened no article joined again.
+    """
+    cands = [i for i, s in enumerate(segs) if s.label is not None and s.kind != "toc"]
+    upcoming: dict[int, int | None] = {}
+    nxt = None
+    for i in reversed(cands):
+        upcoming[i] = nxt  # the number of the next clear label after i
+        if segs[i].strong:
+            nxt = segs[i].label
     last_no = 0
     prev: Seg | None = None
     after_noise = False
-    for s in segs:
+    rejoin: set[int] = set()
+    for i, s in enumerate(segs):
         if s.kind in ("blank", "noise"):
             after_noise = after_noise or s.kind == "noise"
             continue
         if s.kind == "title" and after_noise:
             continue  # a running header after a page number: page furniture, not the text
         after_noise = False
-        if s.kind == "article":
-            prev_text = (prev.rest if prev.kind == "article" else prev.raw) if prev else ""
-            unfinished = prev is not None and prev.kind in (
-                "text", "item", "subitem", "article", "tizhu", "notice",
-            )  # fmt: skip
-            refers = bool(_RE_REFERS.search(prev.key if prev else ""))
-            if prev is not None and RE_DATE_LINE.match(prev.key) and not refers:
-                unfinished = False  # the date that closes a notice
-            if s.num == 1 and last_no > 1 and not refers:
-                unfinished = False  # numbering starts again: a new instrument
-            if (
-                unfinished
-                and prev_text
-                and not ends_sentence(prev_text)
-                and (
-                    s.num not in (last_no, last_no + 1)
-                    or _RE_REFERS.search(prev.key if prev else "")
-                )
-            ):
-                s.kind, s.num = "text", None
-            else:
+        if s.label is not None and s.kind != "toc":
+            if _opens_article(s, prev, last_no, upcoming[i]):
+                if s.kind != "article":
+                    _make_article(s, s.label_sub)
                 last_no = s.num
+            else:
+                if s.kind == "article":
+                    s.kind, s.num, s.sub = "text", None, None
+                if (
+                    s.tentative
+                    and i
+                    and (segs[i - 1] is prev or i - 1 in rejoin)
+                    and "\n" not in text[segs[i - 1].end : s.start]
+                ):
+                    rejoin.add(i)
+                    continue  # the same line goes on: prev stays the segment before
         prev = s
+    if not rejoin:
+        return segs
+    out: list[Seg] = []
+    for i, s in enumerate(segs):
+        if i in rejoin:
+            _extend_segment(text, out[-1], s.end)
+        else:
+            out.append(s)
+    return out
+
+
+def _opens_article(s: Seg, prev: Seg | None, last_no: int, upcoming: int | None) -> bool:
+    num = s.label
+    prev_text = (prev.rest if prev.kind == "article" else prev.raw) if prev else ""
+    refers = bool(_RE_REFERS.search(prev.key if prev else ""))
+    if s.tentative:  # run together with a finished sentence before it, on the same line
+        if s.label_sub is not None:
+            return num == last_no
+        if num == last_no + 1:
+            return s.strong or upcoming != num
+        if not s.strong:
+            return False
+        if num == 1 and last_no > 1:
+            return True  # numbering starts again: a new instrument
+        return last_no + 1 < num <= last_no + 3 and (upcoming is None or upcoming > num)
+    unfinished = prev is not None and prev.kind in (
+        "text", "item", "subitem", "article", "tizhu", "notice",
+    )  # fmt: skip
+    if prev is not None and RE_DATE_LINE.match(prev.key) and not refers:
+        unfinished = False  # the date that closes a notice
+    if num == 1 and last_no > 1 and not refers:
+        unfinished = False  # numbering starts again: a new instrument
+    unfinished = unfinished and bool(prev_text) and not ends_sentence(prev_text)
+    if s.strong:
+        return not (unfinished and (num not in (last_no, last_no + 1) or refers))
+    if unfinished:
+        return False
+    if s.label_sub is not None:
+        return num == last_no
+    return num == last_no + 1 and upcoming != num
+
+
+def _extend_segment(text: str, seg: Seg, end: int) -> None:
+    """``seg`` goes on to ``end`` (a cut inside its line undone)."""
+    seg.end = end
+    seg.raw = text[seg.start : end]
+    seg.key = key_of(seg.raw)
+    if seg.label is not None:
+        m = _RE_LABEL.match(seg.raw.translate(FULLWIDTH_DIGITS))
+        seg.label_rest = _rest_after(seg.raw, m)
+        if seg.kind == "article":
+            seg.rest = seg.label_rest
+            seg.rest_start = seg.end - len(seg.rest)

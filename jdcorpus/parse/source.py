@@ -1,4 +1,5 @@
-"""Reading sources: file bytes → text (encodings, BOM, newlines), and markup → plain text.
+"""Reading sources: file bytes → text (formats and encodings: :mod:`.formats`), and markup →
+plain text.
 
 The parser's offsets refer to the text these functions return: :func:`plain_text` is applied to
 every input of :func:`~jdcorpus.parse.parse_text`, and :func:`read_text` to every file.
@@ -14,36 +15,68 @@ from ..errors import SourceError
 
 def plain_text(text: str) -> str:
     """The text the parser reads: newlines unified to ``\\n``, a BOM dropped, HTML turned into
-    lines (:func:`html_to_text`)."""
-    return html_to_text(text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
+    lines (:func:`html_to_text`), anti-copy jammer strings removed (:func:`drop_jammers`)."""
+    return drop_jammers(
+        html_to_text(text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
+    )
 
 
-def read_text(path) -> str:
-    """Decode a regulation file: UTF-8 (with or without BOM), else the encoding charset-normalizer
-    detects (GBK, GB18030, Big5 …). Newlines are unified to ``\\n``; offsets refer to this text.
-    ``path`` is a path or anything with ``read_bytes()``; a file that cannot be read as text
-    raises :class:`~jdcorpus.errors.SourceError` naming it."""
-    if isinstance(path, str):
-        path = Path(path)
+# A run of ASCII that could be a forum's anti-copy "jammer" string (Discuz inserts random
+# letters, digits and punctuation, hidden by CSS, into reposted text): 3-16 visible ASCII
+# characters with a letter and a digit, standing alone between non-ASCII text or line ends.
+# (sentence punctuation at its edges is the text's own: ，Bz8#kL0r in a half-width copy)
+_RE_ASCII_RUN = re.compile(
+    r"(?<![!-~])[,.;:?()\[\]\"']*"
+    r"((?=[!-~]*?[A-Za-z])(?=[!-~]*?[0-9])[!-~]{3,16}?)"
+    r"[,.;:?()\[\]\"']*(?![!-~])"
+)
+_JAMMER_SYMBOLS = frozenset("!#$%^&*~+=@|")
+_RE_ADDRESS = re.compile(r"://|^www\.|^[\w.%+-]+@[\w-]+(?:\.[\w-]+)+$")
+
+
+def _is_jammer(run: str) -> bool:
+    """A letter-digit run with a symbol no word or number uses (x3Kp9!qZ, gT4$e1, R9@w), or with
+    mixed-case letters (Lq7); never a URL or an e-mail address. Words, codes and numbers of a
+    regulation (APP, PM2.5, 12345, GB/T, COVID-19, 2021-3-5) are kept."""
+    if _RE_ADDRESS.search(run):
+        return False
+    if any(c in _JAMMER_SYMBOLS for c in run):
+        return True
+    return any(c.islower() for c in run) and any(c.isupper() for c in run)
+
+
+def drop_jammers(text: str) -> str:
+    """``…制定本条例。7hQ2&mW`` → ``…制定本条例。``: anti-copy strings removed from the text (a
+    browser hides them; a copy keeps them, glued to labels and sentence ends)."""
+    if not _RE_ASCII_RUN.search(text):
+        return text
+    return _RE_ASCII_RUN.sub(_drop_jammer, text)
+
+
+def _drop_jammer(m: re.Match) -> str:
+    run = m.group(1)
+    if not _is_jammer(run):
+        return m.group()
+    return m.group()[: m.start(1) - m.start()] + m.group()[m.end(1) - m.start() :]
+
+
+def read_text(path, *, encoding: str | None = None) -> str:
+    """The text of a regulation file, read by :func:`jdcorpus.parse.formats.read_source`: text in
+    any common Chinese encoding (detected, or ``encoding``), Markdown, a web page or a Word
+    ``.docx``. Newlines are unified to ``\\n``; offsets refer to this text. ``path`` is a path
+    or anything with ``read_bytes()`` (a package resource); a file that cannot be read raises
+    :class:`~jdcorpus.errors.SourceError` naming it. An empty or blank file gives its (blank)
+    text: the parser says it holds no articles."""
+    from .formats import read_source
+
+    if isinstance(path, str | Path):
+        return read_source(Path(path), encoding=encoding, allow_empty=True).text
     try:
         data = path.read_bytes()
     except OSError as e:
         raise SourceError(f"{path}: cannot read ({e.strerror or e})") from None
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SourceError(f"{path}: binary file, not a text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data).best()
-        if best is None or not re.search(r"[\u3400-\u9fff]", str(best)):
-            raise SourceError(
-                f"{path}: unreadable encoding (not UTF-8, and no Chinese encoding fits)"
-            ) from None
-        text = str(best)
-    text = text.lstrip("\ufeff")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    name = getattr(path, "name", str(path))
+    return read_source(data=data, name=name, encoding=encoding, allow_empty=True).text
 
 
 _RE_TAG = re.compile(
@@ -51,6 +84,12 @@ _RE_TAG = re.compile(
 )
 _RE_ENTITY = re.compile(
     r"&(?:nbsp|amp|lt|gt|quot|ldquo|rdquo|mdash|emsp|ensp|#\d{2,6}|#x[0-9a-fA-F]{2,5});"
+)
+# elements a browser does not show: hidden by their style, or a forum's anti-copy "jammer"
+_HIDDEN = (
+    "//*[contains(translate(@style, ' ', ''), 'display:none')"
+    " or contains(translate(@style, ' ', ''), 'visibility:hidden')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' jammer ')]"
 )
 _BLOCKS = (
     "p",
@@ -84,6 +123,8 @@ def html_to_text(text: str) -> str:
             return text
         for bad in root.xpath("//script|//style|//noscript|//head|//nav|//footer"):
             bad.drop_tree()
+        for hidden in root.xpath(_HIDDEN):  # not shown by a browser: no part of the page's text
+            hidden.drop_tree()
         for el in root.iter(*_BLOCKS):
             el.tail = "\n" + (el.tail or "")
             if el.tag != "br":

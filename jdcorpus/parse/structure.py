@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -30,6 +31,9 @@ from .patterns import (
     to_int,
 )
 from .segments import Seg
+
+# a heading title that ends like this goes on on the next line
+_RE_TITLE_GOES_ON = re.compile(r"[、，,和及与或]$")
 
 
 class Instrument(NamedTuple):
@@ -198,6 +202,18 @@ def body_structure(text: str, body: list[Seg], norm, warnings: list[str], title_
                 and len(body[j].key) <= 20
             ):
                 title_raw, end = body[j].raw, body[j].end  # 第一章 / 总则 on two lines
+                consumed.add(j)
+            elif (
+                j is not None
+                and _RE_TITLE_GOES_ON.search(title_raw)
+                and body[j].kind == "text"
+                and len(body[j].key) <= 30
+                and not re.search(r"[。；;：:]", body[j].key)
+            ):
+                title_raw, end = (
+                    title_raw + body[j].raw,
+                    body[j].end,
+                )  # …主席、副主席，乡长、 / 副乡长…
                 consumed.add(j)
             label = (
                 f"第{label_num(s.raw)}{ {'chapter': '章', 'section': '节', 'part': '编'}[s.kind] }"

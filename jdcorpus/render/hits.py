@@ -14,7 +14,8 @@ def format_hits(hits, *, color: bool = False) -> str:
     """
     total = getattr(hits, "total", len(hits))
     shown = f"{len(hits)} of {total}" if len(hits) < total else str(total)
-    lines = [f"{shown} article{'s' if total != 1 else ''} match {getattr(hits, 'query', '')!r}"]
+    noun = "article matches" if total == 1 else "articles match"
+    lines = [f"{shown} {noun} {getattr(hits, 'query', '')!r}"]
     width = len(str(len(hits)))
     for n, h in enumerate(hits, 1):
         label = h.label + (f"【{h.heading}】" if h.heading else "")

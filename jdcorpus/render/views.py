@@ -27,11 +27,26 @@ DOC_ROW_COUNTS = ("articles", "chapters", "sections")
 
 
 def document_rows(corpus) -> list[dict]:
-    """One dict per document of ``corpus``: ``jdcorpus docs`` (counts of articles, chapters, sections)."""
+    """One dict per document of ``corpus``: ``jdcorpus docs`` (counts of articles, chapters,
+    sections; then ``corpus``, ``"bundled"`` or ``"user"``, and the ``source_file``)."""
+    origin = getattr(corpus, "origin", lambda d: None)
     return [
-        {f: getattr(d, f) for f in DOC_ROW_FIELDS} | {n: len(getattr(d, n)) for n in DOC_ROW_COUNTS}
+        {f: getattr(d, f) for f in DOC_ROW_FIELDS}
+        | {n: len(getattr(d, n)) for n in DOC_ROW_COUNTS}
+        | {"corpus": origin(d), "source_file": d.source_file}
         for d in corpus.documents
     ]
+
+
+def document_table_columns(rows: Sequence[dict]) -> list[str] | None:
+    """The columns of ``jdcorpus docs`` as a table: no source file (JSON and CSV have it), and
+    the corpus only when some document is not bundled."""
+    if not rows:
+        return None
+    cols = [c for c in rows[0] if c != "source_file"]
+    if all(r["corpus"] == "bundled" for r in rows):
+        cols.remove("corpus")
+    return cols
 
 
 #: what ``jdcorpus docs`` leaves out first on a narrow terminal (ids, titles and the effective
@@ -43,9 +58,9 @@ def render_documents(corpus, fmt: str, *, width: int | None = None) -> str:
     """``jdcorpus docs``: one row per document. In a table, ids, dates and counts are never cut:
     titles give way, then the columns of ``DOC_ROW_OPTIONAL`` are left out, so that the table
     fits the terminal."""
-    return render_rows(
-        document_rows(corpus), fmt, width=width, flex=("title",), optional=DOC_ROW_OPTIONAL
-    )
+    rows = document_rows(corpus)
+    columns = document_table_columns(rows) if fmt == "table" else None
+    return render_rows(rows, fmt, columns, width=width, flex=("title",), optional=DOC_ROW_OPTIONAL)
 
 
 def _span(articles: Sequence[Article]) -> str:

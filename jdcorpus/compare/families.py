@@ -1,0 +1,258 @@
+"""Provision families: equivalent articles of several documents grouped, and the coverage matrix.
+
+Families are a constrained single linkage over mutual-best links (:mod:`.links`): strongest
+first, at most ``FAMILY_MAX_PER_DOC`` articles of one document. Each family is labelled with
+the words its articles share that are rarest elsewhere.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+import numpy as np
+
+from .._data import data_lines
+from ..results import Results
+from .links import link_arrays, settings
+from .masking import JURISDICTION, mask
+from .vectors import Space, space, unique
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """A provision family: equivalent articles of several documents (``families``)."""
+
+    family: int  # 1-based, largest families first
+    label: str  # key terms, e.g. "志愿服务、志愿、鼓励"
+    documents: int  # how many documents have an article in it
+    articles: tuple[str, ...]  # article keys "doc:no", in corpus order
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell of the coverage matrix: a family in a document (``coverage``)."""
+
+    family: int
+    label: str
+    doc: str
+    article: int | None  # the document's best article in the family; None where it has none
+    score: float | None  # that article's best link score to the other documents of the family
+
+
+#: A family holds at most this many articles of one document (a provision split in two).
+FAMILY_MAX_PER_DOC = 2
+
+
+def _family_members(sp: Space) -> list[list[int]]:
+    """Cluster articles over mutual-best strong links, strongest first, capped per document.
+
+    A link is used when it is the best link of *both* its articles towards the other's document
+    and is not merely ``related``. Links are taken in order of decreasing score and join their
+    two clusters unless the union would hold more than ``FAMILY_MAX_PER_DOC`` articles of one
+    document (constrained single linkage). Mutual-best links chain far less than all links:
+    measured on the development set, pairwise precision of co-membership 0.96 against 0.87.
+    """
+
+    ii, jj, vv, labels = link_arrays(sp)
+    if len(ii) == 0:
+        return []
+    D = len(sp.docs)
+    # each article's best link score towards each other document
+    key_i = ii.astype(np.int64) * D + sp.doc_of[jj]
+    key_j = jj.astype(np.int64) * D + sp.doc_of[ii]
+    keys = np.concatenate([key_i, key_j])
+    uniq, inv = unique(keys, inverse=True)
+    top = np.full(len(uniq), -np.inf)
+    np.maximum.at(top, inv, np.concatenate([vv, vv]))
+    n = len(ii)
+    mutual = (vv >= top[inv[:n]]) & (vv >= top[inv[n:]]) & (labels != "related")
+    order = np.lexsort((jj[mutual], ii[mutual], -vv[mutual]))
+    ei, ej = ii[mutual][order].tolist(), jj[mutual][order].tolist()
+
+    doc_of = sp.doc_of.tolist()
+    parent = list(range(len(doc_of)))
+    docs: dict[int, dict[int, int]] = {}  # a cluster's articles per document, by its root
+    members: set[int] = set()
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    for i, j in zip(ei, ej, strict=True):
+        ri, rj = find(i), find(j)
+        if ri == rj:
+            continue
+        ci = docs.get(ri) or {doc_of[ri]: 1}
+        cj = docs.get(rj) or {doc_of[rj]: 1}
+        if len(ci) < len(cj):
+            ri, rj, ci, cj = rj, ri, cj, ci
+        if any(ci.get(d, 0) + k > FAMILY_MAX_PER_DOC for d, k in cj.items()):
+            continue
+        for d, k in cj.items():
+            ci[d] = ci.get(d, 0) + k
+        parent[rj] = ri
+        members.add(ri)
+        members.add(rj)
+        docs[ri] = ci
+        docs.pop(rj, None)
+    groups: dict[int, list[int]] = {}
+    for x in members:
+        groups.setdefault(find(x), []).append(x)
+    return [sorted(g) for g in groups.values() if len(g) > 1]
+
+
+@lru_cache(maxsize=1)
+def _label_stopwords() -> frozenset[str]:
+    """Generic legislative words never used in a label (``data/family_stopwords.txt``)."""
+    return frozenset(line.strip() for _, line in data_lines("family_stopwords.txt"))
+
+
+@lru_cache(maxsize=200_000)
+def _words(text: str, stop: frozenset[str]) -> frozenset[str]:
+    """The label-worthy jieba words of a (masked) text; cached across corpora by text."""
+    # jieba is imported here, not at the top: loading it (and its dictionary) costs ~1 s, and
+    # only family labels need it — align, reuse and diff never do
+    import jieba
+
+    jieba.setLogLevel(60)
+    return frozenset(
+        w
+        for w in jieba.lcut(text)
+        if len(w) > 1 and w.isalnum() and not w.isdigit() and w not in stop
+    )
+
+
+#: Labels are computed from at most this many articles per family (the best linked) and
+#: document frequencies from at most ``LABEL_SAMPLE`` articles (evenly spread): enough for
+#: three key terms, and it keeps labelling cheap on large corpora.
+LABEL_MEMBERS = 8
+
+
+LABEL_SAMPLE = 2000
+
+
+def _key_terms(sp: Space, members: list[list[int]], best: dict, n: int = 3) -> list[str]:
+    """A short label per family: the ``n`` words its articles share that are rarest elsewhere.
+
+    Words come from jieba; a word scores (articles of the family that use it) × idf over the
+    corpus's articles; generic legislative verbs (``data/family_stopwords.txt``) are skipped.
+    """
+
+    stop = _label_stopwords()
+
+    def words(i: int) -> frozenset[str]:
+        return _words(mask(sp.articles[i].text, sp.cities, JURISDICTION), stop)
+
+    total = len(sp.articles)
+    step = max(1, total // LABEL_SAMPLE)
+    sample = range(0, total, step)
+    df: Counter = Counter()
+    for i in sample:
+        df.update(words(i))
+    labels = []
+    for g in members:
+        top = sorted(g, key=lambda i: (-best.get(i, 0.0), i))[:LABEL_MEMBERS]
+        tf: Counter = Counter()
+        for i in top:
+            tf.update(words(i))
+        scored = sorted(
+            tf.items(),
+            key=lambda kv: (-kv[1] * math.log((1 + len(sample)) / (1 + df[kv[0]])), kv[0]),
+        )
+        picked: list[str] = []
+        for w, _ in scored:
+            if any(w in p or p in w for p in picked):
+                continue
+            picked.append(w)
+            if len(picked) == n:
+                break
+        labels.append("、".join(picked))
+    return labels
+
+
+class FamilyTable(NamedTuple):
+    """The families of a corpus and what ``coverage`` and ``gaps`` need to know about them."""
+
+    families: list[Family]  # largest first
+    family_of: dict[int, int]  # article index -> family number
+    best: dict[int, float]  # article index -> its best link score inside its family
+    groups: list[list[int]]  # the article indices of each family, in family order
+
+
+def _build_families(sp: Space) -> FamilyTable:
+    groups = _family_members(sp)
+    groups.sort(key=lambda g: (-len({int(sp.doc_of[i]) for i in g}), g[0]))
+    fam_of = {i: k + 1 for k, g in enumerate(groups) for i in g}
+    # each member's best link score to another member of its family
+    ii, jj, vv, _ = link_arrays(sp)
+    fam = np.zeros(len(sp.articles), dtype=np.int64)
+    for i, f in fam_of.items():
+        fam[i] = f
+    inside = (fam[ii] > 0) & (fam[ii] == fam[jj])
+    top = np.zeros(len(sp.articles))
+    np.maximum.at(top, ii[inside], vv[inside])
+    np.maximum.at(top, jj[inside], vv[inside])
+    best = {i: float(top[i]) for i in fam_of}
+    labels = _key_terms(sp, groups, best)
+    fams = [
+        Family(
+            k + 1,
+            labels[k],
+            len({int(sp.doc_of[i]) for i in g}),
+            tuple(sp.articles[i].key for i in g),
+        )
+        for k, g in enumerate(groups)
+    ]
+    return FamilyTable(fams, fam_of, best, groups)
+
+
+def family_table(corpus) -> FamilyTable:
+    """The families of a corpus (kept with its similarity space)."""
+    key = ("families", FAMILY_MAX_PER_DOC, LABEL_MEMBERS, LABEL_SAMPLE, settings())
+    return space(corpus).derived(key, _build_families)
+
+
+def families(corpus):
+    """Provision families: groups of equivalent articles across documents, largest first.
+
+    Each family is labelled with its key terms and lists its articles (``doc:no``); a family
+    holds at most ``FAMILY_MAX_PER_DOC`` articles of one document.
+
+    例：families(corpus)[0] → Family(1, "志愿服务、…", 5, ("changchun:21", "hohhot:36", …))
+    """
+    return Results(list(family_table(corpus).families), row_type=Family)
+
+
+def coverage(corpus):
+    """The family × document matrix as cells: each document's best article in each family.
+
+    A document without an article in a family gets a cell with ``article`` and ``score`` None.
+    ``coverage(corpus).to_frame().pivot(index="family", columns="doc", values="article")`` is
+    the matrix.
+    """
+    sp = space(corpus)
+    fams, _, best, groups = family_table(corpus)
+    cells = []
+    for fam, g in zip(fams, groups, strict=True):
+        by_doc: dict[int, int] = {}
+        for i in g:
+            d = int(sp.doc_of[i])
+            if d not in by_doc or best.get(i, 0) > best.get(by_doc[d], 0):
+                by_doc[d] = i
+        for d, doc_id in enumerate(sp.doc_ids):
+            i = by_doc.get(d)
+            if i is None:
+                cells.append(Cell(fam.family, fam.label, doc_id, None, None))
+            else:
+                cells.append(
+                    Cell(fam.family, fam.label, doc_id, sp.articles[i].no, round(best.get(i, 0), 4))
+                )
+    return Results(cells, row_type=Cell)

@@ -1,0 +1,379 @@
+"""Links: which articles of two documents carry the same provision (``align``).
+
+Method, chosen by measurement against the development gold set and the extended hand-made set
+``tests/fixtures/alignment_extra.json`` (``scripts/eval_alignment.py``): the cosine of the
+similarity space (:mod:`.vectors`) corrected for hubness (CSLS, neighbourhood a fifth of the
+other document) must clear a margin and be near the best of both articles towards the other
+document; the paragraphs of multi-paragraph articles are matched the same way (one article, two
+provisions); in corpora of three documents or more, weak links need a third document that joins
+the two articles, and pairs that three other documents join are linked; see :func:`align`.
+Tried and not better: one-to-one assignment per document pair, a positional prior.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sps
+
+from ..errors import UsageError
+from ..results import Results
+from .vectors import Space, pair_dots, space, unique
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Two articles of two documents that carry the same provision (``align``)."""
+
+    a_doc: str
+    a_article: int
+    b_doc: str
+    b_article: int
+    score: float  # cosine of the masked TF-IDF vectors (of the best-matching paragraphs if higher)
+    label: str  # near-verbatim | same-provision | related
+
+
+#: Links are decided on the cosine corrected for hubness (CSLS, Conneau et al. 2018): the cosine
+#: minus the mean of the two articles' neighbourhood similarity, each article's neighbourhood
+#: being its most similar articles in the other document — ``HUB_FRACTION`` of that document's
+#: articles, at least ``HUB_MIN`` (so that in a short document the neighbourhood is more than
+#: the best match itself). Generic articles (duty lists, short boilerplate) are close to
+#: everything; the correction stops them from linking to whatever happens to be nearest. A
+#: neighbourhood in proportion to the document keeps the correction comparable between a
+#: 22-article draft and a 105-article duty list (a fixed 10 is half of the one and a tenth of
+#: the other).
+HUB_FRACTION = 0.2
+
+
+HUB_MIN = 3
+
+
+#: A link needs a corrected score of at least ``MIN_MARGIN`` …
+MIN_MARGIN = 0.01
+
+
+#: … within ``ALPHA`` of the best corrected score of *both* articles in the other document (a
+#: soft mutual-best rule: an article may link to several near-equals, e.g. a split provision) …
+ALPHA = 0.6
+
+
+#: … and a plain cosine of at least this.
+MIN_SCORE = 0.1
+
+
+#: The paragraphs (款, with their items) of articles that have several are matched too, each
+#: with its own neighbourhood among the articles and paragraphs of the other document: an
+#: article may carry two provisions (a duty list and the rule on the duty list). A paragraph
+#: link needs a corrected score of at least ``PARA_MARGIN`` within ``PARA_ALPHA`` of the best of
+#: both sides (stricter than for whole articles: short paragraphs match by chance more often).
+PARA_ALPHA = 0.8
+
+
+PARA_MARGIN = 0.03
+
+
+#: Corroboration, in corpora of three documents or more. A link whose corrected score is below
+#: ``STRONG_MARGIN`` is kept only when an article of a third document links to both its
+#: articles: two articles that are merely each other's nearest neighbour, with nothing in the
+#: other documents joining them, are mostly provisions that one of the two documents lacks …
+STRONG_MARGIN = 0.1
+
+
+#: … and a candidate pair the rule rejected (cosine at least ``MIN_SCORE``) is linked when
+#: articles of at least ``RECOVER_SUPPORT`` other documents link to both: a provision that
+#: several documents word alike is recognised in two that word it differently.
+RECOVER_SUPPORT = 3
+
+
+#: Links scoring at least this are ``same-provision`` (below: ``related``).
+SAME_PROVISION = 0.15
+
+
+#: ``near-verbatim``: at least this share of the shorter article's 4-char shingles is shared …
+NEAR_VERBATIM = 0.3
+
+
+#: … and at least this many shingles are (so two short boilerplate lines are not "copies").
+NEAR_VERBATIM_SHINGLES = 20
+
+
+#: … and, for the paragraph matching, only the paragraphs of its ``PARA_TOP_K`` best.
+PARA_TOP_K = 5
+
+
+def _hub_sizes(sp: Space):
+    """The neighbourhood size towards each document (see ``HUB_FRACTION``)."""
+
+    sizes = np.diff(sp.offsets)
+    return np.maximum(HUB_MIN, np.rint(HUB_FRACTION * sizes)).astype(np.int64)
+
+
+def _margins(doc_of, hub_k, ii, jj, vv, pad=None):
+    """The hubness-corrected score (CSLS) of candidate pairs, and each side's best.
+
+    ``ii, jj, vv`` hold each candidate pair in both directions with its cosine; ``doc_of`` is
+    the document of each row, ``hub_k`` the neighbourhood size towards each document. Returns
+    ``(margin, best_i, best_j)``: the cosine minus the mean of the two sides' neighbourhood
+    similarity (each side's ``hub_k`` best cosines in the other's document), the best margin of
+    ``i`` towards ``j``'s document and that of ``j`` towards ``i``'s. When the candidates are
+    every pair between the documents the neighbourhood means are exact; with sparse top-k
+    candidates, ``pad`` (per row: the lowest cosine it kept) stands in for the neighbours that
+    were not kept, which can only lower the margin.
+    """
+
+    D = len(hub_k)
+    key = ii.astype(np.int64) * D + doc_of[jj]
+    order = np.lexsort((-vv, key))
+    ks, vs = key[order], vv[order]
+    new = np.ones(len(ks), dtype=bool)  # ks is sorted: groups are runs
+    np.not_equal(ks[1:], ks[:-1], out=new[1:])
+    start = np.flatnonzero(new)
+    uniq, counts = ks[start], np.diff(np.r_[start, len(ks)])
+    group = np.cumsum(new) - 1
+    k = hub_k[uniq % D]
+    top = (np.arange(len(ks)) - start[group]) < k[group]
+    sums = np.bincount(group[top], weights=vs[top], minlength=len(uniq))
+    n = np.minimum(counts, k).astype(np.float64)
+    if pad is not None:
+        sums = sums + (k - n) * pad[uniq // D]
+        n = k.astype(np.float64)
+    hub = sums / n  # mean cosine of a row's neighbourhood in one other document
+    at_i = np.searchsorted(uniq, key)
+    at_j = np.searchsorted(uniq, jj.astype(np.int64) * D + doc_of[ii])
+    margin = vv - (hub[at_i] + hub[at_j]) / 2
+    best = np.full(len(uniq), -np.inf)
+    np.maximum.at(best, at_i, margin)
+    return margin, best[at_i], best[at_j]
+
+
+def _passes(vv, margin, best_i, best_j, alpha: float, min_margin: float):
+    """The link rule: cosine ≥ ``MIN_SCORE``, margin ≥ ``min_margin``, within ``alpha`` of the
+    best margin of both sides."""
+    return (
+        (vv >= MIN_SCORE)
+        & (margin >= min_margin)
+        & (margin >= alpha * best_i)
+        & (margin >= alpha * best_j)
+    )
+
+
+def _candidates(sp: Space):
+    """Candidate article pairs (both directions) with their cosines (:attr:`Space.pairs`), and
+    the padding of :func:`_margins`: None when the candidates are every cross-document pair, else
+    per article the lowest cosine it kept (at most ``MIN_SCORE``)."""
+    ci, cj, cv = sp.pairs
+    if sp.dense:
+        return ci, cj, cv, None
+    pad = np.full(len(sp.articles), MIN_SCORE)
+    np.minimum.at(pad, ci, cv)
+    return ci, cj, cv, pad
+
+
+def _paragraph_links(sp: Space, ci, cj, cv, dense: bool):
+    """Links that involve a paragraph: ``(i, j, cosine, margin)`` per unit pair kept, as article
+    indices (``i < j``; an article pair may occur more than once).
+
+    Units are the articles and the paragraphs of articles that have several. Unit pairs are
+    those of the candidate article pairs; each unit's neighbourhood (for the hubness
+    correction) is its best units in the other document.
+    """
+
+    n = len(sp.articles)
+    empty = (np.array([], dtype=np.int64),) * 2 + (np.array([]),) * 2
+    if len(sp.para_owner) == 0 or len(ci) == 0:
+        return empty
+    if not dense:  # each article's PARA_TOP_K best candidates, both directions
+        order = np.lexsort((-np.asarray(cv), ci))
+        rank = np.arange(len(ci)) - np.searchsorted(ci[order], ci[order])
+        top = order[rank < PARA_TOP_K]
+        keys = unique(
+            np.r_[ci[top].astype(np.int64) * n + cj[top], cj[top].astype(np.int64) * n + ci[top]]
+        )
+        sel = np.isin(ci.astype(np.int64) * n + cj, keys)
+        ci, cj, cv = ci[sel], cj[sel], np.asarray(cv)[sel]
+    owner = np.concatenate([np.arange(n), sp.para_owner])
+    count = np.bincount(owner, minlength=n)
+    order = np.argsort(owner, kind="stable")  # each article's own unit first, then its paragraphs
+    first = np.concatenate([[0], np.cumsum(count)[:-1]])
+    tot = count[ci] * count[cj]
+    k = np.repeat(np.arange(len(ci)), tot)
+    local = np.arange(len(k)) - np.repeat(np.cumsum(tot) - tot, tot)
+    width = count[cj][k]
+    ui = order[first[ci[k]] + local // width]
+    uj = order[first[cj[k]] + local % width]
+    uv = np.asarray(cv, dtype=np.float64)[k]
+    new = (ui >= n) | (uj >= n)
+    if new.any():
+        if dense:
+            Y = sps.vstack([sp.X, sp.P], format="csr")
+            S = (Y @ Y.T).toarray()
+            uv[new] = S[ui[new], uj[new]]
+        else:
+            uv[new] = sp.unit_dots(ui[new], uj[new])
+    udoc = sp.doc_of[owner]
+    pad = None
+    if not dense:
+        pad = np.full(len(owner), MIN_SCORE)
+        np.minimum.at(pad, ui, uv)
+    margin, bi, bj = _margins(udoc, _hub_sizes(sp), ui, uj, uv, pad)
+    ok = (ui < uj) & new & _passes(uv, margin, bi, bj, PARA_ALPHA, PARA_MARGIN)
+    a, b = owner[ui[ok]], owner[uj[ok]]
+    return np.minimum(a, b), np.maximum(a, b), uv[ok], margin[ok]
+
+
+def _support(sp: Space, ii, jj, *queries, chunk: int = 50_000):
+    """For each query pair: in how many documents an article links to both of its articles.
+
+    ``ii, jj`` are the links (``i < j``); each query is a pair of arrays ``(qi, qj)``, and one
+    array of counts is returned per query. Only documents other than the query pair's own can
+    count, since links join articles of different documents.
+    """
+
+    n, ndocs = len(sp.articles), len(sp.docs)
+    if len(ii) == 0:
+        return [np.zeros(len(q[0]), dtype=np.int64) for q in queries]
+    A = sps.csr_matrix(
+        (np.ones(2 * len(ii), dtype=np.float32), (np.r_[ii, jj], np.r_[jj, ii])), shape=(n, n)
+    )
+    A.sum_duplicates()
+    A.data[:] = 1
+    out = []
+    for qi, qj in queries:
+        qi, qj = np.asarray(qi, dtype=np.int64), np.asarray(qj, dtype=np.int64)
+        counts = np.zeros(len(qi), dtype=np.int64)
+        for lo in range(0, len(qi), chunk):
+            hi = min(len(qi), lo + chunk)
+            common = A[qi[lo:hi]].multiply(A[qj[lo:hi]]).tocsr()  # paths i - k - j
+            rows = np.repeat(np.arange(hi - lo), np.diff(common.indptr))
+            docs = unique(rows * ndocs + sp.doc_of[common.indices])  # (query, k's document)
+            counts[lo:hi] = np.bincount(docs // ndocs, minlength=hi - lo)
+        counts[qi >= qj] = 0  # pairs are asked for as i < j
+        out.append(counts)
+    return out
+
+
+def _decide(sp: Space, alpha: float, min_margin: float):
+    """All links of the corpus as arrays ``(i, j, score)``, ``i < j``, sorted (see :func:`align`)."""
+
+    ci, cj, cv, pad = _candidates(sp)
+    n = len(sp.articles)
+    if len(ci) == 0:
+        e = np.array([], dtype=np.int64)
+        return e, e, np.array([])
+    cv = np.asarray(cv, dtype=np.float64)
+    margin, bi, bj = _margins(sp.doc_of, _hub_sizes(sp), ci, cj, cv, pad)
+    fwd = ci < cj
+    ok = fwd & _passes(cv, margin, bi, bj, alpha, min_margin)
+    pi, pj, pv, pm = _paragraph_links(sp, ci, cj, cv, pad is None)
+    # one row per article pair: the better cosine and margin of the article and its paragraphs
+    key = np.r_[ci[ok].astype(np.int64) * n + cj[ok], pi * n + pj]
+    uniq, inv = unique(key, inverse=True)
+    score = np.full(len(uniq), -np.inf)
+    marg = np.full(len(uniq), -np.inf)
+    np.maximum.at(score, inv, np.r_[cv[ok], pv])
+    np.maximum.at(marg, inv, np.r_[margin[ok], pm])
+    ii, jj = uniq // n, uniq % n
+    if len(sp.docs) >= 3:
+        # candidate pairs the rule rejected, recovered when several other documents join them
+        rest = fwd & (cv >= MIN_SCORE)
+        rest &= ~np.isin(ci.astype(np.int64) * n + cj, uniq)
+        ri, rj = ci[rest], cj[rest]
+        own, other = _support(sp, ii, jj, (ii, jj), (ri, rj))
+        keep = (marg >= STRONG_MARGIN) | (own >= 1)
+        back = other >= RECOVER_SUPPORT
+        ii = np.r_[ii[keep], ri[back]]
+        jj = np.r_[jj[keep], rj[back]]
+        score = np.r_[score[keep], cv[rest][back]]
+        order = np.lexsort((jj, ii))
+        ii, jj, score = ii[order], jj[order], score[order]
+    return ii, jj, score
+
+
+def _labels(sp: Space, ii, jj, vv) -> list[str]:
+    """The label of each pair: shingle containment decides near-verbatim, the cosine the rest."""
+
+    S = sp.shingles
+    shared = pair_dots(S, ii, jj)
+    sizes = np.diff(S.indptr)
+    shorter = np.minimum(sizes[ii], sizes[jj])
+    verbatim = (shared >= NEAR_VERBATIM_SHINGLES) & (shared >= NEAR_VERBATIM * shorter)
+    same = vv >= SAME_PROVISION
+    return np.where(verbatim, "near-verbatim", np.where(same, "same-provision", "related")).tolist()
+
+
+def link_arrays(sp: Space, alpha: float = ALPHA, min_margin: float = MIN_MARGIN):
+    """The links of every pair of documents as arrays ``(i, j, score, label)``, ``i < j``
+    (kept with the space, per setting)."""
+
+    def decide(sp: Space):
+        ii, jj, vv = _decide(sp, alpha, min_margin)
+        return ii, jj, vv, np.array(_labels(sp, ii, jj, vv), dtype=object)
+
+    return sp.derived(("links", alpha, min_margin, settings()), decide)
+
+
+def settings() -> tuple:
+    """The link rule's constants as they are now (part of the key links are kept by)."""
+    return tuple(globals()[name] for name in _SETTINGS)
+
+
+_SETTINGS = (
+    "HUB_FRACTION HUB_MIN MIN_SCORE PARA_ALPHA PARA_MARGIN STRONG_MARGIN RECOVER_SUPPORT "
+    "SAME_PROVISION NEAR_VERBATIM NEAR_VERBATIM_SHINGLES PARA_TOP_K"
+).split()
+
+
+def _link_rows(sp: Space, ii, jj, vv, labels) -> list[Link]:
+    arts = sp.articles
+    return [
+        Link(arts[i].doc_id, arts[i].no, arts[j].doc_id, arts[j].no, round(v, 4), label)
+        for i, j, v, label in zip(
+            ii.tolist(), jj.tolist(), vv.tolist(), labels.tolist(), strict=True
+        )
+    ]
+
+
+def all_links(corpus):
+    """Links between the articles of every pair of documents (cached with the space)."""
+    sp = space(corpus)
+    return Results(_link_rows(sp, *link_arrays(sp)), row_type=Link)
+
+
+def align(corpus, doc_a, doc_b, *, alpha: float = ALPHA, min_margin: float = MIN_MARGIN):
+    """Links between the articles of two documents, with a score and a label.
+
+    Two articles link when their cosine, corrected for hubness (see ``HUB_FRACTION``), is at least
+    ``min_margin`` and within ``alpha`` of the best corrected score of each of them in the other
+    document; an article may link to several (a provision split in two) or to none. The
+    paragraphs of articles that have several are matched the same way (``PARA_ALPHA``,
+    ``PARA_MARGIN``), so an article carrying two provisions can link to both. With three
+    documents or more, the other documents corroborate: a weak link (corrected score below
+    ``STRONG_MARGIN``) stays only if an article of a third document links to both articles, and
+    a pair that at least ``RECOVER_SUPPORT`` other documents join is linked. ``score`` is the
+    cosine of the two articles, or of their best-matching paragraphs when that is higher.
+    Labels: ``near-verbatim`` (much of the shorter article's wording is shared),
+    ``same-provision`` (score ≥ ``SAME_PROVISION``), ``related``.
+
+    Article order is not used: a positional prior (a bonus for articles at the same relative
+    place in their documents) brought nothing on the development set at small weights and hurt
+    at larger ones — documents order their provisions differently (职责规定 by duty area).
+
+    例：align(corpus, "changchun", "hohhot") → [Link("changchun", 1, "hohhot", 1, 0.59, "near-verbatim"), …]
+    """
+
+    a, b = corpus.get(doc_a), corpus.get(doc_b)
+    if a.id == b.id:
+        raise UsageError(f"align needs two different documents, got {a.id} twice")
+    sp = space(corpus)
+    ii, jj, vv, labels = link_arrays(sp, alpha, min_margin)
+    pa, pb = sp.doc_pos[a.id], sp.doc_pos[b.id]
+    sel = np.flatnonzero(
+        ((sp.doc_of[ii] == pa) & (sp.doc_of[jj] == pb))
+        | ((sp.doc_of[ii] == pb) & (sp.doc_of[jj] == pa))
+    )
+    links = _link_rows(sp, ii[sel], jj[sel], vv[sel], labels[sel])
+    if pa > pb:
+        links = [Link(x.b_doc, x.b_article, x.a_doc, x.a_article, x.score, x.label) for x in links]
+    links.sort(key=lambda x: (x.a_article, x.b_article))
+    return Results(links, row_type=Link)

@@ -1,0 +1,562 @@
+"""The similarity space: TF-IDF vectors of every article of a corpus, and the sparse helpers.
+
+Articles are compared on their masked text (:mod:`.masking`) as TF-IDF of character 1-, 2- and
+3-grams fitted on the whole corpus (so boilerplate weighs little), one L2-normalised block per
+n-gram length; the cosine is the mean of the three. Tried and not better: joint 2–4-grams,
+3–5-grams, jieba words alone or added, weighted overlap coefficients, unmasked text, idf without
+its +1 floor, down-weighting n-grams that recur across articles of one document.
+
+Speed, each exact (output compared equal, floats included; ``tests/test_compare_vectors.py``):
+n-grams counted with numpy as scikit-learn counts them (:class:`CharGrams`), dot products on
+scipy's sorted-row path in the same float32 order (:func:`product_order`), scipy's products on
+two threads (:func:`threaded`). Up to ``DENSE_LIMIT`` articles the similarity of all pairs is
+computed; above it each article keeps its ``TOP_K`` best candidates (never an N×N matrix).
+
+:class:`Space` owns everything derived from it: its arrays (``shingles``, ``pairs``, ``topk``)
+are cached properties, and the results the other rooms derive from it (the links of a setting,
+the families) are kept by :meth:`Space.derived`. :func:`space` keeps the spaces of the last
+corpora used, by content fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from functools import cached_property
+
+import numpy as np
+import scipy.sparse as sps
+
+from ..errors import CorpusError
+from .masking import bare, corpus_cities, mask, mask_spans, scoring_text
+
+#: Character n-grams of the masked text (1–3 chars: Chinese words are mostly 1–2 characters,
+#: so short n-grams match reworded provisions, longer ones reward shared phrasing). Measured
+#: against the development gold set: see ``scripts/eval_alignment.py``.
+NGRAMS = (1, 3)
+
+
+#: Shingle size for containment (masked text without punctuation).
+SHINGLE = 4
+
+
+#: Up to this many articles the similarity of all pairs is computed exactly; above it each
+#: article keeps only its ``TOP_K`` best candidates (sparse top-k, never a dense N×N matrix).
+DENSE_LIMIT = 1500
+
+
+TOP_K = 10
+
+
+_WHITE = re.compile(r"\s\s+")
+
+
+class CharGrams:
+    """Counts of the character n-grams of one length, exactly as sklearn's
+    ``CountVectorizer(analyzer="char", ngram_range=(n, n), dtype=np.float32)`` makes them (same
+    vocabulary, columns, values, and order of the entries within a row, so that sums over a row
+    come out bit for bit the same), but computed with numpy: an n-gram is a number made of its
+    characters' ranks, and vocabulary and counts come from sorting those numbers rather than
+    from a Python loop over every n-gram. ~4× faster on 30k articles.
+    """
+
+    def __init__(self, n: int, binary: bool = False):
+        self.n, self.binary = n, binary
+
+    @staticmethod
+    def _prepare(texts: list[str]):
+        """Code points of the texts as the char analyzer sees them (lowercased, runs of white
+        space made one space), concatenated, and each text's length."""
+
+        prepped = [_WHITE.sub(" ", t.lower()) for t in texts]
+        lens = np.fromiter(map(len, prepped), dtype=np.int64, count=len(prepped))
+        joined = "".join(prepped).encode("utf-32-le", "surrogatepass")
+        return np.frombuffer(joined, dtype=np.uint32), lens
+
+    def _grams(self, rank, lens, base: int):
+        """Each n-gram occurrence as a number (its characters' ranks in base ``base``) and the
+        row it occurs in, in text order."""
+
+        n = self.n
+        cnt = np.maximum(lens - n + 1, 0)
+        starts = np.cumsum(lens) - lens
+        first = np.cumsum(cnt) - cnt
+        row = np.repeat(np.arange(len(lens)), cnt)
+        pos = np.arange(int(cnt.sum())) + np.repeat(starts - first, cnt)
+        key = rank[pos].astype(np.int64)
+        for t in range(1, n):
+            key *= base
+            key += rank[pos + t]
+        return key, row
+
+    def _counts(self, rows, cols, n_rows: int):
+
+        X = sps.csr_matrix(
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)),
+            shape=(n_rows, len(self.vocab)),
+        )
+        X.sum_duplicates()  # sorted indices, one entry per n-gram
+        X.indices = X.indices.astype(np.int32)
+        X.indptr = X.indptr.astype(np.int32)
+        if self.binary:
+            X.data[:] = 1
+        return X
+
+    def fit_transform(self, texts: list[str]):
+
+        cp, lens = self._prepare(texts)
+        present = np.zeros(0x110000, dtype=bool)
+        present[cp] = True
+        self.alphabet = np.flatnonzero(present).astype(np.uint32)
+        base = len(self.alphabet) + 1
+        if float(base) ** self.n >= 2**62:  # n-grams would not fit in 64 bits
+            raise OverflowError("alphabet too large for numeric n-grams")
+        key, row = self._grams((np.cumsum(present) - 1)[cp], lens, base)
+        if not len(key):
+            raise ValueError("empty vocabulary")
+        # vocabulary sorted (as sklearn sorts it), and each n-gram's first occurrence
+        if base**self.n <= 2**24:  # few possible n-grams: a table of them all
+            seen = np.zeros(base**self.n, dtype=bool)
+            seen[key] = True
+            self.vocab = np.flatnonzero(seen)
+            col = (np.cumsum(seen) - 1)[key]
+            first = np.full(len(self.vocab), len(key))
+            np.minimum.at(first, col, np.arange(len(key)))
+        else:
+            order = np.argsort(key, kind="stable")
+            sk = key[order]
+            new = np.empty(len(sk), dtype=bool)
+            new[0] = True
+            np.not_equal(sk[1:], sk[:-1], out=new[1:])
+            self.vocab = sk[new]
+            col = np.empty(len(key), dtype=np.int64)
+            col[order] = np.cumsum(new) - 1
+            first = order[new]
+        # sklearn numbers n-grams as first met, sorts each row by that number and only then
+        # renames the columns alphabetically: do the same so rows keep sklearn's entry order
+        met = np.argsort(first)  # number as first met -> column
+        met_of = np.empty_like(met)
+        met_of[met] = np.arange(len(met))
+        self.met_rank = met_of  # column -> number as first met
+        X = self._counts(row, met_of[col], len(lens))
+        X.indices = met[X.indices].astype(np.int32)
+        X.has_sorted_indices = False
+        return X
+
+    def transform(self, texts: list[str]):
+
+        cp, lens = self._prepare(texts)
+        size = len(self.alphabet)
+        rank = np.minimum(np.searchsorted(self.alphabet, cp), size - 1)
+        rank = np.where(self.alphabet[rank] == cp, rank, size)  # unknown characters: ``size``
+        key, row = self._grams(rank, lens, size + 1)
+        col = np.minimum(np.searchsorted(self.vocab, key), len(self.vocab) - 1)
+        known = self.vocab[col] == key
+        return self._counts(row[known], col[known], len(lens))
+
+
+def fit_counts(texts: list[str], n: int, binary: bool = False):
+    """``(counter, counts)``: the char ``n``-gram counts of ``texts`` and the fitted counter
+    (:class:`CharGrams`, or sklearn's ``CountVectorizer`` should the alphabet be too large for
+    n-grams as 64-bit numbers). Raises ValueError when no text has ``n`` characters."""
+    try:
+        counter = CharGrams(n, binary)
+        return counter, counter.fit_transform(texts)
+    except OverflowError:
+        # sklearn imported where used: it takes ~0.5 s to import and only fitting needs it
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        counter = CountVectorizer(
+            analyzer="char", ngram_range=(n, n), binary=binary, dtype=np.float32
+        )
+        return counter, counter.fit_transform(texts)
+
+
+class Tfidf:
+    """Char n-grams of one length weighted by sklearn's ``TfidfTransformer``: what
+    ``TfidfVectorizer(analyzer="char", ngram_range=(n, n), sublinear_tf=True,
+    dtype=np.float32)`` computes, with the counting of :class:`CharGrams`."""
+
+    def fit_transform(self, texts: list[str], n: int):
+        # sklearn imported where used: it takes ~0.5 s to import, and masking, diff and the
+        # renderers, which import this package, never fit anything
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        self.counter, counts = fit_counts(texts, n)
+        self.weights = TfidfTransformer(sublinear_tf=True).fit(counts)
+        return self.weights.transform(counts, copy=False)
+
+    def transform(self, texts: list[str]):
+        return self.weights.transform(self.counter.transform(texts), copy=False)
+
+    @property
+    def width(self) -> int:
+        return len(self.weights.idf_)
+
+
+def fit_vectors(texts: list[str], ngram_range: tuple[int, int]):
+    """TF-IDF of character n-grams fitted on ``texts``: ``(vectorizers, vectors)``.
+
+    One vectorizer and one L2-normalised block per n-gram length, each block weighing the same:
+    the cosine of two articles is then the mean of their 1-gram, 2-gram … cosines. Single
+    characters match reworded provisions, longer n-grams reward shared phrasing, and neither
+    swamps the other (in one joint vector the many rare 3-grams would dominate the norm). The
+    vectorizers turn other texts (paragraphs) into vectors of the same space
+    (:func:`apply_vectors`).
+    """
+
+    lo, hi = ngram_range
+    vecs, blocks = [], []
+    for n in range(lo, hi + 1):
+        vec = Tfidf()
+        try:
+            blocks.append(vec.fit_transform(texts, n))
+        except ValueError:  # no n-gram of this length anywhere (tiny corpora)
+            continue
+        vecs.append(vec)
+    if not vecs:
+        return vecs, sps.csr_matrix((len(texts), 0), dtype=np.float32)
+    return vecs, _normalised(blocks)
+
+
+def apply_vectors(vecs, texts: list[str]):
+    """The vectors of ``texts`` in the space of fitted ``vecs`` (see :func:`fit_vectors`)."""
+
+    width = sum(v.width for v in vecs)
+    if not texts or not width:
+        return sps.csr_matrix((len(texts), width), dtype=np.float32)
+    return _normalised([v.transform(texts) for v in vecs])
+
+
+def _normalised(blocks):
+    """The (row-normalised) blocks side by side, each row scaled to unit length."""
+
+    X = sps.hstack(blocks, format="csr", dtype=np.float32)
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    norms[norms == 0] = 1
+    return (sps.diags((1 / norms).astype(np.float32)) @ X).tocsr()
+
+
+def _paragraph_texts(article, masked_body: str, cities: tuple[str, ...]) -> list[str]:
+    """The masked scoring texts of an article's paragraphs (款, each with its items), or ``[]``
+    when it has fewer than two."""
+    paras = article.paragraphs
+    if len(paras) < 2:
+        return []
+    lines = masked_body.split("\n")
+    sizes = [1 + len(p.items) for p in paras]
+    if sum(sizes) == len(lines):  # one 款 or 项 per line: cut the masked body
+        chunks, pos = [], 0
+        for k in sizes:
+            chunks.append("\n".join(lines[pos : pos + k]))
+            pos += k
+    else:
+        chunks = [mask("\n".join([p.text, *(it.text for it in p.items)]), cities) for p in paras]
+    head = f"{mask(article.heading, cities)}\n" if article.heading else ""
+    return [head + c for c in chunks]
+
+
+class Space:
+    """TF-IDF vectors of every article of a corpus, fitted on the whole corpus, and everything
+    derived from them.
+
+    Fitting on all documents gives boilerplate (法律责任 phrasing, 施行日期, 街道办事处) a low
+    weight and the wording particular to a provision a high one. Arrays derived from the vectors
+    (shingles, candidate pairs, top-k) are computed on first use and kept; results that other
+    modules derive (links, families) are kept by :meth:`derived`.
+    """
+
+    def __init__(self, corpus, ngram_range: tuple[int, int] = NGRAMS, key: str | None = None):
+        self.key = content_key(corpus) if key is None else key
+        self.docs = tuple(corpus.documents)
+        self.doc_ids = tuple(d.id for d in self.docs)
+        self.doc_pos = {d: i for i, d in enumerate(self.doc_ids)}
+        self.articles = tuple(a for d in self.docs for a in d.articles)
+        sizes = [len(d.articles) for d in self.docs]
+        self.doc_of = np.repeat(np.arange(len(self.docs)), sizes)
+        self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
+        self.index = {(a.doc_id, a.no): i for i, a in enumerate(self.articles)}
+        self.cities = corpus_cities(corpus)
+        self.body_masks = [mask_spans(a.text, self.cities) for a in self.articles]
+        self.masked_body = [m.text for m in self.body_masks]
+        self.masked = [
+            scoring_text(a, self.cities, b)
+            for a, b in zip(self.articles, self.masked_body, strict=True)
+        ]
+        if not self.articles:
+            raise CorpusError("the corpus has no articles to compare")
+        self.vectorizers, self.X = fit_vectors(self.masked, ngram_range)
+        # each column's place in sklearn's numbering of n-grams as first met (block by block),
+        # for exact fast dot products (:func:`product_order`)
+        ranks = [getattr(v.counter, "met_rank", None) for v in self.vectorizers]
+        self.met_order = None
+        if ranks and all(r is not None for r in ranks):
+            widths = np.cumsum([0] + [len(r) for r in ranks[:-1]])
+            self.met_order = np.concatenate([r + w for r, w in zip(ranks, widths, strict=True)])
+        # paragraphs of articles that have several: matched on their own as well (an article
+        # may carry two provisions, e.g. the duty list and the duty-list rule)
+        owner, texts = [], []
+        for i, (a, body) in enumerate(zip(self.articles, self.masked_body, strict=True)):
+            for t in _paragraph_texts(a, body, self.cities):
+                owner.append(i)
+                texts.append(t)
+        self.para_owner = np.array(owner, dtype=np.int64)
+        self.P = apply_vectors(self.vectorizers, texts)
+        self._derived: dict = {}
+
+    def rows(self, doc) -> range:
+        p = self.doc_pos[doc.id if hasattr(doc, "id") else doc]
+        return range(int(self.offsets[p]), int(self.offsets[p + 1]))
+
+    def city(self, i: int) -> str:
+        d = self.docs[self.doc_of[i]]
+        return d.city or d.id
+
+    def derived(self, key, compute):
+        """``compute(self)``, computed once per ``key`` and kept with the space: the links of one
+        setting, the families. A result derived from the space lives exactly as long as the
+        space, so a changed corpus never sees a stale one; ``key`` names the settings the result
+        depends on (the link rule's constants included, so that changing one recomputes)."""
+        try:
+            return self._derived[key]
+        except KeyError:
+            value = self._derived[key] = compute(self)
+            return value
+
+    @cached_property
+    def shingles(self):
+        """Binary matrix article × 4-character shingle of the masked body without punctuation."""
+        texts = [bare(t) or " " for t in self.masked_body]
+        try:
+            # sorted rows: faster products, and counts of shared shingles do not depend on order
+            return fit_counts(texts, SHINGLE, binary=True)[1].tocsr().sorted_indices()
+        except ValueError:  # no text long enough for one shingle anywhere
+            return sps.csr_matrix((len(texts), 1), dtype=np.float32)
+
+    @property
+    def dense(self) -> bool:
+        """Whether all pairs are compared (up to ``DENSE_LIMIT`` articles) or only top-k ones."""
+        return len(self.articles) <= DENSE_LIMIT
+
+    @cached_property
+    def pairs(self):
+        """Candidate article pairs ``(i, j, cosine)``, both directions: every cross-document pair
+        when :attr:`dense`, else each article's ``TOP_K`` best (:attr:`topk`)."""
+        return self.all_pairs() if self.dense else self.topk
+
+    @cached_property
+    def topk(self):
+        """:meth:`top_k_pairs`, kept: candidates of links and of reuse at scale."""
+        return self.top_k_pairs()
+
+    def all_pairs(self):
+        """Every cross-document pair (both directions), exact: for corpora up to ``DENSE_LIMIT``."""
+        S = (self.X @ self.X.T).toarray()
+        ii, jj = np.nonzero(self.doc_of[:, None] != self.doc_of[None, :])
+        return ii, jj, S[ii, jj]
+
+    def top_k_pairs(self, k: int = TOP_K, chunk: int = 1000):
+        """Each article's ``k`` best candidates in other documents, symmetrised (sparse top-k).
+
+        Candidates come from a product restricted to the rarer n-grams (a feature carried by more
+        than 1% of the articles says little about which ones are equivalent and makes the product
+        dense); the kept pairs are then scored with the full vectors.
+        """
+        X, doc_of = self.X, self.doc_of
+        n = X.shape[0]
+        df = np.bincount(X.indices, minlength=X.shape[1])
+        keep = df <= max(50, int(0.01 * n))
+        P = (X @ sps.diags(keep.astype(np.float32))).tocsr()
+        P.eliminate_zeros()
+        PT = P.T.tocsr()
+
+        def best(lo: int):
+            """``(i, j)`` of rows ``lo`` … ``lo + chunk``: each row's ``k`` best other-document
+            candidates."""
+            hi = min(n, lo + chunk)
+            C = (P[lo:hi] @ PT).tocsr()
+            # drop same-document pairs
+            rows = np.repeat(np.arange(lo, hi), np.diff(C.indptr))
+            same = doc_of[rows] == doc_of[C.indices]
+            C.data[same] = 0
+            C.eliminate_zeros()
+            counts = np.diff(C.indptr)
+            rows = np.repeat(np.arange(lo, hi), counts)
+            keep = (counts <= k)[rows - lo]  # rows with at most k candidates keep them all
+            for r in np.flatnonzero(counts > k).tolist():
+                s, e = C.indptr[r], C.indptr[r + 1]
+                keep[s + np.argpartition(C.data[s:e], -k)[-k:]] = True
+            return rows[keep], C.indices[keep]
+
+        # the products (scipy, without the GIL) of one chunk overlap the selection of another
+        parts = threaded(best, range(0, n, chunk))
+        if not sum(len(i) for i, _ in parts):
+            empty = np.array([], dtype=int)
+            return empty, empty, np.array([], dtype=np.float32)
+        ii = np.concatenate([i for i, _ in parts])
+        jj = np.concatenate([j for _, j in parts]).astype(ii.dtype)
+        # symmetrise and deduplicate
+        ii, jj = np.concatenate([ii, jj]), np.concatenate([jj, ii])
+        key = unique(ii.astype(np.int64) * n + jj)
+        ii, jj = key // n, key % n
+        return ii, jj, symmetric_dots(product_order(X, self.met_order)[0], ii, jj)
+
+    def unit_dots(self, ui, uj):
+        """The cosines of unit pairs (articles ``< n``, paragraphs ``n + k``), each computed once:
+        what ``symmetric_dots(vstack([X, P]), ui, uj)`` returns, faster (:func:`product_order`)."""
+        n = len(self.articles)
+        art = np.minimum(ui, uj) < n  # the first row of each product is an article's
+        out = np.empty(len(ui), dtype=np.float64)
+        if art.any():
+            X, same = product_order(self.X, self.met_order)
+            P = renumbered(self.P, self.met_order) if same else self.P
+            out[art] = symmetric_dots(sps.vstack([X, P], format="csr"), ui[art], uj[art])
+        if not art.all():  # paragraph with paragraph: stored in descending column order
+            P, _ = product_order(self.P, np.arange(self.P.shape[1]))
+            out[~art] = symmetric_dots(P, ui[~art] - n, uj[~art] - n)
+        return out
+
+
+def content_key(corpus) -> str:
+    """What a space is fitted from: the corpus fingerprint (documents, article texts, headings,
+    cities) and the paragraphs (款) and items (项) of every article, which the fingerprint does
+    not cover and the paragraph vectors are made of."""
+    h = hashlib.sha256(corpus.fingerprint.encode())
+    for d in corpus.documents:
+        for a in d.articles:
+            h.update(b"\x01")
+            for p in a.paragraphs:
+                h.update(b"\x02" + p.text.encode())
+                for it in p.items:
+                    h.update(b"\x03" + it.text.encode())
+    return h.hexdigest()
+
+
+class _Spaces:
+    """The similarity spaces of the last ``size`` corpora used, by content (:func:`content_key`):
+    two corpus objects with the same content share one space, a changed corpus gets a new one,
+    and at most ``size`` spaces (with everything derived from them) are kept alive."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._by_key: OrderedDict[str, Space] = OrderedDict()
+
+    def get(self, corpus) -> Space:
+        key = content_key(corpus)
+        sp = self._by_key.get(key)
+        if sp is None:
+            sp = Space(corpus, key=key)
+            self._by_key[key] = sp
+            while len(self._by_key) > self.size:
+                self._by_key.popitem(last=False)
+        self._by_key.move_to_end(key)
+        return sp
+
+    def clear(self) -> None:
+        self._by_key.clear()
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._by_key
+
+
+#: Two spaces: the corpus at hand and one other (a notebook comparing the bundled corpus with
+#: a larger one does not refit either); a 32k-article space with its links takes ~0.5 GB.
+SPACES = _Spaces(2)
+
+
+def space(corpus) -> Space:
+    """The similarity space of a corpus: fitted on first use, then kept (see :data:`SPACES`)."""
+    return SPACES.get(corpus)
+
+
+def threaded(fn, items) -> list:
+    """``[fn(x) for x in items]``, on two threads when there are two cores: for work done mostly
+    in numpy and scipy, which release the GIL, so that one item's products overlap another's
+    Python."""
+    items = list(items)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    workers = min(2, cores or 1)
+    if workers < 2 or len(items) < 2:
+        return [fn(x) for x in items]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(fn, items))
+
+
+def unique(x, inverse: bool = False):
+    """``np.unique(x, return_inverse=inverse)`` of a 1-d array, by sorting: numpy 2's hashing
+    ``unique`` is many times slower on millions of distinct values."""
+
+    order = np.argsort(x, kind="stable") if inverse else None
+    s = x[order] if inverse else np.sort(x)
+    keep = np.ones(len(s), dtype=bool)
+    np.not_equal(s[1:], s[:-1], out=keep[1:])
+    if not inverse:
+        return s[keep]
+    inv = np.empty(len(s), dtype=np.int64)
+    inv[order] = np.cumsum(keep) - 1
+    return s[keep], inv
+
+
+def symmetric_dots(X, ii, jj):
+    """:func:`pair_dots` for pairs given in both directions: each unordered pair computed once."""
+
+    n = X.shape[0]
+    lo = np.minimum(ii, jj).astype(np.int64)
+    hi = np.maximum(ii, jj).astype(np.int64)
+    keys, inv = unique(lo * n + hi, inverse=True)
+    return pair_dots(X, keys // n, keys % n)[inv]
+
+
+def pair_dots(X, ii, jj, chunk: int = 5_000):
+    """Row dot products ``X[ii[k]] · X[jj[k]]`` for many pairs, in chunks (bounded memory).
+
+    With L2-normalised rows these are cosines; with binary rows, counts of shared features.
+    """
+
+    def dots(lo: int):
+        hi = min(len(ii), lo + chunk)
+        return np.asarray(X[ii[lo:hi]].multiply(X[jj[lo:hi]]).sum(axis=1)).ravel()
+
+    parts = threaded(dots, range(0, len(ii), chunk))
+    return np.concatenate(parts).astype(np.float64) if parts else np.empty(0)
+
+
+def renumbered(M, order):
+    """``M`` with its columns renumbered by ``order`` (column -> number), rows sorted."""
+    R = M.copy()
+    R.indices = order[M.indices].astype(M.indices.dtype)
+    R.has_sorted_indices = False
+    R.sort_indices()
+    return R
+
+
+def product_order(M, order):
+    """``(M', same)``: ``M`` with its columns renumbered by ``order`` and each row sorted, so that
+    :func:`pair_dots` takes scipy's fast path for sorted rows and still returns the same float32
+    sums bit for bit (``same``) — or ``M`` itself (``same`` False) when that cannot be guaranteed.
+
+    scipy multiplies two rows with unsorted columns (``csr_binop_csr_general``) in the reverse
+    of the first row's stored order, and sorted rows in column order; the rows of the TF-IDF
+    vectors are stored in descending order of sklearn's numbering (n-grams as first met: see
+    :class:`CharGrams`; the row scaling reverses them), so renumbering the columns by that order
+    and sorting gives the products in the same sequence, hence the same sums. Checked here: the
+    rows must be stored in strictly descending ``order``.
+    """
+
+    if order is None or M.nnz == 0:
+        return M, False
+    rank = order[M.indices]
+    down = rank[1:] < rank[:-1]
+    down[M.indptr[1:-1] - 1] = True  # across a row boundary: no constraint
+    if not down.all():
+        return M, False
+    # reversed, each row is sorted
+    pos = np.repeat(M.indptr[:-1] + M.indptr[1:] - 1, np.diff(M.indptr)) - np.arange(M.nnz)
+    R = M.copy()
+    R.indices = rank[pos].astype(M.indices.dtype)
+    R.data = M.data[pos]
+    R.has_sorted_indices = True
+    return R, True

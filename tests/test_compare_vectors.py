@@ -1,0 +1,135 @@
+"""Equivalence tests of the similarity space's fast paths: what the docstrings claim, checked.
+
+The n-gram counting (numpy instead of scikit-learn's Python loop) must give scikit-learn's
+matrices, entry order included, and the reordered sparse products (scipy's sorted-row path) must
+give the same float32 sums as the plain ones, bit for bit.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sps
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+from jdcorpus.compare import vectors
+from jdcorpus.compare.masking import bare
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def sp(bundled):
+    """A similarity space of the bundled corpus, built here (not the shared cached one)."""
+    return vectors.Space(bundled)
+
+
+@pytest.fixture(scope="module")
+def synthetic(bundled):
+    """A space over 3 perturbed copies of the bundled corpus (bench_compare's generator)."""
+    spec = importlib.util.spec_from_file_location(
+        "bench_compare", REPO / "scripts" / "bench_compare.py"
+    )
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return vectors.Space(mod.synthetic_corpus(bundled, 3))
+
+
+def texts_of(space) -> dict[str, list[str]]:
+    return {
+        "scoring texts": list(space.masked),
+        "bare bodies": [bare(t) or " " for t in space.masked_body],
+    }
+
+
+def same_csr(a, b) -> None:
+    """Equal shape, structure, entry order and float32 values (bit for bit)."""
+    assert a.shape == b.shape
+    assert a.dtype == b.dtype == np.float32
+    np.testing.assert_array_equal(a.indptr, b.indptr)
+    np.testing.assert_array_equal(a.indices, b.indices)
+    assert a.data.tobytes() == b.data.tobytes()
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4])
+@pytest.mark.parametrize("binary", [False, True])
+@pytest.mark.parametrize("which", ["scoring texts", "bare bodies"])
+def test_char_grams_equal_count_vectorizer(sp, n, binary, which):
+    """CharGrams counts the corpus's char n-grams as CountVectorizer does: same vocabulary, same
+    columns, same values, same order of the entries within each row."""
+    texts = texts_of(sp)[which]
+    ours = vectors.CharGrams(n, binary)
+    got = ours.fit_transform(texts)
+    cv = CountVectorizer(analyzer="char", ngram_range=(n, n), binary=binary, dtype=np.float32)
+    want = cv.fit_transform(texts)
+    same_csr(got, want)
+    # the vocabulary: column c is the n-gram sklearn names at c
+    base = len(ours.alphabet) + 1
+    names = []
+    for key in ours.vocab.tolist():
+        chars = []
+        for _ in range(n):
+            key, r = divmod(key, base)
+            chars.append(chr(int(ours.alphabet[r])))
+        names.append("".join(reversed(chars)))
+    assert names == list(cv.get_feature_names_out())
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_char_grams_transform_equals_count_vectorizer(sp, n):
+    """Texts outside the fitted ones (the paragraphs) get CountVectorizer's counts too, unknown
+    characters and n-grams left out."""
+    texts = list(sp.masked)
+    others = [t[: len(t) // 2] + "鿿＠" + t[len(t) // 2 :] for t in texts[::7]] + ["", "鿿"]
+    ours = vectors.CharGrams(n)
+    ours.fit_transform(texts)
+    cv = CountVectorizer(analyzer="char", ngram_range=(n, n), dtype=np.float32).fit(texts)
+    got, want = ours.transform(others), cv.transform(others)
+    assert got.shape == want.shape
+    assert (got != want).nnz == 0
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_tfidf_blocks_equal_tfidf_vectorizer(sp, n):
+    """One TF-IDF block is TfidfVectorizer(sublinear_tf) of the same texts, float32 bit for bit
+    and in the same entry order."""
+    texts = list(sp.masked)
+    got = vectors.Tfidf().fit_transform(texts, n)
+    want = TfidfVectorizer(
+        analyzer="char", ngram_range=(n, n), sublinear_tf=True, dtype=np.float32
+    ).fit_transform(texts)
+    same_csr(got, want)
+
+
+@pytest.mark.parametrize("space", ["sp", "synthetic"])
+def test_reordered_products_give_the_same_float32_sums(space, request):
+    """Row dot products on the renumbered, sorted rows (scipy's fast path) equal the products on
+    the rows as stored, bit for bit, for article pairs and for article–paragraph pairs."""
+    sp = request.getfixturevalue(space)
+    Xp, same = vectors.product_order(sp.X, sp.met_order)
+    assert same, "the fast path must apply to the TF-IDF vectors"
+    rng = np.random.default_rng(7)
+    n = sp.X.shape[0]
+    ii = rng.integers(0, n, 20_000)
+    jj = rng.integers(0, n, 20_000)
+    slow = vectors.pair_dots(sp.X, ii, jj)
+    fast = vectors.pair_dots(Xp, ii, jj)
+    assert slow.tobytes() == fast.tobytes()
+    # units: articles (< n) and paragraphs (n + k), as the paragraph links use them
+    m = n + sp.P.shape[0]
+    ui, uj = rng.integers(0, m, 20_000), rng.integers(0, m, 20_000)
+    plain = vectors.symmetric_dots(sps.vstack([sp.X, sp.P], format="csr"), ui, uj)
+    assert plain.tobytes() == sp.unit_dots(ui, uj).tobytes()
+
+
+def test_top_k_cosines_equal_the_exact_ones(synthetic):
+    """The sparse top-k candidates carry the cosines of the plain row products (bit for bit) and of
+    the all-pairs product (up to float32 summation order)."""
+    ii, jj, vv = synthetic.top_k_pairs()
+    assert len(ii) and (synthetic.doc_of[ii] != synthetic.doc_of[jj]).all()
+    assert vectors.pair_dots(synthetic.X, ii, jj).tobytes() == np.asarray(vv).tobytes()
+    S = (synthetic.X @ synthetic.X.T).toarray()
+    np.testing.assert_allclose(S[ii, jj], vv, rtol=1e-5, atol=1e-7)

@@ -1,0 +1,496 @@
+"""The user corpus (issue 9): `jdcorpus add/list/remove`, every command on bundled + user
+documents, bad input that changes nothing, and a `kill -9` during `add` that loses nothing."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import importlib.util
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from jdcorpus.cli import main
+
+HERE = Path(__file__).parent
+LAWREFBOOK = HERE / "fixtures" / "lawrefbook"
+EXPECTED = json.loads((LAWREFBOOK / "expected.json").read_text("utf-8"))["files"]
+BEIJING = "北京市街道办事处条例(2019-11-27).md"
+WENZHOU = "温州市销售燃放烟花爆竹管理规定(2021-10-14).md"
+DECISION = next(n for n, c in EXPECTED.items() if c is None)
+
+_spec = importlib.util.spec_from_file_location(
+    "make_formats", HERE / "fixtures" / "make_formats.py"
+)
+mk = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(mk)
+
+
+def jd(home: Path, *args, input=None):
+    """Run the CLI on the user corpus ``home``."""
+    return CliRunner().invoke(main, ["--corpus", str(home), *map(str, args)], input=input)
+
+
+def snapshot(*roots: Path) -> dict[str, str]:
+    """sha256 of every file below the roots (what must stay byte for byte as it was)."""
+    out = {}
+    for root in roots:
+        if not root.exists():
+            continue
+        for p in sorted(root.rglob("*")):
+            if p.is_file():
+                out[str(p)] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+def cache() -> Path:
+    return Path(os.environ["JDCORPUS_CACHE_DIR"])
+
+
+def manifest(home: Path) -> dict:
+    return json.loads((home / "corpus.json").read_text("utf-8"))
+
+
+def user_ids(home: Path) -> list[str]:
+    return [d["id"] for e in manifest(home)["files"] for d in e["documents"]]
+
+
+def mixed_folder(folder: Path) -> dict[str, str]:
+    """A folder of regulations in every format and encoding jdcorpus reads: file → law."""
+    import opencc
+
+    folder.mkdir(parents=True, exist_ok=True)
+    laws = [n for n in sorted(EXPECTED) if EXPECTED[n]]
+    text = {n: (LAWREFBOOK / n).read_text("utf-8") for n in laws}
+    plain = {n: "\n".join(mk.plain_lines(t)) + "\n" for n, t in text.items()}
+    files = {
+        "a/beijing.md": (BEIJING, text[BEIJING].encode()),
+        "a/wenzhou-gb18030.TXT": (WENZHOU, plain[WENZHOU].replace("\n", "\r\n").encode("gb18030")),
+        "b/utf16-no-bom.txt": (laws[0], plain[laws[0]].encode("utf-16-le")),
+        "b/utf16-bom.txt": (laws[1], plain[laws[1]].encode("utf-16")),
+        "b/utf8-bom.txt": (laws[2], codecs.BOM_UTF8 + plain[laws[2]].encode()),
+        "c/big5.txt": (laws[3], opencc.OpenCC("s2tw").convert(plain[laws[3]]).encode("big5")),
+        "c/numbered.docx": (laws[4], mk.numbered_docx(text[laws[4]])),
+        "c/plain.docx": (laws[5], mk.plain_docx(text[laws[5]])),
+        "d/page.html": (laws[6], mk.html_page(text[laws[6]]).encode()),
+        "d/page-gb.htm": (
+            laws[7],
+            mk.html_page(text[laws[7]])
+            .replace('charset="utf-8"', 'charset="gb2312"')
+            .encode("gb18030"),
+        ),
+        "d/lawrefbook.md": (laws[8], text[laws[8]].encode()),
+    }
+    out = {}
+    for rel, (law, data) in files.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(data)
+        out[rel] = law
+    return out
+
+
+# -- the Done-when walk ------------------------------------------------------------------------
+
+
+def test_add_a_folder_of_every_format_then_search_align_docs_remove(tmp_path):
+    """add of a folder with each format and encoding; the documents are found by search, aligned
+    against a bundled one, listed by docs and list; remove takes them out of search."""
+    home, src = tmp_path / "home", tmp_path / "src"
+    made = mixed_folder(src)
+    r = jd(home, "add", src)
+    assert r.exit_code == 0, r.output
+    added = [ln for ln in r.stdout.splitlines() if ln.startswith("added ")]
+    assert len(added) == len(made)
+    # each file's documents have exactly the articles LawRefBook's markup states
+    entries = {
+        Path(e["origin"]).relative_to(src.resolve()).as_posix(): e for e in manifest(home)["files"]
+    }
+    for rel, law in made.items():
+        (doc,) = entries[rel]["documents"]
+        assert doc["articles"] == EXPECTED[law]["articles"], rel
+    formats = {e["format"] for e in entries.values()}
+    assert formats == {"markdown", "text", "docx", "html"}
+    encodings = {e["encoding"] for e in entries.values()}
+    assert {"gb18030", "utf-16-le", "utf-16", "utf-8-sig", "utf-8"} <= encodings
+    assert any(e and e.startswith("big5") for e in encodings)
+
+    # the same law as the bundled beijing-tiaoli: its id clashes, gets a suffix and a message
+    assert "id beijing-tiaoli taken by 北京市街道办事处条例 (bundled): beijing-tiaoli-2" in r.stdout
+    assert entries["a/beijing.md"]["documents"][0]["id"] == "beijing-tiaoli-2"
+
+    # docs: bundled + user, with corpus and source_file
+    docs = json.loads(jd(home, "docs", "--format", "json").stdout)
+    assert len(docs) == 6 + len(made)
+    by_id = {d["id"]: d for d in docs}
+    assert by_id["changchun"]["corpus"] == "bundled"
+    assert by_id["beijing-tiaoli-2"]["corpus"] == "user"
+    assert by_id["beijing-tiaoli-2"]["source_file"].startswith("files/")
+    only_user = json.loads(jd(home, "--no-bundled", "docs", "--format", "json").stdout)
+    assert {d["corpus"] for d in only_user} == {"user"} and len(only_user) == len(made)
+
+    # search finds them; align them against a bundled document
+    wenzhou = entries["a/wenzhou-gb18030.TXT"]["documents"][0]["id"]
+    hits = json.loads(jd(home, "search", "烟花爆竹", "--format", "json", "--limit", "0").stdout)
+    assert wenzhou in {h["doc"] for h in hits}
+    links = json.loads(
+        jd(home, "align", "beijing-tiaoli", "beijing-tiaoli-2", "--format", "json").stdout
+    )
+    verbatim = [x for x in links if x["label"] == "near-verbatim"]
+    assert len(verbatim) >= 45 and all(x["a_article"] == x["b_article"] for x in verbatim)
+
+    # list shows files, hashes and dates; remove takes a document out of search
+    rows = json.loads(jd(home, "list", "--format", "json").stdout)
+    assert len(rows) == len(made) and all(len(r["sha256"]) == 64 and r["added"] for r in rows)
+    r = jd(home, "remove", wenzhou)
+    assert r.exit_code == 0, r.output
+    hits = json.loads(jd(home, "search", "烟花爆竹", "--format", "json", "--limit", "0").stdout)
+    assert wenzhou not in {h["doc"] for h in hits}
+    assert wenzhou not in user_ids(home)
+    # a file removed by its original name
+    r = jd(home, "remove", "page.html")
+    assert r.exit_code == 0 and "removed files/" in r.stdout
+    assert len(manifest(home)["files"]) == len(made) - 2
+    assert len(list((home / "files").iterdir())) == len(made) - 2
+
+
+def test_a_folder_with_a_decision_without_articles_adds_the_rest(tmp_path):
+    """A 决定 without 第…条 in a folder is skipped with its reason; every other file is added."""
+    home = tmp_path / "home"
+    r = jd(home, "add", LAWREFBOOK)
+    assert r.exit_code == 1
+    skipped = [ln for ln in r.stderr.splitlines() if ln.startswith("skipped ")]
+    assert len(skipped) == 1 and DECISION in skipped[0] and "no articles" in skipped[0]
+    assert len(manifest(home)["files"]) == len(EXPECTED) - 1
+
+
+def test_same_content_twice_is_not_duplicated_and_a_changed_file_replaces(tmp_path):
+    """Adding again is 'unchanged'; the same bytes from another path are not stored twice; a file
+    changed at the same path replaces its documents, which keep their ids."""
+    home, src = tmp_path / "home", tmp_path / "src"
+    src.mkdir()
+    law = src / "law.md"
+    law.write_bytes((LAWREFBOOK / WENZHOU).read_bytes())
+    assert jd(home, "add", law).exit_code == 0
+    before = (home / "corpus.json").read_bytes()
+    r = jd(home, "add", law)
+    assert r.exit_code == 0 and r.stdout.startswith("unchanged ")
+    assert (home / "corpus.json").read_bytes() == before
+    copy = src / "copy.md"
+    copy.write_bytes(law.read_bytes())
+    r = jd(home, "add", copy)
+    assert r.exit_code == 1 and "same content as files/" in r.stderr
+    assert (home / "corpus.json").read_bytes() == before
+    (did,) = user_ids(home)
+    law.write_text(
+        law.read_text("utf-8").replace("第十二条 本规定", "第十二条 修改后的本规定"), "utf-8"
+    )
+    r = jd(home, "add", law)
+    assert r.exit_code == 0 and r.stdout.startswith("replaced ")
+    assert user_ids(home) == [did]
+    assert len(list((home / "files").iterdir())) == 1
+    hits = json.loads(jd(home, "search", "修改后的本规定", "--format", "json").stdout)
+    assert [h["doc"] for h in hits] == [did]
+
+
+def test_options_override_metadata_and_dry_run_stores_nothing(tmp_path):
+    """--city --province --title --kind --status --date override what was parsed; --dry-run
+    reports and writes nothing."""
+    home = tmp_path / "home"
+    law = LAWREFBOOK / WENZHOU
+    r = jd(home, "add", law, "--dry-run")
+    assert r.exit_code == 0 and r.stdout.startswith("(dry run) added ") and not home.exists()
+    r = jd(home, "add", law, "--city", "温州", "--province", "浙江", "--title", "某规定",
+           "--kind", "规定", "--status", "draft", "--date", "effective=2030-01-02",
+           "--date", "adopted=2029-12-01")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    (doc,) = json.loads(jd(home, "--no-bundled", "docs", "--format", "json").stdout)
+    assert (doc["city"], doc["province"], doc["title"], doc["kind"], doc["status"]) == (
+        "温州", "浙江", "某规定", "规定", "draft")  # fmt: skip
+    assert (doc["effective"], doc["adopted"]) == ("2030-01-02", "2029-12-01")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--date", "effective=2020-13-01"],
+        ["--date", "born=2020-01-01"],
+        ["--status", "repealed"],
+        ["--title", "x", str(LAWREFBOOK / BEIJING)],  # --title with two files
+    ],
+)
+def test_usage_errors_exit_2(tmp_path, args):
+    """A bad option is a usage error: exit status 2, and nothing written."""
+    home = tmp_path / "home"
+    r = jd(home, "add", LAWREFBOOK / WENZHOU, *args)
+    assert r.exit_code == 2, r.output
+    assert not home.exists()
+
+
+def test_remove_errors(tmp_path):
+    """remove of a bundled or unknown document: a one-line error, exit 1, nothing changed."""
+    home = tmp_path / "home"
+    assert jd(home, "add", LAWREFBOOK / WENZHOU).exit_code == 0
+    before = snapshot(home)
+    for name, msg in (
+        ("changchun", "bundled document"),
+        ("nothing-like-this", "no document or file"),
+    ):
+        r = jd(home, "remove", name)
+        assert r.exit_code == 1 and msg in r.output and len(r.output.strip().splitlines()) == 1
+    assert snapshot(home) == before
+
+
+def test_parse_reads_standard_input_in_any_format():
+    """`parse -` reads bytes from standard input: a .docx or GB18030 text as well as UTF-8."""
+    md = (LAWREFBOOK / WENZHOU).read_text("utf-8")
+    for data in (md.encode(), md.encode("gb18030"), mk.numbered_docx(md)):
+        r = CliRunner().invoke(main, ["parse", "-", "--format", "json"], input=data)
+        assert r.exit_code == 0, r.output
+        (doc,) = json.loads(r.stdout)["documents"]
+        assert len(doc["articles"]) == 12
+
+
+def test_parse_accepts_the_formats_of_add(tmp_path):
+    """`parse FILE.docx` and an .htm page work (they were 'binary file' before)."""
+    md = (LAWREFBOOK / WENZHOU).read_text("utf-8")
+    (tmp_path / "law.docx").write_bytes(mk.plain_docx(md))
+    (tmp_path / "law.HTM").write_text(mk.html_page(md), "utf-8")
+    for name in ("law.docx", "law.HTM"):
+        r = CliRunner().invoke(main, ["parse", str(tmp_path / name), "--format", "json"])
+        assert r.exit_code == 0, r.output
+        assert len(json.loads(r.stdout)["documents"][0]["articles"]) == 12
+
+
+# -- Python API --------------------------------------------------------------------------------
+
+
+def test_load_corpus_forms(tmp_path, monkeypatch):
+    """load_corpus() is bundled + the default user corpus; load_corpus(DIR) that directory only;
+    load_corpus(DIR, bundled=True) both."""
+    from jdcorpus import load_corpus
+
+    home = tmp_path / "home"
+    assert jd(home, "add", LAWREFBOOK / WENZHOU).exit_code == 0
+    monkeypatch.setenv("JDCORPUS_HOME", str(home))
+    both = load_corpus()
+    assert len(both) == 7 and both.origin(both.documents[-1]) == "user"
+    assert [d.id for d in load_corpus(home)] == user_ids(home)
+    assert len(load_corpus(home, bundled=True)) == 7
+    monkeypatch.setenv("JDCORPUS_HOME", str(tmp_path / "nothing-here"))
+    assert load_corpus().name == "bundled" and len(load_corpus()) == 6
+
+
+def test_plain_folder_is_read_and_a_bad_file_does_not_abort_it(tmp_path):
+    """A plain folder of texts (not made by add) is a corpus; files that cannot be read are
+    skipped with a message, never aborting the rest."""
+    from jdcorpus import load_corpus
+
+    folder = tmp_path / "laws"
+    folder.mkdir()
+    for n in (BEIJING, WENZHOU, DECISION):
+        (folder / "sub").mkdir(exist_ok=True)
+        (folder / "sub" / n).write_bytes((LAWREFBOOK / n).read_bytes())
+    (folder / "empty.txt").write_bytes(b"")
+    corpus = load_corpus(folder)
+    assert len(corpus) == 2
+    assert sorted(m.split(":")[0] for m in corpus.messages) == [
+        "skipped empty.txt",
+        f"skipped sub/{DECISION}",
+    ]
+    r = CliRunner().invoke(
+        main, ["--corpus", str(folder), "--no-bundled", "search", "网格", "--count"]
+    )
+    assert r.exit_code == 0 and int(r.stdout) > 0
+    r = jd(folder, "add", LAWREFBOOK / WENZHOU)
+    assert r.exit_code == 1 and "folder of texts" in r.output
+
+
+# -- bad input: one-line error, nothing changed -------------------------------------------------
+
+NEWS = "本报讯 近日，某街道办事处召开居民议事会，传达学习《北京市街道办事处条例》第十条的规定。\n"
+
+
+def _bad_files(d: Path) -> dict[str, str]:
+    """Bad input files → the reason the message must give."""
+    d.mkdir(parents=True, exist_ok=True)
+    md = (LAWREFBOOK / WENZHOU).read_text("utf-8")
+    body = mk._para("第一条 文字。") + "<w:p><w:r><w:t>&lol9;</w:t></w:r></w:p>"
+    files = {
+        "empty.txt": (b"", "empty file"),
+        "binary.txt": (bytes(range(256)) * 64, "binary file"),
+        "image.txt": (b"\x89PNG\r\n\x1a\n" + bytes(300), "PNG image"),
+        "photo.png": (b"\x89PNG\r\n\x1a\n" + bytes(300), "unknown file type"),
+        "news.txt": (NEWS.encode(), "no articles"),
+        "decision.md": ((LAWREFBOOK / DECISION).read_bytes(), "no articles"),
+        "scan.pdf": (b"%PDF-1.5\n" + bytes(100), "unknown file type"),
+        "noise.txt": (bytes(range(128, 256)) * 40, "undecodable"),
+        "gb.txt": (md.encode("gb18030"), "not utf-8"),  # with --encoding utf-8 only
+        "notzip.docx": (b"PK" + md.encode(), "not a zip archive"),
+        "laughs.docx": (
+            mk.docx_bytes(mk.document_xml(body, mk.BILLION_LAUGHS)),
+            "DTD or XML entities",
+        ),
+        "xxe.docx": (
+            mk.docx_bytes(mk.document_xml(body.replace("lol9", "xxe"), mk.EXTERNAL_ENTITY)),
+            "DTD or XML entities",
+        ),
+        "script.html": (
+            b"<html><body><script>document.write('\xe7\xac\xac\xe4\xb8\x80\xe6\x9d\xa1 x')</script></body></html>",
+            "the page has no text",
+        ),
+    }
+    out = {}
+    for name, (data, reason) in files.items():
+        (d / name).write_bytes(data)
+        out[name] = reason
+    with open(d / "big.txt", "wb") as f:
+        f.truncate(21 * 1024 * 1024)
+    out["big.txt"] = "too large"
+    mk.zip_bomb(d / "bomb.docx", 70 << 20)
+    out["bomb.docx"] = "zip bomb"
+    return out
+
+
+@pytest.fixture(scope="module")
+def bad_dir(tmp_path_factory):
+    d = tmp_path_factory.mktemp("bad")
+    return d, _bad_files(d)
+
+
+@pytest.mark.parametrize("prefilled", [False, True], ids=["new corpus", "corpus with a document"])
+def test_bad_inputs_change_nothing(tmp_path, bad_dir, prefilled):
+    """Each bad file: exit 1, one line naming the file and the reason, and the corpus directory
+    and the search index byte for byte as before."""
+    d, reasons = bad_dir
+    home = tmp_path / "home"
+    if prefilled:
+        assert jd(home, "add", LAWREFBOOK / WENZHOU).exit_code == 0
+    jd(home, "search", "网格")  # the index exists
+    before = snapshot(home, cache())
+    for name, reason in reasons.items():
+        extra = ["--encoding", "utf-8"] if name == "gb.txt" else []
+        r = jd(home, "add", d / name, *extra)
+        assert r.exit_code == 1, (name, r.output)
+        lines = r.output.strip().splitlines()
+        assert len(lines) == 1, (name, r.output)
+        assert lines[0].startswith(f"skipped {d / name}: ") and reason in lines[0], lines[0]
+        assert "Traceback" not in r.output
+        assert snapshot(home, cache()) == before, name
+    # the whole folder at once: every file reported (.png and .pdf are not looked at in a
+    # folder, only counted), nothing written
+    r = jd(home, "add", d, "--encoding", "utf-8")
+    assert r.exit_code == 1
+    assert sum(ln.startswith("skipped ") for ln in r.stderr.splitlines()) == len(reasons) - 2
+    assert "2 of other types ignored" in r.stderr
+    assert snapshot(home, cache()) == before
+
+
+# -- crashes ------------------------------------------------------------------------------------
+
+KILLABLE = """
+import sys, time
+import jdcorpus.store as store
+real = store._write_file
+pause = sys.argv[1]
+
+def write(path, data):
+    if path.name == "corpus.json" and pause == "before":
+        print("PAUSED", flush=True); time.sleep(60)
+    real(path, data)
+    if path.name == "corpus.json" and pause == "after":
+        print("PAUSED", flush=True); time.sleep(60)
+
+store._write_file = write
+from jdcorpus.cli import main
+main(sys.argv[2:])
+"""
+
+
+def _killed_add(home: Path, paths, pause: str) -> None:
+    """Run `jdcorpus add` in a subprocess and kill -9 it at the pause point."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLABLE, pause, "--corpus", str(home), "add", *map(str, paths)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for line in proc.stdout:
+        if line.startswith("PAUSED"):
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(30)
+    assert proc.returncode == -signal.SIGKILL
+
+
+def assert_consistent(home: Path) -> list[str]:
+    """The manifest names only complete files with the right hash; the corpus loads exactly the
+    manifest's documents; the search index agrees. Returns the document ids."""
+    from jdcorpus import load_corpus
+    from jdcorpus.index import search
+
+    m = manifest(home) if (home / "corpus.json").exists() else {"files": []}
+    for e in m["files"]:
+        assert hashlib.sha256((home / e["file"]).read_bytes()).hexdigest() == e["sha256"]
+    ids = [d["id"] for e in m["files"] for d in e["documents"]]
+    corpus = load_corpus(home)
+    assert [d.id for d in corpus] == ids
+    if ids:
+        found = {h.doc for h in search(corpus, "本", limit=None)}
+        assert found == set(ids)
+    return ids
+
+
+@pytest.mark.parametrize("pause", ["before", "after"])
+def test_kill_9_during_add_leaves_a_consistent_corpus(tmp_path, pause):
+    """kill -9 just before the manifest is replaced leaves the corpus as it was; just after, fully
+    added; either way it loads, the index agrees, and the next add sweeps any leftover."""
+    home = tmp_path / "home"
+    assert jd(home, "add", LAWREFBOOK / WENZHOU).exit_code == 0
+    assert_consistent(home)
+    before = (home / "corpus.json").read_bytes()
+    laws = [LAWREFBOOK / n for n in sorted(EXPECTED) if EXPECTED[n] and n != WENZHOU][:4]
+    _killed_add(home, laws, pause)
+    ids = assert_consistent(home)
+    if pause == "before":
+        assert (home / "corpus.json").read_bytes() == before and len(ids) == 1
+    else:
+        assert len(ids) == 5
+    r = jd(home, "add", *laws)
+    assert r.exit_code == 0, r.output
+    ids = assert_consistent(home)
+    assert len(ids) == 5
+    named = {e["file"] for e in manifest(home)["files"]}
+    assert {f"files/{p.name}" for p in (home / "files").iterdir()} == named
+    assert not [p for p in home.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_kill_9_at_random_moments_of_a_folder_add(tmp_path):
+    """A folder add killed at several moments: after each kill the corpus is consistent (all of
+    the folder or none of it), and a last add completes it."""
+    home = tmp_path / "home"
+    src = tmp_path / "src"
+    mixed_folder(src)
+    outcomes = set()
+    for delay in (0.3, 0.8, 1.5, 2.5, 4.0):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "jdcorpus", "--corpus", str(home), "add", str(src)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(30)
+        n = len(assert_consistent(home))
+        assert n in (0, 11), n
+        outcomes.add(n)
+        if n:
+            break
+    assert jd(home, "add", src).exit_code == 0
+    assert len(assert_consistent(home)) == 11
