@@ -524,9 +524,7 @@ def main(argv=None) -> int:
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(PYTHONPYCACHEPREFIX=str(tmp / "pycache"), NO_COLOR="1")
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(HERE.parent), *filter(None, [env.get("PYTHONPATH")])]
-    )
+    env["PYTHONPATH"] = os.pathsep.join([str(HERE.parent), *filter(None, [env.get("PYTHONPATH")])])
     ctx = Ctx(env=env, tmp=tmp, repeat=args.repeat)
     results = []
     try:
