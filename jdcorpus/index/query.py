@@ -204,9 +204,12 @@ def _phrase_class():
             return True
 
         def _find(self):
+            """Move to the next article where the words are adjacent; True if a block changed."""
             child = self.child
+            moved = False
             while child.is_active() and not self._adjacent():
-                child.next()
+                moved = child.next() or moved
+            return moved
 
         def copy(self):
             return self.__class__([m.copy() for m in self.ms], boost=self.boost)
@@ -214,12 +217,16 @@ def _phrase_class():
         def replace(self, minquality=0):
             return self if self.is_active() else matching.NullMatcher()
 
-        def supports_block_quality(self):
-            return False
+        def skip_to_quality(self, minquality):
+            # the phrase scores as the intersection: skipping the intersection's hopeless blocks
+            # loses nothing
+            skipped = self.child.skip_to_quality(minquality / self.boost)
+            self._find()
+            return skipped
 
         def next(self):
-            self.child.next()
-            self._find()
+            moved = self.child.next()
+            return self._find() or moved
 
         def skip_to(self, id):
             self.child.skip_to(id)
@@ -483,7 +490,7 @@ def _run(corpus, query: str, limit: int | None, progress, filters: dict):
     op = _open(corpus, progress)
     q, literals = parse_query(query, _parser_of(op))
     flt = _filters(op, **filters)
-    return op, op.searcher.search(q, limit=limit, filter=flt), literals
+    return op, op.searcher.search(q, limit=limit, filter=flt), literals, flt
 
 
 def search(
@@ -506,7 +513,8 @@ def search(
 
     例：``search(None, "網格", city="通化")`` == ``search(None, "网格", city="通化")``
     """
-    op, res, literals = _run(corpus, query, limit, progress, filters)
+    op, res, literals, flt = _run(corpus, query, limit, progress, filters)
+    total = len(res) if limit is None else _count(op, res.q, flt)
     reader = op.searcher
     docs = op.documents
     hits = []
@@ -516,12 +524,26 @@ def search(
     return Results(
         hits,
         row_type=SearchHit,
-        total=len(res),
+        total=total,
         query=query,
     )
 
 
 def count(corpus=None, query: str = "", *, progress: Callable | None = None, **filters) -> int:
     """The number of articles that match ``query`` (no ranking, no snippets)."""
-    _op, res, _ = _run(corpus, query, 1, progress, filters)
-    return len(res)
+    op, res, _, flt = _run(corpus, query, 1, progress, filters)
+    return _count(op, res.q, flt)
+
+
+def _count(op: _Open, q, flt) -> int:
+    """The number of articles matching a search, counted on its own pass over the postings.
+
+    Whoosh's top-N collector skips blocks that cannot reach the top and then recounts, but it
+    decides whether it skipped from the matcher of the *last* segment, which undercounts when a
+    word is missing there; counting the matching ids of every segment is always exact."""
+    s = op.searcher
+    ids = s.docs_for_query(q)
+    if flt is not None:
+        allow = s._filter_to_comb(flt)
+        return sum(1 for d in ids if d in allow)
+    return sum(1 for _ in ids)
