@@ -73,36 +73,43 @@ QUERIES = [
 # -- running things ---------------------------------------------------------------------------
 
 
-def run(cmd: list[str], env: dict, stdin: bytes | None = None) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MB; the largest process of the command, children included when
-    GNU time is there) and stdout of one command in a new process."""
+def run(cmd: list[str], env: dict) -> tuple[float, float, str, float]:
+    """Wall seconds, peak RSS (MB), stdout and CPU seconds (user + system, the processes it
+    forked included) of one command in a new process.
+
+    Peak RSS comes from GNU time (``%M``, the command's largest process) when it is installed,
+    else from ``wait4`` (which, for a child forked from this process, may report this process's
+    size). CPU time tells what wall time would be on an idle machine: on a shared one, wall time
+    far above CPU time means the command waited for a core."""
     with tempfile.TemporaryFile() as errf:
-        full = [TIME, "-f", "\n%M", *cmd] if TIME else cmd
+        full = [TIME, "-f", "\n%M %U %S", *cmd] if TIME else cmd
         t0 = time.perf_counter()
-        p = subprocess.Popen(
-            full, env=env, stdout=subprocess.PIPE, stderr=errf, stdin=subprocess.PIPE
-        )
-        out, _ = p.communicate(stdin)
-        _pid, status, usage = os.wait4(p.pid, 0) if p.returncode is None else (0, 0, None)
+        p = subprocess.Popen(full, env=env, stdout=subprocess.PIPE, stderr=errf)
+        out = p.stdout.read()
+        p.stdout.close()
+        _pid, status, usage = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
         errf.seek(0)
         err = errf.read().decode(errors="replace")
         if p.returncode:
-            raise SystemExit(f"{' '.join(cmd)[:200]} failed ({p.returncode}): {err[-800:]}")
+            raise SystemExit(f"{' '.join(cmd)[:300]} failed ({p.returncode}): {err[-1500:]}")
     if TIME:
-        rss_kib = int(err.rsplit("\n", 1)[-1] or err.split()[-1])
+        rss_kib, user, system = err.strip().rsplit("\n", 1)[-1].split()
+        rss_kib, cpu = int(rss_kib), float(user) + float(system)
     else:
-        rss_kib = usage.ru_maxrss if usage else 0
-    return wall, rss_kib / 1024, out.decode()
+        rss_kib, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    return wall, rss_kib / 1024, out.decode(), cpu
 
 
 def py(code: str, env: dict, *args: str) -> tuple[float, float, str]:
     return run([PY, "-c", code, *args], env)
 
 
-def median_of(samples: list[tuple[float, float, str]]) -> dict:
+def median_of(samples: list[tuple]) -> dict:
     return {
         "median": statistics.median(s[0] for s in samples),
+        "cpu": statistics.median(s[3] for s in samples),
         "rss_mb": max(s[1] for s in samples),
         "out": samples[-1][2],
         "runs": len(samples),
@@ -122,8 +129,9 @@ class Corpus:
     """A corpus as the workers see it: Python code that returns it (run in each worker)."""
 
     name: str
-    load: str  # a Python expression giving the corpus object (None: the bundled corpus)
+    load: str  # a Python expression giving the parsed corpus
     folder: Path | None  # raw files, for grep
+    target: str = ""  # what the index functions are given (default: the corpus itself)
     articles: int = 0
 
 
@@ -140,16 +148,20 @@ PRELUDE = """
 import sys, time, json, pickle
 sys.path.insert(0, {here!r})
 def load():
-    {load}
+    return {load}
+def target():
+    return {target}
 """
 
 
 def loader_code(c: Corpus, ctx: Ctx) -> str:
-    return PRELUDE.format(here=str(HERE), load=f"return {c.load}")
+    return PRELUDE.format(here=str(HERE), load=c.load, target=c.target or c.load)
 
 
 def make_corpora(args, ctx: Ctx) -> None:
-    ctx.corpora["bundled"] = Corpus("bundled", "None", _bundled_folder())
+    ctx.corpora["bundled"] = Corpus(
+        "bundled", "__import__('jdcorpus').load_corpus(user=False)", _bundled_folder(), "None"
+    )
     if args.quick:
         return
     archive = Path(args.collection)
@@ -250,7 +262,7 @@ def parse_cached(ctx: Ctx, c: Corpus) -> dict:
 BUILD = """
 from jdcorpus import index
 t = time.perf_counter()
-c = load()
+c = target()
 t1 = time.perf_counter()
 st = index.build_index(c, force=True)
 print(json.dumps({"load": t1 - t, "build": time.perf_counter() - t1, "size": st.size_bytes,
@@ -267,6 +279,7 @@ def build(ctx: Ctx, c: Corpus) -> dict:
     size = info[-1]["size"] / 1e6
     r = {
         "median": statistics.median(i["build"] for i in info),
+        "cpu": statistics.median(s[3] for s in samples),
         "rss_mb": max(s[1] for s in samples),
         "size_mb": size,
         "note": f"{info[-1]['articles']} articles, {size:.1f} MB on disk",
@@ -289,11 +302,11 @@ index.build_index(base)
 new = docs[-1]
 now = Corpus(docs[:-1] + [new], name="bench-add-one")
 now.fingerprint  # the corpus's own hash, not the update's cost
-t = time.perf_counter()
+t, c0 = time.perf_counter(), time.process_time()
 index.update_index(now, added=[new])
-dt = time.perf_counter() - t
+dt, cpu = time.perf_counter() - t, time.process_time() - c0
 n = index.search(now, "条例", limit=None).total
-print(json.dumps({"seconds": dt, "articles": len(new.articles)}))
+print(json.dumps({"seconds": dt, "cpu": cpu, "articles": len(new.articles)}))
 """
 
 
@@ -306,6 +319,7 @@ def add_one(ctx: Ctx, c: Corpus) -> dict:
     info = [json.loads(s[2]) for s in samples]
     return {
         "median": statistics.median(i["seconds"] for i in info),
+        "cpu": statistics.median(i["cpu"] for i in info),
         "rss_mb": max(s[1] for s in samples),
         "note": f"{info[-1]['articles']} articles added (update_index)",
     }
@@ -313,35 +327,40 @@ def add_one(ctx: Ctx, c: Corpus) -> dict:
 
 WARM = """
 from jdcorpus import index
-c = load()
+c = target()
 queries = json.loads(sys.argv[1])
 index.build_index(c)
 for q in queries:  # warm-up: open the index, touch every query's postings once
     index.search(c, q)
-times, totals = {}, {}
+times, cpus, totals = {}, {}, {}
 for q in queries:
-    ts = []
+    ts, cs = [], []
     for _ in range(int(sys.argv[2])):
-        t = time.perf_counter()
+        t, c0 = time.perf_counter(), time.process_time()
         res = index.search(c, q)
         ts.append(time.perf_counter() - t)
+        cs.append(time.process_time() - c0)
         assert all(h.snippet for h in res)
     times[q], totals[q] = sorted(ts)[len(ts) // 2], res.total
-print(json.dumps({"times": times, "totals": totals}))
+    cpus[q] = sorted(cs)[len(cs) // 2]
+print(json.dumps({"times": times, "cpus": cpus, "totals": totals}))
 """
 
 
 @row("warm search, snippets + total (20 queries)", "median <= 20 ms, p95 <= 80 ms")
 def warm_search(ctx: Ctx, c: Corpus) -> dict:
     _ensure_parsed(ctx, c)
-    w, rss, out = py(
+    _w, rss, out, _cpu = py(
         loader_code(c, ctx) + WARM, _index_env(ctx, c), json.dumps(QUERIES), str(ctx.repeat)
     )
     info = json.loads(out)
     per = list(info["times"].values())
+    cpus = list(info["cpus"].values())
     r = {
         "median": statistics.median(per),
         "p95": p95(per),
+        "cpu": statistics.median(cpus),
+        "cpu_p95": p95(cpus),
         "rss_mb": rss,
         "per_query": info["times"],
         "totals": info["totals"],
@@ -369,15 +388,17 @@ def cold_search(ctx: Ctx, c: Corpus) -> dict:
         return {"median": None, "note": "no CLI corpus for an in-memory corpus"}
     run([*jd, *args], env)  # builds the index if needed
     floor_cmd = [PY, "-c", "import click, whoosh.index"]
-    for _ in range(2):
+    for _ in range(1 if ctx.repeat == 1 else 2):  # warm-up: bytecode, page cache
         run([*jd, *args], env), run(floor_cmd, env)
     cold, floor = [], []
-    for _ in range(max(ctx.repeat, 5)):
+    for _ in range(1 if ctx.repeat == 1 else max(ctx.repeat, 5)):
         cold.append(run([*jd, *args], env))
         floor.append(run(floor_cmd, env))
     r, f = median_of(cold), median_of(floor)
     return {
         "median": r["median"],
+        "cpu": r["cpu"],
+        "peer_cpu": f["cpu"],
         "rss_mb": r["rss_mb"],
         "peer": "python -c 'import click, whoosh.index'",
         "peer_median": f["median"],
@@ -438,8 +459,7 @@ def _fts(ctx: Ctx, c: Corpus) -> dict:
     rows = ctx.tmp / f"articles-{c.name.replace(' ', '-')}.jsonl"
     py(
         loader_code(c, ctx)
-        + "from jdcorpus import load_corpus\n"
-        + "x = load() or load_corpus()\n"
+        + "x = load()\n"
         + f"f = open({str(rows)!r}, 'w', encoding='utf-8')\n"
         + "for a in x.iter_articles(): f.write(json.dumps([a.doc_id, a.no, a.text], ensure_ascii=False) + '\\n')\n",
         _index_env(ctx, c),
@@ -477,7 +497,18 @@ def fmt_time(s: float | None) -> str:
 def render(results: list[dict]) -> str:
     from jdcorpus.render.text import pad
 
-    head = ["step", "corpus", "median", "p95", "peak RSS", "peer", "peer median", "ratio", "note"]
+    head = [
+        "step",
+        "corpus",
+        "median",
+        "p95",
+        "cpu",
+        "peak RSS",
+        "peer",
+        "peer median",
+        "ratio",
+        "note",
+    ]
     rows = []
     for r in results:
         ratio = (
@@ -491,6 +522,7 @@ def render(results: list[dict]) -> str:
                 r["corpus"],
                 fmt_time(r.get("median")),
                 fmt_time(r.get("p95")) if r.get("p95") is not None else "",
+                fmt_time(r.get("cpu")) if r.get("cpu") is not None else "",
                 f"{r['rss_mb']:.0f} MB" if r.get("rss_mb") else "",
                 r.get("peer", ""),
                 fmt_time(r.get("peer_median")) if r.get("peer_median") else "",
