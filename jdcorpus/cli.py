@@ -504,14 +504,21 @@ def index_clear():
 @main.command()
 @click.argument("doc_a")
 @click.argument("doc_b")
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="Also show related links (same subject, not the same provision; hidden by default).",
+)
 @format_option
 @library_errors
-def align(doc_a, doc_b, fmt):
+def align(doc_a, doc_b, show_all, fmt):
     """Link the equivalent articles of two documents (score and relation).
 
     \b
     DOC_A, DOC_B: ids, titles or cities (长春, hohhot, beijing-tiaoli).
-    Relations: near-verbatim (近乎逐字), same-provision (同一规定), related (相关).
+    Relations: near-verbatim (近乎逐字: most of the wording is the same), same-provision
+    (同一规定), related (相关: the same subject; only with --all).
     JSON/CSV keys: a_doc, a_article, b_doc, b_article, score, label.
     \b
     Example:
@@ -521,7 +528,7 @@ def align(doc_a, doc_b, fmt):
     from .render import compare as render_compare
 
     corpus = _corpus()
-    links = compare.align(corpus, doc_a, doc_b)
+    links = compare.align(corpus, doc_a, doc_b, related=show_all)
     if fmt == "table":
         click.echo(render_compare.format_align(corpus, links, doc_a, doc_b), nl=False)
     else:
@@ -534,7 +541,8 @@ def align(doc_a, doc_b, fmt):
 def families(fmt):
     """Group equivalent articles of all documents into provision families.
 
-    JSON/CSV keys: family, label (key terms), documents, articles ("doc:no" keys).
+    JSON/CSV keys: family, label (a heading of its articles or their most typical phrase),
+    documents, articles ("doc:no" keys), terms (key words).
     """
     from . import compare
     from .render import compare as render_compare

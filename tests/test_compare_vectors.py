@@ -93,9 +93,10 @@ def test_char_grams_transform_equals_count_vectorizer(sp, n):
 
 
 @pytest.mark.parametrize("n", [1, 2, 3])
-def test_tfidf_blocks_equal_tfidf_vectorizer(sp, n):
-    """One TF-IDF block is TfidfVectorizer(sublinear_tf) of the same texts, float32 bit for bit
-    and in the same entry order."""
+def test_tfidf_blocks_equal_tfidf_vectorizer(sp, n, monkeypatch):
+    """Without background frequencies, one TF-IDF block is TfidfVectorizer(sublinear_tf) of the
+    same texts, float32 bit for bit and in the same entry order."""
+    monkeypatch.setattr(vectors, "BACKGROUND_WEIGHT", 0)
     texts = list(sp.masked)
     got = vectors.Tfidf().fit_transform(texts, n)
     want = TfidfVectorizer(
@@ -133,3 +134,41 @@ def test_top_k_cosines_equal_the_exact_ones(synthetic):
     assert vectors.pair_dots(synthetic.X, ii, jj).tobytes() == np.asarray(vv).tobytes()
     S = (synthetic.X @ synthetic.X.T).toarray()
     np.testing.assert_allclose(S[ii, jj], vv, rtol=1e-5, atol=1e-7)
+
+
+def test_background_idf_is_blended_geometrically(sp, monkeypatch):
+    """With background frequencies, each n-gram's idf is corpus_idf^(1-w) · background_idf^w;
+    the table's n-grams get their own df, the others count as half its min_df."""
+    texts = list(sp.masked)
+    plain = TfidfVectorizer(analyzer="char", ngram_range=(2, 2), sublinear_tf=True).fit(texts)
+    monkeypatch.setattr(vectors, "BACKGROUND_WEIGHT", 0.75)
+    tf = vectors.Tfidf()
+    tf.fit_transform(texts, 2)
+    articles, min_df, table = vectors.background_df()
+    assert articles > 50_000 and min_df > 0
+    bg = vectors.background_idf(tf.counter, 2)
+    names = list(plain.get_feature_names_out())
+    grams = ("".join(map(chr, row)) for row in table[2][0].tolist())
+    df = dict(zip(grams, table[2][1].tolist(), strict=True))
+    for k in (names.index("街道"), names.index("网格"), 0, len(names) - 1):
+        want = np.log((1 + articles) / (1 + df.get(names[k], min_df / 2))) + 1
+        assert bg[k] == pytest.approx(want)
+        blend = plain.idf_[k] ** 0.25 * want**0.75
+        assert tf.weights.idf_[k] == pytest.approx(blend, rel=1e-6)
+    # boilerplate is common in the collection, the wording of one provision is not
+    assert bg[names.index("网格")] > bg[names.index("处分")]
+
+
+def test_background_table_is_well_formed():
+    """Every row of background_df.tsv is an n-gram of 1-3 characters without white space and a
+    count of at least min_df; the header gives the collection's size."""
+    from jdcorpus._data import data_lines
+
+    articles, min_df, table = vectors.background_df()
+    assert set(table) == {1, 2, 3}
+    rows = [line.split("\t") for _, line in data_lines("background_df.tsv")]
+    for gram, count in rows:
+        if gram.startswith("@"):
+            continue
+        assert 1 <= len(gram) <= 3 and not any(c.isspace() for c in gram), gram
+        assert min_df <= int(count) <= articles, gram

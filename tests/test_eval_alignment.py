@@ -17,7 +17,8 @@ ISSUE_13 = {"precision": 0.90, "recall": 0.90}
 # what align reached on the blind set when it was first scored (2026-12-02: recall 0.827,
 # precision 0.701), a little lowered: a floor that catches a collapse, not a target
 BLIND_FLOOR = {"precision": 0.65, "recall": 0.78}
-DEV = REPO.parent / "shared" / "gold" / "alignment_dev.json"
+DEV = REPO / "tests" / "fixtures" / "alignment_dev.json"  # a copy of ../shared/gold's; tuned on
+SHARED_DEV = REPO.parent / "shared" / "gold" / "alignment_dev.json"
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +102,12 @@ def test_reuse_finds_the_copied_pairs_of_the_extra_set(ev, bundled, extra):
     assert rep["copied_found"] == rep["copied_total"]
 
 
-@pytest.mark.xfail(reason="issue 13: alignment precision work in progress", strict=True)
+@pytest.mark.xfail(
+    reason="issue 13: on the blind set align reaches recall 0.80, precision 0.73 (2026-12-02, "
+    "after background frequencies, boilerplate clauses and the liability rule; 0.83 / 0.70 "
+    "before); tuned on dev + extra, where it reaches 1.00 / 1.00 and 0.90 / 0.92",
+    strict=True,
+)
 def test_align_meets_the_issue_13_targets_on_the_blind_set(blind_report):
     """On the set built blind, align's default output reaches precision ≥ 0.90 and recall ≥ 0.90
     over near-verbatim and same-provision pairs (issue 13)."""
@@ -144,14 +150,25 @@ def test_several_gold_files_are_scored_each_and_as_one(ev, extra, tmp_path, caps
     assert reps[str(a)]["gold_entries"] + reps[str(b)]["gold_entries"] == whole["gold_entries"]
 
 
-def test_default_gold_without_shared_is_the_repositorys(ev, capsys, monkeypatch, tmp_path):
-    """In a fresh clone without ../shared, the script scores the gold file shipped in the
-    repository and says so (it used to die with a FileNotFoundError traceback)."""
-    monkeypatch.setattr(ev, "DEFAULT_GOLD", tmp_path / "shared" / "gold" / "alignment_dev.json")
-    assert ev.main(["--json"]) == 0
-    captured = capsys.readouterr()
-    assert "alignment_extra.json" in captured.err and "not found" in captured.err
-    assert json.loads(captured.out)["gold_entries"] > 0
+def test_the_shipped_dev_set_is_the_shared_one():
+    """tests/fixtures/alignment_dev.json is the shared development set, so the script runs on it
+    in a fresh clone."""
+    if not SHARED_DEV.exists():
+        pytest.skip("the shared dev gold file is not available")
+    assert json.loads(DEV.read_text("utf-8")) == json.loads(SHARED_DEV.read_text("utf-8"))
+
+
+def test_default_gold_sets_are_the_shipped_ones(ev, capsys, tmp_path):
+    """Without --gold the script scores each set shipped in tests/fixtures on its own, and says
+    when a set on the shared collection cannot be scored; near-verbatim precision is reported."""
+    assert ev.main(["--json", "--collection", str(tmp_path / "none")]) == 0
+    reps = json.loads(capsys.readouterr().out)
+    names = {Path(k).name for k in reps}
+    assert {"alignment_dev.json", "alignment_extra.json", "alignment_blind.json"} <= names
+    wuye = next(v for k, v in reps.items() if k.endswith("alignment_wuye.json"))
+    assert "skipped" in wuye
+    dev = next(v for k, v in reps.items() if k.endswith("alignment_dev.json"))
+    assert dev["label_precision"]["near-verbatim"]["precision"] >= ev.TARGETS["near-verbatim"]
 
 
 def test_missing_gold_file_is_a_usage_error(ev, capsys, tmp_path):

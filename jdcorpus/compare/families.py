@@ -8,6 +8,7 @@ the words its articles share that are rarest elsewhere.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,7 +19,7 @@ import numpy as np
 from .._data import data_lines
 from ..results import Results
 from .links import link_arrays, settings
-from .masking import JURISDICTION, mask
+from .masking import JURISDICTION, bare, mask
 from .vectors import Space, space, unique
 
 
@@ -27,9 +28,10 @@ class Family:
     """A provision family: equivalent articles of several documents (``families``)."""
 
     family: int  # 1-based, largest families first
-    label: str  # key terms, e.g. "志愿服务、志愿、鼓励"
+    label: str  # a heading of its articles (协商民主), else its most typical phrase
     documents: int  # how many documents have an article in it
     articles: tuple[str, ...]  # article keys "doc:no", in corpus order
+    terms: str = ""  # key terms, e.g. "志愿、鼓励、作用"
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +180,62 @@ def _key_terms(sp: Space, members: list[list[int]], best: dict, n: int = 3) -> l
     return labels
 
 
+_CLAUSE = re.compile(r"[，。；：！？\n]+")
+_ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+#: A typical phrase is a clause of this many characters (shorter says too little to read as a
+#: label, longer is a sentence).
+PHRASE_CHARS = (5, 22)
+
+
+def _bigrams(text: str) -> set[str]:
+    t = bare(text)
+    return {t[k : k + 2] for k in range(len(t) - 1)}
+
+
+def _phrases(sp: Space, members: list[list[int]], best: dict) -> list[str | None]:
+    """A readable label per family: the heading (【…】) most of its articles that have one carry,
+    else its most typical phrase — the clause of its articles whose words (character pairs,
+    weighted by their rarity in the corpus) the family's other documents share most. None when
+    no clause fits (``PHRASE_CHARS``)."""
+    total = len(sp.articles)
+    step = max(1, total // LABEL_SAMPLE)
+    df: Counter = Counter()
+    grams = {}
+    for i in range(0, total, step):
+        grams[i] = _bigrams(sp.masked_body[i])
+        df.update(grams[i])
+    n_sample = len(range(0, total, step))
+    out: list[str | None] = []
+    for g in members:
+        heads = Counter(sp.articles[i].heading for i in g if sp.articles[i].heading)
+        if heads:
+            out.append(heads.most_common(1)[0][0])
+            continue
+        top = sorted(g, key=lambda i: (-best.get(i, 0.0), i))[:LABEL_MEMBERS]
+        bags = {i: grams.get(i) or _bigrams(sp.masked_body[i]) for i in top}
+        picked, score = None, 0.0
+        for i in top:
+            others = [bags[j] for j in top if sp.doc_of[j] != sp.doc_of[i]]
+            if not others:
+                continue
+            for clause in _CLAUSE.split(sp.articles[i].text):
+                clause = _ITEM.sub("", clause.strip())
+                if not PHRASE_CHARS[0] <= len(clause) <= PHRASE_CHARS[1]:
+                    continue
+                pairs = _bigrams(mask(clause, sp.cities))
+                if not pairs:
+                    continue
+                weight = {p: math.log((1 + n_sample) / (1 + df[p])) for p in pairs}
+                shared = sum(
+                    w * sum(p in o for o in others) / len(others) for p, w in weight.items()
+                )
+                value = shared / math.sqrt(len(pairs))
+                if value > score:
+                    picked, score = clause, value
+        out.append(picked)
+    return out
+
+
 class FamilyTable(NamedTuple):
     """The families of a corpus and what ``coverage`` and ``gaps`` need to know about them."""
 
@@ -201,13 +259,15 @@ def _build_families(sp: Space) -> FamilyTable:
     np.maximum.at(top, ii[inside], vv[inside])
     np.maximum.at(top, jj[inside], vv[inside])
     best = {i: float(top[i]) for i in fam_of}
-    labels = _key_terms(sp, groups, best)
+    terms = _key_terms(sp, groups, best)
+    phrases = _phrases(sp, groups, best)
     fams = [
         Family(
             k + 1,
-            labels[k],
+            phrases[k] or terms[k],
             len({int(sp.doc_of[i]) for i in g}),
             tuple(sp.articles[i].key for i in g),
+            terms[k],
         )
         for k, g in enumerate(groups)
     ]
@@ -216,7 +276,7 @@ def _build_families(sp: Space) -> FamilyTable:
 
 def family_table(corpus) -> FamilyTable:
     """The families of a corpus (kept with its similarity space)."""
-    key = ("families", FAMILY_MAX_PER_DOC, LABEL_MEMBERS, LABEL_SAMPLE, settings())
+    key = ("families", FAMILY_MAX_PER_DOC, LABEL_MEMBERS, LABEL_SAMPLE, PHRASE_CHARS, settings())
     return space(corpus).derived(key, _build_families)
 
 

@@ -218,3 +218,36 @@ def scoring_text(article, cities: tuple[str, ...] = (), body: str | None = None)
     """
     body = mask(article.text, cities) if body is None else body
     return f"{mask(article.heading, cities)}\n{body}" if article.heading else body
+
+
+#: Boilerplate: clauses (masked) found in at least this many regulations of the background
+#: collection (``data/boilerplate.tsv``: 对直接负责的主管人员和其他直接责任人员, 依法给予处分,
+#: 结合Ⓒ实际, 本Ⓘ自Ⓣ起施行 …). They say nothing about which provision an article carries, and
+#: in a small corpus they make a liability article look like every other one.
+BOILERPLATE_DOCS = 20
+#: An article that is mostly boilerplate keeps its text (the effective-date article is all
+#: boilerplate, and still the equivalent of the other documents' effective-date articles).
+BOILERPLATE_KEEP = 8
+
+
+@lru_cache(maxsize=8)
+def _boilerplate(min_docs: int) -> re.Pattern | None:
+    clauses = []
+    for _, line in data_lines("boilerplate.tsv"):
+        clause, docs = line.split("\t")
+        if not clause.startswith("@") and int(docs) >= min_docs:
+            clauses.append(clause)
+    if not clauses:
+        return None
+    clauses.sort(key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, clauses)))
+
+
+def strip_boilerplate(masked: str) -> str:
+    """A masked text without its boilerplate clauses (see ``BOILERPLATE_DOCS``), or the text as
+    it is when too little would be left."""
+    rx = _boilerplate(BOILERPLATE_DOCS)
+    if rx is None:
+        return masked
+    out = rx.sub("", masked)
+    return out if len(bare(out)) >= BOILERPLATE_KEEP else masked

@@ -90,7 +90,7 @@ def format_families(corpus, fams) -> str:
             doc, no = key.rsplit(":", 1)
             arts.append(f"{names.get(doc, doc)}{no}")
         rows.append(
-            {"族": f.family, "关键词": f.label, "文件数": f.documents, "条文": " ".join(arts)}
+            {"族": f.family, "主题": f.label, "文件数": f.documents, "条文": " ".join(arts)}
         )
     title = f"条文族：各文件中规定同一事项的条文（共 {len(fams)} 族，按覆盖文件数排序）\n"
     return render_rows(rows, "table", title=title, max_cell=90)
@@ -102,7 +102,7 @@ def format_coverage(corpus, cells) -> str:
     order = [d.id for d in corpus.documents]
     by_fam: dict[int, dict] = {}
     for c in cells:
-        row = by_fam.setdefault(c.family, {"族": c.family, "关键词": c.label})
+        row = by_fam.setdefault(c.family, {"族": c.family, "主题": c.label})
         row[names[c.doc]] = f"第{c.article}条" if c.article is not None else "—"
     rows = list(by_fam.values())
     totals = {
@@ -113,7 +113,7 @@ def format_coverage(corpus, cells) -> str:
         + "，".join(f"{k} {v} 族" for k, v in totals.items())
         + "\n"
     )
-    cols = ["族", "关键词"] + [names[d] for d in order]
+    cols = ["族", "主题"] + [names[d] for d in order]
     return render_rows(rows, "table", columns=cols, title=title, max_cell=30)
 
 
@@ -172,7 +172,7 @@ def format_gaps(corpus, rows_, draft, min_docs: int) -> str:
     rows = [
         {
             "族": g.family,
-            "关键词": g.family_label,
+            "主题": g.family_label,
             "文件数": g.documents,
             "示例条文": f"{names[g.doc]} " + art_cell(corpus.article(g.doc, g.article), 30),
         }
