@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -28,14 +29,114 @@ CACHE_ENV = "JDCORPUS_CACHE_DIR"
 PACKAGE = Path(__file__).resolve().parent
 
 
-def cache_dir() -> Path:
-    """``$JDCORPUS_CACHE_DIR``, else the per-user cache directory of the platform."""
+def _configured_cache_dir() -> Path:
     env = os.environ.get(CACHE_ENV)
     if env:
         return Path(env)
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("jdcorpus", appauthor=False))
+
+
+#: configured cache directory that could not be written → the temporary one used instead
+_FALLBACK: dict[Path, Path] = {}
+_WRITABLE: set[Path] = set()
+
+
+def cache_dir() -> Path:
+    """``$JDCORPUS_CACHE_DIR``, else the per-user cache directory of the platform (or, once
+    :func:`writable_cache_dir` found it unwritable, this process's temporary stand-in)."""
+    configured = _configured_cache_dir()
+    return _FALLBACK.get(configured, configured)
+
+
+def notice(message: str) -> None:
+    """One line to standard error, for what a user should know but need not act on (a damaged
+    cache rebuilt, a cache directory replaced by a temporary one)."""
+    print(f"jdcorpus: {message}", file=sys.stderr, flush=True)
+
+
+def writable_cache_dir() -> Path:
+    """The cache directory, created if needed, for a cache that must be written (the search
+    index). When it cannot be written (read-only, not a directory, no permission), a temporary
+    directory stands in for the rest of the process, removed at exit, with a one-line notice
+    that names the variable to set. Caches that are only a speed-up use
+    :func:`write_cache_file` instead, which skips a write that fails."""
+    d = cache_dir()
+    if d in _WRITABLE or d in _FALLBACK.values():
+        return d
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=d):
+            pass
+    except OSError as e:
+        import atexit
+        import shutil
+
+        tmp = Path(tempfile.mkdtemp(prefix="jdcorpus-cache-"))
+        atexit.register(shutil.rmtree, tmp, ignore_errors=True)
+        _FALLBACK[d] = tmp
+        notice(
+            f"cannot write the cache directory {d} ({e.strerror or e}); using a temporary one "
+            f"for this run (set {CACHE_ENV} to a writable directory to keep the cache)"
+        )
+        return tmp
+    _WRITABLE.add(d)
+    return d
+
+
+#: Every cache jdcorpus makes in the cache directory, as regular expressions matched against
+#: paths relative to it (``/``-separated). :func:`clear_caches` removes exactly these, whatever
+#: else the directory holds. A room that adds a cache adds its pattern here (a test builds every
+#: cache and checks that clearing leaves nothing of jdcorpus's behind).
+CACHE_PATTERNS = (
+    r"corpus/[0-9a-f]{24}\.pickle",  # parsed corpora (corpus.load_corpus)
+    r"parsed/[0-9a-f]{32}\.pickle",  # parsed user documents (the user corpus)
+    r"jieba-[0-9a-f]{16}\.pickle",  # the jieba dictionary with the user words (index.analyzers)
+    r"(bundled|dir-[0-9a-f]{8}|mem-[0-9a-f]{8})-[0-9a-f]{20}",  # search indexes (index.store)
+    r"\.(build|old)-.+",  # index builds interrupted or swapped out (index.store)
+    r"((corpus|parsed)/)?\.[^/]+\.pickle\.[^/]+\.tmp",  # caught mid-write (write_cache_file)
+)
+#: the folders whose entries :func:`clear_caches` looks at (never the whole tree: the cache
+#: directory may be one a user shares with other things)
+_CACHE_FOLDERS = ("", "corpus", "parsed")
+_CACHE_RE = re.compile("|".join(f"(?:{p})" for p in CACHE_PATTERNS))
+
+
+def clear_caches() -> list[str]:
+    """Remove every cache of :data:`CACHE_PATTERNS` from the cache directory; nothing else there
+    is touched (folders that held only caches are removed once empty). Returns the paths removed.
+    Holds the index build lock, so no build is cut short."""
+    import shutil
+
+    from filelock import FileLock
+
+    root = cache_dir()
+    if not root.is_dir():
+        return []
+    removed: list[str] = []
+    try:
+        with FileLock(str(root / "index.lock"), timeout=300):
+            found = [
+                p
+                for sub in _CACHE_FOLDERS
+                if (root / sub).is_dir() and not (root / sub).is_symlink()
+                for p in sorted((root / sub).iterdir())
+            ]
+            for p in found:
+                if not _CACHE_RE.fullmatch(p.relative_to(root).as_posix()):
+                    continue
+                if p.is_dir() and not p.is_symlink():
+                    shutil.rmtree(p)
+                else:
+                    p.unlink()
+                removed.append(str(p))
+            for sub in ("corpus", "parsed"):
+                with contextlib.suppress(OSError):
+                    (root / sub).rmdir()  # only when empty
+    except OSError as e:
+        raise OutputError(f"cannot clear the cache directory {root}: {e.strerror or e}") from None
+    return removed
 
 
 def _files(part: str) -> list[Path]:

@@ -479,10 +479,14 @@ def index_build():
 @format_option
 @library_errors
 def index_status(fmt):
-    """Show where the index is and whether it is built for the current corpus."""
+    """Show where the index is and whether it is built for the current corpus.
+
+    The index is read back and checked against what its build recorded: a damaged one is shown
+    as not built, with what is wrong (the next search rebuilds it, as does index build).
+    """
     from .index import index_status as status
 
-    st = status(_index_corpus())
+    st = status(_index_corpus(), verify=True)
     rows = [{"field": k, "value": v} for k, v in vars(st).items()] if fmt == "table" else [st]
     emit(rows, fmt)
 
@@ -490,11 +494,12 @@ def index_status(fmt):
 @index_group.command("clear")
 @library_errors
 def index_clear():
-    """Remove every search index (and the dictionary cache) from the cache directory."""
-    from ._cache import cache_dir
+    """Remove every cache jdcorpus made from the cache directory: search indexes, parsed
+    corpora, the dictionary cache. Nothing else in the directory is touched."""
+    from ._cache import cache_dir, clear_caches
     from .index import clear_index
 
-    removed = clear_index()
+    removed = clear_index() + clear_caches()
     click.echo(f"removed {len(removed)} item{'' if len(removed) == 1 else 's'} from {cache_dir()}")
 
 

@@ -126,12 +126,23 @@ def test_every_numeric_option_has_a_range():
     assert loose == []
 
 
-@pytest.mark.xfail(reason="the summary line under the diff is not wrapped yet", strict=True)
-def test_diff_width_is_honoured():
-    """``diff --width 60``: no line is wider than 60 columns."""
-    r = _invoke("diff", "长春:27", "呼和浩特:24", "--width", "60")
-    assert r.exit_code == 0
-    assert max(display_width(line) for line in r.output.splitlines()) <= 60
+@pytest.mark.parametrize("width", [35, 60, 100])
+def test_diff_width_is_honoured(width):
+    """``diff --width N``: no line is wider than N columns (the summary and legend wrap, the
+    titles are cut); the summary is all there."""
+    r = _invoke("diff", "长春:8", "beijing-tiaoli:10", "--width", str(width))
+    assert r.exit_code == 0, r.output
+    assert max(display_width(line) for line in r.output.splitlines()) <= width
+    assert "".join(r.output.split()).count("图例") == 1
+
+
+def test_gaps_says_draft_only_for_drafts():
+    """``gaps 长春`` (in force) never calls it 草案 (it once did); ``gaps 苏州`` (a draft) does."""
+    in_force = _invoke("gaps", "长春")
+    assert in_force.exit_code == 0
+    assert "草案" not in in_force.output and "本文件条文" in in_force.output
+    draft = _invoke("gaps", "苏州")
+    assert "草案比较" in draft.output and "草案条文" in draft.output
 
 
 # -- article labels --------------------------------------------------------------------------

@@ -493,6 +493,25 @@ def _run(corpus, query: str, limit: int | None, progress, filters: dict):
     return op, op.searcher.search(q, limit=limit, filter=flt), literals, flt
 
 
+def _recovering(corpus, progress, fn):
+    """``fn()``, and once more, on a freshly opened index, after
+    :func:`~jdcorpus.index.store.repair_index` if it fails with anything but a user's error: a
+    damaged segment may only fail when a search reads it, and an index swapped by another
+    process's rebuild during the search is whole again once that build's lock is free. An index
+    that is not damaged is not rebuilt, and a second failure (a bug) propagates."""
+    from ..errors import JdcorpusError
+    from .store import _OPEN, _source, repair_index
+
+    try:
+        return fn()
+    except JdcorpusError:
+        raise
+    except Exception:
+        repair_index(corpus, progress=progress)  # waits for a running build; rebuilds if damaged
+        _OPEN.pop(str(_source(corpus).path), None)
+    return fn()
+
+
 def search(
     corpus=None,
     query: str = "",
@@ -513,26 +532,29 @@ def search(
 
     例：``search(None, "網格", city="通化")`` == ``search(None, "网格", city="通化")``
     """
-    op, res, literals, flt = _run(corpus, query, limit, progress, filters)
-    total = len(res) if limit is None else _count(op, res.q, flt)
-    reader = op.searcher
-    docs = op.documents
-    hits = []
-    for r in res:
-        fields = reader.stored_fields(r.docnum)
-        hits.append(_hit(fields, r.score, literals, docs.get(fields["doc_id"], {})))
-    return Results(
-        hits,
-        row_type=SearchHit,
-        total=total,
-        query=query,
-    )
+
+    def run():
+        op, res, literals, flt = _run(corpus, query, limit, progress, filters)
+        total = len(res) if limit is None else _count(op, res.q, flt)
+        reader = op.searcher
+        docs = op.documents
+        hits = []
+        for r in res:
+            fields = reader.stored_fields(r.docnum)
+            hits.append(_hit(fields, r.score, literals, docs.get(fields["doc_id"], {})))
+        return Results(hits, row_type=SearchHit, total=total, query=query)
+
+    return _recovering(corpus, progress, run)
 
 
 def count(corpus=None, query: str = "", *, progress: Callable | None = None, **filters) -> int:
     """The number of articles that match ``query`` (no ranking, no snippets)."""
-    op, res, _, flt = _run(corpus, query, 1, progress, filters)
-    return _count(op, res.q, flt)
+
+    def run():
+        op, res, _, flt = _run(corpus, query, 1, progress, filters)
+        return _count(op, res.q, flt)
+
+    return _recovering(corpus, progress, run)
 
 
 def _count(op: _Open, q, flt) -> int:

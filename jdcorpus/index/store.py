@@ -23,12 +23,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._cache import cache_dir, code_stamp, source_fingerprint
+from .._cache import cache_dir, code_stamp, notice, source_fingerprint, writable_cache_dir
 from .._data import bundled_root
 from ..model import Article, Document
 from .analyzers import BigramTokenizer, JiebaTokenizer, ValueTokenizer, _bounds, _jieba, _segmenter
 
-__all__ = ["FORMAT_VERSION", "IndexStatus", "build_index", "clear_index", "index_status", "schema"]
+__all__ = [
+    "FORMAT_VERSION",
+    "IndexStatus",
+    "build_index",
+    "clear_index",
+    "damage",
+    "index_status",
+    "repair_index",
+    "schema",
+]
 
 #: Bump when the schema, the analyzers or the stored values change: old indexes are rebuilt.
 FORMAT_VERSION = 2
@@ -243,6 +252,7 @@ class IndexStatus:
     built_at: str | None = None
     build_seconds: float | None = None
     others: int = 0  # other index directories in the cache (other corpora, old keys)
+    damaged: str | None = None  # what is wrong with a built index (``verify=True`` checks)
 
 
 def _meta(path: Path) -> dict:
@@ -252,8 +262,12 @@ def _meta(path: Path) -> dict:
         return {}
 
 
-def index_status(corpus=None) -> IndexStatus:
-    """The state of the index of ``corpus`` (the bundled corpus by default); builds nothing."""
+def index_status(corpus=None, *, verify: bool = False) -> IndexStatus:
+    """The state of the index of ``corpus`` (the bundled corpus by default); builds nothing.
+
+    With ``verify``, the index is read back and checked against what its build recorded
+    (:func:`damage`): a damaged index has ``built`` False and ``damaged`` saying why.
+    """
     src = _source(corpus)
     path, root = src.path, src.root
     others = (
@@ -265,18 +279,76 @@ def index_status(corpus=None) -> IndexStatus:
         return IndexStatus(str(root), str(path), src.key, False, others=others)
     m = _meta(path)
     size = sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+    problem = damage(path) if verify else None
     return IndexStatus(
         str(root),
         str(path),
         src.key,
-        True,
+        problem is None,
         len(m.get("documents", [])),
         m.get("articles"),
         size,
         m.get("built_at"),
         m.get("build_seconds"),
         others,
+        problem,
     )
+
+
+# -- checking ---------------------------------------------------------------------------------
+
+
+def _record(path: Path) -> dict[str, list]:
+    """Size and SHA-256 of every file of a finished index, kept in its description: what
+    :func:`damage` checks the index against."""
+    return {
+        p.name: [p.stat().st_size, hashlib.sha256(p.read_bytes()).hexdigest()]
+        for p in sorted(path.iterdir())
+        if p.is_file() and p.name != _META and not p.name.endswith("WRITELOCK")
+    }
+
+
+def _quick_damage(path: Path, meta: dict) -> str | None:
+    """What a few ``stat`` calls can tell is wrong (a file missing, emptied or truncated):
+    checked on every first open, it costs nothing next to opening the index."""
+    if not meta:
+        return f"{_META} is missing or unreadable"
+    for name, (size, _digest) in meta.get("files", {}).items():
+        try:
+            actual = (path / name).stat().st_size
+        except OSError:
+            return f"{name} is missing"
+        if actual != size:
+            return f"{name} has {actual} bytes, not {size}"
+    return None
+
+
+def damage(path: str | os.PathLike) -> str | None:
+    """What is wrong with the index at ``path`` (None when nothing is): its description
+    unreadable, a file missing or not the one the build wrote (size and SHA-256), or Whoosh
+    unable to open it and count its articles."""
+    path = Path(path)
+    meta = _meta(path)
+    problem = _quick_damage(path, meta)
+    if problem:
+        return problem
+    for name, (_size, digest) in meta.get("files", {}).items():
+        try:
+            if hashlib.sha256((path / name).read_bytes()).hexdigest() != digest:
+                return f"{name} has changed since the build"
+        except OSError as e:
+            return f"{name}: {e.strerror or e}"
+    try:
+        from whoosh import index as windex
+
+        ix = windex.open_dir(str(path))
+        with ix.searcher() as searcher:
+            n = searcher.doc_count()
+    except Exception as e:  # whatever a damaged index raises (struct.error, EOFError …)
+        return f"{type(e).__name__}: {e}"
+    if meta.get("articles") is not None and n != meta["articles"]:
+        return f"it holds {n} articles, not {meta['articles']}"
+    return None
 
 
 def build_index(corpus=None, *, force: bool = False, progress=None) -> IndexStatus:
@@ -290,20 +362,11 @@ def build_index(corpus=None, *, force: bool = False, progress=None) -> IndexStat
     interrupted build leaves only a temporary directory, removed by the next build.
     """
     src = _source(corpus)
-    root = src.root
+    root = writable_cache_dir()  # a temporary stand-in when the cache cannot be written
     with _lock(root):
         if src.path.is_dir() and not force:
             return index_status(corpus)
-        _sweep(root, src)
-        import tempfile
-
-        tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
-        try:
-            _write(tmp, src, progress)
-            _publish(tmp, src.path)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+        _rebuild(root, src, progress)
     _OPEN.pop(str(src.path), None)
     return index_status(corpus)
 
@@ -394,6 +457,37 @@ def _commit(ix, segments: list, deleted: Iterable[str] = ()) -> None:
         w._finish()
 
 
+def _rebuild(root: Path, src: _Source, progress) -> None:
+    """Write the index of ``src`` and swap it into place (the caller holds the lock)."""
+    _sweep(root, src)
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
+    try:
+        _write(tmp, src, progress)
+        _publish(tmp, src.path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def repair_index(corpus=None, *, progress=None) -> bool:
+    """Rebuild the index of ``corpus`` if it is damaged (:func:`damage`), with a one-line notice
+    on standard error; True if it was rebuilt. Under the lock, so that an index another process
+    is rebuilding, or has just repaired, is not mistaken for a damaged one."""
+    src = _source(corpus)
+    root = writable_cache_dir()
+    with _lock(root):
+        path = src.path
+        problem = damage(path) if path.is_dir() else None
+        if problem is None:
+            return False
+        notice(f"the search index {path} is damaged ({problem}); rebuilding it")
+        _rebuild(root, src, progress)
+    _OPEN.pop(str(src.path), None)
+    return True
+
+
 def _write(path: Path, src: _Source, progress) -> None:
     from whoosh import index as windex
 
@@ -416,6 +510,7 @@ def _write_meta(path: Path, src: _Source, documents: list[dict], t0: float, **ex
         "documents": documents,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "build_seconds": round(time.perf_counter() - t0, 3),
+        "files": _record(path),
         **extra,
     }
     (path / _META).write_text(json.dumps(meta, ensure_ascii=False, indent=0), "utf-8")
@@ -443,7 +538,7 @@ def update_index(corpus, *, added=None, removed=None, progress=None) -> IndexSta
     Whoosh merges their segment, so scores may differ slightly from a rebuild's.
     """
     src = _source(corpus)
-    root = src.root
+    root = writable_cache_dir()
     with _lock(root):
         base = _previous(src)
         if base is None:
@@ -579,19 +674,41 @@ def _open(corpus=None, progress=None) -> _Open:
         return cached
     from whoosh import index as windex
 
-    err: Exception | None = None
-    for _ in range(5):
+    # A failure to open is retried at once (another process's build may have swapped the
+    # directory between two reads), then after waiting for the build lock, then after
+    # repair_index (a damaged index is rebuilt); a fourth failure propagates.
+    for attempt in range(4):
         if not path.is_dir():
             build_index(src.corpus, progress=progress)
+        path = src.path  # the cache directory may have been replaced by a temporary one
         try:
+            meta = _meta(path)
+            problem = _quick_damage(path, meta)
+            if problem:
+                raise _Damaged(problem)
             ix = windex.open_dir(str(path))
-            searcher = ix.searcher()
-            opened = _Open(searcher, _meta(path))
+            opened = _Open(ix.searcher(), meta)
             _OPEN[str(path)] = opened
             return opened
-        except (OSError, windex.IndexError) as e:
-            # A rebuild swapped the directory while we opened it: wait for the builder, retry.
-            err = e
-            with _lock(src.root):
-                pass
-    raise OSError(f"cannot open the search index {path}: {err}")
+        except Exception:  # a damaged index raises anything (struct.error, EOFError …)
+            if attempt == 3:
+                raise
+        if attempt == 1:
+            _wait_for_builder(src.root)
+        elif attempt == 2:
+            repair_index(src.corpus, progress=progress)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+class _Damaged(Exception):
+    """An index that fails the quick check of :func:`_open`."""
+
+
+def _wait_for_builder(root: Path) -> None:
+    """Wait until no build holds the cache lock (nothing to wait for in a cache that cannot be
+    written: no build runs there)."""
+    try:
+        with _lock(root):
+            pass
+    except OSError:
+        pass

@@ -13,7 +13,7 @@ import click
 
 from ..compare.diff import diff_summary
 from ..compare.masking import bare
-from .text import ANSI, char_width, pad, render_rows
+from .text import ANSI, char_width, display_width, pad, render_rows, truncate
 
 #: How the link labels read in tables.
 LABELS_ZH = {"near-verbatim": "近乎逐字", "same-provision": "同一规定", "related": "相关"}
@@ -148,7 +148,9 @@ def format_gaps(corpus, rows_, draft, min_docs: int) -> str:
 
     d = corpus.get(draft)
     names = short_names(corpus)
-    out = [f"草案比较：{d.title}\n"]
+    # 草案 only for a draft: a document in force compared the same way is 本文件
+    what = "草案" if d.status == "draft" else "本文件"
+    out = [f"{'草案' if d.status == 'draft' else '文件'}比较：{d.title}\n"]
     match = [g for g in rows_ if g.kind == "match"]
     best: dict[int, list] = {}
     for g in match:
@@ -158,16 +160,16 @@ def format_gaps(corpus, rows_, draft, min_docs: int) -> str:
         found = best.get(art.no, [])
         rows.append(
             {
-                "草案条文": art_cell(art, 18),
+                f"{what}条文": art_cell(art, 18),
                 "对应文件数": len(found),
                 "最相近的条文": "；".join(
                     f"{names[g.doc]}第{g.article}条({LABELS_ZH.get(g.label, g.label)} {g.score:.2f})"
                     for g in found[:3]
                 )
-                or "（无对应，草案独有）",
+                or f"（无对应，{what}独有）",
             }
         )
-    out.append(render_rows(rows, "table", title="一、草案各条与其他文件的对应", max_cell=70))
+    out.append(render_rows(rows, "table", title=f"一、{what}各条与其他文件的对应", max_cell=70))
     missing = [g for g in rows_ if g.kind == "missing"]
     rows = [
         {
@@ -182,7 +184,7 @@ def format_gaps(corpus, rows_, draft, min_docs: int) -> str:
         render_rows(
             rows,
             "table",
-            title=f"\n二、草案缺少、而至少 {min_docs} 个其他文件都有的规定（{len(missing)} 项）",
+            title=f"\n二、{what}缺少、而至少 {min_docs} 个其他文件都有的规定（{len(missing)} 项）",
             max_cell=80,
         )
     )
@@ -256,7 +258,10 @@ def format_diff(ops, title_a: str, title_b: str, *, width: int = 100, color: boo
         return style(f"[-{text}-]", "red") if side == "a" else style(f"{{+{text}+}}", "green")
 
     col = max((width - 3) // 2, 16)
-    lines = [f"{pad(title_a, col)} │ {title_b}", f"{'─' * col}─┼─{'─' * col}"]
+    lines = [
+        f"{pad(truncate(title_a, col), col)} │ {truncate(title_b, col)}",
+        f"{'─' * col}─┼─{'─' * col}",
+    ]
     for left, right in diff_rows(ops, mark):
         la, lb = wrap(left, col), wrap(right, col)
         for k in range(max(len(la), len(lb))):
@@ -265,8 +270,14 @@ def format_diff(ops, title_a: str, title_b: str, *, width: int = 100, color: boo
             lines.append(f"{pad(x, col)} │ {y}".rstrip())
     s = diff_summary(ops)
     lines.append("")
-    lines.append(
+    summary = (
         f"实质性改动 {s['changes']} 处，管辖名称替换 {s['jurisdiction']} 处（⟨…⟩，不计为改动）；"
-        f"相同文字占 {s['equal_share']:.0%}。  图例：[-删去-] {{+新增+}} ⟨名称替换⟩"
+        f"相同文字占 {s['equal_share']:.0%}。"
     )
+    legend = "图例：[-删去-] {+新增+} ⟨名称替换⟩"
+    total = 2 * col + 3
+    if display_width(summary) + 2 + display_width(legend) <= total:
+        lines.append(f"{summary}  {legend}")
+    else:
+        lines.extend(wrap(summary, total) + wrap(legend, total))
     return "\n".join(lines) + "\n"

@@ -75,6 +75,9 @@ def _truncate(s: str, width: int) -> str:
     return "".join(out) + ("\x1b[0m" if colored else "") + "…"
 
 
+truncate = _truncate  # the public name (render.compare cuts diff titles with it)
+
+
 def pad(s: str, width: int, right: bool = False) -> str:
     gap = " " * max(width - display_width(s), 0)
     return gap + s if right else s + gap
