@@ -327,8 +327,15 @@ def add(paths, city, province, title, kind, status, dates, encoding, pattern, dr
 
 
 def _index_update(spec):
-    """What runs after an add or remove is committed: the search index follows."""
-    return None
+    """What runs after an add or remove is committed: the search index follows, incrementally
+    (:func:`jdcorpus.corpus.follow_index`)."""
+
+    def follow(added, removed):
+        from .corpus import follow_index
+
+        follow_index(spec, added, removed, progress=_progress())
+
+    return follow
 
 
 @main.command("list")
