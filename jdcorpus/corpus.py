@@ -20,6 +20,7 @@ __all__ = [
     "Corpus",
     "CorpusSpec",
     "DocumentList",
+    "LazyCorpus",
     "AmbiguousDocument",
     "UnknownDocument",
     "load_corpus",
@@ -237,6 +238,33 @@ class CorpusSpec:
 
     def load(self, *, cache: bool = True, progress=None) -> Corpus:
         return _load_spec(self, cache=cache, progress=progress)
+
+
+class LazyCorpus:
+    """A corpus known by name and fingerprint without parsing anything: what the search path
+    hands the index (which finds a built index by them). Its documents are parsed on first use
+    (an index build), and then it is the :class:`Corpus` :meth:`CorpusSpec.load` gives."""
+
+    def __init__(self, spec: CorpusSpec, progress=None):
+        self.spec, self.name, self._progress = spec, spec.name, progress
+        self._corpus: Corpus | None = None
+
+    @cached_property
+    def fingerprint(self) -> str:
+        return self.spec.fingerprint
+
+    def load(self) -> Corpus:
+        if self._corpus is None:
+            self._corpus = self.spec.load(progress=self._progress)
+        return self._corpus
+
+    def __getattr__(self, attr):  # documents, get, origin …: the parsed corpus
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return getattr(self.load(), attr)
+
+    def __repr__(self) -> str:
+        return f"<LazyCorpus {self.name}{' (parsed)' if self._corpus else ''}>"
 
 
 def load_corpus(
