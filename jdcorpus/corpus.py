@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import pickle
@@ -377,24 +376,21 @@ def _load_folder(root: Path, progress=None) -> tuple[list[Document], list[str]]:
             messages.append(f"skipped {rel}: cannot read ({e.strerror or e})")
             continue
         opts = {k: entry[k] for k in ("city", "province") if entry.get(k)}
-        jobs.append((data, p.name, opts))
-        names.append((rel, entry))
+        placed = {"file": rel, "documents": entry.get("documents", [])}
+        jobs.append((data, p.name, opts, placed))
+        names.append(rel)
     docs: list[Document] = []
     taken: set[str] = set()
-    for (rel, entry), (parsed, _info, err) in zip(
-        names, parse_many(jobs, progress=progress), strict=True
-    ):
+    for rel, (parsed, _info, err) in zip(names, parse_many(jobs, progress=progress), strict=True):
         if err:
             messages.append(f"skipped {rel}: {err.split(': ', 1)[-1]}")
             continue
-        ids = {d["title"]: d["id"] for d in entry.get("documents", [])}
         for d in parsed:
-            want = ids.get(d.title, d.id)
-            did, n = want, 2
+            did, n = d.id, 2
             while did in taken:
-                did, n = f"{want}-{n}", n + 1
+                did, n = f"{d.id}-{n}", n + 1
             taken.add(did)
-            docs.append(with_id(dataclasses.replace(d, source_file=rel), did))
+            docs.append(with_id(d, did))
     return docs, messages
 
 
