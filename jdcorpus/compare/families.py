@@ -218,17 +218,20 @@ def _phrases(sp: Space, members: list[list[int]], best: dict) -> list[str | None
             others = [bags[j] for j in top if sp.doc_of[j] != sp.doc_of[i]]
             if not others:
                 continue
+            share: Counter = Counter()  # in how many of the other documents' articles
+            for bag in others:
+                share.update(bag)
             for clause in _CLAUSE.split(sp.articles[i].text):
                 clause = _ITEM.sub("", clause.strip())
                 if not PHRASE_CHARS[0] <= len(clause) <= PHRASE_CHARS[1]:
                     continue
-                pairs = _bigrams(mask(clause, sp.cities))
+                # unmasked: a pair with a city name in it is shared by no other city's article
+                pairs = _bigrams(clause)
                 if not pairs:
                     continue
-                weight = {p: math.log((1 + n_sample) / (1 + df[p])) for p in pairs}
                 shared = sum(
-                    w * sum(p in o for o in others) / len(others) for p, w in weight.items()
-                )
+                    math.log((1 + n_sample) / (1 + df[p])) * share[p] for p in pairs
+                ) / len(others)
                 value = shared / math.sqrt(len(pairs))
                 if value > score:
                     picked, score = clause, value

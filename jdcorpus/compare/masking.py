@@ -240,7 +240,9 @@ def _boilerplate(min_docs: int) -> re.Pattern | None:
     if not clauses:
         return None
     clauses.sort(key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, clauses)))
+    # a first-character lookahead: most positions fail on one test instead of 500 alternatives
+    first = "".join(sorted({re.escape(c[0]) for c in clauses}))
+    return re.compile(f"(?=[{first}])(?:{'|'.join(map(re.escape, clauses))})")
 
 
 def strip_boilerplate(masked: str) -> str:

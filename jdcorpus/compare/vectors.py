@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import weakref
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property, lru_cache
@@ -219,14 +220,18 @@ def background_idf(counter, n: int):
     if n in table:
         codes, known = table[n]
         alphabet, base = counter.alphabet, len(counter.alphabet) + 1
-        rank = np.minimum(np.searchsorted(alphabet, codes), len(alphabet) - 1)
-        ok = (alphabet[rank] == codes).all(axis=1)
-        key = np.zeros(len(codes), dtype=np.int64)
+        # each character's rank in the alphabet (-1: not in this corpus), by a table lookup
+        rank_of = np.full(int(max(alphabet.max(initial=0), codes.max(initial=0))) + 1, -1)
+        rank_of[alphabet] = np.arange(len(alphabet))
+        rank = rank_of[codes]
+        ok = (rank >= 0).all(axis=1)
+        rank, known = rank[ok], known[ok]
+        key = np.zeros(len(rank), dtype=np.int64)
         for t in range(n):
             key = key * base + rank[:, t]
         col = np.minimum(np.searchsorted(counter.vocab, key), len(counter.vocab) - 1)
-        ok &= counter.vocab[col] == key
-        df[col[ok]] = known[ok]
+        hit = counter.vocab[col] == key
+        df[col[hit]] = known[hit]
     return np.log((1 + articles) / (1 + df)) + 1
 
 
@@ -503,9 +508,15 @@ class _Spaces:
     def __init__(self, size: int):
         self.size = size
         self._by_key: OrderedDict[str, Space] = OrderedDict()
+        self._last: tuple = (None, None)  # (weak reference to the last corpus, its key)
 
     def get(self, corpus) -> Space:
-        key = content_key(corpus)
+        # the key of the corpus asked for last is not hashed again (align over all document
+        # pairs asks 15 times); a corpus's documents do not change after it is made
+        ref, key = self._last
+        if ref is None or ref() is not corpus:
+            key = content_key(corpus)
+            self._last = (weakref.ref(corpus), key)
         sp = self._by_key.get(key)
         if sp is None:
             sp = Space(corpus, key=key)
@@ -517,6 +528,7 @@ class _Spaces:
 
     def clear(self) -> None:
         self._by_key.clear()
+        self._last = (None, None)
 
     def __contains__(self, key: str) -> bool:
         return key in self._by_key
