@@ -689,6 +689,75 @@ def diff(article_a, article_b, html_path, width, fmt):
         click.echo(f"HTML written to {html_path}", err=True)
 
 
+# -- the 对照表 (issue 12) -------------------------------------------------------------------
+
+
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+@main.command()
+@click.argument("draft")
+@click.option(
+    "--against",
+    "against",
+    multiple=True,
+    metavar="DOC",
+    help="A document to compare with (repeat, or separate with commas). Default: every other "
+    "document, or the --top N with the most aligned articles.",
+)
+@click.option(
+    "--top",
+    default=None,
+    type=click.IntRange(min=1),
+    help="Without --against: compare with at most N documents, those with the most articles "
+    "aligned to the draft's [default: 6].",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    metavar="FILE",
+    help="FILE.html or FILE.docx; - writes HTML to standard output.",
+)
+@click.option(
+    "--to",
+    "fmt",
+    type=click.Choice(["html", "docx"]),
+    default=None,
+    help="Format (default: from the suffix of FILE).",
+)
+@library_errors
+def report(draft, against, top, output, fmt):
+    """Make the 对照表 of a DRAFT: its articles beside the closest articles of other documents.
+
+    DRAFT is a document (id, title, or a city naming one) or a file that is not in any corpus
+    (.txt in any encoding; .docx, .html, .md), read on the fly. Each row is a draft article;
+    each column a compared document, with its best aligned article, the differences marked
+    (insertions and deletions; jurisdiction names masked), the score and the relation. Then
+    the provisions the others have and the draft lacks, and a coverage heatmap.
+
+    \b
+    Examples:
+      jdcorpus report suzhou -o 对照表.html
+      jdcorpus report suzhou --against 长春 --against hohhot -o 对照表.docx
+      jdcorpus report 我的草案.txt --top 3 -o - > 对照表.html
+    """
+    from .report import DEFAULT_TOP, build_report, report_format, write_report
+
+    fmt = report_format(output, fmt)  # before the work: a bad name fails at once
+    names = [n.strip() for a in against for n in a.replace("，", ",").split(",") if n.strip()]
+    rep = build_report(draft, names or None, top=top or DEFAULT_TOP, corpus=_corpus())
+    written = write_report(rep, output, fmt)
+    if output != "-":
+        click.echo(
+            f"{written.upper()} written to {output}: {_n(len(rep.rows), 'draft article')} × "
+            f"{_n(len(rep.compared), 'document')} ({', '.join(d.name for d in rep.compared)}), "
+            f"{_n(len(rep.missing), 'provision')} the draft lacks",
+            err=True,
+        )
+
+
 # -- exports ---------------------------------------------------------------------------------
 
 
