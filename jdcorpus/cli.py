@@ -224,7 +224,8 @@ def parse(file, encoding, fmt):
     """Parse a regulation FILE (not added to a corpus) and print its structure.
 
     FILE: text (UTF-8, UTF-16, GB18030/GBK, Big5, detected), .md, .html/.htm or .docx;
-    - reads standard input.
+    - reads standard input. A text without article labels (a 决定 in 一、二、 paragraphs) is
+    shown as a document of paragraphs, with a warning.
 
     \b
     Examples:
@@ -238,12 +239,16 @@ def parse(file, encoding, fmt):
         from .parse.formats import read_source
 
         data = click.get_binary_stream("stdin").read()
-        docs = parse_text(read_source(data=data, name="<stdin>", encoding=encoding).text)
+        text = read_source(data=data, name="<stdin>", encoding=encoding).text
+        docs = parse_text(text, require_articles=False)
     else:
         from .parse import parse_file
 
-        docs = parse_file(file, encoding=encoding)
+        docs = parse_file(file, encoding=encoding, require_articles=False)
     click.echo(render_parse(docs, fmt), nl=False)
+    for d in docs:
+        if not d.articles:
+            click.echo(f"warning: {d.title}: {d.warnings[0]}", err=True)
 
 
 # -- the user corpus (issue 9) ------------------------------------------------------------------
