@@ -11,7 +11,8 @@ method's rules and constants were chosen on: ``alignment_dev.json`` (the develop
 of ``../shared/gold/alignment_dev.json``), ``alignment_extra.json`` (30 provisions) and, since
 the third round of issue 13, ``alignment_blind.json`` (39 provisions, built blind and first used
 as a confirmation set). Confirmation sets, never tuned on: ``alignment_wuye.json`` (five cities'
-物业管理条例 from the shared collection, built blind; only its summary figures were looked at)
+物业管理条例 from the shared collection, built blind; its summary figures were looked at, not its
+links, save once — see the README's design notes)
 and ``alignment_blind2.json`` (built blind by a helper who had not seen the method's errors,
 after the method was frozen). A gold file whose documents give an ``archive_path`` instead of a
 ``seed_file`` is scored on a corpus of those documents parsed from the collection:
