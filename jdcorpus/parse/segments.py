@@ -28,7 +28,6 @@ from .patterns import (
     RE_CHAPTER,
     RE_DATE_LINE,
     RE_EDGE,
-    RE_EDGE_END,
     RE_ITEM,
     RE_NOTICE,
     RE_PART,
@@ -41,6 +40,7 @@ from .patterns import (
     halfwidth_digits,
     key_of,
     keys_of,
+    rstrip_edge,
     to_int,
 )
 
@@ -122,7 +122,7 @@ _INLINE_BREAK = re.compile(
 # a text whose line breaks were lost (a news repost: title, 题注, 目录, chapters and articles on
 # one line, separated by single spaces) shows labels after spaces inside lines: there, a space
 # before a label, a 目录 or a bracketed 题注 is a lost line break too
-_RE_SPACED_LABEL = re.compile(rf"[^\s{INVISIBLE}][{HS}]+第[{HS}]*{SPACED_NUM}[{HS}]*[条條][{HS}]")
+_RE_SPACED_LABEL = re.compile(rf"[{HS}]+第[{HS}]*{SPACED_NUM}[{HS}]*[条條][{HS}]")
 _FLAT_BREAK = re.compile(
     rf"(?<=[^\s{INVISIBLE}])[{HS}]+(?:(?P<label>)(?=第[{HS}]*{SPACED_NUM}[{HS}]*[条條])"
     rf"|(?=第[{HS}]*{SPACED_NUM}[{HS}]*[章节編编節][{HS}]"
@@ -158,6 +158,18 @@ class Seg:
 _RE_MARKUP = re.compile(r"^(?:#{1,6}[ \t]*|>[ \t]?|[-*+•·][ \t]+|\*\*(?=第|[（(【《]))+")
 
 
+def _flattened(text: str) -> bool:
+    """At least three labels stand after spaces inside lines (:data:`_RE_SPACED_LABEL`)."""
+    n = 0
+    for m in _RE_SPACED_LABEL.finditer(text):
+        before = text[m.start() - 1] if m.start() else "\n"
+        if not (before.isspace() or before in INVISIBLE):
+            n += 1
+            if n == 3:
+                return True
+    return False
+
+
 def _trim(piece: str) -> tuple[int, str]:
     """(offset of the content, content): white space, invisible characters and line-start markup
     removed."""
@@ -171,7 +183,7 @@ def _trim(piece: str) -> tuple[int, str]:
         extra = RE_EDGE.match(body).end()
         body = body[extra:]
         lead += m.end() + extra
-    return lead, RE_EDGE_END.sub("", body)
+    return lead, rstrip_edge(body)
 
 
 def _physical_segments(text: str) -> list[Seg]:
@@ -180,25 +192,33 @@ def _physical_segments(text: str) -> list[Seg]:
     segs: list[Seg] = []
     pos = 0
     breaks = [_INLINE_BREAK]
-    if len(_RE_SPACED_LABEL.findall(text)) >= 3:
+    if _flattened(text):
         breaks.append(_FLAT_BREAK)
     for line in text.split("\n"):
         line_start, line_end = pos, pos + len(line)
         pos = line_end + 1
+        matches = [m for rx in breaks for m in rx.finditer(line)]
+        if not matches:  # the whole line is one segment (or one blank)
+            lead, stripped = _trim(line)
+            if stripped:
+                s = line_start + lead
+                segs.append(Seg(s, s + len(stripped), stripped))
+            else:
+                segs.append(Seg(line_start, line_start, "", kind="blank"))
+            continue
         cuts = [0]
         tentative = set()
-        for rx in breaks:
-            for m in rx.finditer(line):
-                # a zero-width match cuts at its position; a whitespace match after the whitespace
-                cut = m.start() if m.start() == m.end() else m.end()
-                cuts.append(cut)
-                # before a label only; after 。 and a space the line breaks anyway (a new 款)
-                if (
-                    m.group("label") is not None
-                    and not (m.end() > m.start() and line[m.start() - 1] in "。！？")
-                    and _trim(line[:cut])[1]
-                ):
-                    tentative.add(cut)
+        for m in matches:
+            # a zero-width match cuts at its position; a whitespace match after the whitespace
+            cut = m.start() if m.start() == m.end() else m.end()
+            cuts.append(cut)
+            # before a label only; after 。 and a space the line breaks anyway (a new 款)
+            if (
+                m.group("label") is not None
+                and not (m.end() > m.start() and line[m.start() - 1] in "。！？")
+                and _trim(line[:cut])[1]
+            ):
+                tentative.add(cut)
         cuts = sorted(set(c for c in cuts if 0 <= c <= len(line))) + [len(line)]
         for a, b in zip(cuts, cuts[1:], strict=False):
             piece = line[a:b]

@@ -17,7 +17,6 @@ from ..model import Article, Chapter, Item, Paragraph, Section
 from .patterns import (
     BARE_HEADINGS,
     RE_EDGE,
-    RE_EDGE_END,
     RE_HEADING,
     RE_ITEM,
     RE_MARKER,
@@ -28,6 +27,7 @@ from .patterns import (
     ends_sentence,
     key_of,
     label_num,
+    rstrip_edge,
     to_int,
 )
 from .segments import Seg
@@ -146,7 +146,9 @@ class _A:  # article under construction
     in_item: bool = False
 
 
-def body_structure(text: str, body: list[Seg], norm, warnings: list[str], title_key: str = ""):
+def body_structure(
+    text: str, body: list[Seg], norm, warnings: list[str], title_key: str = "", doc_id: str = ""
+):
     """Chapters, sections, articles and the preamble (text before the first article) of a body;
     ``norm`` normalizes a source string; warnings are appended to ``warnings``."""
     chapters: list[Chapter] = []
@@ -287,7 +289,9 @@ def body_structure(text: str, body: list[Seg], norm, warnings: list[str], title_
             cur.in_item = False
             cur.last_text = s.raw
 
-    articles = [_finish(text, a, norm) for a in built]
+    if hasattr(norm, "prefetch"):
+        norm.prefetch(_pieces(text, built))  # one normalization call for all of them
+    articles = [_finish(text, a, norm, doc_id) for a in built]
     _check_numbering(articles, warnings)
     return chapters, sections, articles, preamble
 
@@ -342,13 +346,31 @@ def _extend(a: _A, s: Seg, new_line: bool) -> None:
 def _join(text: str, spans: list[tuple[int, int]], norm) -> str:
     """The normalized text of source spans: pieces of one broken line are joined before they are
     normalized (社群資 / 訊共享 is one word); a sub-item (1. 2.) keeps its own line."""
+    return "\n".join(norm(line) for line in _lines(text, spans))
+
+
+def _lines(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """The source lines :func:`_join` normalizes: the spans of each line, trimmed and joined."""
     lines: list[list[str]] = [[]]
     for st, en in spans:
         if st < 0:
             lines.append([])
             st = -st - 1
-        lines[-1].append(RE_EDGE_END.sub("", text[st:en][RE_EDGE.match(text[st:en]).end() :]))
-    return "\n".join(norm("".join(parts)) for parts in lines)
+        piece = text[st:en]
+        lines[-1].append(rstrip_edge(piece[RE_EDGE.match(piece).end() :]))
+    return ["".join(parts) for parts in lines]
+
+
+def _pieces(text: str, built: list[_A]) -> list[str]:
+    """Every line the articles' 款 and 项 will normalize: what ``norm.prefetch`` takes."""
+    out = []
+    for a in built:
+        for p in a.paras:
+            if p.parts:
+                out += _lines(text, p.parts)
+            for spans in p.items:
+                out += _lines(text, spans)
+    return out
 
 
 def _paragraph(text: str, n: int, p: _P, norm) -> Paragraph:
@@ -367,7 +389,7 @@ def _paragraph(text: str, n: int, p: _P, norm) -> Paragraph:
     return Paragraph(n, lead, text[pstart : p.end], pstart, p.end, tuple(items))
 
 
-def _finish(text: str, a: _A, norm) -> Article:
+def _finish(text: str, a: _A, norm, doc_id: str) -> Article:
     s = a.seg
     paras = [_paragraph(text, n, p, norm) for n, p in enumerate(a.paras, 1)]
     lines = []
@@ -377,7 +399,7 @@ def _finish(text: str, a: _A, norm) -> Article:
         lines.extend(f"{it.label}{it.text}" for it in p.items)
     label = f"第{label_num(s.raw)}条" + (f"之{_cn(s.sub)}" if s.sub else "")
     return Article(
-        doc_id="", no=s.num, label=label, heading=a.heading,
+        doc_id=doc_id, no=s.num, label=label, heading=a.heading,
         chapter_no=a.chapter.no if a.chapter else None, chapter_title=a.chapter.title if a.chapter else None,
         section_no=a.section.no if a.section else None, section_title=a.section.title if a.section else None,
         text="\n".join(lines), original=text[s.start : a.end], start=s.start, end=a.end,
