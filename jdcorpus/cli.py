@@ -152,10 +152,13 @@ def _corpus():
 
 
 def _index_corpus():
-    """What the search index is asked about: None for the bundled corpus alone (its index is
-    found without parsing anything), else the corpus."""
+    """What the search index is asked about: None for the bundled corpus alone, else the corpus
+    by name and fingerprint (:class:`~jdcorpus.corpus.LazyCorpus`): a built index is found and
+    searched without parsing a document."""
+    from .corpus import LazyCorpus
+
     spec = _spec()
-    return None if spec.name == "bundled" else _corpus()
+    return None if spec.name == "bundled" else LazyCorpus(spec, progress=_progress("Parsing"))
 
 
 # -- corpus commands (issue 2) ----------------------------------------------------------------
@@ -332,8 +335,15 @@ def add(paths, city, province, title, kind, status, dates, encoding, pattern, dr
 
 
 def _index_update(spec):
-    """What runs after an add or remove is committed: the search index follows."""
-    return None
+    """What runs after an add or remove is committed: the search index follows, incrementally
+    (:func:`jdcorpus.corpus.follow_index`)."""
+
+    def follow(added, removed):
+        from .corpus import follow_index
+
+        follow_index(spec, added, removed, progress=_progress())
+
+    return follow
 
 
 @main.command("list")

@@ -162,3 +162,19 @@ def test_gaps_rejects_min_docs_zero():
     assert r.exit_code == 2, r.output
     assert isinstance(r.exception, SystemExit), repr(r.exception)
     assert "Invalid value for '--min-docs'" in r.output and "x>=1" in r.output
+
+
+def test_align_hides_related_links_unless_all():
+    """align prints near-verbatim and same-provision links; --all adds the related ones."""
+    default = json.loads(run(["align", "长春", "通化", "--format", "json"]).output)
+    every = json.loads(run(["align", "长春", "通化", "--all", "--format", "json"]).output)
+    assert {x["label"] for x in default} <= {"near-verbatim", "same-provision"}
+    assert [x for x in every if x["label"] != "related"] == default
+    assert any(x["label"] == "related" for x in every)
+
+
+def test_families_json_has_readable_labels_and_terms():
+    """families --format json gives each family a readable label and its key terms."""
+    fams = json.loads(run(["families", "--format", "json"]).output)
+    assert {"family", "label", "documents", "articles", "terms"} <= set(fams[0])
+    assert fams[0]["label"] == "立法目的" and "、" in fams[0]["terms"]
