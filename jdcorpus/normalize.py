@@ -237,7 +237,10 @@ def _squeeze(line: str) -> str:
 @step("whitespace", query=False)
 def whitespace(text: str) -> str:
     """No spaces between Chinese characters (总  则→总则), other runs to one space, lines stripped."""
-    return "\n".join(_squeeze(line) for line in text.split("\n"))
+    hspace = _rx(_P_SPACES)  # a line without horizontal space needs the strip only
+    return "\n".join(
+        _squeeze(line) if hspace.search(line) else line.strip() for line in text.split("\n")
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,6 +314,14 @@ def detect_script(text: str) -> str:
     ('traditional', 'simplified')
     """
     han = _rx(_P_HAN)
+    # the distinct characters first (a set is cheap): a text none of whose Han characters
+    # changes under t2s is simplified without counting anything
+    chars = [ch for ch in set(text) if han.match(ch)]
+    if not chars:
+        return "simplified"
+    conv = _converter("t2s").convert("\n".join(chars)).split("\n")
+    if len(conv) == len(chars) and all(a == b for a, b in zip(chars, conv, strict=True)):
+        return "simplified"
     counts = Counter({ch: n for ch, n in Counter(text).items() if han.match(ch)})
     total = sum(counts.values())
     trad = _changed(text, "t2s", counts)

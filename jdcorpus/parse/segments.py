@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -49,11 +50,22 @@ def segment_text(text: str) -> list[Seg]:
     """The classified segments of ``text`` (passes 1 and 2)."""
     segs = _physical_segments(text)
     filled = [s for s in segs if s.raw]
-    for s, key in zip(filled, keys_of([s.raw for s in filled]), strict=True):
+    keys = keys_of([s.raw for s in filled])
+    for s, key in zip(filled, keys, strict=True):
         s.key = key
+    # the unanchored noise patterns, searched once in the whole text and once in all keys: a
+    # segment can hold a match only when one of these does (a match in a segment is one in the
+    # text, unless the pattern is anchored: then every segment is searched)
+    floating = _noise_patterns()[1]
+    noisy = bool(
+        "^" in floating.pattern
+        or "$" in floating.pattern
+        or floating.search(text)
+        or floating.search("\n".join(keys))
+    )
     prev_blank = False
     for s in segs:
-        _classify(s)
+        _classify(s, noisy)
         s.blank_before = prev_blank
         prev_blank = s.kind == "blank"
     _mark_article_tocs(segs)
@@ -186,18 +198,47 @@ def _trim(piece: str) -> tuple[int, str]:
     return lead, rstrip_edge(body)
 
 
+# what every break of _INLINE_BREAK needs around its place, led by one character class (the
+# regex engine then skips to those characters instead of trying the pattern at every position):
+# a line without a match of this holds no inline break
+_NEAR_INLINE_BREAK = re.compile(
+    r"[。；;！？!?”」：:\s](?:"
+    r"(?<=[。；;！？!?”」])[^\S\n]*第"
+    r"|(?<=[；;。：:])[^\S\n]*[（(①-⑳]"
+    r"|(?<=[^\S\n])[（(①-⑳]"
+    r"|(?<=[；;：:])[^\S\n]*[0-9一二三四五六七八九十⑴-⒇㈠-㈩]"
+    r"|(?<=[。！？])[^\S\n]"
+    r")"
+)
+
+
+def _lines_with_breaks(text: str) -> set[int]:
+    """The numbers of the lines of ``text`` that may hold an inline break: those a match of
+    :data:`_NEAR_INLINE_BREAK` touches (no match of it crosses a line). Only these lines are
+    searched for breaks one by one: one quick scan of the text instead of one per line."""
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    return {bisect_right(starts, m.start()) - 1 for m in _NEAR_INLINE_BREAK.finditer(text)}
+
+
 def _physical_segments(text: str) -> list[Seg]:
     """Pass 1: the lines of ``text`` cut at the breaks a line may hide (:data:`_INLINE_BREAK`);
     an empty line is one blank segment."""
     segs: list[Seg] = []
     pos = 0
     breaks = [_INLINE_BREAK]
+    candidates = None  # every line
     if _flattened(text):
         breaks.append(_FLAT_BREAK)
-    for line in text.split("\n"):
+    else:
+        candidates = _lines_with_breaks(text)
+    for i, line in enumerate(text.split("\n")):
         line_start, line_end = pos, pos + len(line)
         pos = line_end + 1
-        matches = [m for rx in breaks for m in rx.finditer(line)]
+        matches = (
+            [m for rx in breaks for m in rx.finditer(line)]
+            if candidates is None or i in candidates
+            else None
+        )
         if not matches:  # the whole line is one segment (or one blank)
             lead, stripped = _trim(line)
             if stripped:
@@ -239,7 +280,8 @@ def _physical_segments(text: str) -> list[Seg]:
 # -- pass 2: classify ---------------------------------------------------------------------------
 
 
-def _classify(seg: Seg) -> None:
+def _classify(seg: Seg, noisy: bool = True) -> None:
+    """The kind of ``seg``; ``noisy``: the text may hold an unanchored noise pattern."""
     raw = seg.raw
     if not raw:
         seg.kind = "blank"
@@ -250,8 +292,7 @@ def _classify(seg: Seg) -> None:
     if (
         at_start.match(key)
         or at_start.match(raw)
-        or anywhere.search(key)
-        or anywhere.search(raw)
+        or (noisy and (anywhere.search(key) or anywhere.search(raw)))
         or not _RE_CJK.search(raw)
     ):
         seg.kind = "noise"
