@@ -160,12 +160,15 @@ def body_structure(
     consumed: set[int] = set()  # a heading's title read from the next line
     preamble: list[str] = []
 
+    bare = _bare_chapters(body)  # index → chapter number: bare titles the 目录 names
+
     def is_real_heading(i: int, level: str) -> bool:
         stop = ("chapter", "part") if level == "chapter" else ("chapter", "part", "section")
-        for s in body[i + 1 :]:
+        for k in range(i + 1, len(body)):
+            s = body[k]
             if s.kind == "article":
                 return True
-            if s.kind in stop:
+            if s.kind in stop or k in bare:
                 return False
         return False
 
@@ -190,6 +193,12 @@ def body_structure(
             and not ends_paragraph(cur.last_text)
         ):
             continue  # a running page header inside a broken sentence
+        if i in bare and (cur is None or ends_sentence(cur.last_text)):
+            label = f"第{_cn(bare[i])}章"
+            chapter = Chapter(bare[i], label, norm(s.raw).replace(" ", ""), s.start, s.end)
+            chapters.append(chapter)
+            section = cur = None
+            continue  # 总  则, a chapter the 目录 lists as 第一章 总则
         if (
             s.kind == "text"
             and s.key in BARE_HEADINGS
@@ -309,6 +318,28 @@ def _unpunctuated_list(text: str, a: _A) -> bool:
     if not a.in_item or not p or len(p.items) < 2:
         return False
     return not any(ends_paragraph(text[sp[0][0] : sp[-1][1]]) for sp in p.items[:-1])
+
+
+def _bare_chapters(body: list[Seg]) -> dict[int, int]:
+    """Chapter headings written without their 第…章 label, known from the 目录: when a run of
+    chapter headings numbered 1, 2, 3 … stands before the first article (a table of contents),
+    a line of the body that is exactly the title the 目录 gives the next chapter opens it
+    (目录 ``第一章 总 则`` … then ``总 则`` over 第一条). ``{segment index: chapter number}``."""
+    first_art = next((i for i, s in enumerate(body) if s.kind == "article"), len(body))
+    toc = [s for s in body[:first_art] if s.kind == "chapter"]
+    if len(toc) < 2 or [s.num for s in toc] != list(range(1, len(toc) + 1)):
+        return {}
+    titles = {s.num: s.rest for s in toc}
+    out: dict[int, int] = {}
+    last = 0
+    for i, s in enumerate(body):
+        if i < first_art and s.kind == "chapter":
+            continue  # the 目录 itself
+        if s.kind == "chapter" and s.num is not None:
+            last = s.num
+        elif s.kind in ("text", "title") and s.key == titles.get(last + 1):
+            out[i] = last = last + 1
+    return out
 
 
 def _after_heading(rest: str) -> tuple[re.Match | None, str]:
