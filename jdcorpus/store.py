@@ -197,7 +197,9 @@ def parse_source(
 
 
 def _remember(path: Path, result) -> None:
-    write_cache_file(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    with gc_paused():  # (pickling many units: see gc_paused)
+        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    write_cache_file(path, data)
 
 
 def _parse_uncached(data: bytes, name: str, options: dict):
