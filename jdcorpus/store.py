@@ -34,6 +34,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from ._cache import cache_dir, code_stamp, write_cache_file
@@ -197,9 +198,12 @@ def parse_source(
 
 
 def _remember(path: Path, result) -> None:
+    write_cache_file(path, _pickled(result))
+
+
+def _pickled(result) -> bytes:
     with gc_paused():  # (pickling many units: see gc_paused)
-        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-    write_cache_file(path, data)
+        return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _parse_uncached(data: bytes, name: str, options: dict):
@@ -239,12 +243,22 @@ class _SourceInfo:
     warnings: tuple[str, ...]
 
 
-def _parse_job(job):
-    """Worker of a parallel parse: ``(index, docs, info, error message)``."""
+def _parse_job(job, pickled: bool = False):
+    """One file of :func:`parse_many`: ``(index, docs, info, error message)``. ``pickled`` (in a
+    worker process, for a file not cached): ``docs`` is ``(docs, info)`` pickled, once — the
+    same bytes are written as the file's cache and sent back to the parent."""
     i, data, name, options, placed, cache = job
     try:
-        docs, info = parse_source(data, name, options, placed=placed, cache=cache)
-        return i, docs, info, None
+        if not pickled:
+            docs, info = parse_source(data, name, options, placed=placed, cache=cache)
+            return i, docs, info, None
+        docs, info = _parse_uncached(data, name, options)
+        if placed is not None:
+            docs = _place(docs, placed)
+        blob = _pickled((docs, info))
+        if cache:
+            write_cache_file(_cache_key(data, name, options, placed), blob)
+        return i, blob, None, None
     except ParseError as e:
         return i, None, None, e.message
     except RecursionError:
@@ -357,10 +371,10 @@ def parse_many(jobs: Sequence[tuple], progress=None, *, cache: bool = True):
             cf.ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool,
             gc_paused(),
         ):
-            results = pool.map(_parse_job, todo, chunksize=4)
+            results = pool.map(partial(_parse_job, pickled=True), todo, chunksize=4)
             with bar as ticks:
-                for _tick, (i, docs, info, err) in zip(ticks, results, strict=True):
-                    out[i] = (docs, info, err)
+                for _tick, (i, blob, _none, err) in zip(ticks, results, strict=True):
+                    out[i] = (None, None, err) if err else (*pickle.loads(blob), None)
     else:
         with bar as ticks:
             for job in ticks:
