@@ -13,7 +13,6 @@ search path; its dictionary is kept as a pickle in the cache directory.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -214,6 +213,7 @@ def _jieba():
     cache directory, keyed by the jieba version, its dictionary file and the user dictionary.
     Only ``FREQ``/``total`` are cached: what jieba's ``initialize`` and ``add_word`` produce.
     """
+    import hashlib
     import logging
     import pickle
 
