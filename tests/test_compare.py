@@ -302,6 +302,32 @@ def test_align_matches_each_paragraph_of_a_two_provision_article(monkeypatch):
     assert (3, 2) in without and (3, 5) not in without
 
 
+def test_unrelated_provisions_are_not_linked_even_as_related():
+    """Two documents on unrelated subjects (grids, fireworks, dogs / libraries, traffic,
+    building) share no provision: no link at all, ``related`` included — an article's best match
+    in the other document is not a link unless their plain cosine says they have words in
+    common (a mutation check found this untested)."""
+    spec = {
+        "alpha": {
+            "city": "甲城",
+            "articles": [
+                "街道办事处应当实施网格化管理，合理划分基本网格单元。",
+                "禁止在居民住宅楼内燃放烟花爆竹。",
+                "养犬人应当为犬只办理登记，携犬出户时应当束犬链。",
+            ],
+        },
+        "beta": {
+            "city": "乙城",
+            "articles": [
+                "本市公共图书馆应当免费向公众开放阅览室。",
+                "机动车驾驶人应当按照规定车道行驶。",
+                "建设单位应当在工程竣工后组织验收。",
+            ],
+        },
+    }
+    assert list(compare.align(make_corpus(spec), "alpha", "beta", related=True)) == []
+
+
 # -- families, coverage, gaps on the small corpus ----------------------------------------------
 
 
@@ -427,6 +453,35 @@ BUNDLED_NOT_LINKED = [
 def test_bundled_uncorroborated_weak_pairs_are_not_linked(bundled, a, x, b, y):
     """A weak pair that no third document joins is not linked (corroboration rule)."""
     assert (x, y) not in links_of(compare.align(bundled, a, b))
+
+
+def test_bundled_mutual_best_matches_are_linked(bundled):
+    """Two articles that are each other's best match with a corrected score of at least
+    MUTUAL_MARGIN are linked, as same-provision or near-verbatim, whatever the corroboration says
+    (unless one is a liability article and the other not)."""
+    import numpy as np
+
+    from jdcorpus.compare.vectors import space
+
+    sp = space(bundled)
+    ci, cj, cv, pad = links._candidates(sp)
+    cv = np.asarray(cv, dtype=np.float64)
+    margin, bi, bj = links._margins(sp.doc_of, links._hub_sizes(sp), ci, cj, cv, pad)
+    liable = links._liability(sp)
+    mutual = (ci < cj) & (cv >= links.MIN_SCORE) & (margin >= bi) & (margin >= bj)
+    mutual &= (margin >= links.MUTUAL_MARGIN) & (liable[ci] == liable[cj])
+    assert mutual.sum() >= 50
+    ii, jj, _, labels = links.link_arrays(sp)
+    pairs = zip(ii.tolist(), jj.tolist(), strict=True)
+    label_of = dict(zip(pairs, labels.tolist(), strict=True))
+    for i, j in zip(ci[mutual].tolist(), cj[mutual].tolist(), strict=True):
+        assert label_of.get((i, j)) in ("near-verbatim", "same-provision"), (i, j)
+
+
+def test_bundled_family_labels_read_as_phrases(bundled):
+    """Family labels are a heading or a clause that stands alone: no leading connective (并…)."""
+    labels = [f.label for f in compare.families(bundled)]
+    assert all(label and not label.startswith(("并", "且", "同时")) for label in labels)
 
 
 def test_bundled_reuse_finds_the_known_copies(bundled):
