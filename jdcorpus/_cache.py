@@ -115,6 +115,7 @@ CACHE_PATTERNS = (
     r"(bundled|dir-[0-9a-f]{8}|mem-[0-9a-f]{8})-[0-9a-f]{20}",  # search indexes (index.store)
     r"\.(build|old)-.+",  # index builds interrupted or swapped out (index.store)
     r"stamps/[0-9a-z]+-[0-9a-f]{8}-[0-9]+",  # content hashes by file stats (stat_memo)
+    r"stamps/queries-[0-9a-f]{8}\.json",  # normalized queries (index.analyzers._norm)
     r"((corpus|parsed)/)?\.[^/]+\.pickle\.[^/]+\.tmp",
     r"stamps/\.[^/]+\.tmp",  # a stamp caught mid-write (write_cache_file)
 )

@@ -502,17 +502,23 @@ def test_cold_search_path_skips_heavy_modules(tmp_path):
     """A CLI search of the bundled corpus (index built) imports neither jieba, pandas, the
     parser, filelock, nor what a cold start can do without: the corpus and user-corpus modules
     and the model (no corpus is parsed), Whoosh's query parser (a plain query is built
-    directly) and platformdirs."""
+    directly), platformdirs, and for a query searched before the normalization module and
+    OpenCC (the normalized query is remembered)."""
     # the index of the current code must exist (another process may have edited a module)
     subprocess.run(
         [sys.executable, "-c", "from jdcorpus import index; index.build_index()"], check=True
+    )
+    # a query searched before is not normalized again (no OpenCC): search it once first
+    subprocess.run(
+        [sys.executable, "-m", "jdcorpus", "search", "网格"], check=True, capture_output=True
     )
     code = (
         "import sys; sys.argv=['jdcorpus', 'search', '网格'];"
         "from jdcorpus.cli import main\n"
         "try: main()\nexcept SystemExit: pass\n"
         "heavy = ('jieba', 'pandas', 'jdcorpus.parse', 'filelock', 'cn2an', 'jdcorpus.corpus',"
-        " 'jdcorpus.store', 'jdcorpus.model', 'whoosh.qparser', 'platformdirs')\n"
+        " 'jdcorpus.store', 'jdcorpus.model', 'whoosh.qparser', 'platformdirs',"
+        " 'jdcorpus.normalize', 'opencc')\n"
         "bad = [m for m in heavy if m in sys.modules]\n"
         "sys.stderr.write('HEAVY:' + ','.join(bad))"
     )
@@ -600,3 +606,19 @@ def test_plain_query_is_the_query_the_parser_makes(bundled):
     assert plain > len(words)  # most are plain
     for q in ('"网格"', "网格 OR 物业", "city:北京", "(网格)", "网格*", "NOT 网格"):
         assert query._plain_query(q, op.searcher.schema) is None
+
+
+def test_remembered_normalized_queries_are_the_normalized_queries(monkeypatch, tmp_path):
+    """A query normalized before (in this process or another) is what normalize_query gives."""
+    from jdcorpus.index import analyzers
+    from jdcorpus.normalize import normalize_query
+
+    monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path))
+    analyzers._query_memo.cache_clear()
+    queries = ["網格", "网格", "民眾 參與", "格線", "ｗｏｒｄ", "社区\u200b工作"]
+    first = [analyzers._norm(q) for q in queries]
+    assert first == [normalize_query(q) for q in queries]
+    analyzers._query_memo.cache_clear()  # another process: read back from the cache directory
+    assert analyzers._query_memo() == dict(zip(queries, first, strict=True))
+    assert [analyzers._norm(q) for q in queries] == first
+    analyzers._query_memo.cache_clear()

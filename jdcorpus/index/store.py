@@ -27,7 +27,15 @@ from typing import TYPE_CHECKING
 
 from .._cache import cache_dir, code_stamp, notice, source_fingerprint, writable_cache_dir
 from .._data import bundled_root
-from .analyzers import BigramTokenizer, JiebaTokenizer, ValueTokenizer, _bounds, _jieba, _segmenter
+from .analyzers import (
+    BigramTokenizer,
+    JiebaTokenizer,
+    ValueTokenizer,
+    _bounds,
+    _jieba,
+    _query_memo,
+    _segmenter,
+)
 
 if TYPE_CHECKING:  # the model is imported where an index is built, not on the search path
     from ..model import Article, Document
@@ -677,6 +685,7 @@ def clear_index() -> list[str]:
     _OPEN.clear()
     _jieba.cache_clear()
     _segmenter.cache_clear()
+    _query_memo.cache_clear()
     return removed
 
 
