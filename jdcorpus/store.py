@@ -76,9 +76,9 @@ def user_home() -> Path:
     env = os.environ.get(HOME_ENV)
     if env:
         return Path(env).expanduser()
-    import platformdirs
+    from ._cache import user_dir
 
-    return Path(platformdirs.user_data_dir("jdcorpus", appauthor=False))
+    return user_dir("data")
 
 
 def is_corpus_dir(root: Path) -> bool:
