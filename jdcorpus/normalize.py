@@ -165,6 +165,7 @@ def opencc_tw2s(text: str) -> str:
 
 _PUNCT = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _RE_ANY_PUNCT = re.compile("[" + re.escape("".join(_PUNCT)) + "]")
+_RE_BRACKET = re.compile("[()（）]")
 # URLs and e-mail addresses keep their ASCII punctuation (ASCII-only: a URL ends at a CJK char).
 _RE_PROTECT = re.compile(
     r"[A-Za-z][A-Za-z0-9+.\-]*://[!-~]+|www\.[!-~]+|[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"
@@ -187,12 +188,11 @@ def _punct_segment(s: str) -> str:
     out = list(s)
     stack: list[int] = []
     pairs: dict[int, int] = {}
-    for i, ch in enumerate(s):
-        if ch == "\n":
-            stack.clear()
-        elif ch in "(（":
+    for m in _RE_BRACKET.finditer(s):  # (a line: no line break to clear the stack at)
+        i, ch = m.start(), m.group()
+        if ch in "(（":
             stack.append(i)
-        elif ch in ")）" and stack:
+        elif stack:
             pairs[stack.pop()] = i
     for i, j in pairs.items():
         if s[i] == "(" or s[j] == ")":
@@ -200,8 +200,9 @@ def _punct_segment(s: str) -> str:
             if inner_cjk or _is_cjk(_neighbour(s, i, -1)) or _is_cjk(_neighbour(s, j, 1)):
                 out[i], out[j] = "（", "）"
     paired = set(pairs) | set(pairs.values())
-    for i, ch in enumerate(s):
-        if ch in _PUNCT and i not in paired:
+    for m in _RE_ANY_PUNCT.finditer(s):
+        i, ch = m.start(), m.group()
+        if i not in paired:
             if _is_cjk(_neighbour(s, i, -1)) or _is_cjk(_neighbour(s, i, 1)):
                 out[i] = _PUNCT[ch]
     return "".join(out)

@@ -48,6 +48,23 @@ def test_lines_with_breaks_never_misses_a_line(seed):
         assert i in named, repr(lines[i])
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_lines_with_breaks_of_a_flattened_text_never_misses_a_line(seed):
+    """In a flattened text (line breaks lost), every line where the flattened-text break
+    matches is among the lines the quick scan names."""
+    rng = random.Random(seed)
+    tokens = _BREAK_ALPHABET + ["第三条", "第 十 条", "第二章", "第一节", "目录", "目 次"]
+    tokens += ["（2020年", "(二〇一九年", "本市", "规定"] + [" ", "\u3000", "\t"] * 4
+    lines = ["".join(rng.choice(tokens) for _ in range(rng.randint(0, 20))) for _ in range(300)]
+    text = "\n".join(lines)
+    named = segments._lines_with_breaks(text, flat=True)
+    rx = segments._FLAT_BREAK
+    hits = [i for i, ln in enumerate(lines) if any(True for _ in rx.finditer(ln))]
+    assert hits
+    for i in hits:
+        assert i in named, repr(lines[i])
+
+
 def test_lines_with_breaks_skips_plain_lines():
     """A line with no sentence end, colon, bracket or circled number before text is skipped."""
     text = "第一条 为了规范管理，制定本条例\n本条例适用于本市"
@@ -101,3 +118,40 @@ def test_keys_of_is_key_of_each():
     """One OpenCC call for many keys gives each string's own key."""
     strings = ["第 十 一 条　條例", "（一）開發**區**", "", "１２３", "社區\u200b服務"]
     assert keys_of(strings) == [key_of(s) for s in strings]
+    assert keys_of(strings, chunk=2) == [key_of(s) for s in strings]  # in several calls
+    assert keys_of([]) == []
+
+
+def _punct_reference(s: str) -> str:
+    """The punctuation fixer as first written: every character of the line visited."""
+    out = list(s)
+    stack: list[int] = []
+    pairs: dict[int, int] = {}
+    for i, ch in enumerate(s):
+        if ch in "(（":
+            stack.append(i)
+        elif ch in ")）" and stack:
+            pairs[stack.pop()] = i
+    for i, j in pairs.items():
+        if s[i] == "(" or s[j] == ")":
+            inner = norm_mod._rx(norm_mod._P_HAN).search(s, i + 1, j) is not None
+            left, right = norm_mod._neighbour(s, i, -1), norm_mod._neighbour(s, j, 1)
+            if inner or norm_mod._is_cjk(left) or norm_mod._is_cjk(right):
+                out[i], out[j] = "（", "）"
+    paired = set(pairs) | set(pairs.values())
+    for i, ch in enumerate(s):
+        if ch in norm_mod._PUNCT and i not in paired:
+            left, right = norm_mod._neighbour(s, i, -1), norm_mod._neighbour(s, i, 1)
+            if norm_mod._is_cjk(left) or norm_mod._is_cjk(right):
+                out[i] = norm_mod._PUNCT[ch]
+    return "".join(out)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_punctuation_fixer_visits_only_punctuation_and_brackets(seed):
+    """Looking only at the brackets and punctuation of a line gives what visiting every
+    character gave."""
+    rng = random.Random(seed)
+    alphabet = list("(（)）,;:?!市条例ab1 \t。")
+    line = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+    assert norm_mod._punct_segment(line) == _punct_reference(line)

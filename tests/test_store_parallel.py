@@ -61,3 +61,19 @@ def test_few_files_are_parsed_in_this_process(monkeypatch):
     out = store.parse_many(_jobs()[:3], cache=False)
     assert not started
     assert all(docs for docs, _, _ in out)
+
+
+def test_files_parsed_by_workers_are_cached_as_parsed_here(monkeypatch, tmp_path):
+    """What a worker writes as a file's cache is what this process then reads back: equal to
+    parsing the file here."""
+    if "fork" not in store._mp_methods():
+        pytest.skip("worker processes are forked only on Linux")
+    monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path / "cache"))
+    jobs = _jobs()
+    monkeypatch.setattr(store, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(store.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    parallel = store.parse_many(jobs)
+    assert len(list((tmp_path / "cache" / "parsed").glob("*.pickle"))) == len(jobs) - 1
+    monkeypatch.setattr(store, "_parse_uncached", lambda *a: pytest.fail("parsed again"))
+    cached = store.parse_many(jobs[:-1])
+    assert [d for d, _, _ in cached] == [d for d, _, _ in parallel[:-1]]

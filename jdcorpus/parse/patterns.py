@@ -109,13 +109,15 @@ def key_of(s: str) -> str:
     return _t2s().convert(_RE_KEY_DROP.sub("", halfwidth_digits(s)))
 
 
-def keys_of(strings: list[str]) -> list[str]:
-    """:func:`key_of` of many strings with one call of OpenCC (a conversion never spans a line
-    break, and a key holds none)."""
-    pre = [_RE_KEY_DROP.sub("", halfwidth_digits(s)) for s in strings]
-    if not pre:
-        return []
-    return _t2s().convert("\n".join(pre)).split("\n")
+def keys_of(strings: list[str], chunk: int = 4096) -> list[str]:
+    """:func:`key_of` of many strings with one call of OpenCC per ``chunk`` of them (a
+    conversion never spans a line break, and a key holds none; chunks keep the copies a long
+    text makes on the way small)."""
+    out: list[str] = []
+    for k in range(0, len(strings), chunk):
+        pre = [_RE_KEY_DROP.sub("", halfwidth_digits(s)) for s in strings[k : k + chunk]]
+        out += _t2s().convert("\n".join(pre)).split("\n")
+    return out
 
 
 def ends_paragraph(s: str) -> bool:

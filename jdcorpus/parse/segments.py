@@ -142,7 +142,7 @@ _FLAT_BREAK = re.compile(
 )
 
 
-@dataclass
+@dataclass(slots=True)  # a long text has hundreds of thousands
 class Seg:
     """A piece of the source (a line, or part of one) with what it was classified as."""
 
@@ -212,12 +212,18 @@ _NEAR_INLINE_BREAK = re.compile(
 )
 
 
-def _lines_with_breaks(text: str) -> set[int]:
-    """The numbers of the lines of ``text`` that may hold an inline break: those a match of
-    :data:`_NEAR_INLINE_BREAK` touches (no match of it crosses a line). Only these lines are
+# the same for _FLAT_BREAK: white space before 第, 目 or a bracket
+_NEAR_FLAT_BREAK = re.compile(rf"[{HS}](?=[{HS}]*[第目（(])")
+
+
+def _lines_with_breaks(text: str, flat: bool = False) -> set[int]:
+    """The numbers of the lines of ``text`` that may hold an inline break (``flat``: or a break
+    of a flattened text): those a match of :data:`_NEAR_INLINE_BREAK` (or
+    :data:`_NEAR_FLAT_BREAK`) touches (no match of them crosses a line). Only these lines are
     searched for breaks one by one: one quick scan of the text instead of one per line."""
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    return {bisect_right(starts, m.start()) - 1 for m in _NEAR_INLINE_BREAK.finditer(text)}
+    scans = [_NEAR_INLINE_BREAK, _NEAR_FLAT_BREAK] if flat else [_NEAR_INLINE_BREAK]
+    return {bisect_right(starts, m.start()) - 1 for rx in scans for m in rx.finditer(text)}
 
 
 def _physical_segments(text: str) -> list[Seg]:
@@ -225,20 +231,13 @@ def _physical_segments(text: str) -> list[Seg]:
     an empty line is one blank segment."""
     segs: list[Seg] = []
     pos = 0
-    breaks = [_INLINE_BREAK]
-    candidates = None  # every line
-    if _flattened(text):
-        breaks.append(_FLAT_BREAK)
-    else:
-        candidates = _lines_with_breaks(text)
+    flat = _flattened(text)
+    breaks = [_INLINE_BREAK, _FLAT_BREAK] if flat else [_INLINE_BREAK]
+    candidates = _lines_with_breaks(text, flat)
     for i, line in enumerate(text.split("\n")):
         line_start, line_end = pos, pos + len(line)
         pos = line_end + 1
-        matches = (
-            [m for rx in breaks for m in rx.finditer(line)]
-            if candidates is None or i in candidates
-            else None
-        )
+        matches = [m for rx in breaks for m in rx.finditer(line)] if i in candidates else None
         if not matches:  # the whole line is one segment (or one blank)
             lead, stripped = _trim(line)
             if stripped:

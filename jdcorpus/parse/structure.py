@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -56,7 +57,7 @@ def instruments(segs: list[Seg], arts: list[int]) -> list[Instrument]:
     header_from = 0
     for k, first in enumerate(firsts):
         nxt = firsts[k + 1] if k + 1 < len(firsts) else len(segs)
-        last_art = max(i for i in arts if first <= i < nxt)
+        last_art = arts[bisect_left(arts, nxt) - 1]  # the last label before the next instrument
         end = _body_end(segs, last_art, nxt)
         # header: from the end of the previous body to the first structural line of this body
         body_start = first
