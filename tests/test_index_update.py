@@ -180,3 +180,28 @@ def test_progress_is_shown_only_for_builds_longer_than_two_seconds(monkeypatch):
     assert seen == [100] and done == [50, 50]
     quiet = store._Progress(None, 100)
     quiet(50)  # no wrapper: nothing happens
+
+
+def test_chained_updates_give_the_hits_of_a_rebuild(bundled, tmp_path, monkeypatch):
+    """Updates on top of updates (segments with deleted articles, merged as Whoosh merges them)
+    still give a rebuild's hits: a document removed is found by nothing, not even by its id, and
+    one added back is found again."""
+    monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path / "cache"))
+    docs = list(bundled.documents)
+    gone = docs[3]
+    steps = [
+        Corpus(docs, name="chain"),
+        Corpus([d for d in docs if d is not gone], name="chain"),
+        Corpus([_changed(docs[0]), *[d for d in docs[1:] if d is not gone]], name="chain"),
+        Corpus([_changed(docs[0]), *docs[1:]], name="chain"),
+    ]
+    build_index(steps[0])
+    for i, corpus in enumerate(steps[1:], 1):
+        update_index(corpus)
+        updated = _hits(corpus)
+        present = gone in corpus.documents
+        n = search(corpus, f"doc:{gone.id}", limit=None).total
+        assert n == (len(gone.articles) if present else 0)
+        monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path / f"fresh-{i}"))
+        assert _hits(Corpus(list(corpus.documents), name="chain")) == updated, i
+        monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path / "cache"))
