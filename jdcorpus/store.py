@@ -81,8 +81,12 @@ def user_home() -> Path:
 
 
 def is_corpus_dir(root: Path) -> bool:
-    """Whether ``root`` is a corpus directory made by ``jdcorpus add`` (it has a manifest)."""
-    return (Path(root) / MANIFEST).is_file()
+    """Whether ``root`` is a corpus directory made by ``jdcorpus add``: it has a manifest, or the
+    lock that ``add`` takes before it writes anything (a first ``add`` killed before its manifest
+    was written leaves stored files that no manifest names: an empty corpus, not a plain folder
+    of texts)."""
+    root = Path(root)
+    return (root / MANIFEST).is_file() or (root / LOCK).exists()
 
 
 def _read_manifest(root: Path) -> dict:

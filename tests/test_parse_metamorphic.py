@@ -1,14 +1,23 @@
 """Metamorphic tests of the parser: what a real-world copy does to a text must not change its law.
 
 Every bundled corpus file and every parse fixture that parses is transformed the way copying,
-converting or publishing a text transforms it — CRLF line ends, a BOM, full-width indentation,
-trailing blanks, double spacing, PDF hard wrapping, simplified → traditional, half-width
-punctuation, web-page noise lines, zero-width spaces, no-break spaces — and parsed again. The
-parse of the copy must equal the parse of the original: the same documents, article numbers,
-labels, headings, chapters and sections, 款 and 项 per article, and the same normalized article
+converting or publishing a text transforms it, and parsed again. The parse of the copy must
+equal the parse of the original: the same documents, article numbers, labels, headings,
+chapters and sections, 款 and 项 per article, the same metadata, and the same normalized article
 text (compared without white space where the transformation changes spacing, after OpenCC t2s
-where it changes the script). Nothing here is a hand-written answer: the original's own parse is
-the expectation, so a failure is a place where the parser depends on an accident of the copy.
+where it changes the script, with dates or item markers written one way where it rewrites
+them). Nothing here is a hand-written answer: the original's own parse is the expectation, so a
+failure is a place where the parser depends on an accident of the copy.
+
+The sweep (every input × every transformation, three aspects compared: ≈2,200 comparisons)
+holds the transformations that reach a decision of the parser: where a line breaks (double
+spacing, PDF hard wrapping), what a label looks like (alone on its line, glued to its body,
+letter-spaced, full-width digits), how chapter titles, items and dates are written (spaced
+titles, 一、 and ㈠ items, dates in Chinese numerals), the script (simplified → traditional),
+punctuation (half-width), web noise lines, no-break spaces. Copies whose damage the parser undoes
+in one step before any decision — CRLF line ends, a BOM, full-width indentation, trailing
+blanks, zero-width spaces — are kept as one regression case each (``REGRESSION``): sweeping
+them over every input compared a text with itself.
 """
 
 from __future__ import annotations
@@ -180,11 +189,126 @@ def nbsp(text: str) -> str:
     return text.replace(" ", "\u00a0")
 
 
+# -- transformations that reach the parser's decisions (each written from the conventions of
+# Chinese legislative typography, not from the parser's patterns) ---------------------------------
+
+_CN = "零〇一二两三四五六七八九十百千"
+# an article label at the start of a line, and the blank between it and the body
+_LABEL_LINE = re.compile(
+    rf"(?m)^([ \t\u3000]*第[{_CN}0-9]+条(?:之[一二三四五六七八九十]+)?)[ \t\u3000]+(?=\S)"
+)
+
+
+def label_alone(text: str) -> str:
+    """Each article label alone on its line, the body starting the next (a Word or PDF copy)."""
+    return _LABEL_LINE.sub(lambda m: m.group(1) + "\n", text)
+
+
+def label_glued(text: str) -> str:
+    """No blank between a label and its body: 第一条为了… (a web copy that drops the space)."""
+    return _LABEL_LINE.sub(lambda m: m.group(1), text)
+
+
+_HEAD_LABEL = re.compile(rf"(?m)^([ \t\u3000]*)第([{_CN}0-9]+)([条章节])")
+
+
+def spaced_labels(text: str) -> str:
+    """Labels at line starts letter-spaced: 第 十 二 条, 第 一 章 (a justified PDF line)."""
+    return _HEAD_LABEL.sub(lambda m: f"{m.group(1)}第 {' '.join(m.group(2))} {m.group(3)}", text)
+
+
+_CHAPTER_TITLE = re.compile(
+    rf"(?m)^([ \t\u3000]*第[{_CN}0-9]+[章节])[ \t\u3000]*([^\s（()]{{2,4}})[ \t\u3000]*$"
+)
+
+
+def spaced_chapter_titles(text: str) -> str:
+    """Short chapter and section titles letter-spaced with ideographic spaces: 总　则."""
+    return _CHAPTER_TITLE.sub(lambda m: m.group(1) + "\u3000" + "\u3000".join(m.group(2)), text)
+
+
+_FULL_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+# a number in Chinese running text: not part of a Latin word or of ASCII punctuation (a forum's
+# anti-copy string x3Kp9!qZ, a URL, a time 09:12) — those no typesetting would touch
+_NUMBER = re.compile(r"(?<![!-~])[0-9]+(?![!-~])")
+
+
+def fullwidth_digits(text: str) -> str:
+    """Numbers in running text full-width (２０２３年４月２０日, 第１２条): a typeset or Word copy."""
+    return _NUMBER.sub(lambda m: m.group(0).translate(_FULL_DIGITS), text)
+
+
+_DIGIT_CN = "〇一二三四五六七八九"
+_ARABIC_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+_CN_DATE = re.compile(
+    r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+)
+
+
+def _cn_small(n: int) -> str:
+    tens, ones = divmod(n, 10)
+    return (
+        (_DIGIT_CN[tens] if tens > 1 else "")
+        + ("十" if tens else "")
+        + (_DIGIT_CN[ones] if ones or not tens else "")
+    )
+
+
+def chinese_dates(text: str) -> str:
+    """Every date in Chinese numerals, as 题注 and 施行 clauses are often typeset: 二〇二三年四月
+    二十日."""
+
+    def cn(m: re.Match) -> str:
+        year = "".join(_DIGIT_CN[int(c)] for c in m.group(1))
+        return f"{year}年{_cn_small(int(m.group(2)))}月{_cn_small(int(m.group(3)))}日"
+
+    return _ARABIC_DATE.sub(cn, text)
+
+
+def _arabic_dates(text: str) -> str:
+    """Dates in Chinese numerals back to Arabic (for comparing article texts)."""
+
+    def value(s: str) -> int:
+        if "十" not in s:
+            return int("".join(str("零一二三四五六七八九".find(c) if c != "〇" else 0) for c in s))
+        tens, _, ones = s.partition("十")
+        return 10 * (value(tens) if tens else 1) + (value(ones) if ones else 0)
+
+    return _CN_DATE.sub(
+        lambda m: f"{value(m.group(1))}年{value(m.group(2))}月{value(m.group(3))}日", text
+    )
+
+
+# a first-level item marker at a line start; （二）项 is a wrapped reference (第一款第（二）项), not an item
+_ITEM_LINE = re.compile(r"(?m)^([ \t\u3000]*)[（(]([一二三四五六七八九十]{1,3})[）)](?![项目])")
+_CIRCLED = "㈠㈡㈢㈣㈤㈥㈦㈧㈨㈩"
+
+
+def items_dunhao(text: str) -> str:
+    """Items written 一、二、 instead of （一）（二）, as older and informal drafting does."""
+    return _ITEM_LINE.sub(lambda m: m.group(1) + m.group(2) + "、", text)
+
+
+def items_circled(text: str) -> str:
+    """Items written with the parenthesized ideographs ㈠㈡ (items past ten keep （十一））."""
+
+    def circled(m: re.Match) -> str:
+        n = "一二三四五六七八九十".find(m.group(2)) + 1 if len(m.group(2)) == 1 else 0
+        return m.group(1) + (_CIRCLED[n - 1] if n else f"（{m.group(2)}）")
+
+    return _ITEM_LINE.sub(circled, text)
+
+
+_ANY_ITEM = re.compile(
+    r"(?m)^(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|[㈠-㈩])"
+)
+
+
 @dataclass(frozen=True)
 class Transform:
     name: str
     func: Callable[[str], str]
-    compare: str = "exact"  # how article text is compared: exact | nospace | t2s
+    compare: str = "exact"  # how article text is compared: exact | nospace | t2s | dates | items
     only_simplified: bool = False  # applies to simplified sources only
 
 
@@ -204,8 +328,27 @@ TRANSFORMS = {
         Transform("webnoise", web_noise),
         Transform("zwsp", zero_width),
         Transform("nbsp", nbsp),
+        Transform("label-alone", label_alone),
+        Transform("label-glued", label_glued),
+        Transform("spaced-labels", spaced_labels),
+        Transform("spaced-chapters", spaced_chapter_titles),
+        Transform("fullwidth-digits", fullwidth_digits),
+        Transform("chinese-dates", chinese_dates, compare="dates"),
+        Transform("items-dunhao", items_dunhao, compare="items"),
+        Transform("items-circled", items_circled, compare="items"),
     )
 }
+
+# undone by one step of the parser before any decision (line ends, BOM, edge white space and
+# invisible characters): one regression case each, on an input where the step matters most
+REGRESSION = {
+    "crlf": "09-ningbo",  # PDF-wrapped: line joins decided on the line ends
+    "bom": "01-yanbian",  # a 公告 before the law: the first line is classified
+    "indent": "02-shaoxing",  # labels alone on their line, headings on the next
+    "trailing": "17-quzhou",  # items in several styles, a wrapped reference
+    "zwsp": "38-kunming",  # already has invisible characters and full-width labels
+}
+SWEEP = [name for name in TRANSFORMS if name not in REGRESSION]
 
 
 # -- parses and what is compared ----------------------------------------------------------------
@@ -224,6 +367,10 @@ def parsed(name: str, transform: str | None = None):
 
 
 def _fold(compare: str) -> Callable[[str], str]:
+    if compare == "dates":
+        return lambda s: _arabic_dates(s) if s else s
+    if compare == "items":
+        return lambda s: _ANY_ITEM.sub("•", s) if s else s
     if compare == "t2s":
         t2s = _opencc("t2s")
         return lambda s: re.sub(r"\s+", "", t2s.convert(s)) if s else s
@@ -259,18 +406,38 @@ def structure(docs, fold) -> list:
 METADATA = ("kind", "status", "adopted", "approved", "revised", "promulgated", "effective")
 
 
+# where a copy exposes a parser bug that is not fixed yet: (input, transformation) → (the aspects
+# that fail, why); strict, so a fix shows as XPASS and the entry must go
+KNOWN: dict[tuple[str, str], tuple[frozenset[str], str]] = {
+    ("30-hefei", "label-alone"): (
+        frozenset({"structure", "text", "metadata"}),
+        "a 目录 listing articles, each label alone on its line with its title on the next, is "
+        "read as articles, and 第二条 to 第四条 of the text are lost",
+    ),
+}
+
+
 def _cases():
     for name in INPUTS:
         simplified = detect_script(source(name)) == "simplified"
-        for t in TRANSFORMS.values():
+        for t in (TRANSFORMS[n] for n in SWEEP):
             if t.only_simplified and not simplified:
                 continue
             if t.func(source(name)) == source(name):  # nothing to wrap, no space, no ，
                 continue
-            yield pytest.param(name, t.name, id=f"{name}-{t.name}")
+            yield name, t.name
+    for t, name in REGRESSION.items():
+        assert TRANSFORMS[t].func(source(name)) != source(name), (t, name)
+        yield name, t
 
 
-CASES = list(_cases())
+def _params(aspect: str) -> list:
+    out = []
+    for name, t in _cases():
+        aspects, why = KNOWN.get((name, t), (frozenset(), ""))
+        marks = [pytest.mark.xfail(reason=why, strict=True)] if aspect in aspects else []
+        out.append(pytest.param(name, t, id=f"{name}-{t}", marks=marks))
+    return out
 
 
 def _pair(name: str, transform: str):
@@ -287,7 +454,7 @@ def _first_difference(a: list, b: list) -> str:
     return f"lengths {len(a)} → {len(b)}"
 
 
-@pytest.mark.parametrize("name,transform", CASES)
+@pytest.mark.parametrize("name,transform", _params("structure"))
 def test_structure_is_invariant(name, transform):
     """The copy parses into the same documents, articles, labels, headings, chapters, sections, 款 and 项."""
     base, new = _pair(name, transform)
@@ -308,7 +475,7 @@ def test_structure_is_invariant(name, transform):
         )
 
 
-@pytest.mark.parametrize("name,transform", CASES)
+@pytest.mark.parametrize("name,transform", _params("text"))
 def test_article_text_is_invariant(name, transform):
     """Every article of the copy has the same normalized text (modulo spacing or script where the copy changes them)."""
     base, new = _pair(name, transform)
@@ -326,7 +493,7 @@ def test_article_text_is_invariant(name, transform):
             )
 
 
-@pytest.mark.parametrize("name,transform", CASES)
+@pytest.mark.parametrize("name,transform", _params("metadata"))
 def test_metadata_is_invariant(name, transform):
     """The copy keeps each document's kind, status and dates (adopted, approved, revised, …)."""
     base, new = _pair(name, transform)
@@ -357,3 +524,27 @@ def test_wrap_keeps_the_text_and_protects_labels():
         ), (p, q)
         assert p[-1] not in _TERMINAL or q.startswith("（二）"), (p, q)
     assert _wrap_line("短行", 12) == ["短行"]
+
+
+def test_decision_transforms_do_what_they_say():
+    """The transformations of the sweep change what they claim and nothing else (so the
+    invariance tests cannot pass by comparing a text with itself, nor fail on a changed law)."""
+    text = (
+        "第一章 总则\n第一条　为了规范管理，制定本条例。\n第二条 街道办事处履行下列职责：\n"
+        "（一）组织实施；\n（二）依照本条例第八条第一款第\n（二）项规定办理。\n"
+        "第三条　本条例自2023年8月1日起施行。"
+    )
+    assert "第一条\n为了" in label_alone(text) and "第二条\n街道" in label_alone(text)
+    assert "第一条为了" in label_glued(text) and "第三条本条例" in label_glued(text)
+    assert "第 一 章" in spaced_labels(text) and "第 三 条" in spaced_labels(text)
+    assert "第一章\u3000总\u3000则" in spaced_chapter_titles(text)
+    assert "２０２３年８月１日" in fullwidth_digits(text)
+    assert fullwidth_digits("第1条 x3Kp9!qZ 09:12") == "第１条 x3Kp9!qZ 09:12"
+    cn = chinese_dates(text)
+    assert "二〇二三年八月一日" in cn and _arabic_dates(cn) == text
+    assert _arabic_dates("二〇二〇年十二月三十一日") == "2020年12月31日"
+    for items in (items_dunhao(text), items_circled(text)):
+        assert "（一）组织" not in items and "\n（二）项规定" in items  # a reference stays
+    for t in SWEEP:
+        changed = TRANSFORMS[t].func(text) != text
+        assert changed or t in ("wrap40", "wrap60"), t  # no line here is long enough to wrap

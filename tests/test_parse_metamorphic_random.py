@@ -15,7 +15,10 @@ picks, per input and seed, a random combination of
 The expectation is the parse of the untransformed text: the same documents, chapters, sections,
 article numbers and headings, 款 and 项 per article, and the same article text without white
 space (a wrap may fall at a space between Latin words). Where an invariant cannot honestly hold
-the generator is constrained (see ``_wrap_cuts``), never the assertion.
+the generator is constrained (see ``_wrap_cuts``), never the assertion — and only by what the
+text says (its typography: sentence ends, labels, markers, numbers, titles), never by the
+parser's own rules, which would keep the generator away from exactly the cuts the parser
+misreads. The copies it still misreads are listed in ``KNOWN_BAD`` with the class of bug.
 """
 
 from __future__ import annotations
@@ -33,9 +36,6 @@ from test_parse_metamorphic_combined import (
     parse,
     structure_differences,
 )
-
-from jdcorpus.parse.patterns import KINDS
-from jdcorpus.parse.patterns import TERMINAL as PARSER_TERMINAL
 
 NOISE_LINES = (
     "打印本页",
@@ -57,9 +57,13 @@ _MORE_PROTECTED = re.compile(
     rf"|第?[{_NUMERALS}0-9０-９]+[条條款项項章节節编編目]?|[0-9０-９.．,，%％]*[0-9０-９]"
     r"|《[^《》\n]{0,60}》|〈[^〈〉\n]{0,60}〉|【[^【】\n]{0,24}】|[A-Za-z0-9]+"
 )
-# a new line must not start like a label, an item, a heading or a 题注, nor a piece end like a title
+# a new line must not start like a label, an item, a heading or a 题注
 _BAD_START = re.compile(rf"[\s第（(【〔《〈\[①-⑳⑴-⒇㈠-㈩{_NUMERALS}0-9０-９附]")
-_BAD_END = re.compile("(?:" + "|".join(KINDS) + "|通知|公告|令|公报|总则|附则|细则|则)$")
+# where a sentence ends (。！？；：… perhaps followed by closing quotes or brackets) a line break
+# may honestly start a new 款: a wrap never cuts there. This is the typography of the text (GB/T
+# 15834), not the parser's list of line ends: a line ending in a bare ） or ” is unfinished, and
+# a piece ending in 规定 or 条例 is no title when the sentence goes on.
+_SENTENCE_END = re.compile(r"[。！？!?；;：:…][”’」』）)】〕]*$")
 # an item written without end punctuation (（一）发布招聘公告　（二）…) ends where its line ends: a
 # wrap inside it would honestly read as a new 款 after the item
 _ITEM_MARK = re.compile(rf"[（(][{_NUMERALS}]+[）)]|[①-⑳⑴-⒇㈠-㈩]")
@@ -85,12 +89,11 @@ def _wrap_cuts(line: str) -> list[int]:
         if any(a < c <= b for a, b in spans):  # inside a span, or parting it from what follows
             continue
         head, tail = line[:c].rstrip(), line[c:]
-        # the parser also reads a line ending in a closing quote or bracket as a sentence end
-        if not head or head[-1] in _TERMINAL + PARSER_TERMINAL or head[-1] in "，,、":
+        if not head or _SENTENCE_END.search(head) or head[-1] in _TERMINAL:
             continue
         if _in_open_item(line, c):
             continue
-        if tail[:1] in _NO_LINE_START or _BAD_START.match(tail) or _BAD_END.search(head):
+        if tail[:1] in _NO_LINE_START or _BAD_START.match(tail):
             continue
         out.append(c)
     return out
@@ -177,7 +180,33 @@ def randomize(name: str, seed: int, keep=None) -> tuple[str, tuple[str, ...]]:
 
 SEEDS = range(10)
 
-KNOWN_BAD: set[tuple[str, int]] = set()  # seeds that once exposed parser bugs (fixed) run too
+# Copies on which the parser still fails, by class of bug (found when the cut points stopped
+# following the parser's own list of line ends). Strict: a fix shows as XPASS and the entry goes.
+_QUOTE_END = (
+    "a line that ends in a closing quote with no sentence end before it (…“部门报到”⏎改革, "
+    "…“四风”⏎特别是) is read as the end of a 款"
+)
+_HEADING_WRAP = (
+    "with the label alone on its line, a wrap in the line that starts with the （heading） "
+    "(（施行日期）本规定⏎自2023年…) loses the heading"
+)
+_REFERENCE_ALONE = (
+    "a wrapped reference alone on its line after blank lines (依照本条例⏎⏎第七条第二款规定⏎确定的"
+    "事项) is dropped from the article text"
+)
+_NEXT_REFERENCE_WRAPPED = (
+    "issue 11: a run-together label whose body opens with a reference to the next article, "
+    "wrapped after 规定 below a page-number line (第十五条第十六条规定⏎以外的…), loses the article"
+)
+KNOWN_BAD: dict[tuple[str, int], str] = {
+    ("61-jiujiang", 7): _NEXT_REFERENCE_WRAPPED,
+    ("beijing", 0): _QUOTE_END,
+    ("beijing", 2): _QUOTE_END,
+    ("beijing", 8): _QUOTE_END,
+    ("02-shaoxing", 1): _HEADING_WRAP,
+    ("02-shaoxing", 2): _HEADING_WRAP,
+    ("09-ningbo", 0): _REFERENCE_ALONE,
+}
 
 
 def _cases():
@@ -186,7 +215,17 @@ def _cases():
             yield name, s
 
 
-CASES = [pytest.param(n, s, id=f"{n}-seed{s}") for n, s in _cases() if (n, s) not in KNOWN_BAD]
+CASES = [
+    pytest.param(
+        n,
+        s,
+        id=f"{n}-seed{s}",
+        marks=[pytest.mark.xfail(reason=KNOWN_BAD[n, s], strict=True)]
+        if (n, s) in KNOWN_BAD
+        else [],
+    )
+    for n, s in _cases()
+]
 
 
 @pytest.mark.parametrize("name,seed", CASES)
@@ -226,7 +265,8 @@ def test_generator_is_reproducible_and_damages():
 
 def test_wrap_cuts_respect_protected_spans():
     """A random wrap never cuts inside a label, date, number or 《title》, after a sentence end,
-    nor before closing punctuation or a label-like start."""
+    nor before closing punctuation or a label-like start; it does cut after a bare closing
+    bracket or quote and before 规定 (the text's typography decides, not the parser's rules)."""
     line = "第十二条（网格）街道办事处依照《某某市物业管理条例》第三十条第二款，于2021年3月1日前完成网格划分工作并报区人民政府备案。"
     cuts = _wrap_cuts(line)
     assert cuts
@@ -235,3 +275,9 @@ def test_wrap_cuts_respect_protected_spans():
         assert not re.search(r"第[十二三]*$|《[^》]*$|20\d*$|2021年\d*月?\d*$", head), (head, tail)
         assert not head.startswith("第十二条（网格）") or len(head) > len("第十二条（网格）")
         assert tail[0] not in _NO_LINE_START and not tail.startswith("第")
+    other = "街道办事处应当建立“街长”“巷长”制度，依照有关规定组织实施网格管理工作；（一）略。"
+    cuts = _wrap_cuts(other)
+    assert other.index("制度") in cuts  # after a bare closing quote: the sentence goes on
+    assert other.index("规定") in cuts  # a piece may end like a title word: it is no title
+    assert other.index("依照") in cuts  # after a comma
+    assert other.index("（一）") not in cuts  # after a sentence end (；)

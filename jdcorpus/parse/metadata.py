@@ -171,7 +171,7 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
             effective = _iso(m.group(1)) if "之日" not in m.group(1) else "promulgation"
             break
     if effective is None:
-        m = re.search(r"自(\d{4}年\d{1,2}月\d{1,2}日)起?施行", header_text)
+        m = re.search(rf"自({_ANY_DATE})起?施行", header_text)  # 二〇二四年一月一日 too
         effective = _iso(m.group(1)) if m else listed.get("effective")
 
     def first(kind, last=False):
