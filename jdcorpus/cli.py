@@ -152,10 +152,13 @@ def _corpus():
 
 
 def _index_corpus():
-    """What the search index is asked about: None for the bundled corpus alone (its index is
-    found without parsing anything), else the corpus."""
+    """What the search index is asked about: None for the bundled corpus alone, else the corpus
+    by name and fingerprint (:class:`~jdcorpus.corpus.LazyCorpus`): a built index is found and
+    searched without parsing a document."""
+    from .corpus import LazyCorpus
+
     spec = _spec()
-    return None if spec.name == "bundled" else _corpus()
+    return None if spec.name == "bundled" else LazyCorpus(spec, progress=_progress("Parsing"))
 
 
 # -- corpus commands (issue 2) ----------------------------------------------------------------
@@ -221,7 +224,8 @@ def parse(file, encoding, fmt):
     """Parse a regulation FILE (not added to a corpus) and print its structure.
 
     FILE: text (UTF-8, UTF-16, GB18030/GBK, Big5, detected), .md, .html/.htm or .docx;
-    - reads standard input.
+    - reads standard input. A text without article labels (a 决定 in 一、二、 paragraphs) is
+    shown as a document of paragraphs, with a warning.
 
     \b
     Examples:
@@ -235,12 +239,16 @@ def parse(file, encoding, fmt):
         from .parse.formats import read_source
 
         data = click.get_binary_stream("stdin").read()
-        docs = parse_text(read_source(data=data, name="<stdin>", encoding=encoding).text)
+        text = read_source(data=data, name="<stdin>", encoding=encoding).text
+        docs = parse_text(text, require_articles=False)
     else:
         from .parse import parse_file
 
-        docs = parse_file(file, encoding=encoding)
+        docs = parse_file(file, encoding=encoding, require_articles=False)
     click.echo(render_parse(docs, fmt), nl=False)
+    for d in docs:
+        if not d.articles:
+            click.echo(f"warning: {d.title}: {d.warnings[0]}", err=True)
 
 
 # -- the user corpus (issue 9) ------------------------------------------------------------------
@@ -327,8 +335,15 @@ def add(paths, city, province, title, kind, status, dates, encoding, pattern, dr
 
 
 def _index_update(spec):
-    """What runs after an add or remove is committed: the search index follows."""
-    return None
+    """What runs after an add or remove is committed: the search index follows, incrementally
+    (:func:`jdcorpus.corpus.follow_index`)."""
+
+    def follow(added, removed):
+        from .corpus import follow_index
+
+        follow_index(spec, added, removed, progress=_progress())
+
+    return follow
 
 
 @main.command("list")

@@ -20,6 +20,7 @@ __all__ = [
     "Corpus",
     "CorpusSpec",
     "DocumentList",
+    "LazyCorpus",
     "AmbiguousDocument",
     "UnknownDocument",
     "load_corpus",
@@ -198,7 +199,7 @@ class CorpusSpec:
     A directory is a user corpus made by ``jdcorpus add`` (it has a ``corpus.json``) or a plain
     folder of regulation files (read recursively; a ``catalog.json`` may give ids and cities).
     A directory that does not exist is an empty corpus. Nothing is parsed until :meth:`load`;
-    :meth:`fingerprint` hashes the raw files only (what caches of derived data are keyed by).
+    :attr:`fingerprint` hashes the raw files only (what caches of derived data are keyed by).
     """
 
     path: Path | None = None
@@ -223,9 +224,12 @@ class CorpusSpec:
             return "bundled" if self.bundled else "empty"
         return f"bundled+{self.path}" if self.bundled else str(self.path)
 
+    @property
     def fingerprint(self) -> str:
-        """A hash of the raw files of every part (no parsing)."""
-        parts = []
+        """A hash of the raw files of every part and of the code that parses them (no parsing):
+        the ``fingerprint`` of the corpus :meth:`load` gives, so the index finds the same key
+        for the handle and for the corpus."""
+        parts = [code_stamp(*PARSE_CODE)]
         if self.bundled:
             parts.append("bundled:" + source_fingerprint(None))
         if self.path is not None and not self.user_only_empty:
@@ -234,6 +238,33 @@ class CorpusSpec:
 
     def load(self, *, cache: bool = True, progress=None) -> Corpus:
         return _load_spec(self, cache=cache, progress=progress)
+
+
+class LazyCorpus:
+    """A corpus known by name and fingerprint without parsing anything: what the search path
+    hands the index (which finds a built index by them). Its documents are parsed on first use
+    (an index build), and then it is the :class:`Corpus` :meth:`CorpusSpec.load` gives."""
+
+    def __init__(self, spec: CorpusSpec, progress=None):
+        self.spec, self.name, self._progress = spec, spec.name, progress
+        self._corpus: Corpus | None = None
+
+    @cached_property
+    def fingerprint(self) -> str:
+        return self.spec.fingerprint
+
+    def load(self) -> Corpus:
+        if self._corpus is None:
+            self._corpus = self.spec.load(progress=self._progress)
+        return self._corpus
+
+    def __getattr__(self, attr):  # documents, get, origin …: the parsed corpus
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return getattr(self.load(), attr)
+
+    def __repr__(self) -> str:
+        return f"<LazyCorpus {self.name}{' (parsed)' if self._corpus else ''}>"
 
 
 def load_corpus(
@@ -299,10 +330,51 @@ def _load_spec(spec: CorpusSpec, *, cache: bool, progress=None) -> Corpus:
     corpus = Corpus(docs, name=spec.name, origins=origins, messages=messages)
     if spec.name != "bundled":
         # what the index and other caches are keyed by: the raw files and the code, cheaply
-        corpus.__dict__["fingerprint"] = hashlib.sha256(
-            f"{spec.fingerprint()}\0{code_stamp(*PARSE_CODE)}".encode()
-        ).hexdigest()
+        corpus.__dict__["fingerprint"] = spec.fingerprint
     return corpus
+
+
+def follow_index(spec: CorpusSpec, added: list[Document], removed: list[str], progress=None):
+    """After ``jdcorpus add`` or ``remove`` changed the corpus directory of ``spec``: bring the
+    search index of ``spec``'s corpus up to date incrementally (no rebuild), when the index can
+    be updated (:func:`jdcorpus.index.update_index`); else nothing, and the next search rebuilds
+    it (the index is keyed by the raw files, so it never answers for an older corpus).
+
+    The corpus handed to the index is the corpus as it is now, but only the documents ``added``
+    are parsed ones: the others stand by id and title (from the bundled catalog and the
+    manifest), as an incremental update needs nothing more of them, and loading a collection of
+    2,000 parsed documents would cost more than the update itself.
+    """
+    from . import index
+
+    update = getattr(index, "update_index", None)
+    if update is None:
+        return None
+    from .store import _present, entries, is_corpus_dir
+
+    fresh = {d.id: d for d in added}
+    docs: list[Document] = []
+    if spec.bundled:
+        docs.extend(_load_bundled(True).documents)
+    if spec.path is not None and is_corpus_dir(spec.path):
+        taken = {d.id for d in docs}
+        for e in entries(spec.path):
+            for d in _present(e):
+                if d["id"] in taken:  # a clash with the bundled corpus: renamed at load
+                    return None  # rare; the next search rebuilds
+                docs.append(fresh.get(d["id"]) or _standin(d["id"], d["title"], e["file"]))
+    corpus = Corpus(docs, name=spec.name)
+    corpus.__dict__["fingerprint"] = spec.fingerprint
+    return update(corpus, added=list(added), removed=list(removed), progress=progress)
+
+
+def _standin(did: str, title: str, source_file: str) -> Document:
+    """A document known by id and title only (see :func:`follow_index`)."""
+    return Document(
+        id=did, title=title, city=None, province=None, kind=None, status="in_force",
+        adopted=None, approved=None, revised=None, promulgated=None, effective=None,
+        source_file=source_file, start=0, end=0,
+    )  # fmt: skip
 
 
 def _load_bundled(cache: bool) -> Corpus:

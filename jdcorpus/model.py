@@ -167,6 +167,9 @@ class Document:
     notices: tuple[str, ...] = ()  # promulgation notices, 印发通知, preambles (normalized)
     warnings: tuple[str, ...] = ()
     steps: tuple[str, ...] = ()  # names of the normalization steps that ran
+    # the body of an instrument drafted without articles (a 决定 in 一、二、 paragraphs), read with
+    # parse_text(require_articles=False): its paragraphs, the marker kept in the text; else empty
+    paragraphs: tuple[Paragraph, ...] = ()
     source_text: str = field(default="", repr=False, compare=False)  # the whole source file
 
     def article(self, no: int) -> Article:

@@ -44,6 +44,7 @@ __all__ = [
     "ReportRow",
     "SourceArticle",
     "build_report",
+    "column_names",
     "heatmap_inches",
     "heatmap_png",
     "report_format",
@@ -232,6 +233,28 @@ def _report_doc(d: Document, name: str, aligned: int, source_file: str | None) -
     )
 
 
+def column_names(docs: Sequence[Document]) -> dict[str, str]:
+    """Short Chinese column headers, unique among the documents shown: the city (长春); with
+    several documents of a city, city and kind (北京·条例); where even that repeats (a text
+    added twice), the id after it (北京·条例·beijing-tiaoli-12). A document without a city
+    keeps its id.
+
+    >>> from types import SimpleNamespace as D
+    >>> column_names([D(id="a", city="北京", kind="条例"), D(id="b", city="北京", kind="规定"),
+    ...               D(id="c", city="长春", kind="条例")])
+    {'a': '北京·条例', 'b': '北京·规定', 'c': '长春'}
+    """
+    from collections import Counter
+
+    cities = Counter(d.city for d in docs if d.city)
+    first = {
+        d.id: (d.city if cities[d.city] == 1 else f"{d.city}·{d.kind or d.id}") if d.city else d.id
+        for d in docs
+    }
+    seen = Counter(first.values())
+    return {i: n if seen[n] == 1 or n == i else f"{n}·{i}" for i, n in first.items()}
+
+
 def _version() -> str:
     import jdcorpus
 
@@ -299,7 +322,7 @@ def build_report(
     if note:
         selection = f"{selection}；{note}"
 
-    names = compare.short_names(corpus)
+    names = column_names([doc, *chosen])
     cities = compare.corpus_cities(corpus)
     rows_by_doc: list[dict[int, list]] = []
     for other in chosen:

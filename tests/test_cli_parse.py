@@ -118,3 +118,20 @@ def test_bad_input_is_a_one_line_error(tmp_path, case, fmt):
     assert len(lines) == 1, result.output
     assert lines[0].startswith("Error:"), lines[0]
     assert "{" not in result.stdout  # no partial JSON printed before the error
+
+
+def test_a_decision_without_articles_is_shown_as_paragraphs_with_a_warning():
+    """A 决定 in 一、二、 paragraphs is no error for parse: its paragraphs are shown, the document
+    has no articles, and a warning says so (in the document and on standard error)."""
+    name = FIXTURES / "66_yancheng_decision_paragraphs_no_articles.txt"
+    result = run(name, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.stderr and "no article labels" in result.stderr
+    (doc,) = json.loads(result.stdout)["documents"]
+    assert doc["articles"] == [] and len(doc["paragraphs"]) == 8
+    assert (
+        doc["paragraphs"][3]["text"].startswith("四、") and len(doc["paragraphs"][3]["items"]) == 4
+    )
+    assert any("no article labels" in w for w in doc["warnings"])
+    table = run(name)
+    assert table.exit_code == 0 and "paragraphs: 8" in table.stdout and "八、本决定" in table.stdout

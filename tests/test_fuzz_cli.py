@@ -370,7 +370,7 @@ def test_fuzz_search_queries(files, tmp_path, monkeypatch):
     rng = random.Random(SEED)
     runner = _runner()
     failures = []
-    for i in range(n(2500)):
+    for i in range(n(2000)):
         query = random_query(rng)
         opts = rng.choice([["--count"], ["--limit", "1"], ["--limit", "3", "--format", "json"]])
         args = ["search", query, *opts]
@@ -389,7 +389,7 @@ def test_fuzz_command_arguments(command, files, tmp_path, monkeypatch):
     rng = random.Random(f"{SEED}-{command}")
     runner = _runner()
     failures = []
-    for i in range(n(8 if command in COSTLY else 150)):
+    for i in range(n(6 if command in COSTLY else 100)):
         args = [*command.split(), *COMMANDS.get(command, _generic(command))(rng, tmp_path)]
         if rng.random() < 0.1:  # junk anywhere: an unknown option, a stray argument
             args.insert(rng.randint(1, len(args)), rng.choice(BAD))

@@ -268,3 +268,23 @@ def test_export_error_names_the_given_path(tmp_path):
     assert r.exit_code == 1
     assert str(path) in r.output and ".tmp" not in r.output
     assert len(r.output.strip().splitlines()) == 1
+
+
+def test_every_output_path_takes_dash():
+    """Every command argument or option that names a file to write accepts ``-`` (standard
+    output): a command added later cannot forget it."""
+    import click
+
+    def walk(cmd, path=()):
+        yield path, cmd
+        for name, sub in getattr(cmd, "commands", {}).items():
+            yield from walk(sub, (*path, name))
+
+    outputs = [
+        (" ".join(path), p.name, p.type.allow_dash)
+        for path, cmd in walk(main)
+        for p in cmd.params
+        if isinstance(p.type, click.Path) and p.type.writable
+    ]
+    assert len(outputs) >= 3
+    assert [o for o in outputs if not o[2]] == []

@@ -266,6 +266,31 @@ def test_no_articles_is_an_error():
         parse_text("这是一段普通的文字，没有条文。")
 
 
+def test_a_text_without_articles_can_be_read_as_paragraphs():
+    """require_articles=False: a 决定 without 第…条 is one document of paragraphs (items under
+    their paragraph, the preamble a notice); a blank text or a lone title is still an error, and
+    a text with articles is read exactly as before."""
+    text = (
+        "某市人民代表大会常务委员会关于加强某事管理的决定\n"
+        "（2024年1月5日某市第一届人民代表大会常务委员会第二次会议通过）\n"
+        "为了加强管理，作如下决定：\n"
+        "一、市人民政府负责。\n二、禁止下列行为：\n（一）甲；\n（二）乙。\n"
+        "三、本决定自2024年3月1日起施行。\n"
+    )
+    (doc,) = parse_text(text, require_articles=False)
+    assert doc.articles == () and [p.text[:2] for p in doc.paragraphs] == ["一、", "二、", "三、"]
+    assert [len(p.items) for p in doc.paragraphs] == [0, 2, 0]
+    assert (doc.kind, doc.adopted, doc.effective) == ("决定", "2024-01-05", "2024-03-01")
+    assert doc.notices == ("为了加强管理，作如下决定：",)
+    assert any("no article labels" in w for w in doc.warnings)
+    for bad in ("", "  \n\n", "某市社区服务条例\n"):
+        with pytest.raises(ParseError, match="no articles"):
+            parse_text(bad, require_articles=False)
+    law = "某市社区服务条例\n第一条 为了规范，制定本条例。\n第二条 本条例自公布之日起施行。"
+    assert parse_text(law, require_articles=False) == parse_text(law)
+    assert parse_text(law)[0].paragraphs == ()
+
+
 @pytest.mark.parametrize(
     "numeral,value",
     [

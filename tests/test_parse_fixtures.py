@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -145,6 +146,27 @@ def test_parse_error(name):
 
     with pytest.raises(ParseError, match=ERRORS[name]):
         parse_file(FIXTURES / name)
+
+
+# fixtures drafted without articles whose notes say what a paragraph reading should give
+PARAGRAPH_DOCS = {fx["file"]: fx["future_document"] for fx in SPEC if "future_document" in fx}
+PARAGRAPH_GETTERS = DOC_GETTERS | {
+    "paragraphs": lambda d: len(d.paragraphs),
+    "paragraph_labels": lambda d: [re.match(r"\S+?、", p.text).group(0) for p in d.paragraphs],
+}
+
+
+@pytest.mark.parametrize("name", sorted(PARAGRAPH_DOCS), ids=_stem)
+def test_paragraph_document(name):
+    """With require_articles=False a 决定 drafted in 一、二、 paragraphs is one document with no
+    articles, its numbered paragraphs (quoted 第…条 of an amendment stay inside them), its
+    metadata, and a warning that it has no articles."""
+    (doc,) = parse_file(FIXTURES / name, require_articles=False)
+    for key, want in PARAGRAPH_DOCS[name].items():
+        got = PARAGRAPH_GETTERS[key](doc)
+        assert accepts(want, got), f"{key}: got {got!r}, expected {want!r}"
+    assert any("no article labels" in w for w in doc.warnings)
+    assert all(doc.source(p.start, p.end) == p.original for p in doc.paragraphs)
 
 
 @pytest.mark.parametrize("name,i,key,expected", list(_doc_cases()))

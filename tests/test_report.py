@@ -45,6 +45,23 @@ def test_rows_are_the_draft_articles_in_order(suzhou, bundled):
     assert {d.id for d in suzhou.compared} == {d.id for d in bundled.documents} - {"suzhou"}
     assert suzhou.draft.id == "suzhou" and suzhou.draft.status == "draft"
     assert (suzhou.date, suzhou.version) == ("2024-05-06", __import__("jdcorpus").__version__)
+    assert {d.id: d.name for d in suzhou.docs} == {
+        "suzhou": "苏州",
+        "changchun": "长春",
+        "hohhot": "呼和浩特",
+        "beijing-tiaoli": "北京·条例",
+        "beijing-zhize": "北京·职责规定",
+        "tonghua": "通化",
+    }
+
+
+def test_column_names_stay_unique():
+    """Two documents of one city and kind (a text added twice) keep apart by their ids."""
+    from types import SimpleNamespace as D
+
+    docs = [D(id="bj", city="北京", kind="条例"), D(id="bj-2", city="北京", kind="条例")]
+    docs.append(D(id="x", city=None, kind=None))
+    assert rp.column_names(docs) == {"bj": "北京·条例·bj", "bj-2": "北京·条例·bj-2", "x": "x"}
 
 
 def test_each_cell_is_the_best_aligned_article_and_names_the_others(suzhou, bundled):

@@ -526,3 +526,88 @@ def test_units_pickle_by_their_fields():
     back = pickle.loads(pickle.dumps(docs))
     assert back == docs
     assert [d.source_text for d in back] == [d.source_text for d in docs]
+
+
+def test_add_and_remove_hand_the_index_an_incremental_update(tmp_path, monkeypatch):
+    """After a commit, add and remove call index.update_index with only the documents added
+    (parsed) and the ids removed, on a corpus with the ids and the index key (fingerprint) of
+    the corpus as loaded: what an update without a rebuild needs."""
+    import jdcorpus.index as index
+    from jdcorpus import load_corpus
+
+    calls = []
+
+    def update_index(corpus, *, added=None, removed=None, progress=None):
+        calls.append((corpus, list(added or ()), list(removed or ())))
+
+    monkeypatch.setattr(index, "update_index", update_index, raising=False)
+    home = tmp_path / "home"
+    assert jd(home, "add", LAWREFBOOK / BEIJING).exit_code == 0
+    assert jd(home, "add", LAWREFBOOK / WENZHOU).exit_code == 0
+    corpus, added, removed = calls[-1]
+    real = load_corpus(home, bundled=True)
+    assert [d.id for d in corpus] == [d.id for d in real]
+    assert (corpus.name, corpus.fingerprint) == (real.name, real.fingerprint)
+    assert [d.id for d in added] == ["wenzhou-guiding"] and removed == []
+    assert added[0].articles == real.get("wenzhou-guiding").articles
+    assert jd(home, "remove", "wenzhou-guiding").exit_code == 0
+    corpus, added, removed = calls[-1]
+    assert (added, removed) == ([], ["wenzhou-guiding"])
+    assert [d.id for d in corpus] == [d.id for d in load_corpus(home, bundled=True)]
+    # nothing committed, nothing to update
+    n = len(calls)
+    assert jd(home, "add", LAWREFBOOK / DECISION).exit_code == 1
+    assert len(calls) == n
+
+
+def test_adding_one_file_to_an_indexed_corpus_does_not_rebuild(tmp_path, monkeypatch):
+    """With incremental index updates (index.update_index), adding one file to an indexed corpus
+    writes no full build, and search gives the hits a rebuild gives."""
+    import jdcorpus.index as index
+
+    if not hasattr(index, "update_index"):
+        pytest.skip("jdcorpus.index has no incremental update yet (issue 10)")
+    import jdcorpus.index.store as index_store
+
+    home = tmp_path / "home"
+    laws = [LAWREFBOOK / n for n in sorted(EXPECTED) if EXPECTED[n] and n != WENZHOU]
+    assert jd(home, "add", *laws).exit_code == 0
+    jd(home, "search", "本")  # the index is built
+    real_write = index_store._write
+
+    def no_rebuild(*a, **k):
+        raise AssertionError("a full build")
+
+    monkeypatch.setattr(index_store, "_write", no_rebuild)
+    assert jd(home, "add", LAWREFBOOK / WENZHOU).exit_code == 0
+    hits = json.loads(jd(home, "search", "烟花爆竹", "--format", "json", "--limit", "0").stdout)
+    monkeypatch.setattr(index_store, "_write", real_write)
+    assert "wenzhou-guiding" in {h["doc"] for h in hits}
+    jd(home, "index", "build")
+    again = json.loads(jd(home, "search", "烟花爆竹", "--format", "json", "--limit", "0").stdout)
+    assert {(h["doc"], h["article"]) for h in hits} == {(h["doc"], h["article"]) for h in again}
+
+
+def test_search_on_a_built_index_parses_nothing(tmp_path, monkeypatch):
+    """Once the index of bundled + user corpus is built, `search` finds it by the raw files'
+    fingerprint and loads no document, from either selection (with and without --no-bundled)."""
+    import jdcorpus.corpus as corpus_mod
+
+    home = tmp_path / "home"
+    assert jd(home, "add", LAWREFBOOK / WENZHOU).exit_code == 0
+    counts = {}
+    for extra in ([], ["--no-bundled"]):
+        first = jd(home, *extra, "search", "烟花爆竹", "--count")
+        assert first.exit_code == 0 and int(first.stdout) > 0
+        counts[tuple(extra)] = first.stdout
+
+    def no(*a, **k):
+        raise AssertionError("the corpus was loaded")
+
+    monkeypatch.setattr(corpus_mod, "_load_spec", no)
+    for extra in ([], ["--no-bundled"]):
+        again = CliRunner().invoke(
+            main, ["--corpus", str(home), *extra, "search", "烟花爆竹", "--count"]
+        )
+        assert again.exit_code == 0, again.output
+        assert again.stdout == counts[tuple(extra)]

@@ -88,6 +88,7 @@ from .store import (  # noqa: E402
     clear_index,
     index_status,
     schema,
+    update_index,
 )
 
 __all__ = [
@@ -105,4 +106,5 @@ __all__ = [
     "schema",
     "search",
     "segment",
+    "update_index",
 ]

@@ -240,14 +240,124 @@ def _jieba():
     return tk
 
 
+class _Segmenter:
+    """jieba's default mode without HMM (``Tokenizer.cut(text, HMM=False)``): the same words, ~3x
+    faster.
+
+    jieba cuts a text into blocks (runs of Han characters, letters and digits) and each block into
+    the most probable path through its prefix dictionary; a block's words do not depend on its
+    context. This walks the same dictionary with the same arithmetic (so ties and rounding are
+    jieba's), without building jieba's intermediate DAG dict and generator of tuples, and remembers
+    the words of a block seen before (statutes repeat their clauses). Equality with jieba is
+    tested on every article of the bundled corpus.
+    """
+
+    _MAX_BLOCKS = 200_000  # remembered blocks (~40 MB) before the memory is cleared
+
+    def __init__(self, tk):
+        import math
+
+        import jieba
+
+        self.freq = tk.FREQ
+        self.logtotal = math.log(tk.total)
+        self.log = math.log
+        self.han = jieba.re_han_default
+        self.skip = jieba.re_skip_default
+        self.eng = jieba.re_eng
+        self.blocks: dict[str, tuple[int, ...]] = {}
+
+    def lengths(self, text: str) -> list[int]:
+        """The lengths of the successive tokens of ``text`` (they add up to ``len(text)``)."""
+        out: list[int] = []
+        blocks = self.blocks
+        for blk in self.han.split(text):
+            if not blk:
+                continue
+            if self.han.match(blk):
+                lens = blocks.get(blk)
+                if lens is None:
+                    if len(blocks) >= self._MAX_BLOCKS:
+                        blocks.clear()
+                    lens = blocks[blk] = self._cut(blk)
+                out.extend(lens)
+            else:
+                for x in self.skip.split(blk):
+                    if not x:
+                        continue
+                    if self.skip.match(x):
+                        out.append(len(x))
+                    else:
+                        out.extend([1] * len(x))
+        return out
+
+    def _cut(self, s: str) -> tuple[int, ...]:
+        """``__cut_DAG_NO_HMM`` of one block, as word lengths."""
+        freq, log, lt = self.freq, self.log, self.logtotal
+        n = len(s)
+        score = [0.0] * (n + 1)
+        end = list(range(n + 1))
+        for k in range(n - 1, -1, -1):
+            best = None
+            i = k
+            frag = s[k]
+            while frag in freq:  # jieba's get_DAG: every dictionary word starting at k
+                f = freq[frag]
+                if f:
+                    sc = log(f) - lt + score[i + 1]
+                    if best is None or sc >= best:  # max of (score, end): a tie takes the longer
+                        best, end[k] = sc, i
+                i += 1
+                if i >= n:
+                    break
+                frag = s[k : i + 1]
+            if best is None:  # no word: the character alone
+                best = log(freq.get(s[k]) or 1) - lt + score[k + 1]
+                end[k] = k
+            score[k] = best
+        out: list[int] = []
+        eng = self.eng.match
+        x = buf = 0
+        while x < n:
+            y = end[x] + 1
+            if y - x == 1 and eng(s[x]):  # single letters and digits run together
+                buf += 1
+            else:
+                if buf:
+                    out.append(buf)
+                    buf = 0
+                out.append(y - x)
+            x = y
+        if buf:
+            out.append(buf)
+        return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> _Segmenter:
+    return _Segmenter(_jieba())
+
+
 @lru_cache(maxsize=8192)
 def _tokens(text: str) -> tuple[tuple[int, int], ...]:
-    """(start, end) of every jieba token of ``text``, punctuation included, in order."""
-    return tuple((s, e) for _w, s, e in _jieba().tokenize(text, mode="default", HMM=False))
+    """(start, end) of every jieba token of ``text``, punctuation included, in order (what
+    ``jieba.Tokenizer.tokenize(text, HMM=False)`` gives, through :class:`_Segmenter`)."""
+    out = []
+    pos = 0
+    for n in _segmenter().lengths(text):
+        out.append((pos, pos + n))
+        pos += n
+    return tuple(out)
 
 
 def _words(text: str) -> list[tuple[int, int]]:
-    return [(s, e) for s, e in _tokens(text) if any(c.isalnum() for c in text[s:e])]
+    """The tokens with a letter or digit (punctuation and spaces are no words)."""
+    out = []
+    for s, e in _tokens(text):
+        w = text[s:e]
+        if w.isalnum() or any(c.isalnum() for c in w):
+            out.append((s, e))
+    return out
 
 
 def segment(text: str) -> list[str]:
@@ -259,8 +369,17 @@ def segment(text: str) -> list[str]:
 
 
 def _bounds(text: str) -> bytes:
-    """The word boundaries of ``text`` (every token start, and the end), packed for storing."""
-    from array import array
+    """The word boundaries of ``text`` (every token start, and the end), stored as a bit set:
+    bit ``i`` is set when a word starts or ends at offset ``i`` (~16 bytes an article)."""
+    bits = 1 << len(text)
+    for s, _e in _tokens(text):
+        bits |= 1 << s
+    return bits.to_bytes(len(text) // 8 + 1, "little")
 
-    cuts = sorted({0, len(text), *(s for s, _ in _tokens(text)), *(e for _, e in _tokens(text))})
-    return array("I", cuts).tobytes()
+
+def _unpack_bounds(data: bytes | None) -> list[int]:
+    """The offsets :func:`_bounds` stored, ascending."""
+    if not data:
+        return []
+    bits = bin(int.from_bytes(data, "little"))[:1:-1]  # bit 0 first
+    return [i for i, b in enumerate(bits) if b == "1"]

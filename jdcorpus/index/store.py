@@ -19,14 +19,14 @@ import os
 import re
 import shutil
 import time
-from contextlib import nullcontext
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .._cache import cache_dir, code_stamp, notice, source_fingerprint, writable_cache_dir
 from .._data import bundled_root
 from ..model import Article, Document
-from .analyzers import BigramTokenizer, JiebaTokenizer, ValueTokenizer, _bounds, _jieba
+from .analyzers import BigramTokenizer, JiebaTokenizer, ValueTokenizer, _bounds, _jieba, _segmenter
 
 __all__ = [
     "FORMAT_VERSION",
@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 #: Bump when the schema, the analyzers or the stored values change: old indexes are rebuilt.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 #: Fields analyzed as prose (bigrams); every other ``str`` field is a single-value filter.
 PROSE = frozenset({"title", "heading", "chapter_title", "section_title", "text"})
@@ -62,44 +62,54 @@ def _field_sources() -> list[tuple[str, type]]:
     return list(out.items())
 
 
+#: The stored fields: what a hit shows (document title and city come from the index's document
+#: list, not from every article of the document).
+STORED = frozenset({"doc_id", "no", "label", "heading", "chapter_title", "text", "bounds"})
+
+
 def schema():
     """The Whoosh schema, derived from the scalar fields of Article and Document.
 
-    ``str`` fields in :data:`PROSE` are bigram text (stored: snippets and display), numbers are
-    numeric, other ``str`` fields single-value filters; plus ``key`` (``doc_id:no``), ``words``
-    (jieba) and ``bounds`` (stored word boundaries of the text). Field weights (BM25F) are given
-    at query time (:data:`jdcorpus.index.query.SEARCHED`).
+    ``str`` fields in :data:`PROSE` are bigram text, numbers are numeric, other ``str`` fields
+    single-value filters; plus ``words`` (jieba) and ``bounds`` (stored word boundaries of the
+    text). Positions are stored compactly (:class:`~.segments.CompactPositions`); only the fields
+    of :data:`STORED` are stored. Field weights (BM25F) are given at query time
+    (:data:`jdcorpus.index.query.SEARCHED`).
     """
     import typing
 
     from whoosh import fields
 
-    spec = {"key": fields.ID(stored=True, unique=True)}
+    from .segments import CompactPositions
+
+    def text(analyzer, stored=False):
+        f = fields.TEXT(analyzer=analyzer, phrase=True, stored=stored, multitoken_query="phrase")
+        f.format = CompactPositions(field_boost=f.format.field_boost)
+        return f
+
+    spec = {}
     for name, cls in _field_sources():
         hint = typing.get_type_hints(cls)[name]
         kinds = set(typing.get_args(hint)) or {hint}
+        stored = name in STORED
         if name in PROSE:
-            spec[name] = fields.TEXT(
-                analyzer=BigramTokenizer(),
-                phrase=True,
-                stored=True,
-                multitoken_query="phrase",
-            )
+            spec[name] = text(BigramTokenizer(), stored)
         elif bool in kinds:
-            spec[name] = fields.BOOLEAN(stored=True)
+            spec[name] = fields.BOOLEAN(stored=stored)
         elif int in kinds or float in kinds:
-            spec[name] = fields.NUMERIC(int if int in kinds else float, stored=True)
+            spec[name] = fields.NUMERIC(int if int in kinds else float, stored=stored)
         else:
             spec[name] = fields.ID(
-                stored=True, analyzer=ValueTokenizer("市" if name == "city" else "")
+                stored=stored, analyzer=ValueTokenizer("市" if name == "city" else "")
             )
-    spec["words"] = fields.TEXT(analyzer=JiebaTokenizer(), phrase=True)
+    spec["words"] = text(JiebaTokenizer())
     spec["bounds"] = fields.STORED()
     return fields.Schema(**spec)
 
 
 def _values(doc: Document, art: Article, names: list[tuple[str, type]]) -> dict:
-    vals = {"key": art.key, "words": art.text, "bounds": _bounds(art.text)}
+    """The field values of one article (``SegmentWriter.add_document``'s keyword arguments)."""
+    vals = {"words": art.text, "bounds": _bounds(art.text)}
     for name, cls in names:
         v = getattr(art if cls is Article else doc, name)
         if v is not None:
@@ -107,12 +117,46 @@ def _values(doc: Document, art: Article, names: list[tuple[str, type]]) -> dict:
     return vals
 
 
+def _doc_fingerprint(doc: Document, names: list[tuple[str, type]]) -> str:
+    """A hash of everything the index holds of ``doc``: what an update compares."""
+    h = hashlib.sha256()
+    for name, cls in names:
+        if cls is Document:
+            h.update(f"{name}\0{getattr(doc, name)!r}\0".encode())
+    for a in doc.articles:
+        for name, cls in names:
+            if cls is Article:
+                h.update(f"{name}\0{getattr(a, name)!r}\0".encode())
+    return h.hexdigest()[:24]
+
+
+def _doc_entry(doc: Document, names) -> dict:
+    """A document as the index's metadata lists it (filters, ``--doc`` lookup, hit display)."""
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "city": doc.city,
+        "kind": doc.kind,
+        "status": doc.status,
+        "articles": len(doc.articles),
+        "fp": _doc_fingerprint(doc, names),
+    }
+
+
 # -- where the index lives --------------------------------------------------------------------
 
 
-#: The code that shapes the index (with every data file): a change rebuilds it. Editing the CLI
-#: or the comparison code does not.
-_SHAPING = ("model", "parse", "normalize", "corpus", "index")
+#: The code that shapes the index (with every data file): a change rebuilds it. Editing the CLI,
+#: the comparison code or how queries run (``index/query.py``) does not.
+_SHAPING = (
+    "model",
+    "parse",
+    "normalize",
+    "corpus",
+    "index/analyzers.py",
+    "index/segments.py",
+    "index/store.py",
+)
 
 
 def _code_stamp() -> str:
@@ -157,15 +201,20 @@ class _Source:
     def load(self):
         """The corpus to index. The bundled one comes through the package's public API: the index
         is a service of the corpus module, never its client."""
-        if self.corpus is not None:
-            return self.corpus
-        import jdcorpus
+        c = self.corpus
+        if c is None:
+            import jdcorpus
 
-        return jdcorpus.load_corpus(user=False)
+            return jdcorpus.load_corpus(user=False)
+        return c if hasattr(c, "documents") else c.load()  # a corpus, or a handle that loads one
 
 
 def _source(corpus=None) -> _Source:
-    """The source of ``corpus``: raw-file fingerprints for file corpora (no parsing needed)."""
+    """The source of ``corpus``: raw-file fingerprints for file corpora (no parsing needed).
+
+    ``corpus`` is None (the bundled corpus), a :class:`~jdcorpus.corpus.Corpus`, or any handle
+    with the ``name`` and ``fingerprint`` of the corpus it stands for and a ``load()`` that
+    parses it: nothing is loaded unless the index has to be built."""
     if corpus is None or getattr(corpus, "name", None) == "bundled":
         return _Source("bundled", source_fingerprint(bundled_root()), corpus)
     name = str(getattr(corpus, "name", ""))
@@ -174,7 +223,8 @@ def _source(corpus=None) -> _Source:
         tag = hashlib.sha256(str(folder).encode()).hexdigest()[:8]
         return _Source(f"dir-{tag}", source_fingerprint(folder), corpus)
     tag = hashlib.sha256(name.encode()).hexdigest()[:8]
-    return _Source(f"mem-{tag}", corpus.fingerprint, corpus)
+    fp = corpus.fingerprint
+    return _Source(f"mem-{tag}", fp() if callable(fp) else fp, corpus)
 
 
 def _lock(root: Path, timeout: float = 300):
@@ -273,6 +323,25 @@ def _quick_damage(path: Path, meta: dict) -> str | None:
     return None
 
 
+#: An index up to this size is checked against its SHA-256 digests on every first open (~3 ms
+#: for the bundled corpus's ~2 MB): a garbled term table reads as "no such word", not as an
+#: error, so a size check alone would let it give wrong hits. Larger ones are checked by size.
+_VERIFY_BYTES = 8 << 20
+
+
+def _small_damage(path: Path, meta: dict) -> str | None:
+    files = meta.get("files", {})
+    if sum(size for size, _digest in files.values()) > _VERIFY_BYTES:
+        return None
+    for name, (_size, digest) in files.items():
+        try:
+            if hashlib.sha256((path / name).read_bytes()).hexdigest() != digest:
+                return f"{name} has changed since the build"
+        except OSError as e:
+            return f"{name}: {e.strerror or e}"
+    return None
+
+
 def damage(path: str | os.PathLike) -> str | None:
     """What is wrong with the index at ``path`` (None when nothing is): its description
     unreadable, a file missing or not the one the build wrote (size and SHA-256), or Whoosh
@@ -305,10 +374,11 @@ def build_index(corpus=None, *, force: bool = False, progress=None) -> IndexStat
     """Build the index of ``corpus`` (the bundled corpus by default) unless it is already built.
 
     ``force`` rebuilds it anyway. ``progress``, if given, wraps the list of articles and returns a
-    context manager yielding an iterable (``click.progressbar`` fits). The index is written to a
-    temporary directory and renamed into place under the cache lock: a reader sees the old index
-    or the new one, never a partial one; an interrupted build leaves only a temporary directory,
-    removed by the next build.
+    context manager yielding an iterable (``click.progressbar`` fits); it is used only once a
+    build has taken two seconds. The articles are indexed by one process per core, each writing
+    its own segment. The index is written to a temporary directory and renamed into place under
+    the cache lock: a reader sees the old index or the new one, never a partial one; an
+    interrupted build leaves only a temporary directory, removed by the next build.
     """
     src = _source(corpus)
     root = writable_cache_dir()  # a temporary stand-in when the cache cannot be written
@@ -318,6 +388,92 @@ def build_index(corpus=None, *, force: bool = False, progress=None) -> IndexStat
         _rebuild(root, src, progress)
     _OPEN.pop(str(src.path), None)
     return index_status(corpus)
+
+
+class _Progress:
+    """Counts finished articles into a ``progress`` wrapper (``click.progressbar``), shown only
+    once the work has taken ``delay`` seconds: a quick build prints nothing."""
+
+    def __init__(self, progress, total: int, delay: float = 2.0):
+        self.progress, self.total, self.delay = progress, total, delay
+        self.t0 = time.monotonic()
+        self.pending = 0
+        self.bar = self.ctx = None
+
+    def __call__(self, n: int) -> None:
+        if self.progress is None or n <= 0:
+            return
+        self.pending += n
+        if self.bar is None:
+            if time.monotonic() - self.t0 < self.delay:
+                return
+            self.ctx = self.progress(range(self.total))
+            self.bar = self.ctx.__enter__()
+            self.steps = None if hasattr(self.bar, "update") else iter(self.bar)
+        n, self.pending = self.pending, 0
+        if self.steps is None:
+            self.bar.update(n)
+        else:
+            for _ in range(n):
+                next(self.steps, None)
+
+    def close(self) -> None:
+        if self.ctx is not None:
+            self.ctx.__exit__(None, None, None)
+            self.ctx = self.bar = None
+
+
+def _add_segments(ix, docs: list[Document], progress) -> list:
+    """Index the articles of ``docs`` as new segments of ``ix`` (one per core); returns them."""
+    from .analyzers import _segmenter
+    from .segments import write_segments
+
+    names = _field_sources()
+    rows = _Rows([(d, a) for d in docs for a in d.articles], names)
+    if rows:
+        _segmenter()  # load jieba before forking: every process inherits the dictionary
+    bar = _Progress(progress, len(rows))
+    try:
+        return write_segments(ix, rows, progress=bar) if rows else []
+    finally:
+        bar.close()
+
+
+class _Rows:
+    """The field values of each article, computed when read (in the process that indexes it)."""
+
+    def __init__(self, pairs, names):
+        self.pairs, self.names = pairs, names
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return _Rows(self.pairs[i], self.names)
+        d, a = self.pairs[i]
+        return _values(d, a, self.names)
+
+
+def _commit(ix, segments: list, deleted: Iterable[str] = ()) -> None:
+    """A new generation of the index: its segments, less the documents ``deleted``, plus
+    ``segments``. Small segments are merged as Whoosh's writer does after an update."""
+    from whoosh.writing import SegmentWriter
+
+    from .segments import Codec
+
+    w = SegmentWriter(ix, _lk=False, codec=Codec())
+    try:
+        for doc_id in deleted:
+            w.delete_by_term("doc_id", doc_id)
+        kept = w._merge_segments(None, None, True)
+        if w._added:
+            kept.append(w._finalize_segment())
+        else:
+            w._close_segment()
+        w._commit_toc(kept + segments)
+    finally:
+        w._finish()
 
 
 def _rebuild(root: Path, src: _Source, progress) -> None:
@@ -356,35 +512,117 @@ def _write(path: Path, src: _Source, progress) -> None:
 
     t0 = time.perf_counter()
     corpus = src.load()
-    names = _field_sources()
-    pairs = [(d, a) for d in corpus.documents for a in d.articles]
+    docs = list(corpus.documents)
     ix = windex.create_in(str(path), schema())
-    from whoosh.codec.whoosh3 import W3Codec
+    _commit(ix, _add_segments(ix, docs, progress))
+    names = _field_sources()
+    _write_meta(path, src, [_doc_entry(d, names) for d in docs], t0)
 
-    # uncompressed posting blocks: ~10% faster to build, and the index is small anyway (~4 MB)
-    writer = ix.writer(limitmb=256, codec=W3Codec(compression=0))
-    try:
-        with progress(pairs) if progress else nullcontext(pairs) as items:
-            for d, a in items:
-                writer.add_document(**_values(d, a, names))
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
+
+def _write_meta(path: Path, src: _Source, documents: list[dict], t0: float, **extra) -> None:
     meta = {
         "format": FORMAT_VERSION,
         "key": src.key,
+        "code": _code_key(),
         "fingerprint": src.fingerprint,
-        "articles": len(pairs),
-        "documents": [
-            {"id": d.id, "title": d.title, "city": d.city, "kind": d.kind, "status": d.status}
-            for d in corpus.documents
-        ],
+        "articles": sum(d["articles"] for d in documents),
+        "documents": documents,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "build_seconds": round(time.perf_counter() - t0, 3),
         "files": _record(path),
+        **extra,
     }
-    (path / _META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8")
+    (path / _META).write_text(json.dumps(meta, ensure_ascii=False, indent=0), "utf-8")
+
+
+def _code_key() -> str:
+    """What an index's files depend on besides the corpus: the format and the shaping code."""
+    return hashlib.sha256(f"{FORMAT_VERSION}\0{_code_stamp()}".encode()).hexdigest()[:20]
+
+
+# -- incremental updates ----------------------------------------------------------------------
+
+
+def update_index(corpus, *, added=None, removed=None, progress=None) -> IndexStatus:
+    """Bring the index of ``corpus`` up to date by adding and deleting documents, no rebuild.
+
+    ``corpus`` is the corpus as it is now. ``added``: its documents that are new or changed
+    (Documents or ids); ``removed``: ids of documents no longer in it. Given neither, the change
+    is found by comparing each document with the fingerprint the index keeps of it. The index the
+    corpus had before (same corpus, same code) is copied by hard links, updated (a changed
+    document is deleted and added again; new articles form new segments) and published under the
+    corpus's new key, atomically as a build is. With no earlier index, this builds one.
+
+    The hits are those of a full rebuild (tested); BM25 statistics count deleted articles until
+    Whoosh merges their segment, so scores may differ slightly from a rebuild's.
+    """
+    src = _source(corpus)
+    root = writable_cache_dir()
+    with _lock(root):
+        base = _previous(src)
+        if base is None:
+            pass
+        elif base == src.path and added is None and removed is None:
+            return index_status(corpus)
+        else:
+            import tempfile
+
+            tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
+            try:
+                _update(tmp, base, src, added, removed, progress)
+                _publish(tmp, src.path)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+            _sweep(root, src)
+            _OPEN.pop(str(src.path), None)
+            _OPEN.pop(str(base), None)
+            return index_status(corpus)
+    return build_index(corpus, progress=progress)
+
+
+def _previous(src: _Source) -> Path | None:
+    """The newest index of the same corpus written by the same code (None: there is none)."""
+    if src.path.is_dir():
+        return src.path
+    code = _code_key()
+    found = [
+        p
+        for p in src.root.iterdir()
+        if p.name.startswith(src.slug + "-") and _INDEX_DIR.fullmatch(p.name) and p.is_dir()
+    ]
+    found = [p for p in found if _meta(p).get("code") == code]
+    return max(found, key=lambda p: p.stat().st_mtime) if found else None
+
+
+def _update(tmp: Path, base: Path, src: _Source, added, removed, progress) -> None:
+    from whoosh import index as windex
+
+    t0 = time.perf_counter()
+    for p in base.iterdir():  # the same files, by hard link (Whoosh never rewrites a file)
+        if p.is_file() and not p.name.endswith("LOCK") and p.name != _META:
+            try:
+                os.link(p, tmp / p.name)
+            except OSError:
+                shutil.copy2(p, tmp / p.name)
+    old = {d["id"]: d for d in _meta(base).get("documents", [])}
+    corpus = src.load()
+    names = _field_sources()
+    now = {d.id: d for d in corpus.documents}
+    if added is None and removed is None:
+        entries = {i: _doc_entry(d, names) for i, d in now.items()}
+        changed = [i for i, e in entries.items() if old.get(i, {}).get("fp") != e["fp"]]
+        gone = [i for i in old if i not in now]
+    else:
+        changed = [getattr(d, "id", d) for d in (added or ())]
+        gone = [i for i in (removed or ()) if i not in now]
+        entries = {i: old[i] for i in now if i in old}
+        entries.update((i, _doc_entry(now[i], names)) for i in changed)
+    ix = windex.open_dir(str(tmp))
+    new_docs = [now[i] for i in changed]
+    _commit(ix, _add_segments(ix, new_docs, progress), deleted=[*gone, *changed])
+    documents = [entries[d.id] for d in corpus.documents]
+    _write_meta(tmp, src, documents, t0, updated_from=base.name)
 
 
 def _publish(tmp: Path, dest: Path) -> None:
@@ -427,6 +665,7 @@ def clear_index() -> list[str]:
                 removed.append(str(p))
     _OPEN.clear()
     _jieba.cache_clear()
+    _segmenter.cache_clear()
     return removed
 
 
@@ -434,12 +673,13 @@ def clear_index() -> list[str]:
 
 
 class _Open:
-    """An open index: its searcher and build metadata."""
+    """An open index: its searcher, build metadata and documents by id."""
 
-    __slots__ = ("searcher", "meta")
+    __slots__ = ("searcher", "meta", "documents")
 
     def __init__(self, searcher, meta: dict):
         self.searcher, self.meta = searcher, meta
+        self.documents = {d["id"]: d for d in meta.get("documents", [])}
 
 
 _OPEN: dict[str, _Open] = {}  # index path → open searcher: warm searches reuse it
@@ -462,7 +702,7 @@ def _open(corpus=None, progress=None) -> _Open:
         path = src.path  # the cache directory may have been replaced by a temporary one
         try:
             meta = _meta(path)
-            problem = _quick_damage(path, meta)
+            problem = _quick_damage(path, meta) or _small_damage(path, meta)
             if problem:
                 raise _Damaged(problem)
             ix = windex.open_dir(str(path))

@@ -26,9 +26,9 @@ from ..errors import ParseError, SourceError
 from ..model import Document
 from .metadata import build_document, inherit_promulgation
 from .patterns import to_int
-from .segments import segments
+from .segments import segment_text
 from .source import plain_text, read_text
-from .structure import instruments
+from .structure import instruments, paragraph_instrument
 
 __all__ = ["ParseError", "SourceError", "parse_text", "parse_file", "read_text", "to_int"]
 
@@ -64,17 +64,27 @@ def parse_text(
     doc_id: str | None = None,
     ids: dict[str, str] | None = None,
     taken: set[str] | None = None,
+    require_articles: bool = True,
     **_ignored,
 ) -> list[Document]:
     """Parse one regulation text (which may hold several instruments) into documents.
 
     Known metadata (``city``, ``province``, ``title``, ``doc_id``; ``ids`` maps titles to ids)
-    overrides what is read from the text. Raises :class:`ParseError` when no article is found.
+    overrides what is read from the text. Raises :class:`ParseError` when no article is found,
+    unless ``require_articles`` is False: then a text drafted without 第…条 (a 决定 in 一、二、
+    paragraphs, a 修改决定) is one document with no articles whose ``paragraphs`` hold its body,
+    and a warning that says so; a text with no body at all is still an error.
+
+    例：``parse_text("某市关于某事的决定\n一、甲。\n二、乙。", require_articles=False)[0]``
+    has two paragraphs, ``一、甲。`` and ``二、乙。``.
     """
     text = plain_text(text)
-    segs = segments(text)
+    segs = segment_text(text)
     arts = [i for i, s in enumerate(segs) if s.kind == "article"]
-    if not arts:
+    found = instruments(segs, arts) if arts else []
+    if not arts and not require_articles:
+        found = [ins for ins in [paragraph_instrument(segs)] if ins is not None]
+    if not found:
         raise ParseError(
             "no articles found: the text has no article labels such as 第一条 or 第1条"
         )
@@ -82,7 +92,6 @@ def parse_text(
 
     taken = set(taken or ())
     docs: list[Document] = []
-    found = instruments(segs, arts)
     for k, ins in enumerate(found):
         last = k + 1 == len(found)
         # the script of this instrument alone: a traditional text may follow a simplified one
@@ -92,6 +101,7 @@ def parse_text(
             segs[ins.end : ins.trailer_end] if last else [], script,
             source_file=source_file, city=city, province=province, title=title,
             ids=ids or {}, doc_id=doc_id if len(found) == 1 else None, taken=taken,
+            paragraphs_only=not arts,
         )  # fmt: skip
         taken.add(doc.id)
         docs.append(inherit_promulgation(doc, docs))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Article, Document, Event
+from ..model import Article, Document, Event, Paragraph
 from .patterns import (
     KINDS,
     RE_CN_DATE,
@@ -21,7 +21,7 @@ from .patterns import (
     to_int,
 )
 from .segments import Seg
-from .structure import body_structure
+from .structure import body_structure, paragraph_structure
 
 _MUNICIPALITIES = {"北京", "上海", "天津", "重庆"}
 _PROVINCES = (
@@ -51,9 +51,10 @@ def inherit_promulgation(doc: Document, earlier: list[Document]) -> Document:
 
 
 def build_document(text, header, body, trailer, script, *, source_file, city, province, title,
-                    ids, doc_id, taken) -> Document:  # fmt: skip
+                    ids, doc_id, taken, paragraphs_only=False) -> Document:  # fmt: skip
     """The document of one instrument: ``header``, ``body`` and ``trailer`` are its segments,
-    ``script`` the script its text is normalized from; known metadata overrides what is read."""
+    ``script`` the script its text is normalized from; known metadata overrides what is read.
+    ``paragraphs_only``: the body has no articles, its paragraphs are the document's."""
     from ..normalize import normalize
 
     steps: set[str] = set()
@@ -133,7 +134,17 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
 
     # -- body structure
     title_key = key_of(title_seg.raw).strip("《》") if title_seg else ""
-    chapters, sections, articles, preamble = body_structure(text, body, norm, warnings, title_key)
+    paragraphs: list[Paragraph] = []
+    if paragraphs_only:
+        chapters, sections, paragraphs = paragraph_structure(text, body, norm)
+        articles, preamble = [], []
+        warnings.append(
+            f"no article labels (第一条 …): the text is read as {len(paragraphs)} paragraphs"
+        )
+    else:
+        chapters, sections, articles, preamble = body_structure(
+            text, body, norm, warnings, title_key
+        )
     if preamble:
         notices.append("\n".join(preamble))
     kept = [s for s in trailer if s.kind not in ("blank", "noise")]
@@ -165,8 +176,10 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
     if status == "draft":  # a draft is neither adopted nor promulgated, whatever its notice says
         events = [e for e in events if e.kind not in ("promulgated",)]
     effective = None
-    for a in reversed(articles):
-        m = re.search(r"自(.{4,14}?日|公布之日|发布之日|印发之日)起?施行", a.text.replace(" ", ""))
+    for unit in reversed([*articles, *paragraphs]):
+        m = re.search(
+            r"自(.{4,14}?日|公布之日|发布之日|印发之日)起?施行", unit.text.replace(" ", "")
+        )
         if m:
             effective = _iso(m.group(1)) if "之日" not in m.group(1) else "promulgation"
             break
@@ -194,7 +207,7 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
         source_file=source_file, start=start, end=end, original_title=original_title,
         script=script, articles=articles, chapters=tuple(chapters), sections=tuple(sections),
         events=tuple(events), notices=tuple(notices), warnings=tuple(warnings),
-        steps=tuple(_ordered_steps(steps)), source_text=text,
+        steps=tuple(_ordered_steps(steps)), paragraphs=tuple(paragraphs), source_text=text,
     )  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from .._data import data_text
 from .patterns import (
     FULLWIDTH_DIGITS,
     HS,
+    INVISIBLE,
     NUM,
     RE_ANNEX,
     RE_ARTICLE,
@@ -37,14 +38,19 @@ from .patterns import (
     RE_TIZHU,
     SPACED_NUM,
     ends_sentence,
+    halfwidth_digits,
     key_of,
+    keys_of,
     to_int,
 )
 
 
-def segments(text: str) -> list[Seg]:
+def segment_text(text: str) -> list[Seg]:
     """The classified segments of ``text`` (passes 1 and 2)."""
     segs = _physical_segments(text)
+    filled = [s for s in segs if s.raw]
+    for s, key in zip(filled, keys_of([s.raw for s in filled]), strict=True):
+        s.key = key
     prev_blank = False
     for s in segs:
         _classify(s)
@@ -56,10 +62,48 @@ def segments(text: str) -> list[Seg]:
 
 
 @lru_cache(maxsize=1)
-def _noise_patterns() -> tuple[re.Pattern, ...]:
+def _noise_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """The patterns of ``data/noise.txt`` as two alternations, the same matches as searching
+    each: the branches anchored at the start (``^…``, tried at the start only) and the others.
+    One alternation of literal-led branches is scanned once, not once per pattern."""
     text = data_text("noise.txt")
     pats = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-    return tuple(re.compile(p) for p in pats)
+    branches = [b for p in pats for b in _top_branches(p)]
+    anchored = [b for b in branches if b.startswith("^")]
+    floating = [b for b in branches if not b.startswith("^")] or ["(?!)"]
+    return (
+        re.compile("|".join(f"(?:{b})" for b in anchored)),
+        re.compile("|".join(f"(?:{b})" for b in floating)),
+    )
+
+
+def _top_branches(pattern: str) -> list[str]:
+    """``^a|b(c|d)`` → ``['^a', 'b(c|d)']``: the alternatives at the top level of a pattern."""
+    out, depth, in_class, start, i = [], 0, False, 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "]":  # []…] holds a literal ]
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out
+
+
+_RE_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 # -- pass 1: segments ---------------------------------------------------------------------------
@@ -78,9 +122,9 @@ _INLINE_BREAK = re.compile(
 # a text whose line breaks were lost (a news repost: title, 题注, 目录, chapters and articles on
 # one line, separated by single spaces) shows labels after spaces inside lines: there, a space
 # before a label, a 目录 or a bracketed 题注 is a lost line break too
-_RE_SPACED_LABEL = re.compile(rf"[^\n{HS}][{HS}]+第[{HS}]*{SPACED_NUM}[{HS}]*[条條][{HS}]")
+_RE_SPACED_LABEL = re.compile(rf"[^\s{INVISIBLE}][{HS}]+第[{HS}]*{SPACED_NUM}[{HS}]*[条條][{HS}]")
 _FLAT_BREAK = re.compile(
-    rf"(?<=[^{HS}])[{HS}]+(?:(?P<label>)(?=第[{HS}]*{SPACED_NUM}[{HS}]*[条條])"
+    rf"(?<=[^\s{INVISIBLE}])[{HS}]+(?:(?P<label>)(?=第[{HS}]*{SPACED_NUM}[{HS}]*[条條])"
     rf"|(?=第[{HS}]*{SPACED_NUM}[{HS}]*[章节編编節][{HS}]"
     rf"|目[{HS}]*[录錄次][{HS}]|[（(](?:\d{{4}}|[〇零一二三四五六七八九]{{4}})年))"
 )
@@ -152,7 +196,7 @@ def _physical_segments(text: str) -> list[Seg]:
                 if (
                     m.group("label") is not None
                     and not (m.end() > m.start() and line[m.start() - 1] in "。！？")
-                    and line[:cut].strip()
+                    and _trim(line[:cut])[1]
                 ):
                     tentative.add(cut)
         cuts = sorted(set(c for c in cuts if 0 <= c <= len(line))) + [len(line)]
@@ -180,28 +224,35 @@ def _classify(seg: Seg) -> None:
     if not raw:
         seg.kind = "blank"
         return
-    key = seg.key = key_of(raw)
-    if any(p.search(key) or p.search(raw) for p in _noise_patterns()) or not re.search(
-        r"[\u3400-\u9fff]", raw
+    key = seg.key or key_of(raw)
+    seg.key = key
+    at_start, anywhere = _noise_patterns()
+    if (
+        at_start.match(key)
+        or at_start.match(raw)
+        or anywhere.search(key)
+        or anywhere.search(raw)
+        or not _RE_CJK.search(raw)
     ):
         seg.kind = "noise"
         return
     if key in ("目录", "目次"):
         seg.kind = "toc"
         return
-    for kind, rx in (("chapter", RE_CHAPTER), ("section", RE_SECTION), ("part", RE_PART)):
-        m = rx.match(key)
-        if m and _is_heading_title(m.group(2)):
-            seg.kind, seg.num = kind, to_int(m.group(1))
-            seg.rest = _strip_toc_page(m.group(2))
-            return
-    m = _RE_LABEL.match(raw.translate(FULLWIDTH_DIGITS))
+    if key.startswith("第"):
+        for kind, rx in (("chapter", RE_CHAPTER), ("section", RE_SECTION), ("part", RE_PART)):
+            m = rx.match(key)
+            if m and _is_heading_title(m.group(2)):
+                seg.kind, seg.num = kind, to_int(m.group(1))
+                seg.rest = _strip_toc_page(m.group(2))
+                return
+    m = _RE_LABEL.match(halfwidth_digits(raw)) if raw.startswith("第") else None
     if m:
         ma = RE_ARTICLE.match(key)
         # a space after the label settles it: 第三条 中国共产党… is a label even though 第三条中…
         # could be a reference; without one, the word that follows decides (_NOT_AFTER_LABEL).
         # Otherwise (第十七条第一审…, 第五条规定的…) the numbering decides: _resolve_labels.
-        spaced = re.match(rf"[{HS}]+(?!第)", raw.translate(FULLWIDTH_DIGITS)[m.end() :])
+        spaced = _RE_SPACED.match(raw, m.end())
         seg.label = to_int(re.sub(r"\s+", "", m.group(1)))
         seg.label_sub = to_int(m.group(2)) if m.group(2) else None  # 第十条之一
         seg.label_rest = _rest_after(raw, m)
@@ -242,6 +293,7 @@ def _is_heading_title(title: str) -> bool:
     return not re.search(r"[，,]", title) or not _RE_REFERENCE_GOES_ON.match(title)
 
 
+_RE_SPACED = re.compile(rf"[{HS}]+(?!第)")
 _RE_LABEL = re.compile(rf"^第\s*({SPACED_NUM})\s*[条條](?:之([一二三四五六七八九十]+))?")
 
 
@@ -353,7 +405,7 @@ def _resolve_labels(text: str, segs: list[Seg]) -> list[Seg]:
       number (``…未按照本条例\n第六条确定的标准…``: a wrapped reference).
     - A label followed by what could continue a reference (第十七条第一审…, 第五条规定的…,
       第九条　第三人…) opens an article when it is the next number, starts a line or follows a
-      finished sentence, and the next clear label does not carry the same number (then it is a
+      finished sentence, and the next label at a line start does not carry the same number (then it is a
       paragraph that opens with a reference to the next article).
     - A label run together with the text before it (…。第八条…) opens an article only as the next
       number, or close after it when no clear label in between says otherwise; a reference to an
@@ -365,8 +417,8 @@ def _resolve_labels(text: str, segs: list[Seg]) -> list[Seg]:
     upcoming: dict[int, int | None] = {}
     nxt = None
     for i in reversed(cands):
-        upcoming[i] = nxt  # the number of the next clear label after i
-        if segs[i].strong:
+        upcoming[i] = nxt  # the number of the next 第…条 after i that starts a line
+        if not segs[i].tentative:
             nxt = segs[i].label
     last_no = 0
     prev: Seg | None = None
@@ -417,9 +469,7 @@ def _opens_article(s: Seg, prev: Seg | None, last_no: int, upcoming: int | None)
         if num == last_no + 1:
             return s.strong or upcoming != num
         if not s.strong:
-            return False
-        if num == 1 and last_no > 1:
-            return True  # numbering starts again: a new instrument
+            return False  # (a new instrument never starts inside a line of the last one)
         return last_no + 1 < num <= last_no + 3 and (upcoming is None or upcoming > num)
     unfinished = prev is not None and prev.kind in (
         "text", "item", "subitem", "article", "tizhu", "notice",
@@ -431,7 +481,8 @@ def _opens_article(s: Seg, prev: Seg | None, last_no: int, upcoming: int | None)
     unfinished = unfinished and bool(prev_text) and not ends_sentence(prev_text)
     if s.strong:
         return not (unfinished and (num not in (last_no, last_no + 1) or refers))
-    if unfinished:
+    # (a 题注 ends with its line; a line before a blank line is finished unless it refers)
+    if refers or (unfinished and prev.kind not in ("tizhu", "title") and not s.blank_before):
         return False
     if s.label_sub is not None:
         return num == last_no

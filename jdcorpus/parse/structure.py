@@ -351,23 +351,25 @@ def _join(text: str, spans: list[tuple[int, int]], norm) -> str:
     return "\n".join(norm("".join(parts)) for parts in lines)
 
 
+def _paragraph(text: str, n: int, p: _P, norm) -> Paragraph:
+    lead = _join(text, p.parts, norm) if p.parts else ""
+    items = []
+    for no, spans in zip(p.item_nos, p.items, strict=True):
+        full = _join(text, spans, norm)
+        m = RE_MARKER.match(full)
+        label = m.group(0).strip() if m else ""
+        istart = spans[0][0]
+        iend = spans[-1][1]
+        items.append(
+            Item(no, label, full[m.end() :] if m else full, text[istart:iend], istart, iend)
+        )
+    pstart = p.parts[0][0] if p.parts else p.items[0][0][0]
+    return Paragraph(n, lead, text[pstart : p.end], pstart, p.end, tuple(items))
+
+
 def _finish(text: str, a: _A, norm) -> Article:
     s = a.seg
-    paras = []
-    for n, p in enumerate(a.paras, 1):
-        lead = _join(text, p.parts, norm) if p.parts else ""
-        items = []
-        for no, spans in zip(p.item_nos, p.items, strict=True):
-            full = _join(text, spans, norm)
-            m = RE_MARKER.match(full)
-            label = m.group(0).strip() if m else ""
-            istart = spans[0][0]
-            iend = spans[-1][1]
-            items.append(
-                Item(no, label, full[m.end() :] if m else full, text[istart:iend], istart, iend)
-            )
-        pstart = p.parts[0][0] if p.parts else p.items[0][0][0]
-        paras.append(Paragraph(n, lead, text[pstart : p.end], pstart, p.end, tuple(items)))
+    paras = [_paragraph(text, n, p, norm) for n, p in enumerate(a.paras, 1)]
     lines = []
     for p in paras:
         if p.text:
@@ -405,3 +407,91 @@ def _check_numbering(articles: list[Article], warnings: list[str]) -> None:
                 warnings.append(f"article numbering jumps from {prev_label} to {a.label}")
         seen.add(a.no)
         prev, prev_label = a.no, a.label
+
+
+# -- instruments drafted without articles -----------------------------------------------------
+
+
+def paragraph_instrument(segs: list[Seg]) -> Instrument | None:
+    """A text without article labels read as one instrument of paragraphs: the header ends at
+    the first numbered paragraph (一、), heading (第一章) or, with neither, at the first text after
+    the title, 题注 and notices. None when there is no such text, or when the text has neither a
+    title nor numbered paragraphs (a news item that cites a law is no instrument)."""
+    kinds = [s.kind for s in segs]
+    numbered = next((i for i, s in enumerate(segs) if _top_numbered(s)), None)
+    titled = any(k in ("title", "notice") for k in kinds[: numbered or len(kinds)])
+    if numbered is None and not titled:
+        return None
+    start = next(
+        (i for i, s in enumerate(segs) if _top_numbered(s) or s.kind in ("chapter", "section")),
+        None,
+    )
+    if start is None:
+        last_head = max(
+            (i for i, k in enumerate(kinds) if k in ("title", "tizhu", "notice")), default=-1
+        )
+        start = next(
+            (i for i in range(last_head + 1, len(segs)) if kinds[i] in ("text", "item")), None
+        )
+    if start is None:
+        return None
+    end = max(i for i, k in enumerate(kinds) if k not in ("blank", "noise")) + 1
+    return Instrument(0, start, end, end)
+
+
+def _top_numbered(s: Seg) -> bool:
+    """一、 at the start of a line: a numbered paragraph of a 决定 (not a （一） item)."""
+    if s.kind != "item":
+        return False
+    m = RE_ITEM.match(s.key)
+    return bool(m and m.group(3))
+
+
+def paragraph_structure(text: str, body: list[Seg], norm):
+    """Chapters, sections and paragraphs of a body without articles. Where the paragraphs are
+    numbered (一、二、) an unnumbered line goes on with the numbered paragraph before it (the
+    quoted text of an amendment, a closing sentence); otherwise each paragraph of the source is
+    one. （一） items belong to the paragraph above them."""
+    chapters: list[Chapter] = []
+    sections: list[Section] = []
+    numbered = any(_top_numbered(s) for s in body)
+    holder = _A(seg=body[0]) if body else None  # the paragraphs, built as one article's 款
+    chapter: Chapter | None = None
+    for s in body:
+        if s.kind in ("blank", "noise", "toc"):
+            continue
+        if s.kind in ("chapter", "section", "part") and s.rest:
+            label = (
+                f"第{label_num(s.raw)}{ {'chapter': '章', 'section': '节', 'part': '编'}[s.kind] }"
+            )
+            title = norm(s.rest).replace(" ", "")
+            if s.kind == "chapter":
+                chapter = Chapter(s.num, label, title, s.start, s.end)
+                chapters.append(chapter)
+            elif s.kind == "section":
+                sections.append(
+                    Section(s.num, label, title, chapter.no if chapter else None, s.start, s.end)
+                )
+            continue
+        finished = ends_paragraph(holder.last_text)
+        top = _top_numbered(s)
+        if not holder.paras or top or (not numbered and finished):
+            if s.kind in ("item", "subitem") and holder.paras and not top:
+                _add_item(holder, s.start, s.end, s.raw, "cn" if s.kind == "item" else "num")
+                continue
+            holder.paras.append(_P(parts=[(s.start, s.end)], start=s.start, end=s.end))
+            holder.in_item, holder.last_text = False, s.raw
+            continue
+        if s.kind in ("item", "subitem"):
+            _add_item(holder, s.start, s.end, s.raw, "cn" if s.kind == "item" else "num")
+        elif holder.in_item and not finished:
+            _extend(holder, s, new_line=False)  # an item broken over two lines
+        elif holder.in_item:  # text after the items: a paragraph of its own
+            holder.paras.append(_P(parts=[(s.start, s.end)], start=s.start, end=s.end))
+            holder.in_item, holder.last_text = False, s.raw
+        else:  # the paragraph goes on: a broken line, or a new line of it
+            p = holder.paras[-1]
+            p.parts.append((s.start, s.end) if not finished else (-s.start - 1, s.end))
+            p.end, holder.last_text = s.end, s.raw
+    paras = [_paragraph(text, n, p, norm) for n, p in enumerate(holder.paras if holder else [], 1)]
+    return chapters, sections, paras

@@ -184,6 +184,9 @@ def _outline_table(doc: Document) -> str:
             out.append(f"{indent}{a.label}{head} {_first_line(a)}".rstrip())
         return out
 
+    if doc.paragraphs:  # a document drafted without articles (a 决定 in 一、二、 paragraphs)
+        lines[-2] += f"   paragraphs: {len(doc.paragraphs)}"
+        lines += [f"  {_truncate(p.text.split(chr(10), 1)[0], 40)}" for p in doc.paragraphs]
     tree = outline(doc)
     lines += article_lines(tree["articles"], "  ")
     for s in tree["sections"]:
@@ -307,6 +310,10 @@ def _parse_article(a: Article) -> dict:
     }
 
 
+def _parse_paragraph(p) -> dict:
+    return {"no": p.no, "text": p.text, "items": [it.text for it in p.items]}
+
+
 PARSE_DOC_FIELDS = ("title", "city", "kind", "status", "adopted", "approved", "effective")
 
 
@@ -316,8 +323,10 @@ def render_parse(documents: Sequence[Document], fmt: str) -> str:
     JSON (issue 2): ``{"documents": [{title, city, kind, status, adopted, approved, effective,
     warnings, articles: [{no, label, heading, chapter, section, text, original,
     paragraphs: [{text, items: [str]}]}]}]}``, chapter and section being titles or null and
-    items their text without the （一） marker. Table: the outline of each document. CSV: one
-    row per article.
+    items their text without the （一） marker. A document drafted without articles has
+    ``articles: []``, a warning that says so and its ``paragraphs`` (the marker 一、 kept in their
+    text). Table: the outline of each document. CSV: one row per article (per paragraph of a
+    document without articles, ``no`` its position).
     """
     if fmt == "json":
         data = {
@@ -327,6 +336,11 @@ def render_parse(documents: Sequence[Document], fmt: str) -> str:
                     "warnings": list(d.warnings),
                     "articles": [_parse_article(a) for a in d.articles],
                 }
+                | (
+                    {"paragraphs": [_parse_paragraph(p) for p in d.paragraphs]}
+                    if d.paragraphs
+                    else {}
+                )
                 for d in documents
             ]
         }
@@ -337,6 +351,10 @@ def render_parse(documents: Sequence[Document], fmt: str) -> str:
             | {k: v for k, v in _parse_article(a).items() if k != "paragraphs"}
             for d in documents
             for a in d.articles
+        ] + [
+            {"document": d.title, "no": p.no, "text": p.text, "original": p.original}
+            for d in documents
+            for p in d.paragraphs
         ]
         cols = ["document", "no", "label", "heading", "chapter", "section", "text", "original"]
         return render_rows(rows, "csv", columns=cols)

@@ -1,0 +1,179 @@
+"""Index at scale (issue 10): the fast segment writer equals Whoosh's own, parallel segments and
+incremental updates give the hits of a full rebuild, progress is reported only for long builds."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from jdcorpus.corpus import Corpus
+from jdcorpus.index import build_index, index_status, search, store, update_index
+from jdcorpus.index.segments import Codec, write_segment, write_segments
+
+QUERIES = ["网格", "物业", "志愿服务", "社区 工作者", '"居民 委员会"', "word:网格", "网", "职责"]
+
+
+def _postings(ix) -> dict:
+    """Every posting of an index: (field, term) → [(doc, weight, positions or value)]."""
+    out = {}
+    with ix.reader() as r:
+        for fieldname, term in r.all_terms():
+            fmt = ix.schema[fieldname].format
+            m = r.postings(fieldname, term)
+            rows = []
+            while m.is_active():
+                v = m.value()
+                if fmt.supports("positions"):
+                    v = tuple(fmt.decode_positions(v))
+                rows.append((m.id(), float(m.weight()), v))
+                m.next()
+            out[(fieldname, term)] = rows
+    return out
+
+
+def _per_doc(ix) -> list:
+    with ix.reader() as r:
+        names = [n for n in ix.schema.names() if ix.schema[n].scorable]
+        return [
+            (r.stored_fields(d), [r.doc_field_length(d, n) for n in names])
+            for d in range(r.doc_count_all())
+        ] + [[r.field_length(n) for n in names]]
+
+
+def test_fast_segment_writer_equals_whoosh_segment_writer(bundled, tmp_path):
+    """write_segment writes the terms, postings, weights, positions, stored fields and field
+    lengths that Whoosh's SegmentWriter.add_document writes for the same articles."""
+    from whoosh import index as windex
+
+    names = store._field_sources()
+    rows = [store._values(d, a, names) for d in bundled.documents for a in d.articles]
+    (tmp_path / "whoosh").mkdir()
+    (tmp_path / "fast").mkdir()
+    slow = windex.create_in(str(tmp_path / "whoosh"), store.schema())
+    w = slow.writer(codec=Codec())
+    for row in rows:
+        w.add_document(**row)
+    w.commit()
+    fast = windex.create_in(str(tmp_path / "fast"), store.schema())
+    store._commit(fast, [write_segment(fast, rows)])
+    slow, fast = windex.open_dir(str(tmp_path / "whoosh")), windex.open_dir(str(tmp_path / "fast"))
+    assert _postings(fast) == _postings(slow)
+    assert _per_doc(fast) == _per_doc(slow)
+
+
+def test_parallel_segments_equal_one_segment(bundled, tmp_path):
+    """Articles written by two processes (two segments) give the hits of one segment."""
+    from whoosh import index as windex
+
+    names = store._field_sources()
+    rows = store._Rows([(d, a) for d in bundled.documents for a in d.articles], names)
+    for name, kw in (("one", {"procs": 1}), ("two", {"procs": 2, "min_rows": 10})):
+        (tmp_path / name).mkdir()
+        ix = windex.create_in(str(tmp_path / name), store.schema())
+        segs = write_segments(ix, rows, **kw)
+        assert len(segs) == (1 if name == "one" else 2)
+        store._commit(ix, segs)
+    one, two = (windex.open_dir(str(tmp_path / n)) for n in ("one", "two"))
+    for q in ("网格", "居民委员会", "职责"):
+        with one.searcher() as s1, two.searcher() as s2:
+            from whoosh.qparser import QueryParser
+
+            p = QueryParser("text", one.schema)
+            r1 = s1.search(p.parse(q), limit=None)
+            r2 = s2.search(p.parse(q), limit=None)
+            assert [(h["doc_id"], h["no"]) for h in r1] == [(h["doc_id"], h["no"]) for h in r2]
+            assert [round(h.score, 6) for h in r1] == [round(h.score, 6) for h in r2]
+
+
+def _changed(doc):
+    """``doc`` with its first article rewritten (a new version of the regulation)."""
+    a = doc.articles[0]
+    first = dataclasses.replace(a, text=a.text + "\n推进网格化服务管理，志愿服务站点全覆盖。")
+    return dataclasses.replace(doc, articles=(first, *doc.articles[1:]))
+
+
+def _hits(corpus) -> dict:
+    out = {}
+    for q in QUERIES:
+        res = search(corpus, q, limit=None)
+        out[q] = (res.total, sorted(h.key for h in res))
+    return out
+
+
+@pytest.mark.parametrize("explicit", [False, True])
+def test_incremental_updates_give_the_hits_of_a_rebuild(bundled, tmp_path, monkeypatch, explicit):
+    """Adding, changing and removing documents by update_index gives the same hits (and totals)
+    as building the index of the resulting corpus from scratch; the update rebuilds nothing."""
+    monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path / "cache"))
+    docs = list(bundled.documents)
+    start = Corpus(docs[:-2], name="update-test")
+    build_index(start)
+    base = index_status(start)
+
+    calls = []
+    real = store._add_segments
+    monkeypatch.setattr(
+        store,
+        "_add_segments",
+        lambda ix, ds, p: calls.append([d.id for d in ds]) or real(ix, ds, p),
+    )
+    # two documents added, one changed, one removed
+    now = Corpus([_changed(docs[0]), *docs[2:]], name="update-test")
+    if explicit:
+        st = update_index(now, added=[now.documents[0], *docs[-2:]], removed=[docs[1].id])
+    else:
+        st = update_index(now)
+    assert calls == [[docs[0].id, docs[-2].id, docs[-1].id]]  # only what changed was indexed
+    assert st.built and st.path != base.path and st.articles == sum(len(d.articles) for d in now)
+    assert not (tmp_path / "cache" / base.path.rsplit("/", 1)[1]).exists()  # the old key is gone
+    updated = _hits(now)
+
+    monkeypatch.setattr(store, "_add_segments", real)
+    monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path / "fresh"))
+    assert _hits(Corpus(list(now.documents), name="update-test")) == updated
+    assert updated["志愿服务"][0] > 0
+
+
+def test_update_without_an_index_builds_and_an_unchanged_corpus_is_left_alone(
+    tmp_path, monkeypatch
+):
+    """update_index builds when there is no earlier index, and does nothing when nothing changed."""
+    from jdcorpus import load_corpus
+
+    monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path))
+    corpus = Corpus(list(load_corpus().documents[:2]), name="update-test-2")
+    st = update_index(corpus)
+    assert st.built
+    again = update_index(corpus)
+    assert again.path == st.path and again.built_at == st.built_at
+
+
+def test_progress_is_shown_only_for_builds_longer_than_two_seconds(monkeypatch):
+    """The progress wrapper is entered only once the work has taken two seconds, then counts all."""
+    import contextlib
+
+    seen, done = [], []
+
+    @contextlib.contextmanager
+    def progress(items):
+        seen.append(len(items))
+
+        class Bar:
+            def update(self, k):
+                done.append(k)
+
+        yield Bar()
+
+    clock = iter([0.0, 0.5, 1.0, 2.5, 3.0])
+    monkeypatch.setattr(store.time, "monotonic", lambda: next(clock))
+    p = store._Progress(progress, 100)  # t0 = 0.0
+    p(10)  # 0.5 s: quiet
+    p(10)  # 1.0 s: quiet
+    assert seen == []
+    p(30)  # 2.5 s: the bar appears with everything done so far
+    p(50)
+    p.close()
+    assert seen == [100] and done == [50, 50]
+    quiet = store._Progress(None, 100)
+    quiet(50)  # no wrapper: nothing happens
