@@ -96,10 +96,11 @@ CACHE_PATTERNS = (
     r"(bundled|dir-[0-9a-f]{8}|mem-[0-9a-f]{8})-[0-9a-f]{20}",  # search indexes (index.store)
     r"\.(build|old)-.+",  # index builds interrupted or swapped out (index.store)
     r"((corpus|parsed)/)?\.[^/]+\.pickle\.[^/]+\.tmp",  # caught mid-write (write_cache_file)
+    r"space/[0-9a-f]{24}-[0-9a-f]{16}",  # similarity spaces (compare.persist)
 )
 #: the folders whose entries :func:`clear_caches` looks at (never the whole tree: the cache
 #: directory may be one a user shares with other things)
-_CACHE_FOLDERS = ("", "corpus", "parsed")
+_CACHE_FOLDERS = ("", "corpus", "parsed", "space")
 _CACHE_RE = re.compile("|".join(f"(?:{p})" for p in CACHE_PATTERNS))
 
 
@@ -131,7 +132,7 @@ def clear_caches() -> list[str]:
                 else:
                     p.unlink()
                 removed.append(str(p))
-            for sub in ("corpus", "parsed"):
+            for sub in _CACHE_FOLDERS[1:]:
                 with contextlib.suppress(OSError):
                     (root / sub).rmdir()  # only when empty
     except OSError as e:
