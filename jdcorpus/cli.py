@@ -238,7 +238,7 @@ def parse(file, encoding, fmt):
         from .parse import parse_text
         from .parse.formats import read_source
 
-        data = click.get_binary_stream("stdin").read()
+        data = sys.stdin.buffer.read()  # click.get_binary_stream is deprecated in click 8.2
         text = read_source(data=data, name="<stdin>", encoding=encoding).text
         docs = parse_text(text, require_articles=False)
     else:

@@ -302,6 +302,32 @@ def test_align_matches_each_paragraph_of_a_two_provision_article(monkeypatch):
     assert (3, 2) in without and (3, 5) not in without
 
 
+def test_unrelated_provisions_are_not_linked_even_as_related():
+    """Two documents on unrelated subjects (grids, fireworks, dogs / libraries, traffic,
+    building) share no provision: no link at all, ``related`` included — an article's best match
+    in the other document is not a link unless their plain cosine says they have words in
+    common (a mutation check found this untested)."""
+    spec = {
+        "alpha": {
+            "city": "甲城",
+            "articles": [
+                "街道办事处应当实施网格化管理，合理划分基本网格单元。",
+                "禁止在居民住宅楼内燃放烟花爆竹。",
+                "养犬人应当为犬只办理登记，携犬出户时应当束犬链。",
+            ],
+        },
+        "beta": {
+            "city": "乙城",
+            "articles": [
+                "本市公共图书馆应当免费向公众开放阅览室。",
+                "机动车驾驶人应当按照规定车道行驶。",
+                "建设单位应当在工程竣工后组织验收。",
+            ],
+        },
+    }
+    assert list(compare.align(make_corpus(spec), "alpha", "beta", related=True)) == []
+
+
 # -- families, coverage, gaps on the small corpus ----------------------------------------------
 
 

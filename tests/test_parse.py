@@ -363,3 +363,52 @@ def test_unreadable_files_are_source_errors_naming_the_file(tmp_path, make, reas
 def _write(path, data: bytes):
     path.write_bytes(data)
     return path
+
+
+# -- rules that a mutation check found untested (scripts/mutation_check.py) ----------------------
+
+_RULES = """某市社区网格管理办法
+
+第一条　为了规范社区网格管理，制定本办法。
+第二条　申请人应当提交下列材料：
+1.申请书；
+2.身份证明。
+（一）材料不全的，不予受理；
+（二）逾期申请的，不予受理。
+第三条　（一）网格员应当熟悉社区情况；
+（二）网格员应当及时上报问题。
+第四条　网格员发现的问题，能够自行处理的应当及时处理，不能自行处理的，应当及时
+— 2 —
+上报街道办事处，由街道办事处协调有关部门依法处理。
+"""
+
+
+def _rules_article(no: int):
+    (doc,) = parse_text(_RULES)
+    return next(a for a in doc.articles if a.no == no)
+
+
+def test_items_of_two_styles_are_two_enumerations():
+    """1. 2. items followed at once by （一）（二） items are two lists, two 款, each numbered
+    from 1 (read by hand: the second list is not a continuation of the first)."""
+    a = _rules_article(2)
+    assert [[it.no for it in p.items] for p in a.paragraphs] == [[1, 2], [1, 2]]
+    assert [it.label for it in a.paragraphs[1].items] == ["（一）", "（二）"]
+
+
+def test_an_item_right_after_the_label_is_no_heading():
+    """第三条　（一）… opens with an item, not with a （heading）."""
+    a = _rules_article(3)
+    assert a.heading is None
+    assert [it.label for it in a.items] == ["（一）", "（二）"]
+    assert a.text.startswith("（一）网格员应当熟悉社区情况")
+
+
+def test_a_page_break_inside_the_last_article_keeps_its_end():
+    """A page number inside the last article's unfinished sentence is page furniture: the article
+    goes on after it, and the page number is in no text."""
+    a = _rules_article(4)
+    assert a.text.endswith(
+        "不能自行处理的，应当及时上报街道办事处，由街道办事处协调有关部门依法处理。"
+    )
+    assert "— 2 —" not in a.text and "2" not in a.text

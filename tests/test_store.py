@@ -611,3 +611,29 @@ def test_search_on_a_built_index_parses_nothing(tmp_path, monkeypatch):
         )
         assert again.exit_code == 0, again.output
         assert again.stdout == counts[tuple(extra)]
+
+
+def test_glob_chooses_the_files_of_a_folder(tmp_path):
+    """--glob keeps only the matching files of a folder (by name or by path in the folder)."""
+    home, src = tmp_path / "home", tmp_path / "src"
+    mixed_folder(src)
+    r = jd(home, "add", src, "--glob", "*.docx")
+    assert r.exit_code == 0, r.output
+    assert sorted(e["name"] for e in manifest(home)["files"]) == ["numbered.docx", "plain.docx"]
+    r = jd(home, "add", src, "--glob", "d/*")
+    assert r.exit_code == 0, r.output
+    assert len(manifest(home)["files"]) == 5
+
+
+def test_a_plain_folder_with_the_bundled_corpus_renames_a_clash_and_says_so(tmp_path):
+    """A folder document whose id a bundled document has gets a suffix and a message."""
+    from jdcorpus import load_corpus
+
+    folder = tmp_path / "laws"
+    folder.mkdir()
+    (folder / BEIJING).write_bytes((LAWREFBOOK / BEIJING).read_bytes())
+    corpus = load_corpus(folder, bundled=True)
+    assert [d.id for d in corpus][-1] == "beijing-tiaoli-2"
+    assert corpus.origin("beijing-tiaoli") == "bundled"
+    assert corpus.origin("beijing-tiaoli-2") == "user"
+    assert any("beijing-tiaoli" in m and "taken" in m for m in corpus.messages)
