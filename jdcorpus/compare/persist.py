@@ -109,6 +109,33 @@ class SpaceStore:
         except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError):
             return None
 
+    def load_csr_parts(self, name: str, k: int):
+        """``(data, indices, indptr, shape)`` of the sparse matrix ``k`` of ``name``, checked as
+        :meth:`load` checks it but without making a scipy matrix (numpy only), or None."""
+        try:
+            meta = json.loads((self.folder / f"{name}.json").read_text())
+            part = meta["parts"][k]
+            if part["kind"] != "csr":
+                return None
+            return self._csr_parts(name, k, part)
+        except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError):
+            return None
+
+    def _csr_parts(self, name: str, k: int, part: dict):
+        rows, cols = part["shape"]
+        data, indices, indptr = (self._array(name, k, p) for p in ("data", "indices", "indptr"))
+        if (
+            indptr.ndim != 1
+            or len(indptr) != rows + 1
+            or indptr[0] != 0
+            or indptr[-1] != len(indices)
+            or len(data) != len(indices)
+            or (np.diff(indptr) < 0).any()
+            or (len(indices) and (indices.min() < 0 or indices.max() >= cols))
+        ):
+            raise ValueError("stored matrix is inconsistent")
+        return data, indices, indptr, (rows, cols)
+
     def _read(self, name: str, k: int, part: dict):
         kind = part["kind"]
         if kind == "none":
@@ -119,18 +146,7 @@ class SpaceStore:
                 raise ValueError("stored array does not match its description")
             return a
         if kind == "csr":
-            rows, cols = part["shape"]
-            data, indices, indptr = (self._array(name, k, p) for p in ("data", "indices", "indptr"))
-            if (
-                indptr.ndim != 1
-                or len(indptr) != rows + 1
-                or indptr[0] != 0
-                or indptr[-1] != len(indices)
-                or len(data) != len(indices)
-                or (np.diff(indptr) < 0).any()
-                or (len(indices) and (indices.min() < 0 or indices.max() >= cols))
-            ):
-                raise ValueError("stored matrix is inconsistent")
+            data, indices, indptr, (rows, cols) = self._csr_parts(name, k, part)
             M = sps.csr_matrix((rows, cols), dtype=data.dtype)
             # set directly: the constructor would check (and may copy) what was checked above
             M.data, M.indices, M.indptr = data, indices, indptr

@@ -69,7 +69,7 @@ def similar(corpus, ref, *, limit: int = 10):
     art = _article(corpus, ref)
     sp = space(corpus)
     i = sp.index[(art.doc_id, art.no)]
-    scores = np.asarray((sp.X @ sp.X[i].T).todense(), dtype=np.float64).ravel()
+    scores = sp.row_cosines(i)
     # align's links of this article: their score and label
     ii, jj, vv, labels = link_arrays(sp)
     mine = np.flatnonzero((ii == i) | (jj == i))

@@ -373,6 +373,28 @@ class Space:
                 self.store.save("space", found)
         return found
 
+    def row_cosines(self, i: int):
+        """The cosine of article ``i`` with every article (float64), computed with numpy on the
+        CSR arrays of :attr:`X` — from the store when the space is not loaded yet, so that one
+        ``similar`` on a stored space imports no scipy (~0.8 s of a cold command)."""
+        parts = None
+        if "_arrays" not in self.__dict__ and self.store is not None:
+            parts = self.store.load_csr_parts("space", 0)
+            if parts is not None and parts[3][0] != len(self.articles):
+                parts = None
+        if parts is None:
+            X = self.X
+            parts = (X.data, X.indices, X.indptr, X.shape)
+        data, indices, indptr, (_, cols) = parts
+        s, e = int(indptr[i]), int(indptr[i + 1])
+        q = np.zeros(cols, dtype=np.float64)
+        q[indices[s:e]] = data[s:e]
+        # products summed per row as differences of one running sum (rows may be empty)
+        run = np.empty(len(data) + 1, dtype=np.float64)
+        run[0] = 0
+        np.cumsum(data * q[indices], out=run[1:])
+        return run[indptr[1:]] - run[indptr[:-1]]
+
     @property
     def X(self):
         """The TF-IDF vectors of the articles (CSR, float32, unit rows)."""
