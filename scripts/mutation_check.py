@@ -223,6 +223,12 @@ MUTANTS = (
         "if pa < pb:\n        links = [Link(x.b_doc",
         "align reports the two documents' sides swapped",
     ),
+    Mutant(
+        "C13", LINKS,
+        "mutual = fwd & (cv >= MIN_SCORE)",
+        "mutual = fwd & False & (cv >= MIN_SCORE)",
+        "mutual best matches are no longer linked whatever the corroboration says",
+    ),
 )  # fmt: skip
 
 

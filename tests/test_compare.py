@@ -455,6 +455,35 @@ def test_bundled_uncorroborated_weak_pairs_are_not_linked(bundled, a, x, b, y):
     assert (x, y) not in links_of(compare.align(bundled, a, b))
 
 
+def test_bundled_mutual_best_matches_are_linked(bundled):
+    """Two articles that are each other's best match with a corrected score of at least
+    MUTUAL_MARGIN are linked, as same-provision or near-verbatim, whatever the corroboration says
+    (unless one is a liability article and the other not)."""
+    import numpy as np
+
+    from jdcorpus.compare.vectors import space
+
+    sp = space(bundled)
+    ci, cj, cv, pad = links._candidates(sp)
+    cv = np.asarray(cv, dtype=np.float64)
+    margin, bi, bj = links._margins(sp.doc_of, links._hub_sizes(sp), ci, cj, cv, pad)
+    liable = links._liability(sp)
+    mutual = (ci < cj) & (cv >= links.MIN_SCORE) & (margin >= bi) & (margin >= bj)
+    mutual &= (margin >= links.MUTUAL_MARGIN) & (liable[ci] == liable[cj])
+    assert mutual.sum() >= 50
+    ii, jj, _, labels = links.link_arrays(sp)
+    pairs = zip(ii.tolist(), jj.tolist(), strict=True)
+    label_of = dict(zip(pairs, labels.tolist(), strict=True))
+    for i, j in zip(ci[mutual].tolist(), cj[mutual].tolist(), strict=True):
+        assert label_of.get((i, j)) in ("near-verbatim", "same-provision"), (i, j)
+
+
+def test_bundled_family_labels_read_as_phrases(bundled):
+    """Family labels are a heading or a clause that stands alone: no leading connective (并…)."""
+    labels = [f.label for f in compare.families(bundled)]
+    assert all(label and not label.startswith(("并", "且", "同时")) for label in labels)
+
+
 def test_bundled_reuse_finds_the_known_copies(bundled):
     """Both copied pairs of the development gold set are found, dated earlier -> later."""
     rows = {(r.a_doc, r.a_article, r.b_doc, r.b_article): r for r in compare.reuse(bundled)}

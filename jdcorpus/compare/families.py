@@ -182,6 +182,9 @@ def _key_terms(sp: Space, members: list[list[int]], best: dict, n: int = 3) -> l
 
 _CLAUSE = re.compile(r"[，。；：！？\n]+")
 _ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+#: A clause that goes on from the one before (并将评价结果…反馈) reads as a label without its
+#: connective (将评价结果…反馈).
+_CONNECTIVE = re.compile(r"^(?:并且|并|且|同时|以及|或者|及)(?=.)")
 #: A typical phrase is a clause of this many characters (shorter says too little to read as a
 #: label, longer is a sentence).
 PHRASE_CHARS = (5, 22)
@@ -222,7 +225,7 @@ def _phrases(sp: Space, members: list[list[int]], best: dict) -> list[str | None
             for bag in others:
                 share.update(bag)
             for clause in _CLAUSE.split(sp.articles[i].text):
-                clause = _ITEM.sub("", clause.strip())
+                clause = _CONNECTIVE.sub("", _ITEM.sub("", clause.strip()))
                 if not PHRASE_CHARS[0] <= len(clause) <= PHRASE_CHARS[1]:
                     continue
                 # unmasked: a pair with a city name in it is shared by no other city's article

@@ -6,7 +6,8 @@ similarity space (:mod:`.vectors`) corrected for hubness (CSLS, neighbourhood a 
 other document) must clear a margin and be near the best of both articles towards the other
 document; the paragraphs of multi-paragraph articles are matched the same way (one article, two
 provisions); in corpora of three documents or more, weak links need a third document that joins
-the two articles, and pairs that three other documents join are linked; see :func:`align`.
+the two articles, and pairs that three other documents join are linked; mutual best matches
+are linked whatever the corroboration says (``MUTUAL_MARGIN``); see :func:`align`.
 A liability article links only to liability articles (``LIABILITY_APART``). Labels state
 evidence (``near-verbatim``: most of the masked wording shared; ``same-provision``;
 ``related``, left out of ``align``'s default output). Tried and not better (numbers in the
@@ -90,6 +91,15 @@ STRONG_MARGIN = 0.1
 #: articles of at least ``RECOVER_SUPPORT`` other documents link to both: a provision that
 #: several documents word alike is recognised in two that word it differently.
 RECOVER_SUPPORT = 3
+
+
+#: Two articles that are each other's best match in the other document (by the corrected
+#: score) with a corrected score of at least ``MUTUAL_MARGIN`` are linked, as same-provision,
+#: whatever the corroboration and cosine cuts say: nothing in either document competes with
+#: the pair. Measured (issue 13, dev + extra + blind as tuning sets): recall 0.904 → 0.911 on
+#: extra and 0.800 → 0.827 on blind at the same precision (0.916 → 0.914, 0.729 → 0.732); at
+#: 0.02 or 0 recall rises no further and precision falls (extra 0.897, 0.893).
+MUTUAL_MARGIN = 0.05
 
 
 #: Labels state evidence. ``near-verbatim``: most of the masked text is the same (below);
@@ -301,8 +311,18 @@ def _decide(sp: Space, alpha: float, min_margin: float):
         jj = np.r_[jj[keep], rj[back]]
         score = np.r_[score[keep], cv[rest][back]]
         joined = np.r_[np.zeros(int(keep.sum()), dtype=bool), np.ones(int(back.sum()), dtype=bool)]
-        order = np.lexsort((jj, ii))
-        ii, jj, score, joined = ii[order], jj[order], score[order], joined[order]
+    # each other's best match, clearly (see MUTUAL_MARGIN): linked, and same-provision
+    mutual = fwd & (cv >= MIN_SCORE) & (margin >= bi) & (margin >= bj) & (margin >= MUTUAL_MARGIN)
+    mkey = ci[mutual].astype(np.int64) * n + cj[mutual]
+    have = ii.astype(np.int64) * n + jj
+    joined = joined | np.isin(have, mkey)
+    add = ~np.isin(mkey, have)
+    ii = np.r_[ii, ci[mutual][add]]
+    jj = np.r_[jj, cj[mutual][add]]
+    score = np.r_[score, cv[mutual][add]]
+    joined = np.r_[joined, np.ones(int(add.sum()), dtype=bool)]
+    order = np.lexsort((jj, ii))
+    ii, jj, score, joined = ii[order], jj[order], score[order], joined[order]
     if LIABILITY_APART:
         liable = sp.derived("liability", _liability)
         same = liable[ii] == liable[jj]
@@ -367,7 +387,7 @@ def settings() -> tuple:
 
 
 _SETTINGS = (
-    "LIABILITY_APART HUB_FRACTION HUB_MIN MIN_SCORE PARA_ALPHA PARA_MARGIN STRONG_MARGIN RECOVER_SUPPORT "
+    "MUTUAL_MARGIN LIABILITY_APART HUB_FRACTION HUB_MIN MIN_SCORE PARA_ALPHA PARA_MARGIN STRONG_MARGIN RECOVER_SUPPORT "
     "SAME_PROVISION NEAR_VERBATIM NEAR_VERBATIM_SHINGLES PARA_TOP_K"
 ).split()
 
@@ -406,7 +426,9 @@ def align(
     ``PARA_MARGIN``), so an article carrying two provisions can link to both. With three
     documents or more, the other documents corroborate: a weak link (corrected score below
     ``STRONG_MARGIN``) stays only if an article of a third document links to both articles, and
-    a pair that at least ``RECOVER_SUPPORT`` other documents join is linked. ``score`` is the
+    a pair that at least ``RECOVER_SUPPORT`` other documents join is linked. Two articles that
+    are each other's best match with a corrected score of at least ``MUTUAL_MARGIN`` are always
+    linked (same-provision). ``score`` is the
     cosine of the two articles, or of their best-matching paragraphs when that is higher.
     Labels: ``near-verbatim`` (most of the shorter article's masked wording is shared),
     ``same-provision`` (score ≥ ``SAME_PROVISION``), ``related`` (a lower score: the same
