@@ -373,8 +373,9 @@ def link_arrays(sp: Space, alpha: float = ALPHA, min_margin: float = MIN_MARGIN)
         return ii, jj, vv, np.array(_labels(sp, ii, jj, vv, joined), dtype=str)
 
     def stored(sp: Space):
-        # persisted with the space (:mod:`.persist`), under the settings and this module's code
-        name = f"links-{stamp(alpha, min_margin, settings(), code_stamp('compare/links'))}"
+        # persisted with the space (:mod:`.persist`), under the settings and the code of the
+        # whole comparison package (the rule may use any of its modules)
+        name = f"links-{stamp(alpha, min_margin, settings(), code_stamp('compare'))}"
         ii, jj, vv, labels = sp.persisted(name, decide)
         return ii, jj, vv, np.asarray(labels, dtype=object)
 
