@@ -603,11 +603,11 @@ print(json.dumps(time.perf_counter() - t))
     corpora=("bundled", "collection"),
 )
 def families_row(ctx: Ctx, c: Corpus) -> dict:
-    _ensure_parsed(ctx, c)
+    n = _picked(ctx, c)["n"]  # one run at scale: a fit from scratch takes minutes
     env = _compare_env(ctx, c)
     samples = [
         py(loader_code(c, ctx) + FAMILIES, env)
-        for _ in range(1 if c.articles > 5000 or ctx.repeat == 1 else 3)
+        for _ in range(1 if n > 5000 or ctx.repeat == 1 else 3)
     ]
     info = [json.loads(s[2]) for s in samples]
     peer = [json.loads(py(loader_code(c, ctx) + TFIDF_PEER, env)[2]) for _ in range(len(samples))]
