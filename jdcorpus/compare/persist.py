@@ -109,19 +109,21 @@ class SpaceStore:
         except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError):
             return None
 
-    def load_csr_parts(self, name: str, k: int):
+    def load_csr_parts(self, name: str, k: int, *, check_indices: bool = True):
         """``(data, indices, indptr, shape)`` of the sparse matrix ``k`` of ``name``, checked as
-        :meth:`load` checks it but without making a scipy matrix (numpy only), or None."""
+        :meth:`load` checks it but without making a scipy matrix (numpy only), or None. Without
+        ``check_indices`` the column numbers are left for the caller to check where it reads
+        them (a pass over all of them reads the whole file)."""
         try:
             meta = json.loads((self.folder / f"{name}.json").read_text())
             part = meta["parts"][k]
             if part["kind"] != "csr":
                 return None
-            return self._csr_parts(name, k, part)
+            return self._csr_parts(name, k, part, check_indices)
         except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError):
             return None
 
-    def _csr_parts(self, name: str, k: int, part: dict):
+    def _csr_parts(self, name: str, k: int, part: dict, check_indices: bool = True):
         rows, cols = part["shape"]
         data, indices, indptr = (self._array(name, k, p) for p in ("data", "indices", "indptr"))
         if (
@@ -131,7 +133,7 @@ class SpaceStore:
             or indptr[-1] != len(indices)
             or len(data) != len(indices)
             or (np.diff(indptr) < 0).any()
-            or (len(indices) and (indices.min() < 0 or indices.max() >= cols))
+            or (check_indices and len(indices) and (indices.min() < 0 or indices.max() >= cols))
         ):
             raise ValueError("stored matrix is inconsistent")
         return data, indices, indptr, (rows, cols)

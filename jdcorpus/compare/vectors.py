@@ -400,17 +400,17 @@ class Space:
     def _row(self, i: int):
         """The columns and values of row ``i`` of :attr:`X` (read from the store when the space
         is not loaded yet)."""
-        parts = None
         if "_arrays" not in self.__dict__ and self.store is not None:
-            parts = self.store.load_csr_parts("space", 0)
-            if parts is not None and parts[3][0] != len(self.articles):
-                parts = None
-        if parts is None:
-            X = self.X
-            parts = (X.data, X.indices, X.indptr, X.shape)
-        data, indices, indptr, _shape = parts
-        s, e = int(indptr[i]), int(indptr[i + 1])
-        return np.asarray(indices[s:e], dtype=np.int64), np.asarray(data[s:e])
+            parts = self.store.load_csr_parts("space", 0, check_indices=False)
+            if parts is not None and parts[3][0] == len(self.articles):
+                data, indices, indptr, (_, cols) = parts
+                s, e = int(indptr[i]), int(indptr[i + 1])
+                row = np.asarray(indices[s:e], dtype=np.int64)
+                if not len(row) or (row.min() >= 0 and row.max() < cols):  # checked here
+                    return row, np.asarray(data[s:e])
+        X = self.X  # loaded (and checked), or fitted
+        s, e = int(X.indptr[i]), int(X.indptr[i + 1])
+        return np.asarray(X.indices[s:e], dtype=np.int64), np.asarray(X.data[s:e])
 
     @cached_property
     def columns(self):
