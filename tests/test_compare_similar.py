@@ -115,7 +115,7 @@ def test_space_is_persisted_and_reloaded(bundled):
     X = first.X.copy()
     second = _fresh_space(bundled)
     assert (second.X != X).nnz == 0
-    assert second.vectorizers is None  # loaded, not fitted
+    assert not second.fitted  # loaded
     got = links.link_arrays(second)
     for a, b in zip(want, got, strict=True):
         assert np.array_equal(a, b)
@@ -143,7 +143,7 @@ def test_damaged_store_is_rebuilt(bundled, damage):
         (folder / "space.json").write_text("{not json")
     again = _fresh_space(bundled)
     assert again.X.shape == sp.X.shape
-    assert again.vectorizers is not None  # fitted again
+    assert again.fitted  # fitted again
     for a, b in zip(want, links.link_arrays(again), strict=True):
         assert np.array_equal(a, b)
     assert persist.SpaceStore.open(again).load_space() is not None  # and stored again
