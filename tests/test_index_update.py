@@ -15,13 +15,16 @@ QUERIES = ["网格", "物业", "志愿服务", "社区 工作者", '"居民 委�
 
 
 def _postings(ix) -> dict:
-    """Every posting of an index: (field, term) → [(doc, weight, positions or value)]."""
+    """Every posting of an index: (field, term) → [(doc, weight, positions or value)], after
+    the statistics of the term table (weight, df, shortest and longest field, top weight, ids)."""
     out = {}
     with ix.reader() as r:
         for fieldname, term in r.all_terms():
             fmt = ix.schema[fieldname].format
+            ti = r.term_info(fieldname, term)
+            stats = (ti.weight(), ti.doc_frequency(), ti.min_length(), ti.max_length())
             m = r.postings(fieldname, term)
-            rows = []
+            rows = [(*stats, ti.max_weight(), ti.min_id(), ti.max_id())]
             while m.is_active():
                 v = m.value()
                 if fmt.supports("positions"):

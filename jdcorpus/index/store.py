@@ -19,14 +19,26 @@ import os
 import re
 import shutil
 import time
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .._cache import cache_dir, code_stamp, notice, source_fingerprint, writable_cache_dir
 from .._data import bundled_root
-from ..model import Article, Document
-from .analyzers import BigramTokenizer, JiebaTokenizer, ValueTokenizer, _bounds, _jieba, _segmenter
+from .analyzers import (
+    BigramTokenizer,
+    JiebaTokenizer,
+    ValueTokenizer,
+    _bounds,
+    _jieba,
+    _query_memo,
+    _segmenter,
+)
+
+if TYPE_CHECKING:  # the model is imported where an index is built, not on the search path
+    from ..model import Article, Document
 
 __all__ = [
     "FORMAT_VERSION",
@@ -52,7 +64,7 @@ _META = "jdcorpus.json"
 
 def _field_sources() -> list[tuple[str, type]]:
     """(field name, model class) of every indexed scalar field, Article first."""
-    from ..model import scalar_fields
+    from ..model import Article, Document, scalar_fields
 
     out: dict[str, type] = {}
     for cls in (Article, Document):
@@ -110,8 +122,9 @@ def schema():
 def _values(doc: Document, art: Article, names: list[tuple[str, type]]) -> dict:
     """The field values of one article (``SegmentWriter.add_document``'s keyword arguments)."""
     vals = {"words": art.text, "bounds": _bounds(art.text)}
+    kind = type(art)
     for name, cls in names:
-        v = getattr(art if cls is Article else doc, name)
+        v = getattr(art if cls is kind else doc, name)
         if v is not None:
             vals[name] = v
     return vals
@@ -119,6 +132,8 @@ def _values(doc: Document, art: Article, names: list[tuple[str, type]]) -> dict:
 
 def _doc_fingerprint(doc: Document, names: list[tuple[str, type]]) -> str:
     """A hash of everything the index holds of ``doc``: what an update compares."""
+    from ..model import Article, Document
+
     h = hashlib.sha256()
     for name, cls in names:
         if cls is Document:
@@ -301,11 +316,12 @@ def index_status(corpus=None, *, verify: bool = False) -> IndexStatus:
 def _record(path: Path) -> dict[str, list]:
     """Size and SHA-256 of every file of a finished index, kept in its description: what
     :func:`damage` checks the index against."""
-    return {
-        p.name: [p.stat().st_size, hashlib.sha256(p.read_bytes()).hexdigest()]
-        for p in sorted(path.iterdir())
-        if p.is_file() and p.name != _META and not p.name.endswith("WRITELOCK")
-    }
+    out = {}
+    for p in sorted(path.iterdir()):
+        if p.is_file() and p.name != _META and not p.name.endswith("WRITELOCK"):
+            data = p.read_bytes()
+            out[p.name] = [len(data), hashlib.sha256(data).hexdigest(), zlib.crc32(data)]
+    return out
 
 
 def _quick_damage(path: Path, meta: dict) -> str | None:
@@ -313,7 +329,7 @@ def _quick_damage(path: Path, meta: dict) -> str | None:
     checked on every first open, it costs nothing next to opening the index."""
     if not meta:
         return f"{_META} is missing or unreadable"
-    for name, (size, _digest) in meta.get("files", {}).items():
+    for name, (size, *_digests) in meta.get("files", {}).items():
         try:
             actual = (path / name).stat().st_size
         except OSError:
@@ -323,22 +339,25 @@ def _quick_damage(path: Path, meta: dict) -> str | None:
     return None
 
 
-#: An index up to this size is checked against its SHA-256 digests on every first open (~3 ms
-#: for the bundled corpus's ~2 MB): a garbled term table reads as "no such word", not as an
-#: error, so a size check alone would let it give wrong hits. Larger ones are checked by size.
+#: An index up to this size is checked against its CRC-32 checksums on every first open (~1 ms
+#: for the bundled corpus's ~2 MB): a garbled term table reads as
+#: "no such word", not as an error, so a size check alone would let it give wrong hits. Larger
+#: ones are checked by size; :func:`damage` checks SHA-256 digests.
 _VERIFY_BYTES = 8 << 20
 
 
 def _small_damage(path: Path, meta: dict) -> str | None:
     files = meta.get("files", {})
-    if sum(size for size, _digest in files.values()) > _VERIFY_BYTES:
+    if sum(entry[0] for entry in files.values()) > _VERIFY_BYTES:
         return None
-    for name, (_size, digest) in files.items():
+    for name, (_size, digest, *crc) in files.items():
         try:
-            if hashlib.sha256((path / name).read_bytes()).hexdigest() != digest:
-                return f"{name} has changed since the build"
+            data = (path / name).read_bytes()
         except OSError as e:
             return f"{name}: {e.strerror or e}"
+        same = zlib.crc32(data) == crc[0] if crc else hashlib.sha256(data).hexdigest() == digest
+        if not same:
+            return f"{name} has changed since the build"
     return None
 
 
@@ -351,7 +370,7 @@ def damage(path: str | os.PathLike) -> str | None:
     problem = _quick_damage(path, meta)
     if problem:
         return problem
-    for name, (_size, digest) in meta.get("files", {}).items():
+    for name, (_size, digest, *_crc) in meta.get("files", {}).items():
         try:
             if hashlib.sha256((path / name).read_bytes()).hexdigest() != digest:
                 return f"{name} has changed since the build"
@@ -666,6 +685,7 @@ def clear_index() -> list[str]:
     _OPEN.clear()
     _jieba.cache_clear()
     _segmenter.cache_clear()
+    _query_memo.cache_clear()
     return removed
 
 
