@@ -118,10 +118,11 @@ CACHE_PATTERNS = (
     r"stamps/queries-[0-9a-f]{8}\.json",  # normalized queries (index.analyzers._norm)
     r"((corpus|parsed)/)?\.[^/]+\.pickle\.[^/]+\.tmp",
     r"stamps/\.[^/]+\.tmp",  # a stamp caught mid-write (write_cache_file)
+    r"space/[0-9a-f]{24}-[0-9a-f]{16}",  # similarity spaces (compare.persist)
 )
 #: the folders whose entries :func:`clear_caches` looks at (never the whole tree: the cache
 #: directory may be one a user shares with other things)
-_CACHE_FOLDERS = ("", "corpus", "parsed", "stamps")
+_CACHE_FOLDERS = ("", "corpus", "parsed", "stamps", "space")
 
 
 @cache
@@ -157,7 +158,7 @@ def clear_caches() -> list[str]:
                 else:
                     p.unlink()
                 removed.append(str(p))
-            for sub in ("corpus", "parsed", "stamps"):
+            for sub in _CACHE_FOLDERS[1:]:
                 with contextlib.suppress(OSError):
                     (root / sub).rmdir()  # only when empty
     except OSError as e:

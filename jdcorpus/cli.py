@@ -589,6 +589,43 @@ def align(doc_a, doc_b, show_all, fmt):
 
 
 @main.command()
+@click.argument("article")
+@click.option(
+    "--limit",
+    default=10,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="How many articles to show.",
+)
+@format_option
+@library_errors
+def similar(article, limit, fmt):
+    """The articles of other documents closest to ARTICLE, across the whole corpus, best first.
+
+    \b
+    ARTICLE: DOC:ARTICLE, e.g. 长春:38, hohhot:第一条.
+    Scores and relations are align's: an article that align links to ARTICLE shows the link's
+    score and relation (near-verbatim, same-provision, related); any other its cosine and no
+    relation (— in the table, null in JSON).
+    JSON/CSV keys: doc, article, label, heading, city, title, score, match.
+    \b
+    Example:
+      jdcorpus similar 长春:38 --limit 5
+    """
+    from . import compare
+    from ._lookup import article_ref
+    from .render import compare as render_compare
+
+    corpus = _corpus()
+    art = article_ref(corpus, article)
+    rows = compare.similar(corpus, art, limit=limit)
+    if fmt == "table":
+        click.echo(render_compare.format_similar(corpus, art, rows), nl=False)
+    else:
+        emit(rows, fmt)
+
+
+@main.command()
 @format_option
 @library_errors
 def families(fmt):
