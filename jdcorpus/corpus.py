@@ -211,11 +211,11 @@ class CorpusSpec:
         p = self.path
         if p is None or not p.is_dir():
             return True
-        from .store import entries, is_corpus_dir
+        from .store import entries, has_files, is_corpus_dir
 
         if is_corpus_dir(p):
             return not entries(p)
-        return not _folder_files(p)
+        return not has_files(p)  # (stops at the first file: this runs on every load)
 
     @property
     def name(self) -> str:
@@ -439,7 +439,7 @@ def _load_folder(root: Path, progress=None) -> tuple[list[Document], list[str]]:
     """A plain folder of regulation files: each parsed on its own (a file that cannot be read is
     skipped with a message); a ``catalog.json`` shaped like the bundled one gives city, province
     and ids by file (path relative to the folder)."""
-    from .store import parse_many, with_id
+    from .store import gc_paused, load_many, parse_many, with_id
 
     cat = root / "catalog.json"
     catalog = json.loads(cat.read_text("utf-8")) if cat.is_file() else {"files": []}
@@ -459,19 +459,27 @@ def _load_folder(root: Path, progress=None) -> tuple[list[Document], list[str]]:
         placed = {"file": rel, "documents": entry.get("documents", [])}
         jobs.append((data, p.name, opts, placed))
         names.append(rel)
-    docs: list[Document] = []
-    taken: set[str] = set()
-    for rel, (parsed, _info, err) in zip(names, parse_many(jobs, progress=progress), strict=True):
-        if err:
-            messages.append(f"skipped {rel}: {err.split(': ', 1)[-1]}")
-            continue
-        for d in parsed:
-            did, n = d.id, 2
-            while did in taken:
-                did, n = f"{d.id}-{n}", n + 1
-            taken.add(did)
-            docs.append(with_id(d, did))
-    return docs, messages
+
+    def build() -> tuple[list[Document], list[str]]:
+        docs: list[Document] = []
+        msgs: list[str] = []
+        taken: set[str] = set()
+        parsed_files = parse_many(jobs, progress=progress)
+        with gc_paused():  # many new articles under new ids
+            for rel, (parsed, _info, err) in zip(names, parsed_files, strict=True):
+                if err:
+                    msgs.append(f"skipped {rel}: {err.split(': ', 1)[-1]}")
+                    continue
+                for d in parsed:
+                    did, n = d.id, 2
+                    while did in taken:
+                        did, n = f"{d.id}-{n}", n + 1
+                    taken.add(did)
+                    docs.append(with_id(d, did))
+        return docs, msgs
+
+    docs, msgs = load_many("folder", jobs, build)
+    return docs, messages + msgs
 
 
 def source_fingerprint(path: str | Path | None = None) -> str:

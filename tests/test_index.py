@@ -464,7 +464,7 @@ def test_a_second_process_searches_during_rebuilds(tmp_path):
     )
     (tmp_path / "stop").touch()  # also when the builder failed
     out, err = searcher.communicate(timeout=300)
-    assert builder.returncode == 0, builder.stderr[-2000:]
+    assert builder.returncode == 0, (builder.stderr[-2000:], searcher.returncode, err[-2000:])
     assert searcher.returncode == 0, err[-2000:]
     seen = sorted(p.name for p in tmp_path.glob("seen-*"))
     assert seen == sorted(f"seen-{s}-{n}" for s in ("written", "swapped") for n in range(builds))
