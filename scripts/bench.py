@@ -781,7 +781,12 @@ def main(argv=None) -> int:
     ap.add_argument("--scale", type=int, default=10, help="synthetic multiple (0: none)")
     ap.add_argument("--only", default="", help="rows whose step contains this text")
     ap.add_argument("--json", dest="json_file", help="also write the results as JSON")
-    default = HERE.parent.parent / "shared" / "collections" / "lawrefbook-local.tar.xz"
+    # the shared folder beside the checkout (or beside the worktrees' folder)
+    found = [
+        up / "shared" / "collections" / "lawrefbook-local.tar.xz"
+        for up in (HERE.parent.parent, HERE.parent.parent.parent)
+    ]
+    default = next((p for p in found if p.exists()), found[0])
     ap.add_argument("--collection", default=str(default))
     args = ap.parse_args(argv)
     if args.quick:

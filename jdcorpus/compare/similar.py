@@ -68,7 +68,7 @@ def similar(corpus, ref, *, limit: int = 10):
         raise UsageError(f"limit must be a positive number, got {limit!r}")
     art = _article(corpus, ref)
     sp = space(corpus)
-    i = sp.index[(art.doc_id, art.no)]
+    i = sp.row_of(art.doc_id, art.no)
     scores = sp.row_cosines(i)
     # align's links of this article: their score and label
     ii, jj, vv, labels = link_arrays(sp)

@@ -233,13 +233,14 @@ def _source(corpus=None) -> _Source:
     if corpus is None or getattr(corpus, "name", None) == "bundled":
         return _Source("bundled", source_fingerprint(bundled_root()), corpus)
     name = str(getattr(corpus, "name", ""))
+    fp = corpus.fingerprint  # kept by the corpus: a folder is not walked on every search
+    fp = fp() if callable(fp) else fp
     if name and Path(name).is_dir():
         folder = Path(name).resolve()
         tag = hashlib.sha256(str(folder).encode()).hexdigest()[:8]
-        return _Source(f"dir-{tag}", source_fingerprint(folder), corpus)
+        return _Source(f"dir-{tag}", fp, corpus)
     tag = hashlib.sha256(name.encode()).hexdigest()[:8]
-    fp = corpus.fingerprint
-    return _Source(f"mem-{tag}", fp() if callable(fp) else fp, corpus)
+    return _Source(f"mem-{tag}", fp, corpus)
 
 
 def _lock(root: Path, timeout: float = 300):
