@@ -388,10 +388,11 @@ def test_status_and_clear(tmp_path, monkeypatch):
 
 SEARCHER = textwrap.dedent(
     """
-    import sys
+    import faulthandler, sys
     from pathlib import Path
     from jdcorpus import index
     from jdcorpus.index import store
+    faulthandler.dump_traceback_later(60, exit=False)  # where a search hangs, if one does
     flags, expected, builds = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     runs = 0
     stages = [f"{stage}-{n}" for n in range(builds) for stage in ("written", "swapped")]
