@@ -392,7 +392,7 @@ SEARCHER = textwrap.dedent(
     from pathlib import Path
     from jdcorpus import index
     from jdcorpus.index import store
-    faulthandler.dump_traceback_later(60, exit=False)  # where a search hangs, if one does
+    faulthandler.dump_traceback_later(45, repeat=True)  # where a search hangs, if one does
     flags, expected, builds = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     runs = 0
     stages = [f"{stage}-{n}" for n in range(builds) for stage in ("written", "swapped")]
