@@ -168,10 +168,13 @@ def make_corpora(args, ctx: Ctx) -> None:
     if not archive.exists():
         print(f"no collection at {archive}: bundled corpus only", file=sys.stderr)
         return
-    folder = ctx.tmp / "collection"
-    folder.mkdir()
-    with tarfile.open(archive) as tf:
-        tf.extractall(folder, filter="data")
+    if archive.is_dir():  # already extracted
+        folder = archive
+    else:
+        folder = ctx.tmp / "collection"
+        folder.mkdir()
+        with tarfile.open(archive) as tf:
+            tf.extractall(folder, filter="data")
     ctx.corpora["collection"] = Corpus(
         "collection", f"__import__('jdcorpus').load_corpus({str(folder)!r})", folder
     )
