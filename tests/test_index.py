@@ -443,6 +443,33 @@ BUILDER = textwrap.dedent(
 )
 
 
+def test_a_search_between_the_two_renames_of_a_swap_waits_for_the_second(monkeypatch):
+    """A reader that finds the index gone while a build swaps it in (the older build renamed
+    aside, the new one not yet in place) waits for the new one instead of starting a build of
+    its own, which would wait for the lock the swapping build holds."""
+    import threading
+    import time
+
+    expected = search(None, "网格", limit=None).total
+    path = store._source(None).path
+    aside = path.with_name(f".old-{path.name}-{os.getpid()}")
+    os.rename(path, aside)  # the first rename of a swap
+    store._OPEN.clear()
+
+    def builds(*_a, **_k):
+        raise AssertionError("a reader started a build during a swap")
+
+    monkeypatch.setattr(store, "build_index", builds)
+    later = threading.Timer(0.2, os.rename, (aside, path))  # the second rename, a little later
+    later.start()
+    t0 = time.monotonic()
+    try:
+        assert search(None, "网格", limit=None).total == expected
+    finally:
+        later.join()
+    assert time.monotonic() - t0 < 5
+
+
 def test_a_second_process_searches_during_rebuilds(tmp_path):
     """While another process rebuilds the index (twice), a second process keeps searching and
     gets every hit: with the new build written but not swapped in, and right after the swap."""

@@ -718,7 +718,7 @@ def _open(corpus=None, progress=None) -> _Open:
     # directory between two reads), then after waiting for the build lock, then after
     # repair_index (a damaged index is rebuilt); a fourth failure propagates.
     for attempt in range(4):
-        if not path.is_dir():
+        if not path.is_dir() and not _swapping_in(path):
             build_index(src.corpus, progress=progress)
         path = src.path  # the cache directory may have been replaced by a temporary one
         try:
@@ -738,6 +738,21 @@ def _open(corpus=None, progress=None) -> _Open:
         elif attempt == 2:
             repair_index(src.corpus, progress=progress)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _swapping_in(path: Path, wait: float = 1.0) -> bool:
+    """Whether ``path`` appears within ``wait`` seconds while a swap is under way (an older
+    build of it renamed aside, ``.old-NAME-PID``): a reader that comes between the two renames
+    of :func:`_publish` waits for the second instead of starting a build of its own (which
+    would wait for the lock the swapping build holds)."""
+    if not any(path.parent.glob(f".old-{path.name}-*")):
+        return False
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if path.is_dir():
+            return True
+        time.sleep(0.005)
+    return path.is_dir()
 
 
 class _Damaged(Exception):
