@@ -18,6 +18,7 @@ _EXPORTS = {
     "parse_file": "parse",
     "normalize": "normalize",
     "diff": "compare",
+    "similar": "compare",
     "Document": "model",
     "Article": "model",
     "Paragraph": "model",

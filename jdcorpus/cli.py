@@ -123,27 +123,47 @@ def main(ctx, corpus_dir, no_bundled):
       jdcorpus --corpus ~/laws --no-bundled search 物业
       jdcorpus parse some-regulation.docx --format json
     """
-    from pathlib import Path
+    ctx.obj = _Choice(corpus_dir, not no_bundled)
 
-    from .corpus import CorpusSpec
-    from .store import user_home
 
-    ctx.obj = CorpusSpec(
-        Path(corpus_dir).expanduser() if corpus_dir else user_home(), not no_bundled
-    )
+class _Choice:
+    """The group's ``--corpus`` and ``--no-bundled``, as given: nothing is imported or read until
+    a command asks for its corpus (a cold ``jdcorpus search`` of the bundled corpus never imports
+    the corpus module)."""
+
+    def __init__(self, corpus_dir: str | None, bundled: bool):
+        self.corpus_dir, self.bundled = corpus_dir, bundled
+        self._spec = None
+
+    @property
+    def path(self):
+        """The user corpus directory: ``--corpus``/``$JDCORPUS_HOME``, else the per-user data
+        directory (:func:`jdcorpus.store.user_home`)."""
+        from pathlib import Path
+
+        if self.corpus_dir:
+            return Path(self.corpus_dir).expanduser()
+        from ._cache import user_dir
+
+        return user_dir("data")
+
+    def spec(self):
+        if self._spec is None:
+            from .corpus import CorpusSpec
+
+            self._spec = CorpusSpec(self.path, self.bundled)
+        return self._spec
+
+
+def _choice() -> _Choice:
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_object(_Choice) if ctx is not None else None
+    return obj if obj is not None else _Choice(None, True)
 
 
 def _spec():
     """The corpora the command works on (the group's --corpus and --no-bundled)."""
-    from .corpus import CorpusSpec
-
-    ctx = click.get_current_context(silent=True)
-    obj = ctx.find_object(CorpusSpec) if ctx is not None else None
-    if obj is None:
-        from .store import user_home
-
-        obj = CorpusSpec(user_home(), True)
-    return obj
+    return _choice().spec()
 
 
 def _corpus():
@@ -151,14 +171,27 @@ def _corpus():
     return _spec().load(progress=_progress("Parsing"))
 
 
+def _nothing_in(path) -> bool:
+    """Whether ``path`` is no directory, or an empty one: no user corpus, by two system calls."""
+    try:
+        with os.scandir(path) as entries:
+            return next(entries, None) is None
+    except OSError:
+        return True
+
+
 def _index_corpus():
     """What the search index is asked about: None for the bundled corpus alone, else the corpus
     by name and fingerprint (:class:`~jdcorpus.corpus.LazyCorpus`): a built index is found and
-    searched without parsing a document."""
+    searched without parsing a document. When the user corpus directory does not exist or is
+    empty, the bundled corpus alone is known without importing the corpus module."""
+    choice = _choice()
+    if choice.bundled and _nothing_in(choice.path):
+        return None
     from .corpus import LazyCorpus
 
-    spec = _spec()
-    return None if spec.name == "bundled" else LazyCorpus(spec, progress=_progress("Parsing"))
+    lazy = LazyCorpus(choice.spec(), progress=_progress("Parsing"))
+    return None if lazy.name == "bundled" else lazy
 
 
 # -- corpus commands (issue 2) ----------------------------------------------------------------
@@ -553,6 +586,43 @@ def align(doc_a, doc_b, show_all, fmt):
         click.echo(render_compare.format_align(corpus, links, doc_a, doc_b), nl=False)
     else:
         emit(links, fmt)
+
+
+@main.command()
+@click.argument("article")
+@click.option(
+    "--limit",
+    default=10,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="How many articles to show.",
+)
+@format_option
+@library_errors
+def similar(article, limit, fmt):
+    """The articles of other documents closest to ARTICLE, across the whole corpus, best first.
+
+    \b
+    ARTICLE: DOC:ARTICLE, e.g. 长春:38, hohhot:第一条.
+    Scores and relations are align's: an article that align links to ARTICLE shows the link's
+    score and relation (near-verbatim, same-provision, related); any other its cosine and no
+    relation (— in the table, null in JSON).
+    JSON/CSV keys: doc, article, label, heading, city, title, score, match.
+    \b
+    Example:
+      jdcorpus similar 长春:38 --limit 5
+    """
+    from . import compare
+    from ._lookup import article_ref
+    from .render import compare as render_compare
+
+    corpus = _corpus()
+    art = article_ref(corpus, article)
+    rows = compare.similar(corpus, art, limit=limit)
+    if fmt == "table":
+        click.echo(render_compare.format_similar(corpus, art, rows), nl=False)
+    else:
+        emit(rows, fmt)
 
 
 @main.command()

@@ -211,16 +211,19 @@ class CorpusSpec:
         p = self.path
         if p is None or not p.is_dir():
             return True
-        from .store import entries, is_corpus_dir
+        from .store import entries, has_files, is_corpus_dir
 
         if is_corpus_dir(p):
             return not entries(p)
-        return not _folder_files(p)
+        return not has_files(p)  # (stops at the first file: this runs on every load)
 
     @property
     def name(self) -> str:
         """``bundled``, the directory, or ``bundled+<directory>``: names the corpus in caches."""
-        if self.path is None or self.user_only_empty:
+        return self._name(self.user_only_empty)
+
+    def _name(self, empty: bool) -> str:
+        if self.path is None or empty:
             return "bundled" if self.bundled else "empty"
         return f"bundled+{self.path}" if self.bundled else str(self.path)
 
@@ -229,10 +232,13 @@ class CorpusSpec:
         """A hash of the raw files of every part and of the code that parses them (no parsing):
         the ``fingerprint`` of the corpus :meth:`load` gives, so the index finds the same key
         for the handle and for the corpus."""
+        return self._fingerprint(self.user_only_empty)
+
+    def _fingerprint(self, empty: bool) -> str:
         parts = [code_stamp(*PARSE_CODE)]
         if self.bundled:
             parts.append("bundled:" + source_fingerprint(None))
-        if self.path is not None and not self.user_only_empty:
+        if self.path is not None and not empty:
             parts.append(f"{self.path.resolve()}:" + source_fingerprint(self.path))
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
@@ -246,12 +252,14 @@ class LazyCorpus:
     (an index build), and then it is the :class:`Corpus` :meth:`CorpusSpec.load` gives."""
 
     def __init__(self, spec: CorpusSpec, progress=None):
-        self.spec, self.name, self._progress = spec, spec.name, progress
+        # whether the user directory is empty is read once (a collection's manifest: ~30 ms)
+        self._empty = spec.user_only_empty
+        self.spec, self.name, self._progress = spec, spec._name(self._empty), progress
         self._corpus: Corpus | None = None
 
     @cached_property
     def fingerprint(self) -> str:
-        return self.spec.fingerprint
+        return self.spec._fingerprint(self._empty)
 
     def load(self) -> Corpus:
         if self._corpus is None:
@@ -431,7 +439,7 @@ def _load_folder(root: Path, progress=None) -> tuple[list[Document], list[str]]:
     """A plain folder of regulation files: each parsed on its own (a file that cannot be read is
     skipped with a message); a ``catalog.json`` shaped like the bundled one gives city, province
     and ids by file (path relative to the folder)."""
-    from .store import parse_many, with_id
+    from .store import gc_paused, load_many, parse_many, with_id
 
     cat = root / "catalog.json"
     catalog = json.loads(cat.read_text("utf-8")) if cat.is_file() else {"files": []}
@@ -451,19 +459,27 @@ def _load_folder(root: Path, progress=None) -> tuple[list[Document], list[str]]:
         placed = {"file": rel, "documents": entry.get("documents", [])}
         jobs.append((data, p.name, opts, placed))
         names.append(rel)
-    docs: list[Document] = []
-    taken: set[str] = set()
-    for rel, (parsed, _info, err) in zip(names, parse_many(jobs, progress=progress), strict=True):
-        if err:
-            messages.append(f"skipped {rel}: {err.split(': ', 1)[-1]}")
-            continue
-        for d in parsed:
-            did, n = d.id, 2
-            while did in taken:
-                did, n = f"{d.id}-{n}", n + 1
-            taken.add(did)
-            docs.append(with_id(d, did))
-    return docs, messages
+
+    def build() -> tuple[list[Document], list[str]]:
+        docs: list[Document] = []
+        msgs: list[str] = []
+        taken: set[str] = set()
+        parsed_files = parse_many(jobs, progress=progress)
+        with gc_paused():  # many new articles under new ids
+            for rel, (parsed, _info, err) in zip(names, parsed_files, strict=True):
+                if err:
+                    msgs.append(f"skipped {rel}: {err.split(': ', 1)[-1]}")
+                    continue
+                for d in parsed:
+                    did, n = d.id, 2
+                    while did in taken:
+                        did, n = f"{d.id}-{n}", n + 1
+                    taken.add(did)
+                    docs.append(with_id(d, did))
+        return docs, msgs
+
+    docs, msgs = load_many("folder", jobs, build)
+    return docs, messages + msgs
 
 
 def source_fingerprint(path: str | Path | None = None) -> str:

@@ -42,6 +42,7 @@ __all__ = [
     "explain",
     "list_steps",
     "normalize",
+    "normalize_lines",
     "normalize_query",
     "phrase_table",
     "steps_for",
@@ -89,6 +90,12 @@ def list_steps() -> list[tuple[str, str]]:
 def steps_for(script: str) -> tuple[Step, ...]:
     """The steps that run on a text of ``script`` ("simplified" or "traditional")."""
     _check_script(script)
+    return _steps_for(script, len(STEPS))
+
+
+@lru_cache(maxsize=8)
+def _steps_for(script: str, registered: int) -> tuple[Step, ...]:
+    # keyed by the registry's size too: a step registered later is never missed
     return tuple(s for s in STEPS.values() if script in s.scripts)
 
 
@@ -117,11 +124,14 @@ def _is_cjk(ch: str | None) -> bool:
 _FULLWIDTH = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
               for c in range(r[0], r[1] + 1)}  # fmt: skip
 _RE_FW_DECIMAL = re.compile(r"(?<=\d)．(?=\d)")
+_RE_FW_ANY = re.compile("[\uff0e\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 
 
 @step("fullwidth_ascii")
 def fullwidth_ascii(text: str) -> str:
     """Full-width digits and Latin letters to ASCII (１２→12, ＡＢ→AB, １．５→1.5); punctuation kept."""
+    if not _RE_FW_ANY.search(text):  # (a search is much cheaper than a translate)
+        return text
     return _RE_FW_DECIMAL.sub(".", text.translate(_FULLWIDTH))
 
 
@@ -154,6 +164,8 @@ def opencc_tw2s(text: str) -> str:
 
 
 _PUNCT = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+_RE_ANY_PUNCT = re.compile("[" + re.escape("".join(_PUNCT)) + "]")
+_RE_BRACKET = re.compile("[()（）]")
 # URLs and e-mail addresses keep their ASCII punctuation (ASCII-only: a URL ends at a CJK char).
 _RE_PROTECT = re.compile(
     r"[A-Za-z][A-Za-z0-9+.\-]*://[!-~]+|www\.[!-~]+|[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"
@@ -169,15 +181,18 @@ def _neighbour(s: str, i: int, step: int) -> str | None:
 
 
 def _punct_segment(s: str) -> str:
+    if "\n" in s:  # lines are independent: only those with half-width punctuation need the work
+        return "\n".join(
+            _punct_segment(ln) if _RE_ANY_PUNCT.search(ln) else ln for ln in s.split("\n")
+        )
     out = list(s)
     stack: list[int] = []
     pairs: dict[int, int] = {}
-    for i, ch in enumerate(s):
-        if ch == "\n":
-            stack.clear()
-        elif ch in "(（":
+    for m in _RE_BRACKET.finditer(s):  # (a line: no line break to clear the stack at)
+        i, ch = m.start(), m.group()
+        if ch in "(（":
             stack.append(i)
-        elif ch in ")）" and stack:
+        elif stack:
             pairs[stack.pop()] = i
     for i, j in pairs.items():
         if s[i] == "(" or s[j] == ")":
@@ -185,8 +200,9 @@ def _punct_segment(s: str) -> str:
             if inner_cjk or _is_cjk(_neighbour(s, i, -1)) or _is_cjk(_neighbour(s, j, 1)):
                 out[i], out[j] = "（", "）"
     paired = set(pairs) | set(pairs.values())
-    for i, ch in enumerate(s):
-        if ch in _PUNCT and i not in paired:
+    for m in _RE_ANY_PUNCT.finditer(s):
+        i, ch = m.start(), m.group()
+        if i not in paired:
             if _is_cjk(_neighbour(s, i, -1)) or _is_cjk(_neighbour(s, i, 1)):
                 out[i] = _PUNCT[ch]
     return "".join(out)
@@ -195,7 +211,7 @@ def _punct_segment(s: str) -> str:
 @step("cjk_punctuation", query=False)
 def cjk_punctuation(text: str) -> str:
     """Half-width , ; : ? ! ( ) next to Chinese text to full-width ，；：？！（）; 1.5, 10:30, URLs kept."""
-    if not any(c in _PUNCT for c in text):
+    if not _RE_ANY_PUNCT.search(text):
         return text
     parts, last = [], 0
     for m in _RE_PROTECT.finditer(text):
@@ -222,7 +238,10 @@ def _squeeze(line: str) -> str:
 @step("whitespace", query=False)
 def whitespace(text: str) -> str:
     """No spaces between Chinese characters (总  则→总则), other runs to one space, lines stripped."""
-    return "\n".join(_squeeze(line) for line in text.split("\n"))
+    hspace = _rx(_P_SPACES)  # a line without horizontal space needs the strip only
+    return "\n".join(
+        _squeeze(line) if hspace.search(line) else line.strip() for line in text.split("\n")
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,9 +287,23 @@ def tw_phrases(text: str) -> str:
 
 
 # -- script detection ---------------------------------------------------------------------
-def _changed(text: str, config: str) -> int:
-    """How many Han characters of ``text`` OpenCC ``config`` changes, each judged on its own."""
-    counts = Counter(_rx(_P_HAN).findall(text))
+#: The ranges of :data:`_HAN`, for short texts (a query): compiling the pattern takes ~2 ms.
+_HAN_RANGES = (("\u3400", "\u4dbf"), ("\u4e00", "\u9fff"), ("\uf900", "\ufaff"),
+               ("\U00020000", "\U0003134f"))  # fmt: skip
+
+
+def _han(text: str) -> list[str]:
+    """The Han characters of ``text``, in order (what ``_rx(_P_HAN).findall`` gives)."""
+    if len(text) > 64:
+        return _rx(_P_HAN).findall(text)
+    return [c for c in text if any(lo <= c <= hi for lo, hi in _HAN_RANGES)]
+
+
+def _changed(text: str, config: str, counts: Counter | None = None) -> int:
+    """How many Han characters of ``text`` OpenCC ``config`` changes, each judged on its own
+    (``counts``: the Han characters of ``text`` counted, when the caller has them)."""
+    if counts is None:
+        counts = Counter(_han(text))
     if not counts:
         return 0
     chars = list(counts)
@@ -279,6 +312,42 @@ def _changed(text: str, config: str) -> int:
     if len(conv) != len(chars):  # pragma: no cover - OpenCC keeps lines
         return sum(c for ch, c in counts.items() if _converter(config).convert(ch) != ch)
     return sum(counts[a] for a, b in zip(chars, conv, strict=True) if a != b)
+
+
+_RE_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@lru_cache(maxsize=1)
+def _t2s_changes() -> re.Pattern:
+    """The Han characters of the BMP that OpenCC t2s changes, each judged on its own (as
+    :func:`_changed` judges them), as one character class: a text without any is searched in
+    one scan (the supplementary planes are left to the counting)."""
+    bmp = [chr(c) for a, b in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+           for c in range(a, b + 1)]  # fmt: skip
+    conv = _converter("t2s").convert("\n".join(bmp)).split("\n")
+    if len(conv) != len(bmp):  # pragma: no cover - OpenCC keeps lines
+        conv = [_converter("t2s").convert(ch) for ch in bmp]
+    changed = "".join(a for a, b in zip(bmp, conv, strict=True) if a != b)
+    return re.compile(f"[{re.escape(changed)}]" if changed else "(?!)")
+
+
+#: Characters judged by :func:`_any_t2s_change` before it builds :func:`_t2s_changes` (~65 ms
+#: once): about what the distinct-character way costs in that time (~50 ns a character), so a
+#: process that parses one file never pays for the table and one that parses many soon does.
+_TABLE_AFTER = 1_500_000
+_judged = [0]
+
+
+def _any_t2s_change(text: str) -> bool:
+    """Whether any Han character of ``text`` changes under OpenCC t2s, judged on its own."""
+    if _judged[0] >= _TABLE_AFTER:
+        return bool(_t2s_changes().search(text) or _RE_ASTRAL.search(text))
+    _judged[0] += len(text)
+    chars = _rx(_P_HAN).findall("".join(set(text)))
+    if not chars:
+        return False
+    conv = _converter("t2s").convert("\n".join(chars)).split("\n")
+    return len(conv) != len(chars) or any(a != b for a, b in zip(chars, conv, strict=True))
 
 
 def detect_script(text: str) -> str:
@@ -293,13 +362,18 @@ def detect_script(text: str) -> str:
     >>> detect_script("社區格線化服務管理"), detect_script("社区网格化服务管理")
     ('traditional', 'simplified')
     """
-    total = len(_rx(_P_HAN).findall(text))
-    trad = _changed(text, "t2s")
+    # a text none of whose Han characters changes under t2s is simplified, without counting
+    if not _any_t2s_change(text):
+        return "simplified"
+    han = _rx(_P_HAN)
+    counts = Counter({ch: n for ch, n in Counter(text).items() if han.match(ch)})
+    total = sum(counts.values())
+    trad = _changed(text, "t2s", counts)
     if trad == 0:
         return "simplified"
     if trad >= 0.25 * total:
         return "traditional"
-    return "traditional" if trad > _changed(text, "s2tw") else "simplified"
+    return "traditional" if trad > _changed(text, "s2tw", counts) else "simplified"
 
 
 def _check_script(script: str) -> None:
@@ -324,6 +398,18 @@ def normalize(text: str, script: str | None = None) -> tuple[str, tuple[str, ...
             ran.append(s.name)
             text = out
     return text, tuple(ran)
+
+
+def normalize_lines(lines: list[str], script: str) -> tuple[list[str], tuple[str, ...]]:
+    """:func:`normalize` of many one-line texts at once: their normalized forms and the steps that
+    changed any of them. Every step works line by line, so running each step once over the lines
+    joined is the same as running it on each (and much cheaper than one call per line)."""
+    if any("\n" in ln for ln in lines):
+        raise ValueError("normalize_lines takes texts without line breaks")
+    if not lines:
+        return [], ()
+    text, ran = normalize("\n".join(lines), script=script)
+    return text.split("\n"), ran
 
 
 @dataclass(frozen=True, slots=True)

@@ -168,10 +168,13 @@ def make_corpora(args, ctx: Ctx) -> None:
     if not archive.exists():
         print(f"no collection at {archive}: bundled corpus only", file=sys.stderr)
         return
-    folder = ctx.tmp / "collection"
-    folder.mkdir()
-    with tarfile.open(archive) as tf:
-        tf.extractall(folder, filter="data")
+    if archive.is_dir():  # already extracted
+        folder = archive
+    else:
+        folder = ctx.tmp / "collection"
+        folder.mkdir()
+        with tarfile.open(archive) as tf:
+            tf.extractall(folder, filter="data")
     ctx.corpora["collection"] = Corpus(
         "collection", f"__import__('jdcorpus').load_corpus({str(folder)!r})", folder
     )
@@ -309,7 +312,7 @@ print(json.dumps({"seconds": dt, "cpu": cpu, "articles": len(new.articles)}))
 """
 
 
-@row("add 1 regulation to the indexed corpus", "<= 3 s")
+@row("add 1 regulation to the indexed corpus", "<= 3 s", corpora=("bundled", "collection"))
 def add_one(ctx: Ctx, c: Corpus) -> dict:
     _ensure_parsed(ctx, c)
     samples = []
@@ -370,38 +373,67 @@ def warm_search(ctx: Ctx, c: Corpus) -> dict:
     return r
 
 
-COLD_SEARCH = {
-    "bundled": ["search", "网格"],
-}
+def _user_corpus(ctx: Ctx, c: Corpus, env: dict) -> Path:
+    """The collection as a user corpus: ``jdcorpus add`` of the extracted folder (parsed, stored
+    and indexed once; the index is the one ``add`` keeps up to date)."""
+    key = ("home", c.name)
+    if key not in ctx.cache:
+        home = ctx.tmp / f"home-{c.name.replace(' ', '-')}"
+        subprocess.run(
+            [*_jdcorpus_cmd(), "--corpus", str(home), "add", str(c.folder)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # exit code 1 when some files are skipped (no articles): expected
+        ctx.cache[key] = home
+    return ctx.cache[key]
 
 
-@row("cold `jdcorpus search 网格`", "bundled <= 1.5x floor, collection <= 3x")
+def _forget_queries(env: dict) -> None:
+    """Remove the remembered normalized queries: the next search normalizes its query anew."""
+    stamps = Path(env["JDCORPUS_CACHE_DIR"]) / "stamps"
+    for p in stamps.glob("queries-*.json") if stamps.is_dir() else ():
+        p.unlink()
+
+
+@row(
+    "cold `jdcorpus search 网格`",
+    "bundled <= 1.5x floor, collection <= 3x",
+    corpora=("bundled", "collection"),
+)
 def cold_search(ctx: Ctx, c: Corpus) -> dict:
+    """A new process per search, the index built. On the collection: the user corpus of
+    ``jdcorpus add`` (bundled + collection, as a user has it). ``first query``: the query's
+    normalization not remembered (OpenCC loaded), as for a query never searched before."""
     jd = _jdcorpus_cmd()
     env = _index_env(ctx, c)
     if c.name == "bundled":
         args = ["search", "网格"]
-    elif c.folder is not None:
-        args = ["--corpus", str(c.folder), "--no-bundled", "search", "网格"]
     else:
-        return {"median": None, "note": "no CLI corpus for an in-memory corpus"}
+        args = ["--corpus", str(_user_corpus(ctx, c, env)), "search", "网格"]
     run([*jd, *args], env)  # builds the index if needed
     floor_cmd = [PY, "-c", "import click, whoosh.index"]
     for _ in range(1 if ctx.repeat == 1 else 2):  # warm-up: bytecode, page cache
         run([*jd, *args], env), run(floor_cmd, env)
-    cold, floor = [], []
-    for _ in range(1 if ctx.repeat == 1 else max(ctx.repeat, 5)):
+    n = 1 if ctx.repeat == 1 else max(ctx.repeat, 7)
+    cold, floor, first = [], [], []
+    for _ in range(n):
         cold.append(run([*jd, *args], env))
         floor.append(run(floor_cmd, env))
-    r, f = median_of(cold), median_of(floor)
+        _forget_queries(env)
+        first.append(run([*jd, *args], env))
+    r, f, q = median_of(cold), median_of(floor), median_of(first)
     return {
         "median": r["median"],
         "cpu": r["cpu"],
         "peer_cpu": f["cpu"],
+        "first_query_median": q["median"],
+        "first_query_cpu": q["cpu"],
         "rss_mb": r["rss_mb"],
         "peer": "python -c 'import click, whoosh.index'",
         "peer_median": f["median"],
-        "note": r["out"].splitlines()[0] if r["out"] else "",
+        "note": (r["out"].splitlines()[0] if r["out"] else "")
+        + f"; a query never searched before: {q['median'] / f['median']:.2f}x",
     }
 
 
@@ -416,6 +448,211 @@ def grep_row(ctx: Ctx, c: Corpus) -> dict:
         g = median_of([run([rg, "-c", "网格", str(c.folder)], ctx.env) for _ in range(ctx.repeat)])
         r["peer"], r["peer_median"] = "rg -c", g["median"]
     return r
+
+
+# -- comparison rows (issue 10): align, similar, families + coverage ---------------------------
+
+#: Two documents to align and an article to ask ``similar`` about: the first pair of these titles
+#: the corpus holds (the collection has several cities' 物业管理条例), else its first two documents.
+COMPARE_TITLES = [
+    ("长春市街道办事处工作条例", "呼和浩特市街道办事处工作条例"),
+    ("北京市物业管理条例", "青岛市物业管理条例"),
+]
+
+PICK = """
+c = load()
+titles = json.loads(sys.argv[1])
+by_title = {d.title: d for d in c.documents}
+pair = next(([by_title[a], by_title[b]] for a, b in titles if a in by_title and b in by_title),
+            list(c.documents)[:2])
+arts = [a for a in pair[0].articles][:20]
+print(json.dumps({"docs": [d.id for d in pair], "titles": [d.title for d in pair],
+                  "articles": [f"{a.doc_id}:{a.no}" for a in arts],
+                  "titled": [f"{pair[0].title}:{a.no}" for a in arts],
+                  "n": sum(len(d.articles) for d in c.documents)}))
+"""
+
+
+def _compare_env(ctx: Ctx, c: Corpus) -> dict:
+    """The worker environment of the comparison rows: the corpus's cache (its parse kept)."""
+    return _index_env(ctx, c)
+
+
+def _cli_corpus(ctx: Ctx, c: Corpus) -> list[str] | None:
+    """How the CLI names the corpus: the collection as a user corpus (``jdcorpus add`` of the
+    extracted folder, once; its parse comes from the cache the folder's parse filled)."""
+    if c.name == "bundled":
+        return []
+    if c.folder is None:
+        return None
+    home = ctx.tmp / f"home-{c.name.replace(' ', '-')}"
+    if not home.exists():
+        env = dict(_compare_env(ctx, c), JDCORPUS_HOME=str(home))
+        t = time.perf_counter()
+        # exit status 1 when some files hold no articles (skipped): not a failure here
+        subprocess.run([*_jdcorpus_cmd(), "add", str(c.folder)], env=env, capture_output=True)
+        ctx.cache[("add", c.name)] = time.perf_counter() - t
+    return ["--corpus", str(home), "--no-bundled"]
+
+
+def _picked(ctx: Ctx, c: Corpus) -> dict:
+    key = ("picked", c.name)
+    if key not in ctx.cache:
+        _ensure_parsed(ctx, c)
+        out = py(loader_code(c, ctx) + PICK, _compare_env(ctx, c), json.dumps(COMPARE_TITLES))[2]
+        ctx.cache[key] = json.loads(out)
+    return ctx.cache[key]
+
+
+def _cold_cli(ctx: Ctx, c: Corpus, args: list[str]) -> dict:
+    """A CLI command on a corpus whose similarity space is stored, against the import floor;
+    the first run (which fits and stores the space when it is not stored yet) in the note."""
+    base = _cli_corpus(ctx, c)
+    if base is None:
+        return {"median": None, "note": "no CLI corpus for an in-memory corpus"}
+    jd, env = _jdcorpus_cmd(), _compare_env(ctx, c)
+    first = run([*jd, *base, *args], env)
+    floor_cmd = [PY, "-c", "import click, whoosh.index"]
+    run([*jd, *base, *args], env), run(floor_cmd, env)  # warm-up: bytecode, page cache
+    cold, floor = [], []
+    for _ in range(max(1, min(ctx.repeat, 5))):
+        cold.append(run([*jd, *base, *args], env))
+        floor.append(run(floor_cmd, env))
+    r, f = median_of(cold), median_of(floor)
+    return {
+        "median": r["median"],
+        "cpu": r["cpu"],
+        "peer_cpu": f["cpu"],
+        "rss_mb": r["rss_mb"],
+        "peer": "python -c 'import click, whoosh.index'",
+        "peer_median": f["median"],
+        "first_run": first[0],
+        "first_run_rss_mb": first[1],
+        "note": f"first run {fmt_time(first[0])}, {first[1]:.0f} MB (fits and stores the space "
+        "when it is not stored)"
+        + (
+            f"; user corpus made by jdcorpus add in {ctx.cache[('add', c.name)]:.0f} s"
+            if ("add", c.name) in ctx.cache
+            else ""
+        ),
+    }
+
+
+@row("align two documents, cold CLI (space stored)", "<= 3 s", corpora=("bundled", "collection"))
+def align_cold(ctx: Ctx, c: Corpus) -> dict:
+    p = _picked(ctx, c)
+    r = _cold_cli(ctx, c, ["align", *p["titles"], "--format", "json"])
+    r["note"] = f"{p['titles'][0]} ⟷ {p['titles'][1]}; " + r.get("note", "")
+    return r
+
+
+@row("similar DOC:ARTICLE, cold CLI (space stored)", "<= 3 s", corpora=("bundled", "collection"))
+def similar_cold(ctx: Ctx, c: Corpus) -> dict:
+    p = _picked(ctx, c)
+    r = _cold_cli(ctx, c, ["similar", p["titled"][0], "--format", "json"])
+    r["note"] = f"{p['titled'][0]} among {p['n']} articles; " + r.get("note", "")
+    return r
+
+
+SIMILAR_WARM = """
+import numpy as np
+from jdcorpus import compare
+from jdcorpus.compare import vectors
+c = load()
+refs = json.loads(sys.argv[1])
+compare.similar(c, refs[0])  # warm-up: space and links loaded (or fitted)
+ts, cs = [], []
+for ref in refs:
+    t, c0 = time.perf_counter(), time.process_time()
+    compare.similar(c, ref, limit=10)
+    ts.append(time.perf_counter() - t); cs.append(time.process_time() - c0)
+# the peer: scikit-learn's brute-force cosine neighbours over the same vectors
+from sklearn.neighbors import NearestNeighbors
+sp = vectors.space(c)
+nn = NearestNeighbors(n_neighbors=10, metric="cosine", algorithm="brute").fit(sp.X)
+nn.kneighbors(sp.X[0])
+ps = []
+for ref in refs:
+    i = sp.index[tuple(ref.rsplit(":", 1)[0:1]) + (int(ref.rsplit(":", 1)[1]),)]
+    t = time.perf_counter()
+    nn.kneighbors(sp.X[i])
+    ps.append(time.perf_counter() - t)
+print(json.dumps({"times": ts, "cpus": cs, "peer": ps}))
+"""
+
+
+@row(
+    "similar, warm in process (space stored, 20 articles)",
+    "<= 1 s",
+    corpora=("bundled", "collection"),
+)
+def similar_warm(ctx: Ctx, c: Corpus) -> dict:
+    p = _picked(ctx, c)
+    _w, rss, out, _cpu = py(
+        loader_code(c, ctx) + SIMILAR_WARM, _compare_env(ctx, c), json.dumps(p["articles"])
+    )
+    info = json.loads(out)
+    return {
+        "median": statistics.median(info["times"]),
+        "p95": p95(info["times"]),
+        "cpu": statistics.median(info["cpus"]),
+        "rss_mb": rss,
+        "peer": "sklearn NearestNeighbors brute cosine (kneighbors, 10)",
+        "peer_median": statistics.median(info["peer"]),
+        "note": f"{len(info['times'])} articles, limit 10, among {p['n']}",
+    }
+
+
+FAMILIES = """
+import shutil, os
+from pathlib import Path
+from jdcorpus import compare
+from jdcorpus.compare import links, vectors
+c = load()
+shutil.rmtree(Path(os.environ["JDCORPUS_CACHE_DIR"]) / "space", ignore_errors=True)
+t = time.perf_counter(); laps = {}
+sp = vectors.space(c); sp.X; laps["fit"] = time.perf_counter() - t
+links.link_arrays(sp); laps["links"] = time.perf_counter() - t - laps["fit"]
+fams = compare.families(c); laps["families"] = time.perf_counter() - t - laps["fit"] - laps["links"]
+cells = compare.coverage(c)
+total = time.perf_counter() - t
+print(json.dumps({"seconds": total, "laps": laps, "families": len(fams), "cells": len(cells)}))
+"""
+
+TFIDF_PEER = """
+from sklearn.feature_extraction.text import TfidfVectorizer
+c = load()
+texts = [a.text for a in c.iter_articles()]
+t = time.perf_counter()
+TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, dtype="float32").fit_transform(texts)
+print(json.dumps(time.perf_counter() - t))
+"""
+
+
+@row(
+    "families + coverage, whole corpus (space fitted from scratch)",
+    "<= 120 s",
+    corpora=("bundled", "collection"),
+)
+def families_row(ctx: Ctx, c: Corpus) -> dict:
+    n = _picked(ctx, c)["n"]  # one run at scale: a fit from scratch takes minutes
+    env = _compare_env(ctx, c)
+    samples = [
+        py(loader_code(c, ctx) + FAMILIES, env)
+        for _ in range(1 if n > 5000 or ctx.repeat == 1 else 3)
+    ]
+    info = [json.loads(s[2]) for s in samples]
+    peer = [json.loads(py(loader_code(c, ctx) + TFIDF_PEER, env)[2]) for _ in range(len(samples))]
+    laps = info[-1]["laps"]
+    return {
+        "median": statistics.median(i["seconds"] for i in info),
+        "cpu": statistics.median(s[3] for s in samples),
+        "rss_mb": max(s[1] for s in samples),
+        "peer": "sklearn TfidfVectorizer char 1-3 fit (raw texts)",
+        "peer_median": statistics.median(peer),
+        "note": f"{info[-1]['families']} families, {info[-1]['cells']} cells; "
+        + ", ".join(f"{k} {v:.1f} s" for k, v in laps.items()),
+    }
 
 
 # -- SQLite FTS5 trigram, the peer ------------------------------------------------------------
@@ -515,6 +752,8 @@ def render(results: list[dict]) -> str:
             if r.get("median") and r.get("peer_median")
             else ""
         )
+        if ratio and r.get("cpu") and r.get("peer_cpu"):
+            ratio += f" (cpu {r['cpu'] / r['peer_cpu']:.2f}x)"
         rows.append(
             [
                 r["step"],
@@ -545,7 +784,12 @@ def main(argv=None) -> int:
     ap.add_argument("--scale", type=int, default=10, help="synthetic multiple (0: none)")
     ap.add_argument("--only", default="", help="rows whose step contains this text")
     ap.add_argument("--json", dest="json_file", help="also write the results as JSON")
-    default = HERE.parent.parent / "shared" / "collections" / "lawrefbook-local.tar.xz"
+    # the shared folder beside the checkout (or beside the worktrees' folder)
+    found = [
+        up / "shared" / "collections" / "lawrefbook-local.tar.xz"
+        for up in (HERE.parent.parent, HERE.parent.parent.parent)
+    ]
+    default = next((p for p in found if p.exists()), found[0])
     ap.add_argument("--collection", default=str(default))
     args = ap.parse_args(argv)
     if args.quick:

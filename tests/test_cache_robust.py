@@ -104,12 +104,13 @@ def test_a_sound_index_is_not_rebuilt_on_a_failure_of_another_kind(small, cache,
 
 
 def test_verify_passes_on_a_fresh_index(small, cache):
-    """A fresh index verifies; its description records each file's size and digest."""
+    """A fresh index verifies; its description records each file's size, SHA-256 digest and
+    CRC-32 (the quick check of every first open)."""
     search(small, "街道")
     st = index_status(small, verify=True)
     assert st.built and st.damaged is None
     meta = json.loads((Path(st.path) / "jdcorpus.json").read_text())
-    assert meta["files"] and all(len(v) == 2 for v in meta["files"].values())
+    assert meta["files"] and all(len(v) == 3 for v in meta["files"].values())
 
 
 def _bundled_index_in(cache: Path) -> Path:
@@ -241,3 +242,42 @@ def test_clear_with_nothing_to_clear(cache):
     """A missing cache directory: nothing removed, no error."""
     r = CliRunner().invoke(main, ["index", "clear"])
     assert r.exit_code == 0 and r.output.startswith("removed 0 items")
+
+
+def test_user_dirs_are_platformdirs_answers(monkeypatch):
+    """The per-user cache and data directories computed without platformdirs (Linux) are the
+    ones platformdirs gives, with and without the XDG variables."""
+    import platformdirs
+
+    for value in (None, "/tmp/xdg-somewhere", "  "):
+        for var in ("XDG_CACHE_HOME", "XDG_DATA_HOME"):
+            if value is None:
+                monkeypatch.delenv(var, raising=False)
+            else:
+                monkeypatch.setenv(var, value)
+        assert _cache.user_dir("cache") == Path(
+            platformdirs.user_cache_dir("jdcorpus", appauthor=False)
+        )
+        assert _cache.user_dir("data") == Path(
+            platformdirs.user_data_dir("jdcorpus", appauthor=False)
+        )
+
+
+def test_fingerprints_remembered_by_stats_follow_the_bytes(tmp_path, monkeypatch):
+    """A folder's fingerprint is the hash of its files' bytes whether or not it was remembered;
+    a file changed (size or times) is hashed again, and ``index clear``'s cache cleaning removes
+    the remembered stamps."""
+    monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text("第一条 甲。", "utf-8")
+    first = _cache.source_fingerprint(folder)
+    assert list((tmp_path / "cache" / "stamps").iterdir())  # remembered
+    assert _cache.source_fingerprint(folder) == first
+    (folder / "a.txt").write_text("第一条 乙。", "utf-8")  # same size: the times tell
+    second = _cache.source_fingerprint(folder)
+    assert second != first
+    shutil.rmtree(tmp_path / "cache")
+    assert _cache.source_fingerprint(folder) == second  # not remembered: the same hash
+    assert _cache.clear_caches()
+    assert not (tmp_path / "cache" / "stamps").exists()

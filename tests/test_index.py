@@ -388,10 +388,11 @@ def test_status_and_clear(tmp_path, monkeypatch):
 
 SEARCHER = textwrap.dedent(
     """
-    import sys
+    import faulthandler, sys
     from pathlib import Path
     from jdcorpus import index
     from jdcorpus.index import store
+    faulthandler.dump_traceback_later(45, repeat=True)  # where a search hangs, if one does
     flags, expected, builds = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     runs = 0
     stages = [f"{stage}-{n}" for n in range(builds) for stage in ("written", "swapped")]
@@ -442,6 +443,33 @@ BUILDER = textwrap.dedent(
 )
 
 
+def test_a_search_between_the_two_renames_of_a_swap_waits_for_the_second(monkeypatch):
+    """A reader that finds the index gone while a build swaps it in (the older build renamed
+    aside, the new one not yet in place) waits for the new one instead of starting a build of
+    its own, which would wait for the lock the swapping build holds."""
+    import threading
+    import time
+
+    expected = search(None, "网格", limit=None).total
+    path = store._source(None).path
+    aside = path.with_name(f".old-{path.name}-{os.getpid()}")
+    os.rename(path, aside)  # the first rename of a swap
+    store._OPEN.clear()
+
+    def builds(*_a, **_k):
+        raise AssertionError("a reader started a build during a swap")
+
+    monkeypatch.setattr(store, "build_index", builds)
+    later = threading.Timer(0.2, os.rename, (aside, path))  # the second rename, a little later
+    later.start()
+    t0 = time.monotonic()
+    try:
+        assert search(None, "网格", limit=None).total == expected
+    finally:
+        later.join()
+    assert time.monotonic() - t0 < 5
+
+
 def test_a_second_process_searches_during_rebuilds(tmp_path):
     """While another process rebuilds the index (twice), a second process keeps searching and
     gets every hit: with the new build written but not swapped in, and right after the swap."""
@@ -464,7 +492,7 @@ def test_a_second_process_searches_during_rebuilds(tmp_path):
     )
     (tmp_path / "stop").touch()  # also when the builder failed
     out, err = searcher.communicate(timeout=300)
-    assert builder.returncode == 0, builder.stderr[-2000:]
+    assert builder.returncode == 0, (builder.stderr[-2000:], searcher.returncode, err[-2000:])
     assert searcher.returncode == 0, err[-2000:]
     seen = sorted(p.name for p in tmp_path.glob("seen-*"))
     assert seen == sorted(f"seen-{s}-{n}" for s in ("written", "swapped") for n in range(builds))
@@ -499,16 +527,27 @@ def test_english_morphology_is_loaded_only_when_used():
 
 
 def test_cold_search_path_skips_heavy_modules(tmp_path):
-    """A CLI search (index built) imports neither jieba, pandas, the parser nor filelock."""
+    """A CLI search of the bundled corpus (index built) imports neither jieba, pandas, the
+    parser, filelock, nor what a cold start can do without: the corpus and user-corpus modules
+    and the model (no corpus is parsed), Whoosh's query parser (a plain query is built
+    directly), platformdirs, and for a query searched before the normalization module and
+    OpenCC (the normalized query is remembered)."""
     # the index of the current code must exist (another process may have edited a module)
     subprocess.run(
         [sys.executable, "-c", "from jdcorpus import index; index.build_index()"], check=True
+    )
+    # a query searched before is not normalized again (no OpenCC): search it once first
+    subprocess.run(
+        [sys.executable, "-m", "jdcorpus", "search", "网格"], check=True, capture_output=True
     )
     code = (
         "import sys; sys.argv=['jdcorpus', 'search', '网格'];"
         "from jdcorpus.cli import main\n"
         "try: main()\nexcept SystemExit: pass\n"
-        "bad = [m for m in ('jieba', 'pandas', 'jdcorpus.parse', 'filelock', 'cn2an') if m in sys.modules]\n"
+        "heavy = ('jieba', 'pandas', 'jdcorpus.parse', 'filelock', 'cn2an', 'jdcorpus.corpus',"
+        " 'jdcorpus.store', 'jdcorpus.model', 'whoosh.qparser', 'platformdirs',"
+        " 'jdcorpus.normalize', 'opencc')\n"
+        "bad = [m for m in heavy if m in sys.modules]\n"
         "sys.stderr.write('HEAVY:' + ','.join(bad))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -571,3 +610,62 @@ def test_index_package_does_not_import_the_corpus_module():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_plain_query_is_the_query_the_parser_makes(bundled):
+    """A plain query (bare words) built without Whoosh's parser is the parser's query, for words
+    of every kind: substrings of the corpus, traditional script, Latin letters, digits, marks."""
+    from jdcorpus.index import query
+
+    op = store._open(None)
+    parser = query._parser(op.searcher.schema)
+    words = ["网格", "網格", "民眾", "格", "abc", "ABC", "1", "第十条", "，", "社区\u200b", "a-b"]
+    for a in list(bundled.iter_articles())[::7]:
+        t = a.text.replace("\n", "")
+        words += [t[i : i + n] for n in (1, 2, 3, 5) for i in range(0, len(t) - n, 23)]
+    words = [w for w in dict.fromkeys(words) if w.strip()]
+    plain = 0
+    for i, w in enumerate(words):
+        for q in (w, f"{w} {words[i - 1]}"):
+            built = query._plain_query(q, op.searcher.schema)
+            if built is not None:
+                plain += 1
+                assert built == parser.parse(q), q
+    assert plain > len(words)  # most are plain
+    for q in ('"网格"', "网格 OR 物业", "city:北京", "(网格)", "网格*", "NOT 网格"):
+        assert query._plain_query(q, op.searcher.schema) is None
+
+
+def test_remembered_normalized_queries_are_the_normalized_queries(monkeypatch, tmp_path):
+    """A query normalized before (in this process or another) is what normalize_query gives."""
+    from jdcorpus.index import analyzers
+    from jdcorpus.normalize import normalize_query
+
+    monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path))
+    analyzers._query_memo.cache_clear()
+    queries = ["網格", "网格", "民眾 參與", "格線", "ｗｏｒｄ", "社区\u200b工作"]
+    first = [analyzers._norm(q) for q in queries]
+    assert first == [normalize_query(q) for q in queries]
+    analyzers._query_memo.cache_clear()  # another process: read back from the cache directory
+    assert analyzers._query_memo() == dict(zip(queries, first, strict=True))
+    assert [analyzers._norm(q) for q in queries] == first
+    analyzers._query_memo.cache_clear()
+
+
+def test_phrases_ranked_whole_give_the_top_hits_and_total_of_the_top_n(bundled, monkeypatch):
+    """A phrase query ranks every hit (one pass) instead of the top N and a count: the same hits
+    in the same order with the same scores, and the same total, for limits small and large."""
+    from jdcorpus.index import query
+
+    words = ["居民委员会", "志愿服务", "网格化管理", "社区工作者", "人民政府", "法律责任"]
+    words += ['"居民 委员会" 职责', "街道办事处 OR 社区", "物业服务 NOT 北京", "第十条"]
+    for a in list(bundled.iter_articles())[::29]:
+        t = a.text.replace("\n", "")
+        words += [t[i : i + 3] for i in range(0, len(t) - 3, 41)]
+    for q in dict.fromkeys(words):
+        for limit in (1, 5, 20):
+            whole = search(None, q, limit=limit)
+            with monkeypatch.context() as m:
+                m.setattr(query, "_whole", lambda q: False)
+                top = search(None, q, limit=limit)
+            assert list(whole) == list(top) and whole.total == top.total, (q, limit)

@@ -256,3 +256,21 @@ def test_import_is_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_han_characters_of_short_texts_are_the_patterns():
+    """The Han characters of a short text (a query), found without compiling the Han pattern,
+    are those the pattern finds, at the edges of every range too."""
+    import random
+
+    from jdcorpus.normalize import _P_HAN, _han, _rx
+
+    edges = [0x33FF, 0x3400, 0x4DBF, 0x4DC0, 0x4DFF, 0x4E00, 0x9FFF, 0xA000, 0xF8FF, 0xF900]
+    edges += [0xFAFF, 0xFB00, 0x1FFFF, 0x20000, 0x3134F, 0x31350, 0x41, 0x3000, 0xFF0C]
+    rng = random.Random(7)
+    texts = ["".join(map(chr, edges))]
+    texts += [
+        "".join(chr(rng.choice(edges) + rng.randint(-2, 2)) for _ in range(40)) for _ in range(300)
+    ]
+    for t in texts:
+        assert _han(t) == _rx(_P_HAN).findall(t)

@@ -12,6 +12,8 @@ that copying changes become placeholders). One room per job:
 :mod:`.families`    ``families`` and ``coverage``
 :mod:`.reuse`       ``reuse``: shared runs as difflib finds them, with the likely direction
 :mod:`.gaps`        ``gaps``: what a draft has and lacks
+:mod:`.similar`     ``similar``: the closest articles of other documents to one article
+:mod:`.persist`     the similarity space on disk (fitted once per corpus content)
 :mod:`.diff`        ``diff``: a character diff with jurisdiction names marked
 ==================  =============================================================================
 
@@ -41,6 +43,7 @@ _ROOMS = {
     "families": "Family Cell families coverage FAMILY_MAX_PER_DOC LABEL_MEMBERS LABEL_SAMPLE",
     "reuse": "Reuse reuse REUSE_RUN REUSE_BLOCK REUSE_SHARED REUSE_CONTAINMENT REUSE_TOP_K",
     "gaps": "Gap gaps",
+    "similar": "Similar similar",
     "diff": "DiffOp diff diff_summary",
     # rendering and lookup, re-exported for code written against the one-module compare
     "..render.compare": (

@@ -22,10 +22,11 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sps
 
+from .._cache import code_stamp
 from ..errors import UsageError
 from ..results import Results
+from .persist import sps, stamp
 from .vectors import Space, pair_dots, space, unique
 
 
@@ -370,9 +371,16 @@ def link_arrays(sp: Space, alpha: float = ALPHA, min_margin: float = MIN_MARGIN)
 
     def decide(sp: Space):
         ii, jj, vv, joined = _decide(sp, alpha, min_margin)
-        return ii, jj, vv, np.array(_labels(sp, ii, jj, vv, joined), dtype=object)
+        return ii, jj, vv, np.array(_labels(sp, ii, jj, vv, joined), dtype=str)
 
-    return sp.derived(("links", alpha, min_margin, settings()), decide)
+    def stored(sp: Space):
+        # persisted with the space (:mod:`.persist`), under the settings and the code of the
+        # whole comparison package (the rule may use any of its modules)
+        name = f"links-{stamp(alpha, min_margin, settings(), code_stamp('compare'))}"
+        ii, jj, vv, labels = sp.persisted(name, decide)
+        return ii, jj, vv, np.asarray(labels, dtype=object)
+
+    return sp.derived(("links", alpha, min_margin, settings()), stored)
 
 
 def settings() -> tuple:

@@ -19,14 +19,26 @@ import os
 import re
 import shutil
 import time
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .._cache import cache_dir, code_stamp, notice, source_fingerprint, writable_cache_dir
 from .._data import bundled_root
-from ..model import Article, Document
-from .analyzers import BigramTokenizer, JiebaTokenizer, ValueTokenizer, _bounds, _jieba, _segmenter
+from .analyzers import (
+    BigramTokenizer,
+    JiebaTokenizer,
+    ValueTokenizer,
+    _bounds,
+    _jieba,
+    _query_memo,
+    _segmenter,
+)
+
+if TYPE_CHECKING:  # the model is imported where an index is built, not on the search path
+    from ..model import Article, Document
 
 __all__ = [
     "FORMAT_VERSION",
@@ -52,7 +64,7 @@ _META = "jdcorpus.json"
 
 def _field_sources() -> list[tuple[str, type]]:
     """(field name, model class) of every indexed scalar field, Article first."""
-    from ..model import scalar_fields
+    from ..model import Article, Document, scalar_fields
 
     out: dict[str, type] = {}
     for cls in (Article, Document):
@@ -110,8 +122,9 @@ def schema():
 def _values(doc: Document, art: Article, names: list[tuple[str, type]]) -> dict:
     """The field values of one article (``SegmentWriter.add_document``'s keyword arguments)."""
     vals = {"words": art.text, "bounds": _bounds(art.text)}
+    kind = type(art)
     for name, cls in names:
-        v = getattr(art if cls is Article else doc, name)
+        v = getattr(art if cls is kind else doc, name)
         if v is not None:
             vals[name] = v
     return vals
@@ -119,6 +132,8 @@ def _values(doc: Document, art: Article, names: list[tuple[str, type]]) -> dict:
 
 def _doc_fingerprint(doc: Document, names: list[tuple[str, type]]) -> str:
     """A hash of everything the index holds of ``doc``: what an update compares."""
+    from ..model import Article, Document
+
     h = hashlib.sha256()
     for name, cls in names:
         if cls is Document:
@@ -218,13 +233,14 @@ def _source(corpus=None) -> _Source:
     if corpus is None or getattr(corpus, "name", None) == "bundled":
         return _Source("bundled", source_fingerprint(bundled_root()), corpus)
     name = str(getattr(corpus, "name", ""))
+    fp = corpus.fingerprint  # kept by the corpus: a folder is not walked on every search
+    fp = fp() if callable(fp) else fp
     if name and Path(name).is_dir():
         folder = Path(name).resolve()
         tag = hashlib.sha256(str(folder).encode()).hexdigest()[:8]
-        return _Source(f"dir-{tag}", source_fingerprint(folder), corpus)
+        return _Source(f"dir-{tag}", fp, corpus)
     tag = hashlib.sha256(name.encode()).hexdigest()[:8]
-    fp = corpus.fingerprint
-    return _Source(f"mem-{tag}", fp() if callable(fp) else fp, corpus)
+    return _Source(f"mem-{tag}", fp, corpus)
 
 
 def _lock(root: Path, timeout: float = 300):
@@ -301,11 +317,12 @@ def index_status(corpus=None, *, verify: bool = False) -> IndexStatus:
 def _record(path: Path) -> dict[str, list]:
     """Size and SHA-256 of every file of a finished index, kept in its description: what
     :func:`damage` checks the index against."""
-    return {
-        p.name: [p.stat().st_size, hashlib.sha256(p.read_bytes()).hexdigest()]
-        for p in sorted(path.iterdir())
-        if p.is_file() and p.name != _META and not p.name.endswith("WRITELOCK")
-    }
+    out = {}
+    for p in sorted(path.iterdir()):
+        if p.is_file() and p.name != _META and not p.name.endswith("WRITELOCK"):
+            data = p.read_bytes()
+            out[p.name] = [len(data), hashlib.sha256(data).hexdigest(), zlib.crc32(data)]
+    return out
 
 
 def _quick_damage(path: Path, meta: dict) -> str | None:
@@ -313,7 +330,7 @@ def _quick_damage(path: Path, meta: dict) -> str | None:
     checked on every first open, it costs nothing next to opening the index."""
     if not meta:
         return f"{_META} is missing or unreadable"
-    for name, (size, _digest) in meta.get("files", {}).items():
+    for name, (size, *_digests) in meta.get("files", {}).items():
         try:
             actual = (path / name).stat().st_size
         except OSError:
@@ -323,22 +340,25 @@ def _quick_damage(path: Path, meta: dict) -> str | None:
     return None
 
 
-#: An index up to this size is checked against its SHA-256 digests on every first open (~3 ms
-#: for the bundled corpus's ~2 MB): a garbled term table reads as "no such word", not as an
-#: error, so a size check alone would let it give wrong hits. Larger ones are checked by size.
+#: An index up to this size is checked against its CRC-32 checksums on every first open (~1 ms
+#: for the bundled corpus's ~2 MB): a garbled term table reads as
+#: "no such word", not as an error, so a size check alone would let it give wrong hits. Larger
+#: ones are checked by size; :func:`damage` checks SHA-256 digests.
 _VERIFY_BYTES = 8 << 20
 
 
 def _small_damage(path: Path, meta: dict) -> str | None:
     files = meta.get("files", {})
-    if sum(size for size, _digest in files.values()) > _VERIFY_BYTES:
+    if sum(entry[0] for entry in files.values()) > _VERIFY_BYTES:
         return None
-    for name, (_size, digest) in files.items():
+    for name, (_size, digest, *crc) in files.items():
         try:
-            if hashlib.sha256((path / name).read_bytes()).hexdigest() != digest:
-                return f"{name} has changed since the build"
+            data = (path / name).read_bytes()
         except OSError as e:
             return f"{name}: {e.strerror or e}"
+        same = zlib.crc32(data) == crc[0] if crc else hashlib.sha256(data).hexdigest() == digest
+        if not same:
+            return f"{name} has changed since the build"
     return None
 
 
@@ -351,7 +371,7 @@ def damage(path: str | os.PathLike) -> str | None:
     problem = _quick_damage(path, meta)
     if problem:
         return problem
-    for name, (_size, digest) in meta.get("files", {}).items():
+    for name, (_size, digest, *_crc) in meta.get("files", {}).items():
         try:
             if hashlib.sha256((path / name).read_bytes()).hexdigest() != digest:
                 return f"{name} has changed since the build"
@@ -666,6 +686,7 @@ def clear_index() -> list[str]:
     _OPEN.clear()
     _jieba.cache_clear()
     _segmenter.cache_clear()
+    _query_memo.cache_clear()
     return removed
 
 
@@ -697,7 +718,7 @@ def _open(corpus=None, progress=None) -> _Open:
     # directory between two reads), then after waiting for the build lock, then after
     # repair_index (a damaged index is rebuilt); a fourth failure propagates.
     for attempt in range(4):
-        if not path.is_dir():
+        if not path.is_dir() and not _swapping_in(path):
             build_index(src.corpus, progress=progress)
         path = src.path  # the cache directory may have been replaced by a temporary one
         try:
@@ -717,6 +738,21 @@ def _open(corpus=None, progress=None) -> _Open:
         elif attempt == 2:
             repair_index(src.corpus, progress=progress)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _swapping_in(path: Path, wait: float = 1.0) -> bool:
+    """Whether ``path`` appears within ``wait`` seconds while a swap is under way (an older
+    build of it renamed aside, ``.old-NAME-PID``): a reader that comes between the two renames
+    of :func:`_publish` waits for the second instead of starting a build of its own (which
+    would wait for the lock the swapping build holds)."""
+    if not any(path.parent.glob(f".old-{path.name}-*")):
+        return False
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if path.is_dir():
+            return True
+        time.sleep(0.005)
+    return path.is_dir()
 
 
 class _Damaged(Exception):

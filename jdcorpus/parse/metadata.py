@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Article, Document, Event, Paragraph
+from ..model import Document, Event, Paragraph
 from .patterns import (
     KINDS,
     RE_CN_DATE,
@@ -55,14 +55,8 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
     """The document of one instrument: ``header``, ``body`` and ``trailer`` are its segments,
     ``script`` the script its text is normalized from; known metadata overrides what is read.
     ``paragraphs_only``: the body has no articles, its paragraphs are the document's."""
-    from ..normalize import normalize
-
-    steps: set[str] = set()
-
-    def norm(s: str) -> str:
-        out, ran = normalize(s, script=script)
-        steps.update(ran)
-        return out
+    norm = _Normalizer(script)
+    steps = norm.steps
 
     warnings: list[str] = []
     # -- header: title, notices, 题注
@@ -132,7 +126,9 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
         if date:
             promulgations.append(date)
 
-    # -- body structure
+    # -- the id (it depends on the title and the place only), then the body structure
+    doc_city = city or _city_from_title(doc_title)
+    did = doc_id or ids.get(doc_title) or _make_id(doc_city, kind, doc_title, taken)
     title_key = key_of(title_seg.raw).strip("《》") if title_seg else ""
     paragraphs: list[Paragraph] = []
     if paragraphs_only:
@@ -143,7 +139,7 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
         )
     else:
         chapters, sections, articles, preamble = body_structure(
-            text, body, norm, warnings, title_key
+            text, body, norm, warnings, title_key, doc_id=did
         )
     if preamble:
         notices.append("\n".join(preamble))
@@ -194,10 +190,8 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
     promulgated = first("promulgated")
     if effective == "promulgation":
         effective = promulgated
-    doc_city = city or _city_from_title(doc_title)
     doc_province = province or _province(doc_city, header_text + "".join(pre_body))
-    did = doc_id or ids.get(doc_title) or _make_id(doc_city, kind, doc_title, taken)
-    articles = tuple(_with_doc(a, did) for a in articles)
+    articles = tuple(articles)
     start = header[0].start if header else (body[0].start if body else 0)
     end = max((s.end for s in body), default=start)
     return Document(
@@ -211,17 +205,40 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
     )  # fmt: skip
 
 
+class _Normalizer:
+    """:func:`~jdcorpus.normalize.normalize` for the strings of one instrument, remembered, and
+    the union of the steps that changed them (what the document records). ``prefetch``
+    normalizes many strings in one call; a string is normalized the same either way."""
+
+    def __init__(self, script: str):
+        self.script = script
+        self.cache: dict[str, str] = {}
+        self.steps: set[str] = set()
+
+    def prefetch(self, strings: list[str]) -> None:
+        from ..normalize import normalize_lines
+
+        todo = list(dict.fromkeys(s for s in strings if s not in self.cache and "\n" not in s))
+        outs, ran = normalize_lines(todo, self.script)
+        self.cache.update(zip(todo, outs, strict=True))
+        self.steps.update(ran)
+
+    def __call__(self, s: str) -> str:
+        out = self.cache.get(s)
+        if out is None:
+            from ..normalize import normalize
+
+            out, ran = normalize(s, script=self.script)
+            self.cache[s] = out
+            self.steps.update(ran)
+        return out
+
+
 def _ordered_steps(names: set[str]) -> list[str]:
     from ..normalize import list_steps
 
     order = [n for n, _ in list_steps()]
     return sorted(names, key=lambda n: order.index(n) if n in order else len(order))
-
-
-def _with_doc(a: Article, did: str) -> Article:
-    from dataclasses import replace
-
-    return replace(a, doc_id=did)
 
 
 def _clean_title(t: str) -> str:

@@ -80,6 +80,14 @@ RE_EDGE = re.compile(rf"[\s{INVISIBLE}]*")
 RE_EDGE_END = re.compile(rf"[\s{INVISIBLE}]+$")
 
 
+def rstrip_edge(s: str) -> str:
+    """``RE_EDGE_END.sub("", s)``, without a regex scan of the whole string."""
+    end = len(s)
+    while end and (s[end - 1].isspace() or s[end - 1] in INVISIBLE):
+        end -= 1
+    return s if end == len(s) else s[:end]
+
+
 @lru_cache(maxsize=1)
 def _t2s():
     import opencc
@@ -101,13 +109,15 @@ def key_of(s: str) -> str:
     return _t2s().convert(_RE_KEY_DROP.sub("", halfwidth_digits(s)))
 
 
-def keys_of(strings: list[str]) -> list[str]:
-    """:func:`key_of` of many strings with one call of OpenCC (a conversion never spans a line
-    break, and a key holds none)."""
-    pre = [_RE_KEY_DROP.sub("", halfwidth_digits(s)) for s in strings]
-    if not pre:
-        return []
-    return _t2s().convert("\n".join(pre)).split("\n")
+def keys_of(strings: list[str], chunk: int = 4096) -> list[str]:
+    """:func:`key_of` of many strings with one call of OpenCC per ``chunk`` of them (a
+    conversion never spans a line break, and a key holds none; chunks keep the copies a long
+    text makes on the way small)."""
+    out: list[str] = []
+    for k in range(0, len(strings), chunk):
+        pre = [_RE_KEY_DROP.sub("", halfwidth_digits(s)) for s in strings[k : k + chunk]]
+        out += _t2s().convert("\n".join(pre)).split("\n")
+    return out
 
 
 def ends_paragraph(s: str) -> bool:
@@ -122,5 +132,9 @@ def ends_sentence(s: str) -> bool:
 
 def label_num(raw: str) -> str:
     """The numeral of a label as written, spaces removed: '第 十 一 条' → '十一', '第１条' → '1'."""
-    m = re.match(rf"\s*第\s*({SPACED_NUM})", raw)
-    return re.sub(r"\s+", "", m.group(1)).translate(FULLWIDTH_DIGITS) if m else ""
+    m = _RE_LABEL_NUM.match(raw)
+    return _RE_SPACES.sub("", m.group(1)).translate(FULLWIDTH_DIGITS) if m else ""
+
+
+_RE_LABEL_NUM = re.compile(rf"\s*第\s*({SPACED_NUM})")
+_RE_SPACES = re.compile(r"\s+")

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -28,7 +29,6 @@ from .patterns import (
     RE_CHAPTER,
     RE_DATE_LINE,
     RE_EDGE,
-    RE_EDGE_END,
     RE_ITEM,
     RE_NOTICE,
     RE_PART,
@@ -41,6 +41,7 @@ from .patterns import (
     halfwidth_digits,
     key_of,
     keys_of,
+    rstrip_edge,
     to_int,
 )
 
@@ -49,11 +50,22 @@ def segment_text(text: str) -> list[Seg]:
     """The classified segments of ``text`` (passes 1 and 2)."""
     segs = _physical_segments(text)
     filled = [s for s in segs if s.raw]
-    for s, key in zip(filled, keys_of([s.raw for s in filled]), strict=True):
+    keys = keys_of([s.raw for s in filled])
+    for s, key in zip(filled, keys, strict=True):
         s.key = key
+    # the unanchored noise patterns, searched once in the whole text and once in all keys: a
+    # segment can hold a match only when one of these does (a match in a segment is one in the
+    # text, unless the pattern is anchored: then every segment is searched)
+    floating = _noise_patterns()[1]
+    noisy = bool(
+        "^" in floating.pattern
+        or "$" in floating.pattern
+        or floating.search(text)
+        or floating.search("\n".join(keys))
+    )
     prev_blank = False
     for s in segs:
-        _classify(s)
+        _classify(s, noisy)
         s.blank_before = prev_blank
         prev_blank = s.kind == "blank"
     _mark_article_tocs(segs)
@@ -122,7 +134,7 @@ _INLINE_BREAK = re.compile(
 # a text whose line breaks were lost (a news repost: title, 题注, 目录, chapters and articles on
 # one line, separated by single spaces) shows labels after spaces inside lines: there, a space
 # before a label, a 目录 or a bracketed 题注 is a lost line break too
-_RE_SPACED_LABEL = re.compile(rf"[^\s{INVISIBLE}][{HS}]+第[{HS}]*{SPACED_NUM}[{HS}]*[条條][{HS}]")
+_RE_SPACED_LABEL = re.compile(rf"[{HS}]+第[{HS}]*{SPACED_NUM}[{HS}]*[条條][{HS}]")
 _FLAT_BREAK = re.compile(
     rf"(?<=[^\s{INVISIBLE}])[{HS}]+(?:(?P<label>)(?=第[{HS}]*{SPACED_NUM}[{HS}]*[条條])"
     rf"|(?=第[{HS}]*{SPACED_NUM}[{HS}]*[章节編编節][{HS}]"
@@ -130,7 +142,7 @@ _FLAT_BREAK = re.compile(
 )
 
 
-@dataclass
+@dataclass(slots=True)  # a long text has hundreds of thousands
 class Seg:
     """A piece of the source (a line, or part of one) with what it was classified as."""
 
@@ -158,6 +170,18 @@ class Seg:
 _RE_MARKUP = re.compile(r"^(?:#{1,6}[ \t]*|>[ \t]?|[-*+•·][ \t]+|\*\*(?=第|[（(【《]))+")
 
 
+def _flattened(text: str) -> bool:
+    """At least three labels stand after spaces inside lines (:data:`_RE_SPACED_LABEL`)."""
+    n = 0
+    for m in _RE_SPACED_LABEL.finditer(text):
+        before = text[m.start() - 1] if m.start() else "\n"
+        if not (before.isspace() or before in INVISIBLE):
+            n += 1
+            if n == 3:
+                return True
+    return False
+
+
 def _trim(piece: str) -> tuple[int, str]:
     """(offset of the content, content): white space, invisible characters and line-start markup
     removed."""
@@ -171,7 +195,35 @@ def _trim(piece: str) -> tuple[int, str]:
         extra = RE_EDGE.match(body).end()
         body = body[extra:]
         lead += m.end() + extra
-    return lead, RE_EDGE_END.sub("", body)
+    return lead, rstrip_edge(body)
+
+
+# what every break of _INLINE_BREAK needs around its place, led by one character class (the
+# regex engine then skips to those characters instead of trying the pattern at every position):
+# a line without a match of this holds no inline break
+_NEAR_INLINE_BREAK = re.compile(
+    r"[。；;！？!?”」：:\s](?:"
+    r"(?<=[。；;！？!?”」])[^\S\n]*第"
+    r"|(?<=[；;。：:])[^\S\n]*[（(①-⑳]"
+    r"|(?<=[^\S\n])[（(①-⑳]"
+    r"|(?<=[；;：:])[^\S\n]*[0-9一二三四五六七八九十⑴-⒇㈠-㈩]"
+    r"|(?<=[。！？])[^\S\n]"
+    r")"
+)
+
+
+# the same for _FLAT_BREAK: white space before 第, 目 or a bracket
+_NEAR_FLAT_BREAK = re.compile(rf"[{HS}](?=[{HS}]*[第目（(])")
+
+
+def _lines_with_breaks(text: str, flat: bool = False) -> set[int]:
+    """The numbers of the lines of ``text`` that may hold an inline break (``flat``: or a break
+    of a flattened text): those a match of :data:`_NEAR_INLINE_BREAK` (or
+    :data:`_NEAR_FLAT_BREAK`) touches (no match of them crosses a line). Only these lines are
+    searched for breaks one by one: one quick scan of the text instead of one per line."""
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    scans = [_NEAR_INLINE_BREAK, _NEAR_FLAT_BREAK] if flat else [_NEAR_INLINE_BREAK]
+    return {bisect_right(starts, m.start()) - 1 for rx in scans for m in rx.finditer(text)}
 
 
 def _physical_segments(text: str) -> list[Seg]:
@@ -179,26 +231,34 @@ def _physical_segments(text: str) -> list[Seg]:
     an empty line is one blank segment."""
     segs: list[Seg] = []
     pos = 0
-    breaks = [_INLINE_BREAK]
-    if len(_RE_SPACED_LABEL.findall(text)) >= 3:
-        breaks.append(_FLAT_BREAK)
-    for line in text.split("\n"):
+    flat = _flattened(text)
+    breaks = [_INLINE_BREAK, _FLAT_BREAK] if flat else [_INLINE_BREAK]
+    candidates = _lines_with_breaks(text, flat)
+    for i, line in enumerate(text.split("\n")):
         line_start, line_end = pos, pos + len(line)
         pos = line_end + 1
+        matches = [m for rx in breaks for m in rx.finditer(line)] if i in candidates else None
+        if not matches:  # the whole line is one segment (or one blank)
+            lead, stripped = _trim(line)
+            if stripped:
+                s = line_start + lead
+                segs.append(Seg(s, s + len(stripped), stripped))
+            else:
+                segs.append(Seg(line_start, line_start, "", kind="blank"))
+            continue
         cuts = [0]
         tentative = set()
-        for rx in breaks:
-            for m in rx.finditer(line):
-                # a zero-width match cuts at its position; a whitespace match after the whitespace
-                cut = m.start() if m.start() == m.end() else m.end()
-                cuts.append(cut)
-                # before a label only; after 。 and a space the line breaks anyway (a new 款)
-                if (
-                    m.group("label") is not None
-                    and not (m.end() > m.start() and line[m.start() - 1] in "。！？")
-                    and _trim(line[:cut])[1]
-                ):
-                    tentative.add(cut)
+        for m in matches:
+            # a zero-width match cuts at its position; a whitespace match after the whitespace
+            cut = m.start() if m.start() == m.end() else m.end()
+            cuts.append(cut)
+            # before a label only; after 。 and a space the line breaks anyway (a new 款)
+            if (
+                m.group("label") is not None
+                and not (m.end() > m.start() and line[m.start() - 1] in "。！？")
+                and _trim(line[:cut])[1]
+            ):
+                tentative.add(cut)
         cuts = sorted(set(c for c in cuts if 0 <= c <= len(line))) + [len(line)]
         for a, b in zip(cuts, cuts[1:], strict=False):
             piece = line[a:b]
@@ -219,7 +279,8 @@ def _physical_segments(text: str) -> list[Seg]:
 # -- pass 2: classify ---------------------------------------------------------------------------
 
 
-def _classify(seg: Seg) -> None:
+def _classify(seg: Seg, noisy: bool = True) -> None:
+    """The kind of ``seg``; ``noisy``: the text may hold an unanchored noise pattern."""
     raw = seg.raw
     if not raw:
         seg.kind = "blank"
@@ -230,8 +291,7 @@ def _classify(seg: Seg) -> None:
     if (
         at_start.match(key)
         or at_start.match(raw)
-        or anywhere.search(key)
-        or anywhere.search(raw)
+        or (noisy and (anywhere.search(key) or anywhere.search(raw)))
         or not _RE_CJK.search(raw)
     ):
         seg.kind = "noise"

@@ -10,6 +10,8 @@
 from __future__ import annotations
 
 import re
+import sys
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -17,7 +19,6 @@ from ..model import Article, Chapter, Item, Paragraph, Section
 from .patterns import (
     BARE_HEADINGS,
     RE_EDGE,
-    RE_EDGE_END,
     RE_HEADING,
     RE_ITEM,
     RE_MARKER,
@@ -26,8 +27,9 @@ from .patterns import (
     RE_TITLE,
     ends_paragraph,
     ends_sentence,
-    key_of,
+    keys_of,
     label_num,
+    rstrip_edge,
     to_int,
 )
 from .segments import Seg
@@ -56,7 +58,7 @@ def instruments(segs: list[Seg], arts: list[int]) -> list[Instrument]:
     header_from = 0
     for k, first in enumerate(firsts):
         nxt = firsts[k + 1] if k + 1 < len(firsts) else len(segs)
-        last_art = max(i for i in arts if first <= i < nxt)
+        last_art = arts[bisect_left(arts, nxt) - 1]  # the last label before the next instrument
         end = _body_end(segs, last_art, nxt)
         # header: from the end of the previous body to the first structural line of this body
         body_start = first
@@ -146,7 +148,9 @@ class _A:  # article under construction
     in_item: bool = False
 
 
-def body_structure(text: str, body: list[Seg], norm, warnings: list[str], title_key: str = ""):
+def body_structure(
+    text: str, body: list[Seg], norm, warnings: list[str], title_key: str = "", doc_id: str = ""
+):
     """Chapters, sections, articles and the preamble (text before the first article) of a body;
     ``norm`` normalizes a source string; warnings are appended to ``warnings``."""
     chapters: list[Chapter] = []
@@ -158,14 +162,24 @@ def body_structure(text: str, body: list[Seg], norm, warnings: list[str], title_
     consumed: set[int] = set()  # a heading's title read from the next line
     preamble: list[str] = []
 
+    bare = _bare_chapters(body)  # index → chapter number: bare titles the 目录 names
+
     def is_real_heading(i: int, level: str) -> bool:
         stop = ("chapter", "part") if level == "chapter" else ("chapter", "part", "section")
-        for s in body[i + 1 :]:
+        for k in range(i + 1, len(body)):
+            s = body[k]
             if s.kind == "article":
                 return True
-            if s.kind in stop:
+            if s.kind in stop or k in bare:
                 return False
         return False
+
+    # the key of each article's text after its label and heading, for all articles in one
+    # call of OpenCC (is it an item: 第五条 （一）…?)
+    arts = [s for s in body if s.kind == "article"]
+    rest_keys = dict(
+        zip(map(id, arts), keys_of([_after_heading(s.rest)[1] for s in arts]), strict=True)
+    )
 
     for i, s in enumerate(body):
         if i in consumed:
@@ -181,6 +195,12 @@ def body_structure(text: str, body: list[Seg], norm, warnings: list[str], title_
             and not ends_paragraph(cur.last_text)
         ):
             continue  # a running page header inside a broken sentence
+        if i in bare and (cur is None or ends_sentence(cur.last_text)):
+            label = f"第{_cn(bare[i])}章"
+            chapter = Chapter(bare[i], label, norm(s.raw).replace(" ", ""), s.start, s.end)
+            chapters.append(chapter)
+            section = cur = None
+            continue  # 总  则, a chapter the 目录 lists as 第一章 总则
         if (
             s.kind == "text"
             and s.key in BARE_HEADINGS
@@ -239,16 +259,14 @@ def body_structure(text: str, body: list[Seg], norm, warnings: list[str], title_
         if s.kind == "article":
             cur = _A(seg=s, chapter=chapter, section=section, end=s.end)
             built.append(cur)
-            rest = s.rest
-            m = RE_HEADING.match(rest)
-            if m and not RE_ITEM.match(rest):
+            m, rest = _after_heading(s.rest)
+            if m:
                 cur.heading = norm(m.group(1) or m.group(2)).strip()
                 cur.heading_raw = m.group(0)
-                rest = rest[m.end() :].lstrip().lstrip("*").lstrip()
             if rest:
                 rs = s.end - len(rest)
-                if RE_ITEM.match(key_of(rest)):
-                    _add_item(cur, rs, s.end, rest)
+                if RE_ITEM.match(rest_keys[id(s)]):
+                    _add_item(cur, rs, s.end, rest, rest_keys[id(s)])
                 else:
                     cur.paras.append(_P(parts=[(rs, s.end)], start=rs, end=s.end))
                     cur.last_text = rest
@@ -275,11 +293,11 @@ def body_structure(text: str, body: list[Seg], norm, warnings: list[str], title_
                 continue
         cur.end = s.end
         if s.kind == "item":
-            _add_item(cur, s.start, s.end, s.raw)
+            _add_item(cur, s.start, s.end, s.raw, s.key)
         elif s.kind == "subitem" and cur.in_item and cur.paras[-1].style == "cn":
             _extend(cur, s, new_line=True)  # a 目 inside a （一） item
         elif s.kind == "subitem":
-            _add_item(cur, s.start, s.end, s.raw, style="num")
+            _add_item(cur, s.start, s.end, s.raw, s.key, style="num")
         elif cur.paras and not ends_paragraph(cur.last_text) and not _unpunctuated_list(text, cur):
             _extend(cur, s, new_line=False)  # a line broken mid-sentence
         else:
@@ -287,7 +305,10 @@ def body_structure(text: str, body: list[Seg], norm, warnings: list[str], title_
             cur.in_item = False
             cur.last_text = s.raw
 
-    articles = [_finish(text, a, norm) for a in built]
+    lines = _pieces(text, built)
+    if hasattr(norm, "prefetch"):
+        norm.prefetch([ln for ls in lines.values() for ln in ls])  # one normalization call
+    articles = [_finish(text, a, norm, doc_id, lines) for a in built]
     _check_numbering(articles, warnings)
     return chapters, sections, articles, preamble
 
@@ -301,13 +322,44 @@ def _unpunctuated_list(text: str, a: _A) -> bool:
     return not any(ends_paragraph(text[sp[0][0] : sp[-1][1]]) for sp in p.items[:-1])
 
 
-def _add_item(a: _A, start: int, end: int, raw: str, style: str = "cn") -> None:
+def _bare_chapters(body: list[Seg]) -> dict[int, int]:
+    """Chapter headings written without their 第…章 label, known from the 目录: when a run of
+    chapter headings numbered 1, 2, 3 … stands before the first article (a table of contents),
+    a line of the body that is exactly the title the 目录 gives the next chapter opens it
+    (目录 ``第一章 总 则`` … then ``总 则`` over 第一条). ``{segment index: chapter number}``."""
+    first_art = next((i for i, s in enumerate(body) if s.kind == "article"), len(body))
+    toc = [s for s in body[:first_art] if s.kind == "chapter"]
+    if len(toc) < 2 or [s.num for s in toc] != list(range(1, len(toc) + 1)):
+        return {}
+    titles = {s.num: s.rest for s in toc}
+    out: dict[int, int] = {}
+    last = 0
+    for i, s in enumerate(body):
+        if i < first_art and s.kind == "chapter":
+            continue  # the 目录 itself
+        if s.kind == "chapter" and s.num is not None:
+            last = s.num
+        elif s.kind in ("text", "title") and s.key == titles.get(last + 1):
+            out[i] = last = last + 1
+    return out
+
+
+def _after_heading(rest: str) -> tuple[re.Match | None, str]:
+    """An article's text after its label: the heading that opens it (（目的）…) and what follows."""
+    m = RE_HEADING.match(rest)
+    if m and not RE_ITEM.match(rest):
+        return m, rest[m.end() :].lstrip().lstrip("*").lstrip()
+    return None, rest
+
+
+def _add_item(a: _A, start: int, end: int, raw: str, key: str, style: str = "cn") -> None:
+    """An item (项) of ``a`` from ``raw`` (``key``: its :func:`key_of`)."""
     if not a.paras or (a.paras[-1].style and a.paras[-1].style != style):
         a.paras.append(_P(start=start, end=end))
     p = a.paras[-1]
     p.style = style
     p.items.append([(start, end)])
-    p.item_nos.append(_item_no(key_of(raw), len(p.items)))
+    p.item_nos.append(_item_no(key, len(p.items)))
     p.end = end
     a.in_item = True
     a.last_text = raw
@@ -339,25 +391,48 @@ def _extend(a: _A, s: Seg, new_line: bool) -> None:
     a.last_text = s.raw
 
 
-def _join(text: str, spans: list[tuple[int, int]], norm) -> str:
+def _join(text: str, spans: list[tuple[int, int]], norm, known: dict | None = None) -> str:
     """The normalized text of source spans: pieces of one broken line are joined before they are
-    normalized (社群資 / 訊共享 is one word); a sub-item (1. 2.) keeps its own line."""
+    normalized (社群資 / 訊共享 is one word); a sub-item (1. 2.) keeps its own line. ``known``:
+    the lines of span lists already cut (:func:`_pieces`)."""
+    lines = known.get(id(spans)) if known else None
+    if lines is None:
+        lines = _lines(text, spans)
+    return "\n".join(norm(line) for line in lines)
+
+
+def _lines(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """The source lines :func:`_join` normalizes: the spans of each line, trimmed and joined."""
     lines: list[list[str]] = [[]]
     for st, en in spans:
         if st < 0:
             lines.append([])
             st = -st - 1
-        lines[-1].append(RE_EDGE_END.sub("", text[st:en][RE_EDGE.match(text[st:en]).end() :]))
-    return "\n".join(norm("".join(parts)) for parts in lines)
+        piece = text[st:en]
+        lines[-1].append(rstrip_edge(piece[RE_EDGE.match(piece).end() :]))
+    return ["".join(parts) for parts in lines]
 
 
-def _paragraph(text: str, n: int, p: _P, norm) -> Paragraph:
-    lead = _join(text, p.parts, norm) if p.parts else ""
+def _pieces(text: str, built: list[_A]) -> dict[int, list[str]]:
+    """The lines the articles' 款 and 项 will normalize (what ``norm.prefetch`` takes), by the
+    ``id`` of their span list: cut once, while ``built`` holds the lists."""
+    out: dict[int, list[str]] = {}
+    for a in built:
+        for p in a.paras:
+            if p.parts:
+                out[id(p.parts)] = _lines(text, p.parts)
+            for spans in p.items:
+                out[id(spans)] = _lines(text, spans)
+    return out
+
+
+def _paragraph(text: str, n: int, p: _P, norm, known: dict | None = None) -> Paragraph:
+    lead = _join(text, p.parts, norm, known) if p.parts else ""
     items = []
     for no, spans in zip(p.item_nos, p.items, strict=True):
-        full = _join(text, spans, norm)
+        full = _join(text, spans, norm, known)
         m = RE_MARKER.match(full)
-        label = m.group(0).strip() if m else ""
+        label = sys.intern(m.group(0).strip()) if m else ""  # （一） …: one string for all
         istart = spans[0][0]
         iend = spans[-1][1]
         items.append(
@@ -367,17 +442,18 @@ def _paragraph(text: str, n: int, p: _P, norm) -> Paragraph:
     return Paragraph(n, lead, text[pstart : p.end], pstart, p.end, tuple(items))
 
 
-def _finish(text: str, a: _A, norm) -> Article:
+def _finish(text: str, a: _A, norm, doc_id: str, known: dict | None = None) -> Article:
     s = a.seg
-    paras = [_paragraph(text, n, p, norm) for n, p in enumerate(a.paras, 1)]
+    paras = [_paragraph(text, n, p, norm, known) for n, p in enumerate(a.paras, 1)]
     lines = []
     for p in paras:
         if p.text:
             lines.append(p.text)
         lines.extend(f"{it.label}{it.text}" for it in p.items)
-    label = f"第{label_num(s.raw)}条" + (f"之{_cn(s.sub)}" if s.sub else "")
+    # one string per label for all the articles of a collection (第一条 ×2,000)
+    label = sys.intern(f"第{label_num(s.raw)}条" + (f"之{_cn(s.sub)}" if s.sub else ""))
     return Article(
-        doc_id="", no=s.num, label=label, heading=a.heading,
+        doc_id=doc_id, no=s.num, label=label, heading=a.heading,
         chapter_no=a.chapter.no if a.chapter else None, chapter_title=a.chapter.title if a.chapter else None,
         section_no=a.section.no if a.section else None, section_title=a.section.title if a.section else None,
         text="\n".join(lines), original=text[s.start : a.end], start=s.start, end=a.end,
@@ -477,13 +553,13 @@ def paragraph_structure(text: str, body: list[Seg], norm):
         top = _top_numbered(s)
         if not holder.paras or top or (not numbered and finished):
             if s.kind in ("item", "subitem") and holder.paras and not top:
-                _add_item(holder, s.start, s.end, s.raw, "cn" if s.kind == "item" else "num")
+                _add_item(holder, s.start, s.end, s.raw, s.key, "cn" if s.kind == "item" else "num")
                 continue
             holder.paras.append(_P(parts=[(s.start, s.end)], start=s.start, end=s.end))
             holder.in_item, holder.last_text = False, s.raw
             continue
         if s.kind in ("item", "subitem"):
-            _add_item(holder, s.start, s.end, s.raw, "cn" if s.kind == "item" else "num")
+            _add_item(holder, s.start, s.end, s.raw, s.key, "cn" if s.kind == "item" else "num")
         elif holder.in_item and not finished:
             _extend(holder, s, new_line=False)  # an item broken over two lines
         elif holder.in_item:  # text after the items: a paragraph of its own

@@ -144,6 +144,28 @@ def format_reuse(corpus, pairs) -> str:
     return render_rows(rows, "table", title=title, max_cell=70)
 
 
+def format_similar(corpus, article, rows_) -> str:
+    """``similar`` as a table: each close article (document, label, heading, opening words), its
+    score and its relation by ``align`` (— where align does not link the two)."""
+
+    names = short_names(corpus)
+    head = f"【{article.heading}】" if article.heading else ""
+    title = (
+        f"与 {names[article.doc_id]} {cn_label(article)}{head} 最相近的其他文件条文"
+        f"（{len(rows_)} 条）：\n"
+    )
+    rows = [
+        {
+            "文件": names.get(r.doc, r.doc),
+            "条文": art_cell(corpus.article(r.doc, r.article)),
+            "相似度": r.score,
+            "关系": LABELS_ZH.get(r.match, r.match) if r.match else "—",
+        }
+        for r in rows_
+    ]
+    return render_rows(rows, "table", title=title, max_cell=56)
+
+
 def format_gaps(corpus, rows_, draft, min_docs: int) -> str:
 
     d = corpus.get(draft)

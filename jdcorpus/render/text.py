@@ -8,10 +8,8 @@ builds on it.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import io
-import json
 import os
 import re
 import shutil
@@ -21,7 +19,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..errors import UsageError
-from ..model import to_dict
 
 # -- display width --------------------------------------------------------------------------------
 
@@ -123,6 +120,10 @@ def _table_cell(v: Any) -> str:
 
 
 def _csv_cell(v: Any) -> str:
+    import json
+
+    from ..model import to_dict
+
     if v is None:
         return ""
     if isinstance(v, list | tuple | dict) or dataclasses.is_dataclass(v):
@@ -131,6 +132,8 @@ def _csv_cell(v: Any) -> str:
 
 
 def _json_default(o: Any) -> Any:
+    from ..model import to_dict
+
     if dataclasses.is_dataclass(o):
         return to_dict(o)
     if hasattr(o, "isoformat"):
@@ -218,9 +221,15 @@ def render_rows(
     dicts = [_as_dict(r) for r in rows]
     cols = _columns_of(dicts, columns, source)
     if fmt == "json":
+        import json
+
+        from ..model import to_dict
+
         data = [{c: to_dict(r.get(c)) for c in cols} for r in dicts]
         return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
     if fmt == "csv":
+        import csv
+
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         if cols:

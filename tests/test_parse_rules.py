@@ -1,0 +1,65 @@
+"""Drafting rules the parser follows on real collections, each proved on a short text written for
+the test (no real law's words)."""
+
+from __future__ import annotations
+
+from jdcorpus.parse import parse_text
+
+# a 目录 whose chapters the body heads without their 第…章 labels at first, then with them
+TOC_THEN_BARE_TITLES = """某市河岸绿化管理条例
+
+目  录
+第一章 总 则
+第二章 规划建设
+第三章 养护管理
+第四章 附 则
+
+总 则
+
+第一条 为了保护河岸绿化，制定本条例。
+
+第二条 本条例适用于本市河岸绿化的规划、建设和养护。
+
+规划建设
+
+第三条 河岸绿化规划由市绿化主管部门编制。
+
+第三章 养护管理
+
+第四条 养护单位应当定期巡查。
+
+第四章 附 则
+
+第五条 本条例自2030年1月1日起施行。
+"""
+
+
+def test_bare_chapter_titles_named_by_the_toc_open_chapters():
+    """A body line that is exactly the title the 目录 gives the next chapter opens that chapter,
+    and the 目录's last entry is no chapter of the body."""
+    doc = parse_text(TOC_THEN_BARE_TITLES)[0]
+    assert [(c.no, c.label, c.title) for c in doc.chapters] == [
+        (1, "第一章", "总则"),
+        (2, "第二章", "规划建设"),
+        (3, "第三章", "养护管理"),
+        (4, "第四章", "附则"),
+    ]
+    assert [(a.no, a.chapter_no) for a in doc.articles] == [(1, 1), (2, 1), (3, 2), (4, 3), (5, 4)]
+
+
+def test_a_line_equal_to_a_later_toc_title_opens_nothing_out_of_order():
+    """Only the title of the chapter that comes next opens it: the same words further on, or a
+    title out of order, stay text."""
+    text = TOC_THEN_BARE_TITLES.replace("规划建设\n\n第三条", "养护管理\n\n第三条")
+    doc = parse_text(text)[0]
+    assert [c.no for c in doc.chapters] == [1, 3, 4]
+    assert [a.no for a in doc.articles] == [1, 2, 3, 4, 5]
+
+
+def test_no_toc_no_bare_chapters():
+    """Without a 目录 a short line equal to a heading word is not made a numbered chapter."""
+    text = (
+        "某市条例\n\n规划建设\n\n第一条 为了规范，制定本条例。\n\n第二条 本条例自公布之日起施行。\n"
+    )
+    doc = parse_text(text)[0]
+    assert doc.chapters == ()
