@@ -385,7 +385,8 @@ def _write_detached(path: Path, result) -> None:
         for fd in (0, 1, 2):
             os.dup2(null, fd)
         os.closerange(3, _max_fd())
-        status = 0 if write_cache_file(path, _pickled(result)) else 1
+        if path.parent.is_dir():  # not removed meanwhile
+            status = 0 if write_cache_file(path, _pickled(result), make_dirs=False) else 1
     finally:
         os._exit(status)
 

@@ -46,10 +46,10 @@ import sys, time
 from jdcorpus import load_corpus, store
 store.PARALLEL_FROM = 1          # this small folder counts as a large one
 write = store.write_cache_file
-def slow(path, data):            # the whole-load cache takes a while to write
+def slow(path, data, **kw):      # the whole-load cache takes a while to write
     if path.name.startswith("all-"):
         time.sleep(float(sys.argv[2]))
-    return write(path, data)
+    return write(path, data, **kw)
 store.write_cache_file = slow
 c = load_corpus(sys.argv[1], bundled=False)
 print(len(c.documents), flush=True)
@@ -129,3 +129,20 @@ def test_gc_paused_freezes_what_a_large_load_made_and_nothing_after_a_small_one(
     finally:
         gc.unfreeze()
     assert small and big
+
+
+def test_a_late_writer_does_not_bring_back_a_removed_cache(tmp_path):
+    """The cache folder removed while the writer works: nothing is written, nothing made."""
+    folder, cache = _folder(tmp_path), tmp_path / "cache"
+    env = dict(os.environ, JDCORPUS_CACHE_DIR=str(cache))
+    out = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(folder), "3"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    shutil.rmtree(cache)
+    time.sleep(5)
+    assert not cache.exists()
