@@ -606,7 +606,8 @@ def similar(article, limit, fmt):
     ARTICLE: DOC:ARTICLE, e.g. 长春:38, hohhot:第一条.
     Scores and relations are align's: an article that align links to ARTICLE shows the link's
     score and relation (near-verbatim, same-provision, related); any other its cosine and no
-    relation (— in the table, null in JSON).
+    relation (— in the table, null in JSON). Order: the articles align links, then those an
+    article of a third document is linked to along with ARTICLE, then the rest.
     JSON/CSV keys: doc, article, label, heading, city, title, score, match.
     \b
     Example:

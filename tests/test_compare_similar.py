@@ -55,6 +55,56 @@ def test_agrees_with_align(bundled):
         assert (hit.score, hit.match) == (lk.score, lk.label)
 
 
+def test_ranking_links_then_articles_joined_through_a_third_document(bundled):
+    """Linked articles first, by score plus ``SUPPORT_BONUS`` for each third document with an
+    article linked to both (at most ``SUPPORT_CAP``); then the articles a third document's
+    article links to along with the one asked about (align's printed links); then the rest, by
+    cosine. The order is worked out here from ``all_links`` alone."""
+    from collections import defaultdict
+    from importlib import import_module
+
+    module = import_module("jdcorpus.compare.similar")  # jdcorpus.compare.similar: the function
+    bonus, cap = module.SUPPORT_BONUS, module.SUPPORT_CAP
+    near = defaultdict(set)
+    for lk in links.all_links(bundled):
+        if lk.label != "related":
+            a, b = (lk.a_doc, lk.a_article), (lk.b_doc, lk.b_article)
+            near[a].add(b)
+            near[b].add(a)
+    lifted = reordered = 0
+    for doc in ("changchun", "tonghua", "suzhou"):
+        for art in bundled.get(doc).articles:
+            me = (doc, art.no)
+            rows = similar(bundled, me, limit=40)
+
+            def key(r, me=me):
+                other = (r.doc, r.article)
+                thirds = len({k[0] for k in near[me] & near[other]})
+                if r.match:
+                    return (2, r.score + bonus * min(thirds, cap))
+                return (1 if thirds else 0, r.score)
+
+            keys = [key(r) for r in rows]
+            assert keys == sorted(keys, reverse=True), me
+            # the joined and the bonus change the order somewhere (not a vacuous test)
+            for p, q, r, t in zip(keys, keys[1:], rows, rows[1:], strict=False):
+                lifted += p[0] == 1 and q[0] == 0 and t.score > r.score
+                reordered += p[0] == q[0] == 2 and t.score > r.score
+    assert lifted and reordered
+
+
+def test_top_five_holds_equivalents_joined_through_third_documents(bundled):
+    """北京条例 第三十九条 (community workers): align does not link it to 呼和浩特 第四十二条 nor to
+    苏州 第十八条, gold equivalents of it, but articles of two other documents are linked to it
+    and to each of them, so both are in its top 5 (8th and 11th when only links came first)."""
+    want = {("hohhot", 42), ("suzhou", 18)}
+    assert want <= strong_equivalents("beijing-tiaoli", 39)
+    rows = similar(bundled, "beijing-tiaoli:39", limit=5)
+    got = {(r.doc, r.article): r.match for r in rows}
+    assert want <= set(got)
+    assert all(got[x] is None for x in want)
+
+
 def test_reference_forms(bundled):
     """An Article, ``(doc, no)`` and ``"DOC:第N条"`` name the same article; the public API is
     ``jdcorpus.similar``."""
