@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..results import Results
-from .links import link_arrays, settings
+from .links import link_arrays
 from .vectors import space, unique
 
 
@@ -51,41 +51,39 @@ SUPPORT_BONUS = 0.05
 SUPPORT_CAP = 3
 
 
-def _adjacency(sp):
-    """``align``'s printed links (related ones left out) as adjacency lists: ``(ptr, nbr)``,
-    the articles linked to article ``i`` being ``nbr[ptr[i]:ptr[i + 1]]``."""
-    ii, jj, _, labels = link_arrays(sp)
-    keep = np.asarray(labels != "related", dtype=bool)
-    a = np.r_[ii[keep], jj[keep]].astype(np.int64)
-    b = np.r_[jj[keep], ii[keep]].astype(np.int64)
-    order = np.argsort(a, kind="stable")
-    ptr = np.searchsorted(a[order], np.arange(len(sp.articles) + 1))
-    return ptr, b[order]
-
-
-def _joined(sp, i: int):
-    """``(rows, documents)``: the articles that an article of a third document links to along
-    with article ``i`` (``align``'s printed links), and in how many third documents."""
-    ptr, nbr = sp.derived(("similar-adjacency", settings()), _adjacency)
-    ks = nbr[ptr[i] : ptr[i + 1]]
-    sizes = ptr[ks + 1] - ptr[ks]
-    total = int(sizes.sum())
-    if not total:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    first = np.cumsum(sizes) - sizes
-    js = nbr[np.arange(total) - np.repeat(first - ptr[ks], sizes)]
+def _joined(sp, i: int, links):
+    """``(rows, documents)``: the articles that an article of a third document is linked to
+    along with article ``i`` (``align``'s printed links, ``links`` = :func:`link_arrays`), and
+    in how many third documents. Two passes over the links, no index built: a cold ``similar``
+    on the collection pays nothing before its one article."""
+    ii, jj, _, labels = links
+    mine = np.flatnonzero((ii == i) | (jj == i))
+    mine = mine[np.asarray(labels[mine] != "related", dtype=bool)]
+    ks = np.where(ii[mine] == i, jj[mine], ii[mine])
+    empty = np.zeros(0, dtype=np.int64)
+    if not len(ks):
+        return empty, empty
+    at_i = np.isin(ii, ks, kind="table")
+    at_j = np.isin(jj, ks, kind="table")
+    hit = np.flatnonzero(at_i | at_j)
+    hit = hit[np.asarray(labels[hit] != "related", dtype=bool)]
+    # each link k - j with k linked to i, in both directions where both ends are
+    k = np.r_[ii[hit][at_i[hit]], jj[hit][at_j[hit]]].astype(np.int64)
+    js = np.r_[jj[hit][at_i[hit]], ii[hit][at_j[hit]]].astype(np.int64)
+    if not len(js):
+        return empty, empty
     ndocs = len(sp.docs)
-    pairs = unique(js * ndocs + np.repeat(sp.doc_of[ks], sizes))  # (article, third document)
+    pairs = unique(js * ndocs + sp.doc_of[k])  # (article, third document)
     rows, counts = np.unique(pairs // ndocs, return_counts=True)
     return rows, counts
 
 
-def _rank(sp, i: int, scores, match: dict):
+def _rank(sp, i: int, scores, match: dict, links):
     """The ranking key of every article for article ``i`` (see ``SUPPORT_BONUS``): ``scores``
     (align's score for the linked articles ``match``, else the cosine; -inf for ``i``'s own
     document) lifted by tier."""
     rank = scores.copy()
-    rows, counts = _joined(sp, i)
+    rows, counts = _joined(sp, i, links)
     rank[rows] += 10.0  # cosines are at most 1: joined articles rank above the rest
     linked = np.fromiter(match, dtype=np.int64, count=len(match))
     bonus = np.zeros(len(rank))
@@ -144,7 +142,7 @@ def similar(corpus, ref, *, limit: int = 10):
     k = min(limit, int(np.isfinite(scores).sum()))
     if k <= 0:
         return Results([], row_type=Similar)
-    rank = _rank(sp, i, scores, match)
+    rank = _rank(sp, i, scores, match, (ii, jj, vv, labels))
     top = np.argpartition(-rank, k - 1)[:k] if k < len(rank) else np.arange(len(rank))
     top = top[np.lexsort((top, -rank[top]))][:k]
     rows = []
