@@ -190,8 +190,8 @@ def _index_corpus():
         return None
     from .corpus import LazyCorpus
 
-    spec = choice.spec()
-    return None if spec.name == "bundled" else LazyCorpus(spec, progress=_progress("Parsing"))
+    lazy = LazyCorpus(choice.spec(), progress=_progress("Parsing"))
+    return None if lazy.name == "bundled" else lazy
 
 
 # -- corpus commands (issue 2) ----------------------------------------------------------------

@@ -220,7 +220,10 @@ class CorpusSpec:
     @property
     def name(self) -> str:
         """``bundled``, the directory, or ``bundled+<directory>``: names the corpus in caches."""
-        if self.path is None or self.user_only_empty:
+        return self._name(self.user_only_empty)
+
+    def _name(self, empty: bool) -> str:
+        if self.path is None or empty:
             return "bundled" if self.bundled else "empty"
         return f"bundled+{self.path}" if self.bundled else str(self.path)
 
@@ -229,10 +232,13 @@ class CorpusSpec:
         """A hash of the raw files of every part and of the code that parses them (no parsing):
         the ``fingerprint`` of the corpus :meth:`load` gives, so the index finds the same key
         for the handle and for the corpus."""
+        return self._fingerprint(self.user_only_empty)
+
+    def _fingerprint(self, empty: bool) -> str:
         parts = [code_stamp(*PARSE_CODE)]
         if self.bundled:
             parts.append("bundled:" + source_fingerprint(None))
-        if self.path is not None and not self.user_only_empty:
+        if self.path is not None and not empty:
             parts.append(f"{self.path.resolve()}:" + source_fingerprint(self.path))
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
@@ -246,12 +252,14 @@ class LazyCorpus:
     (an index build), and then it is the :class:`Corpus` :meth:`CorpusSpec.load` gives."""
 
     def __init__(self, spec: CorpusSpec, progress=None):
-        self.spec, self.name, self._progress = spec, spec.name, progress
+        # whether the user directory is empty is read once (a collection's manifest: ~30 ms)
+        self._empty = spec.user_only_empty
+        self.spec, self.name, self._progress = spec, spec._name(self._empty), progress
         self._corpus: Corpus | None = None
 
     @cached_property
     def fingerprint(self) -> str:
-        return self.spec.fingerprint
+        return self.spec._fingerprint(self._empty)
 
     def load(self) -> Corpus:
         if self._corpus is None:

@@ -314,6 +314,42 @@ def _changed(text: str, config: str, counts: Counter | None = None) -> int:
     return sum(counts[a] for a, b in zip(chars, conv, strict=True) if a != b)
 
 
+_RE_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@lru_cache(maxsize=1)
+def _t2s_changes() -> re.Pattern:
+    """The Han characters of the BMP that OpenCC t2s changes, each judged on its own (as
+    :func:`_changed` judges them), as one character class: a text without any is searched in
+    one scan (the supplementary planes are left to the counting)."""
+    bmp = [chr(c) for a, b in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+           for c in range(a, b + 1)]  # fmt: skip
+    conv = _converter("t2s").convert("\n".join(bmp)).split("\n")
+    if len(conv) != len(bmp):  # pragma: no cover - OpenCC keeps lines
+        conv = [_converter("t2s").convert(ch) for ch in bmp]
+    changed = "".join(a for a, b in zip(bmp, conv, strict=True) if a != b)
+    return re.compile(f"[{re.escape(changed)}]" if changed else "(?!)")
+
+
+#: Characters judged by :func:`_any_t2s_change` before it builds :func:`_t2s_changes` (~65 ms
+#: once): about what the distinct-character way costs in that time (~50 ns a character), so a
+#: process that parses one file never pays for the table and one that parses many soon does.
+_TABLE_AFTER = 1_500_000
+_judged = [0]
+
+
+def _any_t2s_change(text: str) -> bool:
+    """Whether any Han character of ``text`` changes under OpenCC t2s, judged on its own."""
+    if _judged[0] >= _TABLE_AFTER:
+        return bool(_t2s_changes().search(text) or _RE_ASTRAL.search(text))
+    _judged[0] += len(text)
+    chars = _rx(_P_HAN).findall("".join(set(text)))
+    if not chars:
+        return False
+    conv = _converter("t2s").convert("\n".join(chars)).split("\n")
+    return len(conv) != len(chars) or any(a != b for a, b in zip(chars, conv, strict=True))
+
+
 def detect_script(text: str) -> str:
     """Which script the Han characters of ``text`` are written in: traditional or simplified.
 
@@ -326,15 +362,10 @@ def detect_script(text: str) -> str:
     >>> detect_script("社區格線化服務管理"), detect_script("社区网格化服务管理")
     ('traditional', 'simplified')
     """
+    # a text none of whose Han characters changes under t2s is simplified, without counting
+    if not _any_t2s_change(text):
+        return "simplified"
     han = _rx(_P_HAN)
-    # the distinct characters first (a set is cheap): a text none of whose Han characters
-    # changes under t2s is simplified without counting anything
-    chars = [ch for ch in set(text) if han.match(ch)]
-    if not chars:
-        return "simplified"
-    conv = _converter("t2s").convert("\n".join(chars)).split("\n")
-    if len(conv) == len(chars) and all(a == b for a, b in zip(chars, conv, strict=True)):
-        return "simplified"
     counts = Counter({ch: n for ch, n in Counter(text).items() if han.match(ch)})
     total = sum(counts.values())
     trad = _changed(text, "t2s", counts)

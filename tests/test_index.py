@@ -622,3 +622,22 @@ def test_remembered_normalized_queries_are_the_normalized_queries(monkeypatch, t
     assert analyzers._query_memo() == dict(zip(queries, first, strict=True))
     assert [analyzers._norm(q) for q in queries] == first
     analyzers._query_memo.cache_clear()
+
+
+def test_phrases_ranked_whole_give_the_top_hits_and_total_of_the_top_n(bundled, monkeypatch):
+    """A phrase query ranks every hit (one pass) instead of the top N and a count: the same hits
+    in the same order with the same scores, and the same total, for limits small and large."""
+    from jdcorpus.index import query
+
+    words = ["居民委员会", "志愿服务", "网格化管理", "社区工作者", "人民政府", "法律责任"]
+    words += ['"居民 委员会" 职责', "街道办事处 OR 社区", "物业服务 NOT 北京", "第十条"]
+    for a in list(bundled.iter_articles())[::29]:
+        t = a.text.replace("\n", "")
+        words += [t[i : i + 3] for i in range(0, len(t) - 3, 41)]
+    for q in dict.fromkeys(words):
+        for limit in (1, 5, 20):
+            whole = search(None, q, limit=limit)
+            with monkeypatch.context() as m:
+                m.setattr(query, "_whole", lambda q: False)
+                top = search(None, q, limit=limit)
+            assert list(whole) == list(top) and whole.total == top.total, (q, limit)

@@ -4,6 +4,7 @@ incremental updates give the hits of a full rebuild, progress is reported only f
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
@@ -180,3 +181,50 @@ def test_progress_is_shown_only_for_builds_longer_than_two_seconds(monkeypatch):
     assert seen == [100] and done == [50, 50]
     quiet = store._Progress(None, 100)
     quiet(50)  # no wrapper: nothing happens
+
+
+def test_chained_updates_give_the_hits_of_a_rebuild(bundled, tmp_path, monkeypatch):
+    """Updates on top of updates (segments with deleted articles, merged as Whoosh merges them)
+    still give a rebuild's hits: a document removed is found by nothing, not even by its id, and
+    one added back is found again."""
+    monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path / "cache"))
+    docs = list(bundled.documents)
+    gone = docs[3]
+    steps = [
+        Corpus(docs, name="chain"),
+        Corpus([d for d in docs if d is not gone], name="chain"),
+        Corpus([_changed(docs[0]), *[d for d in docs[1:] if d is not gone]], name="chain"),
+        Corpus([_changed(docs[0]), *docs[1:]], name="chain"),
+    ]
+    build_index(steps[0])
+    for i, corpus in enumerate(steps[1:], 1):
+        update_index(corpus)
+        updated = _hits(corpus)
+        present = gone in corpus.documents
+        n = search(corpus, f"doc:{gone.id}", limit=None).total
+        assert n == (len(gone.articles) if present else 0)
+        monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path / f"fresh-{i}"))
+        assert _hits(Corpus(list(corpus.documents), name="chain")) == updated, i
+        monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def test_segments_kept_as_separate_files_give_the_same_hits(bundled, tmp_path, monkeypatch):
+    """A segment too large to assemble into a compound file (here: any) is read from its
+    separate files with the same hits, and can be updated incrementally."""
+    from jdcorpus.index import segments
+
+    monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path / "compound"))
+    docs = list(bundled.documents)
+    corpus = Corpus(docs[:-1], name="files-test")
+    expected = _hits(corpus)
+    monkeypatch.setattr(segments, "COMPOUND_BYTES", 0)
+    monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path / "files"))
+    build_index(corpus)
+    path = Path(index_status(corpus).path)
+    assert not list(path.glob("*.seg")) and len(list(path.iterdir())) > 3
+    assert _hits(corpus) == expected
+    now = Corpus(docs, name="files-test")
+    update_index(now, added=[docs[-1]])
+    updated = _hits(now)
+    monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path / "rebuilt"))
+    assert _hits(Corpus(docs, name="files-test")) == updated

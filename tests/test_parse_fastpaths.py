@@ -103,15 +103,26 @@ def _detect_script_reference(text: str) -> str:
     return "traditional" if trad > norm_mod._changed(text, "s2tw") else "simplified"
 
 
+@pytest.mark.parametrize("table", [False, True])
 @pytest.mark.parametrize("seed", range(30))
-def test_detect_script_shortcut_agrees(seed):
-    """Deciding "simplified" from the distinct characters alone gives the counted answer."""
+def test_detect_script_shortcut_agrees(seed, table, monkeypatch):
+    """Deciding "simplified" without counting — from the distinct characters, or from the table
+    of characters t2s changes — gives the counted answer."""
+    monkeypatch.setattr(norm_mod, "_judged", [norm_mod._TABLE_AFTER if table else -(10**12)])
     rng = random.Random(seed)
-    pool = list("社区网格化服务管理条例本市规定") + rng.sample(
-        list("區線務條規門開乾著"), k=rng.randint(0, 3)
-    )
+    pool = list("社区网格化服务管理条例本市规定")
+    pool += rng.sample(list("區線務條規門開乾著"), k=rng.randint(0, 3))
+    pool += rng.sample(["𠀋", "𪚥", "乾隆"], k=rng.randint(0, 1))  # supplementary planes too
     text = "".join(rng.choice(pool + [" ", "1", "a"]) for _ in range(rng.randint(0, 60)))
     assert detect_script(text) == _detect_script_reference(text)
+
+
+def test_t2s_table_is_the_characters_t2s_changes():
+    """The table holds exactly the BMP Han characters t2s changes, each alone."""
+    rx = norm_mod._t2s_changes()
+    for ch in "區線務條規門開乾著社区网格化服务管理":
+        changes = norm_mod._converter("t2s").convert(ch) != ch
+        assert (rx.search(ch) is not None) == changes, ch
 
 
 def test_keys_of_is_key_of_each():
@@ -155,3 +166,17 @@ def test_punctuation_fixer_visits_only_punctuation_and_brackets(seed):
     alphabet = list("(（)）,;:?!市条例ab1 \t。")
     line = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
     assert norm_mod._punct_segment(line) == _punct_reference(line)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_jammer_removal_on_ascii_runs_is_the_whole_text_substitution(seed):
+    """Trying the jammer pattern on each run of visible ASCII gives the substitution over the
+    whole text."""
+    from jdcorpus.parse import source
+
+    rng = random.Random(seed)
+    tokens = ["第一条", "制定本条例。", "，", "\n", " ", "x3Kp9!qZ", "gT4$e1", "R9@w", "Lq7", "APP"]
+    tokens += ["PM2.5", "GB/T", "COVID-19", "2021-3-5", "www.a1.cn", "a@b1.cn", "(", ")", ",", "."]
+    tokens += list("aZ09!#%&*~+=@|;:?'\"[]") + ["https://x.cn/a1"]
+    text = "".join(rng.choice(tokens) for _ in range(rng.randint(0, 80)))
+    assert source.drop_jammers(text) == source._drop_jammers_plain(text)

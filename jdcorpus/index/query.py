@@ -535,11 +535,26 @@ class _ParserOf:
         return _parser_of(self.op)
 
 
-def _run(corpus, query: str, limit: int | None, progress, filters: dict):
+def _run(corpus, query: str, limit: int | None, progress, filters: dict, *, whole=False):
+    """The open index, the Whoosh results, the literals to highlight and the filter. ``whole``:
+    every hit is scored and sorted when the query holds a phrase (see :func:`_whole`)."""
     op = _open(corpus, progress)
     q, literals = parse_query(query, _ParserOf(op))
     flt = _filters(op, **filters)
-    return op, op.searcher.search(q, limit=limit, filter=flt), literals, flt
+    if whole and _whole(q):
+        limit = None
+    return op, op.searcher.search(q, limit=limit, filter=flt), literals, flt, limit is None
+
+
+def _whole(q) -> bool:
+    """Whether ranking every hit costs less than the top N and a count: for a phrase (a word of
+    3+ characters) Whoosh's top-N collector saves little (the words' postings are intersected
+    either way) and the count is a second intersection; ranking all is one, ~40% less time on
+    the collection. A single bigram is counted faster than it is ranked. The top N are the
+    same either way (tested)."""
+    from whoosh import query as Q
+
+    return any(isinstance(x, Q.Phrase) for x in q.leaves())
 
 
 def _recovering(corpus, progress, fn):
@@ -583,12 +598,14 @@ def search(
     """
 
     def run():
-        op, res, literals, flt = _run(corpus, query, limit, progress, filters)
-        total = len(res) if limit is None else _count(op, res.q, flt)
+        op, res, literals, flt, ranked_all = _run(
+            corpus, query, limit, progress, filters, whole=True
+        )
+        total = len(res) if ranked_all else _count(op, res.q, flt)
         reader = op.searcher
         docs = op.documents
         hits = []
-        for r in res:
+        for r in res if limit is None else res[:limit]:
             fields = reader.stored_fields(r.docnum)
             hits.append(_hit(fields, r.score, literals, docs.get(fields["doc_id"], {})))
         return Results(hits, row_type=SearchHit, total=total, query=query)
@@ -600,7 +617,7 @@ def count(corpus=None, query: str = "", *, progress: Callable | None = None, **f
     """The number of articles that match ``query`` (no ranking, no snippets)."""
 
     def run():
-        op, res, _, flt = _run(corpus, query, 1, progress, filters)
+        op, res, _, flt, _all = _run(corpus, query, 1, progress, filters)
         return _count(op, res.q, flt)
 
     return _recovering(corpus, progress, run)

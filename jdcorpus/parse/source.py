@@ -48,8 +48,32 @@ def _is_jammer(run: str) -> bool:
 def drop_jammers(text: str) -> str:
     """``…制定本条例。7hQ2&mW`` → ``…制定本条例。``: anti-copy strings removed from the text (a
     browser hides them; a copy keeps them, glued to labels and sentence ends)."""
-    if not _RE_ASCII_RUN.search(text):
+    # A match of _RE_ASCII_RUN is a whole run of visible ASCII (nothing visible-ASCII before or
+    # after it): the runs are found by a quick character-led scan, and the pattern is tried on
+    # those with a letter and a digit only (scanning the text with it costs ~5% of a parse).
+    parts: list[str] = []
+    last = 0
+    for m in _RE_VISIBLE_RUN.finditer(text):
+        run = m.group()
+        if not (_RE_LETTER.search(run) and _RE_DIGIT.search(run)):
+            continue
+        new = _RE_ASCII_RUN.sub(_drop_jammer, run)
+        if new != run:
+            parts += [text[last : m.start()], new]
+            last = m.end()
+    if not parts:
         return text
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+_RE_VISIBLE_RUN = re.compile(r"[!-~]{3,}")
+_RE_LETTER = re.compile(r"[A-Za-z]")
+_RE_DIGIT = re.compile(r"[0-9]")
+
+
+def _drop_jammers_plain(text: str) -> str:
+    """:func:`drop_jammers` as one substitution over the whole text (what the tests compare)."""
     return _RE_ASCII_RUN.sub(_drop_jammer, text)
 
 

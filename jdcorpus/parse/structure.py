@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -431,7 +432,7 @@ def _paragraph(text: str, n: int, p: _P, norm, known: dict | None = None) -> Par
     for no, spans in zip(p.item_nos, p.items, strict=True):
         full = _join(text, spans, norm, known)
         m = RE_MARKER.match(full)
-        label = m.group(0).strip() if m else ""
+        label = sys.intern(m.group(0).strip()) if m else ""  # （一） …: one string for all
         istart = spans[0][0]
         iend = spans[-1][1]
         items.append(
@@ -449,7 +450,8 @@ def _finish(text: str, a: _A, norm, doc_id: str, known: dict | None = None) -> A
         if p.text:
             lines.append(p.text)
         lines.extend(f"{it.label}{it.text}" for it in p.items)
-    label = f"第{label_num(s.raw)}条" + (f"之{_cn(s.sub)}" if s.sub else "")
+    # one string per label for all the articles of a collection (第一条 ×2,000)
+    label = sys.intern(f"第{label_num(s.raw)}条" + (f"之{_cn(s.sub)}" if s.sub else ""))
     return Article(
         doc_id=doc_id, no=s.num, label=label, heading=a.heading,
         chapter_no=a.chapter.no if a.chapter else None, chapter_title=a.chapter.title if a.chapter else None,
