@@ -168,10 +168,13 @@ def make_corpora(args, ctx: Ctx) -> None:
     if not archive.exists():
         print(f"no collection at {archive}: bundled corpus only", file=sys.stderr)
         return
-    folder = ctx.tmp / "collection"
-    folder.mkdir()
-    with tarfile.open(archive) as tf:
-        tf.extractall(folder, filter="data")
+    if archive.is_dir():  # already extracted
+        folder = archive
+    else:
+        folder = ctx.tmp / "collection"
+        folder.mkdir()
+        with tarfile.open(archive) as tf:
+            tf.extractall(folder, filter="data")
     ctx.corpora["collection"] = Corpus(
         "collection", f"__import__('jdcorpus').load_corpus({str(folder)!r})", folder
     )
@@ -781,7 +784,12 @@ def main(argv=None) -> int:
     ap.add_argument("--scale", type=int, default=10, help="synthetic multiple (0: none)")
     ap.add_argument("--only", default="", help="rows whose step contains this text")
     ap.add_argument("--json", dest="json_file", help="also write the results as JSON")
-    default = HERE.parent.parent / "shared" / "collections" / "lawrefbook-local.tar.xz"
+    # the shared folder beside the checkout (or beside the worktrees' folder)
+    found = [
+        up / "shared" / "collections" / "lawrefbook-local.tar.xz"
+        for up in (HERE.parent.parent, HERE.parent.parent.parent)
+    ]
+    default = next((p for p in found if p.exists()), found[0])
     ap.add_argument("--collection", default=str(default))
     args = ap.parse_args(argv)
     if args.quick:

@@ -30,7 +30,6 @@ import os
 import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,32 +39,13 @@ from pathlib import Path
 PY = sys.executable
 
 
-TIME = shutil.which("time", path="/usr/bin:/bin")
-
-
 def run(cmd: list[str], env: dict) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MB) and stdout of one child process.
+    """Wall seconds, peak RSS (MB) and stdout of one child process (``bench.run``, whose CPU
+    time this script does not report)."""
+    from bench import run as measured  # scripts/ is this script's first path entry
 
-    Peak RSS comes from GNU time (``%M``) when it is installed: a child forked from this (large)
-    Python process would otherwise report the parent's size in its own ``ru_maxrss``. The
-    time includes GNU time's own start (~1 ms), the same for every command measured.
-    """
-    with tempfile.TemporaryFile() as errf:
-        full = [TIME, "-f", "\n%M", *cmd] if TIME else cmd
-        t0 = time.perf_counter()
-        p = subprocess.Popen(full, env=env, stdout=subprocess.PIPE, stderr=errf)
-        out = p.stdout.read()
-        p.stdout.close()
-        # wait4 reaps this child and gives its own rusage (ru_maxrss in KiB on Linux)
-        _pid, status, usage = os.wait4(p.pid, 0)
-        wall = time.perf_counter() - t0
-        p.returncode = os.waitstatus_to_exitcode(status)
-        errf.seek(0)
-        err = errf.read().decode(errors="replace")
-        if p.returncode:
-            raise SystemExit(f"{' '.join(cmd)} failed ({p.returncode}): {err[-500:]}")
-    rss_kib = int(err.rsplit("\n", 1)[-1] or err.split()[-1]) if TIME else usage.ru_maxrss
-    return wall, rss_kib / 1024, out.decode()
+    wall, rss, out, _cpu = measured(cmd, env)
+    return wall, rss, out
 
 
 def medians(samples: list[tuple[float, float, str]]) -> tuple[float, float, str]:

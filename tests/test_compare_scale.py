@@ -51,6 +51,9 @@ def _limit_memory() -> None:
 def _runs(scales: tuple[int, ...], run: str = RUN) -> list[tuple[int, int]]:
     """(articles, bytes the run added) per scale; the runs go side by side (each measures its
     own process)."""
+    import os
+    import tempfile
+
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", run, str(REPO / "scripts" / "bench_compare.py"), str(s)],
@@ -58,6 +61,9 @@ def _runs(scales: tuple[int, ...], run: str = RUN) -> list[tuple[int, int]]:
             stderr=subprocess.PIPE,
             text=True,
             cwd=REPO,
+            # a cache of its own: a similarity space the session stored before (loaded, not
+            # fitted) would move first-use costs into the measured part of the run
+            env={**os.environ, "JDCORPUS_CACHE_DIR": tempfile.mkdtemp(prefix="jdc-scale-")},
             preexec_fn=_limit_memory,
         )
         for s in scales

@@ -388,10 +388,11 @@ def test_status_and_clear(tmp_path, monkeypatch):
 
 SEARCHER = textwrap.dedent(
     """
-    import sys
+    import faulthandler, sys
     from pathlib import Path
     from jdcorpus import index
     from jdcorpus.index import store
+    faulthandler.dump_traceback_later(45, repeat=True)  # where a search hangs, if one does
     flags, expected, builds = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     runs = 0
     stages = [f"{stage}-{n}" for n in range(builds) for stage in ("written", "swapped")]
@@ -440,6 +441,33 @@ BUILDER = textwrap.dedent(
     (flags / "stop").touch()
     """
 )
+
+
+def test_a_search_between_the_two_renames_of_a_swap_waits_for_the_second(monkeypatch):
+    """A reader that finds the index gone while a build swaps it in (the older build renamed
+    aside, the new one not yet in place) waits for the new one instead of starting a build of
+    its own, which would wait for the lock the swapping build holds."""
+    import threading
+    import time
+
+    expected = search(None, "网格", limit=None).total
+    path = store._source(None).path
+    aside = path.with_name(f".old-{path.name}-{os.getpid()}")
+    os.rename(path, aside)  # the first rename of a swap
+    store._OPEN.clear()
+
+    def builds(*_a, **_k):
+        raise AssertionError("a reader started a build during a swap")
+
+    monkeypatch.setattr(store, "build_index", builds)
+    later = threading.Timer(0.2, os.rename, (aside, path))  # the second rename, a little later
+    later.start()
+    t0 = time.monotonic()
+    try:
+        assert search(None, "网格", limit=None).total == expected
+    finally:
+        later.join()
+    assert time.monotonic() - t0 < 5
 
 
 def test_a_second_process_searches_during_rebuilds(tmp_path):

@@ -233,13 +233,14 @@ def _source(corpus=None) -> _Source:
     if corpus is None or getattr(corpus, "name", None) == "bundled":
         return _Source("bundled", source_fingerprint(bundled_root()), corpus)
     name = str(getattr(corpus, "name", ""))
+    fp = corpus.fingerprint  # kept by the corpus: a folder is not walked on every search
+    fp = fp() if callable(fp) else fp
     if name and Path(name).is_dir():
         folder = Path(name).resolve()
         tag = hashlib.sha256(str(folder).encode()).hexdigest()[:8]
-        return _Source(f"dir-{tag}", source_fingerprint(folder), corpus)
+        return _Source(f"dir-{tag}", fp, corpus)
     tag = hashlib.sha256(name.encode()).hexdigest()[:8]
-    fp = corpus.fingerprint
-    return _Source(f"mem-{tag}", fp() if callable(fp) else fp, corpus)
+    return _Source(f"mem-{tag}", fp, corpus)
 
 
 def _lock(root: Path, timeout: float = 300):
@@ -717,7 +718,7 @@ def _open(corpus=None, progress=None) -> _Open:
     # directory between two reads), then after waiting for the build lock, then after
     # repair_index (a damaged index is rebuilt); a fourth failure propagates.
     for attempt in range(4):
-        if not path.is_dir():
+        if not path.is_dir() and not _swapping_in(path):
             build_index(src.corpus, progress=progress)
         path = src.path  # the cache directory may have been replaced by a temporary one
         try:
@@ -737,6 +738,21 @@ def _open(corpus=None, progress=None) -> _Open:
         elif attempt == 2:
             repair_index(src.corpus, progress=progress)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _swapping_in(path: Path, wait: float = 1.0) -> bool:
+    """Whether ``path`` appears within ``wait`` seconds while a swap is under way (an older
+    build of it renamed aside, ``.old-NAME-PID``): a reader that comes between the two renames
+    of :func:`_publish` waits for the second instead of starting a build of its own (which
+    would wait for the lock the swapping build holds)."""
+    if not any(path.parent.glob(f".old-{path.name}-*")):
+        return False
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if path.is_dir():
+            return True
+        time.sleep(0.005)
+    return path.is_dir()
 
 
 class _Damaged(Exception):
