@@ -12,7 +12,8 @@ A liability article links only to liability articles (``LIABILITY_APART``). Labe
 evidence (``near-verbatim``: most of the masked wording shared; ``same-provision``;
 ``related``, left out of ``align``'s default output). Tried and not better (numbers in the
 README's design notes): one-to-one assignment per document pair, a positional or monotone order
-prior, a stricter mutual rule, a higher same-provision cut.
+prior, a stricter mutual rule, a higher same-provision cut, the agreement of the two articles'
+regulated body and modal (主体 + 应当/可以/不得 …) and sentence-level evidence.
 """
 
 from __future__ import annotations
