@@ -116,6 +116,18 @@ def test_a_city_that_comes_or_goes_masks_the_documents_naming_it_again(bundled, 
     assert any(f"{city.city}市的经验" in t for t in text)
 
 
+def test_the_store_holding_most_documents_is_taken(bundled, cache):
+    """Of the earlier spaces, the one that holds most of the documents is read, not merely the
+    last one stored (a small corpus compared in between does not lose the large one's texts)."""
+    docs = list(bundled.documents)
+    vectors.Space(Corpus(docs[:-1])).X  # noqa: B018  (most documents)
+    vectors.Space(Corpus(docs[:2])).X  # noqa: B018  (stored last, two documents)
+    again = vectors.Space(Corpus(docs))
+    got = everything(again)
+    assert again.reused == len(again.articles) - len(docs[-1].articles)
+    assert got == everything(vectors.Space(Corpus(docs), stored=False))
+
+
 def test_damaged_stored_texts_are_masked_again(bundled, cache):
     """Stored texts that do not hold together are not used: everything is masked again."""
     docs = list(bundled.documents)

@@ -13,6 +13,13 @@ setting) are stored under a name that carries those settings and their module's 
 
 Adding documents changes the content key: the next command fits a new space (the old folder is
 left for :func:`~jdcorpus._cache.clear_caches`, or for the corpus that still has that content).
+What each document contributes on its own is not computed again: the masked texts of a fit are
+stored with its space under each document's source hash (:meth:`SpaceStore.save_texts`), and
+the next fit takes those of its unchanged documents (:class:`PreviousTexts`), the same strings
+masking would give. The rest cannot be updated exactly: the idf of every n-gram depends on the
+number of articles, so one document more changes every weight, every cosine, the top-k
+candidates and the links; those are computed again, with a progress bar per stage
+(:func:`progress`, :func:`stages`) on a terminal.
 """
 
 from __future__ import annotations
@@ -53,6 +60,8 @@ FOLDER = "space"
 #: What shapes the stored arrays besides the corpus content: these modules and the data files.
 SHAPED_BY = ("compare/vectors", "compare/masking", "compare/persist")
 _NAME = re.compile(r"[A-Za-z0-9_.-]+")
+#: How many of the most recent other spaces a fit looks at for masked texts to take.
+PREVIOUS = 8
 
 
 def stamp(*parts: str) -> str:
@@ -165,9 +174,10 @@ class SpaceStore:
                 return PreviousTexts(*value)
         return None
 
-    def previous_texts(self) -> PreviousTexts | None:
-        """The masked texts stored by the most recent other space of the same code stamp (the
-        same masking rules and data), or None."""
+    def previous_texts(self, keys=()) -> PreviousTexts | None:
+        """The masked texts stored by another space of the same code stamp (the same masking
+        rules and data): of the most recent few, the one holding most of the documents
+        ``keys`` name (:meth:`save_texts`); None when there is none."""
         root, tail = self.folder.parent, self.folder.name.rsplit("-", 1)[-1]
         found = []
         try:
@@ -177,11 +187,18 @@ class SpaceStore:
                         found.append((meta.stat().st_mtime, meta.parent))
         except OSError:
             return None
-        for _, folder in sorted(found, reverse=True)[:1]:
-            value = SpaceStore(folder, 0).load("texts")
-            if value is not None:
-                with contextlib.suppress(ValueError, TypeError, IndexError):
-                    return PreviousTexts(*value)
+        wanted = set(keys)
+        best, most = None, -1
+        for _, folder in sorted(found, reverse=True)[:PREVIOUS]:
+            value = SpaceStore(folder, 0).load("texts")  # memory-mapped: read when used
+            if value is None or value[0].ndim != 2:
+                continue
+            have = sum(bytes(k) in wanted for k in value[0])
+            if have > most:
+                best, most = value, have
+        if best is not None:
+            with contextlib.suppress(ValueError, TypeError, IndexError):
+                return PreviousTexts(*best)
         return None
 
     # -- any result: a tuple of arrays, sparse matrices or None --------------------------------
@@ -311,13 +328,12 @@ class PreviousTexts:
         self._char = np.concatenate([[0], np.cumsum(np.maximum(lens, 0))])
         self._doc = {bytes(k): d for d, k in enumerate(keys)}
 
-    def get(self, key: bytes, source: str, cities):
+    def get(self, key: bytes, source: str, cities, make=lambda *parts: parts):
         """The texts of the document whose source hashes to ``key``, masked in a corpus of
-        ``cities`` (:class:`~.vectors.ArticleTexts` per article), or None: when no document
-        had that source, or when a city name added or gone since occurs in it (the masking
-        rules name every city of the corpus; a name absent from the text matches nothing)."""
-        from .vectors import ArticleTexts
-
+        ``cities`` (per article ``make(body, stripped, heading, paragraphs)``: see
+        :class:`~.vectors.ArticleTexts`), or None: when no document had that source, or when
+        a city name added or gone since occurs in it (the masking rules name every city of
+        the corpus; a name absent from the text matches nothing)."""
         d = self._doc.get(key)
         if d is None or any(c in source for c in self.cities.symmetric_difference(cities)):
             return None
@@ -326,5 +342,5 @@ class PreviousTexts:
         for a in range(int(self._first[d]), int(self._first[d + 1])):
             s = int(self._at[a])
             cut = [text[char[k] : char[k + 1]] for k in range(s, s + 3 + int(self._paras[a]))]
-            out.append(ArticleTexts(cut[0], cut[1], None if lens[s + 2] < 0 else cut[2], cut[3:]))
+            out.append(make(cut[0], cut[1], None if lens[s + 2] < 0 else cut[2], cut[3:]))
         return out

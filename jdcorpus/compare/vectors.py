@@ -590,12 +590,12 @@ class Space:
         keys = [hashlib.sha256(s.encode()).digest() for s in sources]
         own = prev = self.store.texts() if self.store is not None else None
         if prev is None and self.store is not None:
-            prev = self.store.previous_texts()
+            prev = self.store.previous_texts(keys)
         out: list[ArticleTexts | None] = [None] * len(self.articles)
         todo: list[int] = []
         for d, (src, key) in enumerate(zip(sources, keys, strict=True)):
             rows = range(int(self.offsets[d]), int(self.offsets[d + 1]))
-            found = prev.get(key, src, self.cities) if prev is not None else None
+            found = prev.get(key, src, self.cities, ArticleTexts) if prev is not None else None
             if found is not None and len(found) == len(rows):
                 out[rows.start : rows.stop] = found
             else:
