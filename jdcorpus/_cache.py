@@ -385,11 +385,13 @@ def atomic_write(path: str | os.PathLike, data: str | bytes) -> None:
         f.write(data)
 
 
-def write_cache_file(path: Path, data: bytes) -> bool:
+def write_cache_file(path: Path, data: bytes, *, make_dirs: bool = True) -> bool:
     """Write a cache file of jdcorpus's own atomically; False (never an error) when the cache
-    cannot be written: a read-only cache is no reason to fail."""
+    cannot be written: a read-only cache is no reason to fail. ``make_dirs=False``: only into
+    a folder that exists (a late writer must not bring back a cache someone removed)."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if make_dirs:
+            path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 
 from jdcorpus import compare
@@ -455,10 +456,102 @@ def test_bundled_uncorroborated_weak_pairs_are_not_linked(bundled, a, x, b, y):
     assert (x, y) not in links_of(compare.align(bundled, a, b))
 
 
+BUNDLED_AGREED = [
+    # one provision worded apart (cosine below SAME_PROVISION): in at least three other
+    # documents the best match of both articles is one article, so same-provision
+    ("changchun", 33, "beijing-zhize", 14),
+    ("beijing-zhize", 3, "tonghua", 3),
+    ("suzhou", 3, "tonghua", 3),
+    ("suzhou", 21, "tonghua", 42),
+]
+
+
+@pytest.mark.parametrize(("a", "x", "b", "y"), BUNDLED_AGREED)
+def test_bundled_pairs_third_documents_agree_on_are_same_provision(bundled, a, x, b, y):
+    """A weak link whose articles have the same best match in three third documents is shown."""
+    found = links_of(compare.align(bundled, a, b))
+    assert found.get((x, y)) == "same-provision"
+    sp = compare.space(bundled)
+    i, j = sp.row_of(a, x), sp.row_of(b, y)
+    i, j = min(i, j), max(i, j)
+    ii, jj, vv, _ = links.link_arrays(sp)
+    (k,) = np.flatnonzero((ii == i) & (jj == j))
+    assert vv[k] < links.SAME_PROVISION  # the cosine alone would say related
+
+
+BUNDLED_CONTESTED = [
+    # neighbouring provisions (the gold sets give the two articles different topics), linked by
+    # the rule at a cosine between SAME_PROVISION and TRIANGLE_BELOW: shown only with --all
+    ("changchun", 11, "beijing-zhize", 11),  # third documents disagree
+    ("changchun", 13, "beijing-zhize", 66),  # third documents disagree
+    ("beijing-tiaoli", 33, "tonghua", 25),  # third documents disagree
+    ("hohhot", 14, "tonghua", 30),  # what they share, their neighbours share
+    ("suzhou", 16, "tonghua", 29),  # what they share, their neighbours share
+]
+
+
+@pytest.mark.parametrize(("a", "x", "b", "y"), BUNDLED_CONTESTED)
+def test_bundled_contested_links_are_related(bundled, a, x, b, y):
+    """A weak link that third documents disagree on, or whose two articles share only what
+    their neighbours share too, is labelled related and left out of the default output."""
+    assert (x, y) not in links_of(compare.align(bundled, a, b))
+    assert links_of(compare.align(bundled, a, b, related=True)).get((x, y)) == "related"
+
+
+def test_bundled_triangle_and_neighbour_evidence(bundled):
+    """The evidence as defined: every link that TRIANGLE_PROMOTE third documents agree on is
+    shown, every link below TRIANGLE_BELOW that more third documents disagree on than agree on
+    is related (unless near-verbatim), and so is every link below DISTINCT_BELOW whose
+    distinctive parts have a cosine below DISTINCT_MIN; each rule changes some label."""
+    sp = compare.space(bundled)
+    ci, cj, cv, pad = links._candidates(sp)
+    cv = np.asarray(cv, dtype=np.float64)
+    margin, bi, bj = links._margins(sp.doc_of, links._hub_sizes(sp), ci, cj, cv, pad)
+    ii, jj, vv, labels = links.link_arrays(sp)
+    agree, disagree = links._triangles(sp, ci, cj, cv, margin, bi, bj, ii, jj)
+    distinct = links._distinct_cosines(sp, ii, jj)
+    promoted = agree >= links.TRIANGLE_PROMOTE
+    contested = (vv < links.TRIANGLE_BELOW) & (disagree > agree)
+    plain = (vv < links.DISTINCT_BELOW) & (distinct < links.DISTINCT_MIN)
+    shown = labels != "related"
+    verbatim = labels == "near-verbatim"
+    assert shown[promoted & ~contested & ~plain].all()
+    assert (~shown | verbatim)[contested | plain].all()
+    weak = vv < links.SAME_PROVISION
+    assert (promoted & weak & shown).any()  # promoted: the cosine alone says related
+    assert (contested & ~weak & ~verbatim).any() and (plain & ~weak & ~verbatim).any()
+
+
+def test_distinct_part_leaves_out_what_neighbours_share():
+    """What distinguishes an article from its neighbours: two articles that share only wording
+    a neighbour carries as well have distinctive parts with cosine 0, however alike they are;
+    two articles whose neighbours are about other things keep what they share."""
+    shared = "街道办事处应当组织开展安全生产检查，督促落实整改措施。"
+    service = "社区服务站提供养老托育便民服务。"
+    corpus = make_corpus(
+        {
+            "a": {"city": "甲城", "articles": [service, shared, shared]},
+            "b": {"city": "乙城", "articles": ["制定应急预案并组织演练。", shared, shared]},
+            "c": {
+                "city": "丙城",
+                "articles": ["做好退役军人服务保障工作。", service + "方便居民。"],
+            },
+        }
+    )
+    sp = compare.space(corpus)
+    i, j = sp.row_of("a", 2), sp.row_of("b", 3)
+    assert (sp.X[i] @ sp.X[j].T).toarray()[0, 0] > 0.99
+    assert links._distinct_cosines(sp, np.array([i]), np.array([j]))[0] < 0.01
+    i, j = sp.row_of("a", 1), sp.row_of("c", 2)
+    assert links._distinct_cosines(sp, np.array([i]), np.array([j]))[0] > 0.5
+
+
 def test_bundled_mutual_best_matches_are_linked(bundled):
     """Two articles that are each other's best match with a corrected score of at least
     MUTUAL_MARGIN are linked, as same-provision or near-verbatim, whatever the corroboration says
-    (unless one is a liability article and the other not)."""
+    (unless one is a liability article and the other not) — or, at a low cosine, as related
+    when third documents or the articles' neighbours speak against the pair (TRIANGLE_BELOW,
+    DISTINCT_BELOW)."""
     import numpy as np
 
     from jdcorpus.compare.vectors import space
@@ -471,11 +564,14 @@ def test_bundled_mutual_best_matches_are_linked(bundled):
     mutual = (ci < cj) & (cv >= links.MIN_SCORE) & (margin >= bi) & (margin >= bj)
     mutual &= (margin >= links.MUTUAL_MARGIN) & (liable[ci] == liable[cj])
     assert mutual.sum() >= 50
-    ii, jj, _, labels = links.link_arrays(sp)
-    pairs = zip(ii.tolist(), jj.tolist(), strict=True)
+    ii, jj, vv, labels = links.link_arrays(sp)
+    pairs = list(zip(ii.tolist(), jj.tolist(), strict=True))
     label_of = dict(zip(pairs, labels.tolist(), strict=True))
+    score_of = dict(zip(pairs, vv.tolist(), strict=True))
+    low = max(links.TRIANGLE_BELOW, links.DISTINCT_BELOW)
     for i, j in zip(ci[mutual].tolist(), cj[mutual].tolist(), strict=True):
-        assert label_of.get((i, j)) in ("near-verbatim", "same-provision"), (i, j)
+        assert label_of.get((i, j)) in ("near-verbatim", "same-provision", "related"), (i, j)
+        assert label_of[(i, j)] != "related" or score_of[(i, j)] < low, (i, j)
 
 
 def test_bundled_family_labels_read_as_phrases(bundled):
