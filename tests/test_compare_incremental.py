@@ -157,7 +157,8 @@ import sys
 from jdcorpus.compare import persist
 persist.AT_LEAST = 0
 from jdcorpus.cli import main
-main(["similar", "长春:1", "--limit", "2"])
+main(["similar", "长春:1", "--limit", "2"], standalone_mode=False)
+main(["families", "--format", "json"], standalone_mode=False)
 """
 
 
@@ -197,15 +198,15 @@ def _run(tmp_path, terminal: bool) -> tuple[str, str]:
 
 def test_progress_bars_on_a_terminal_only(tmp_path):
     """Every stage of a fit — masking, the n-gram blocks and paragraphs, the candidates, the
-    links — draws a bar on standard error when it is a terminal (threshold lowered to the
+    links, the families — draws a bar on standard error when it is a terminal (threshold lowered to the
     bundled corpus here), and nothing at all when it is not; the output is the same."""
     out_tty, err_tty = _run(tmp_path, terminal=True)
     out_pipe, err_pipe = _run(tmp_path, terminal=False)
-    assert out_tty == out_pipe and "第一条" in out_pipe
+    assert out_tty == out_pipe and "第一条" in out_pipe and '"family": 1' in out_pipe
     assert err_pipe == ""
-    for label in ("Masking", "Fitting the similarity space", "Deciding links"):
+    for label in ("Masking", "Fitting the similarity space", "Deciding links", "Grouping families"):
         assert label in err_tty, err_tty
-    for step in ("3-grams", "paragraphs", "corroboration", "labels"):
+    for step in ("3-grams", "paragraphs", "corroboration", "triangles", "labels", "key terms"):
         assert step in err_tty
 
 
