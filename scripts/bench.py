@@ -603,6 +603,72 @@ def similar_warm(ctx: Ctx, c: Corpus) -> dict:
     }
 
 
+def _space_folders(env: dict) -> set[Path]:
+    root = Path(env["JDCORPUS_CACHE_DIR"]) / "space"
+    return set(root.iterdir()) if root.is_dir() else set()
+
+
+@row(
+    "similar after adding 1 regulation, cold CLI (space refitted)",
+    "a few seconds",
+    corpora=("collection",),
+)
+def similar_after_add(ctx: Ctx, c: Corpus) -> dict:
+    """The first ``similar`` after ``jdcorpus add`` of one regulation to the collection's user
+    corpus (a copy, so that the other rows keep theirs): the space of the collection is stored,
+    the new one is fitted taking what it can from it; each run forgets the new space. The peer,
+    in the same run: the same command with nothing to take (the earlier stores hidden)."""
+    p, base = _picked(ctx, c), _cli_corpus(ctx, c)
+    if not base or c.folder is None:
+        return {"median": None, "note": "needs the collection as a user corpus"}
+    jd, env = _jdcorpus_cmd(), _compare_env(ctx, c)
+    home = Path(base[1])
+    added_home = ctx.tmp / f"home-added-{c.name.replace(' ', '-')}"
+    if not added_home.exists():
+        shutil.copytree(home, added_home)
+    cmd = [*jd, "--corpus", str(added_home), "--no-bundled"]
+    args = ["similar", p["titled"][0], "--format", "json"]
+    run([*cmd, *args], env)  # the collection's space stored (fitted if no row did)
+    # one regulation more: a file of the collection with one more article (new content)
+    src = sorted(c.folder.rglob("*.md"))[0]
+    extra = ctx.tmp / "added" / src.name
+    extra.parent.mkdir(exist_ok=True)
+    extra.write_text(
+        src.read_text(encoding="utf-8") + "\n第九百九十九条 本条例自公布之日起施行。\n",
+        encoding="utf-8",
+    )
+    t = time.perf_counter()
+    subprocess.run([*cmd, "add", str(extra)], env=env, capture_output=True, check=True)
+    add_s = time.perf_counter() - t
+    kept = _space_folders(env)
+    samples = []
+    for _ in range(max(1, min(ctx.repeat, 2))):
+        samples.append(run([*cmd, *args], env))
+        for f in _space_folders(env) - kept:
+            shutil.rmtree(f)
+    # the peer: the same fit with no earlier store to take from
+    hidden = [f / "texts.json" for f in kept if (f / "texts.json").exists()]
+    for h in hidden:
+        h.rename(h.with_suffix(".hidden"))
+    try:
+        peer = run([*cmd, *args], env)
+    finally:
+        for h in hidden:
+            h.with_suffix(".hidden").rename(h)
+        for f in _space_folders(env) - kept:
+            shutil.rmtree(f)
+    r = median_of(samples)
+    return {
+        "median": r["median"],
+        "cpu": r["cpu"],
+        "rss_mb": r["rss_mb"],
+        "peer": "the same fit taking nothing from the stored space",
+        "peer_median": peer[0],
+        "peer_cpu": peer[3],
+        "note": f"jdcorpus add of the file {add_s:.1f} s; peer peak {peer[1]:.0f} MB",
+    }
+
+
 FAMILIES = """
 import shutil, os
 from pathlib import Path

@@ -252,6 +252,14 @@ class FamilyTable(NamedTuple):
 
 
 def _build_families(sp: Space) -> FamilyTable:
+    from .persist import stages
+
+    link_arrays(sp), sp.masked_body  # noqa: B018  (progress bars of their own first)
+    with stages(("grouping", "key terms", "labels"), "Grouping families", len(sp.articles)) as done:
+        return _families_of(sp, done)
+
+
+def _families_of(sp: Space, done) -> FamilyTable:
     groups = _family_members(sp)
     groups.sort(key=lambda g: (-len({int(sp.doc_of[i]) for i in g}), g[0]))
     fam_of = {i: k + 1 for k, g in enumerate(groups) for i in g}
@@ -265,8 +273,11 @@ def _build_families(sp: Space) -> FamilyTable:
     np.maximum.at(top, ii[inside], vv[inside])
     np.maximum.at(top, jj[inside], vv[inside])
     best = {i: float(top[i]) for i in fam_of}
+    done("grouping")
     terms = _key_terms(sp, groups, best)
+    done("key terms")
     phrases = _phrases(sp, groups, best)
+    done("labels")
     fams = [
         Family(
             k + 1,

@@ -320,9 +320,11 @@ def _support(sp: Space, ii, jj, *queries, chunk: int = 50_000):
     return out
 
 
-def _decide(sp: Space, alpha: float, min_margin: float):
+def _decide(sp: Space, alpha: float, min_margin: float, done=None):
     """All links of the corpus as arrays ``(i, j, score, joined)``, ``i < j``, sorted (see
-    :func:`align`); ``joined`` marks the pairs linked because other documents join them."""
+    :func:`align`); ``joined`` marks the pairs linked because other documents join them.
+    ``done(step)``, when given, is called as each of :data:`DECIDE_STEPS` ends."""
+    done = done or (lambda step: None)
 
     ci, cj, cv, pad = _candidates(sp)
     n = len(sp.articles)
@@ -333,7 +335,9 @@ def _decide(sp: Space, alpha: float, min_margin: float):
     margin, bi, bj = _margins(sp.doc_of, _hub_sizes(sp), ci, cj, cv, pad)
     fwd = ci < cj
     ok = fwd & _passes(cv, margin, bi, bj, alpha, min_margin)
+    done("article pairs")
     pi, pj, pv, pm = _paragraph_links(sp, ci, cj, cv, pad is None)
+    done("paragraphs")
     # one row per article pair: the better cosine and margin of the article and its paragraphs
     key = np.r_[ci[ok].astype(np.int64) * n + cj[ok], pi * n + pj]
     uniq, inv = unique(key, inverse=True)
@@ -371,6 +375,7 @@ def _decide(sp: Space, alpha: float, min_margin: float):
         liable = sp.derived("liability", _liability)
         same = liable[ii] == liable[jj]
         ii, jj, score, joined = ii[same], jj[same], score[same], joined[same]
+    done("corroboration")
     demoted = np.zeros(len(ii), dtype=bool)
     if len(sp.docs) >= 3 and (TRIANGLE_PROMOTE is not None or TRIANGLE_BELOW is not None):
         agree, disagree = _triangles(sp, ci, cj, cv, margin, bi, bj, ii, jj)
@@ -381,6 +386,7 @@ def _decide(sp: Space, alpha: float, min_margin: float):
     if DISTINCT_MIN is not None:
         ask = np.flatnonzero(~demoted & (score < DISTINCT_BELOW))
         demoted[ask[_distinct_cosines(sp, ii[ask], jj[ask]) < DISTINCT_MIN]] = True
+    done("triangles")
     return ii, jj, score, joined, demoted
 
 
@@ -441,6 +447,10 @@ def _distinct_cosines(sp: Space, ii, jj):
     return pair_dots(R, inv[:k], inv[k:])
 
 
+#: The steps of deciding the links (:func:`link_arrays`), as its progress bar names them.
+DECIDE_STEPS = ("article pairs", "paragraphs", "corroboration", "triangles", "shingles", "labels")
+
+
 #: A liability article (法律责任: what follows a breach) links only to liability articles: they
 #: share the sanction's wording (违反本条例规定…责令改正…依法给予处分) with each other and with
 #: nothing else, and a liability article linked to the duty it sanctions is a wrong link.
@@ -484,8 +494,18 @@ def link_arrays(sp: Space, alpha: float = ALPHA, min_margin: float = MIN_MARGIN)
     (kept with the space, per setting)."""
 
     def decide(sp: Space):
-        ii, jj, vv, joined, demoted = _decide(sp, alpha, min_margin)
-        return ii, jj, vv, np.array(_labels(sp, ii, jj, vv, joined, demoted), dtype=str)
+        from .persist import stages
+
+        # what has progress bars of its own first (the candidates' top-k, the masking), so
+        # that one bar at a time is drawn
+        sp.pairs, sp.masked_body  # noqa: B018
+        with stages(DECIDE_STEPS, "Deciding links", len(sp.articles)) as done:
+            ii, jj, vv, joined, demoted = _decide(sp, alpha, min_margin, done)
+            sp.shingles  # noqa: B018
+            done("shingles")
+            labels = np.array(_labels(sp, ii, jj, vv, joined, demoted), dtype=str)
+            done("labels")
+        return ii, jj, vv, labels
 
     def stored(sp: Space):
         # persisted with the space (:mod:`.persist`), under the settings and the code of the

@@ -13,6 +13,13 @@ setting) are stored under a name that carries those settings and their module's 
 
 Adding documents changes the content key: the next command fits a new space (the old folder is
 left for :func:`~jdcorpus._cache.clear_caches`, or for the corpus that still has that content).
+What each document contributes on its own is not computed again: the masked texts of a fit are
+stored with its space under each document's source hash (:meth:`SpaceStore.save_texts`), and
+the next fit takes those of its unchanged documents (:class:`PreviousTexts`), the same strings
+masking would give. The rest cannot be updated exactly: the idf of every n-gram depends on the
+number of articles, so one document more changes every weight, every cosine, the top-k
+candidates and the links; those are computed again, with a progress bar per stage
+(:func:`progress`, :func:`stages`) on a terminal.
 """
 
 from __future__ import annotations
@@ -53,6 +60,8 @@ FOLDER = "space"
 #: What shapes the stored arrays besides the corpus content: these modules and the data files.
 SHAPED_BY = ("compare/vectors", "compare/masking", "compare/persist")
 _NAME = re.compile(r"[A-Za-z0-9_.-]+")
+#: How many of the most recent other spaces a fit looks at for masked texts to take.
+PREVIOUS = 8
 
 
 def stamp(*parts: str) -> str:
@@ -60,18 +69,51 @@ def stamp(*parts: str) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
+#: Progress bars are shown for spaces of at least this many articles (a fit, top-k or link
+#: stage of that size takes seconds; below it, a fraction of a second).
+AT_LEAST = 5000
+
+
 @contextlib.contextmanager
-def progress(items, label: str, at_least: int = 5000):
+def progress(items, label: str, at_least: int | None = None):
     """``items`` with a progress bar on standard error while iterating, when it is a terminal
-    and there are at least ``at_least`` of them (a fit of that size takes seconds); else the
-    items themselves."""
-    if len(items) < at_least or not sys.stderr.isatty():
+    and there are at least ``at_least`` of them (default :data:`AT_LEAST`: a fit of that size
+    takes seconds); else the items themselves."""
+    if len(items) < (AT_LEAST if at_least is None else at_least) or not sys.stderr.isatty():
         yield items
         return
     import click
 
     with click.progressbar(items, label=label, file=sys.stderr) as bar:
         yield bar
+
+
+@contextlib.contextmanager
+def stages(steps: list[str], label: str, size: int):
+    """A progress bar over the named ``steps`` of one long computation on ``size`` articles (on
+    a terminal, from :data:`AT_LEAST` articles): yields ``done(step)``, to be called as each
+    step ends; the bar shows the step under way. Elsewhere ``done`` does nothing."""
+    if size < AT_LEAST or not sys.stderr.isatty():
+        yield lambda step: None
+        return
+    import click
+
+    names = list(steps)
+    ahead = iter(names[1:] + [""])
+
+    def show(_item):
+        return bar_step[0]
+
+    bar_step = [names[0] if names else ""]
+    with click.progressbar(
+        length=len(names), label=label, file=sys.stderr, item_show_func=show
+    ) as bar:
+
+        def done(step: str) -> None:
+            bar_step[0] = next(ahead, "")
+            bar.update(1, step)
+
+        yield done
 
 
 class SpaceStore:
@@ -98,6 +140,66 @@ class SpaceStore:
         if order is not None and len(order) != X.shape[1]:
             return None
         return X, P, owner, order
+
+    # -- the masked texts of each document, for the next space ----------------------------------
+
+    def save_texts(self, keys, sizes, cities, texts) -> bool:
+        """Store the masked texts of a fit (:class:`~.vectors.ArticleTexts` per article) under
+        the key of each document (the hash of its source) with its number of articles and the
+        corpus's cities: a later fit of another content takes those of its unchanged documents
+        (:meth:`previous_texts`). The strings are one UTF-8 array, cut by their lengths."""
+        lens, paras, parts = [], [], []
+        for t in texts:
+            parts += [t.body, t.stripped, t.heading or "", *t.paragraphs]
+            lens += [len(t.body), len(t.stripped), -1 if t.heading is None else len(t.heading)]
+            lens += [len(c) for c in t.paragraphs]
+            paras.append(len(t.paragraphs))
+        blob = np.frombuffer("".join(parts).encode("utf-8", "surrogatepass"), dtype=np.uint8)
+        del parts
+        value = (
+            np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), -1),
+            np.asarray(sizes, dtype=np.int64),
+            np.frombuffer("\n".join(cities).encode(), dtype=np.uint8),
+            np.asarray(paras, dtype=np.int64),
+            np.asarray(lens, dtype=np.int64),
+            blob,
+        )
+        return self.save("texts", value)
+
+    def texts(self) -> PreviousTexts | None:
+        """The masked texts stored with this space, or None."""
+        value = self.load("texts")
+        if value is not None:
+            with contextlib.suppress(ValueError, TypeError, IndexError):
+                return PreviousTexts(*value)
+        return None
+
+    def previous_texts(self, keys=()) -> PreviousTexts | None:
+        """The masked texts stored by another space of the same code stamp (the same masking
+        rules and data): of the most recent few, the one holding most of the documents
+        ``keys`` name (:meth:`save_texts`); None when there is none."""
+        root, tail = self.folder.parent, self.folder.name.rsplit("-", 1)[-1]
+        found = []
+        try:
+            for meta in root.glob(f"*-{tail}/texts.json"):
+                if meta.parent != self.folder:
+                    with contextlib.suppress(OSError):
+                        found.append((meta.stat().st_mtime, meta.parent))
+        except OSError:
+            return None
+        wanted = set(keys)
+        best, most = None, -1
+        for _, folder in sorted(found, reverse=True)[:PREVIOUS]:
+            value = SpaceStore(folder, 0).load("texts")  # memory-mapped: read when used
+            if value is None or value[0].ndim != 2:
+                continue
+            have = sum(bytes(k) in wanted for k in value[0])
+            if have > most:
+                best, most = value, have
+        if best is not None:
+            with contextlib.suppress(ValueError, TypeError, IndexError):
+                return PreviousTexts(*best)
+        return None
 
     # -- any result: a tuple of arrays, sparse matrices or None --------------------------------
 
@@ -205,3 +307,40 @@ class SpaceStore:
             return True
         except OSError:
             return False
+
+
+class PreviousTexts:
+    """The masked texts an earlier fit stored (:meth:`SpaceStore.save_texts`), by document."""
+
+    def __init__(self, keys, sizes, cities, paras, lens, blob):
+        if keys.ndim != 2 or len(sizes) != len(keys) or int(sizes.sum()) != len(paras):
+            raise ValueError("stored texts are inconsistent")
+        if (sizes < 0).any() or (paras < 0).any() or len(lens) != 3 * len(paras) + paras.sum():
+            raise ValueError("stored texts are inconsistent")
+        self.cities = frozenset(bytes(cities).decode().split("\n")) - {""}
+        self._text = bytes(blob).decode("utf-8", "surrogatepass")
+        if int(np.maximum(lens, 0).sum()) != len(self._text):
+            raise ValueError("stored texts are inconsistent")
+        self._lens, self._paras = lens, paras
+        # per document: its first article, and each article's first string
+        self._first = np.concatenate([[0], np.cumsum(sizes)])
+        self._at = np.concatenate([[0], np.cumsum(3 + paras)])
+        self._char = np.concatenate([[0], np.cumsum(np.maximum(lens, 0))])
+        self._doc = {bytes(k): d for d, k in enumerate(keys)}
+
+    def get(self, key: bytes, source: str, cities, make=lambda *parts: parts):
+        """The texts of the document whose source hashes to ``key``, masked in a corpus of
+        ``cities`` (per article ``make(body, stripped, heading, paragraphs)``: see
+        :class:`~.vectors.ArticleTexts`), or None: when no document had that source, or when
+        a city name added or gone since occurs in it (the masking rules name every city of
+        the corpus; a name absent from the text matches nothing)."""
+        d = self._doc.get(key)
+        if d is None or any(c in source for c in self.cities.symmetric_difference(cities)):
+            return None
+        out = []
+        text, lens, char = self._text, self._lens, self._char
+        for a in range(int(self._first[d]), int(self._first[d + 1])):
+            s = int(self._at[a])
+            cut = [text[char[k] : char[k + 1]] for k in range(s, s + 3 + int(self._paras[a]))]
+            out.append(make(cut[0], cut[1], None if lens[s + 2] < 0 else cut[2], cut[3:]))
+        return out

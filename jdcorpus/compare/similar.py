@@ -128,9 +128,11 @@ def similar(corpus, ref, *, limit: int = 10):
     art = _article(corpus, ref)
     sp = space(corpus)
     i = sp.row_of(art.doc_id, art.no)
+    # align's links first: when they are decided here (a space just fitted), the column postings
+    # of the cosines below (~170 MB on the 82,000-article collection) are not yet in memory
+    ii, jj, vv, labels = link_arrays(sp)
     scores = sp.row_cosines(i)
     # align's links of this article: their score and label
-    ii, jj, vv, labels = link_arrays(sp)
     mine = np.flatnonzero((ii == i) | (jj == i))
     other = np.where(ii[mine] == i, jj[mine], ii[mine])
     match: dict[int, str] = {}

@@ -28,12 +28,13 @@ import weakref
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
 from .._data import data_lines
 from ..errors import CorpusError
-from .masking import bare, corpus_cities, mask, mask_spans, scoring_text, strip_boilerplate
+from .masking import bare, corpus_cities, mask, mask_spans, strip_boilerplate
 from .persist import sps
 
 #: Character n-grams of the masked text (1–3 chars: Chinese words are mostly 1–2 characters,
@@ -262,7 +263,7 @@ class Tfidf:
         return len(self.weights.idf_)
 
 
-def fit_vectors(texts: list[str], ngram_range: tuple[int, int]):
+def fit_vectors(texts: list[str], ngram_range: tuple[int, int], done=None):
     """TF-IDF of character n-grams fitted on ``texts``: ``(vectorizers, vectors)``.
 
     One vectorizer and one L2-normalised block per n-gram length, each block weighing the same:
@@ -270,7 +271,8 @@ def fit_vectors(texts: list[str], ngram_range: tuple[int, int]):
     characters match reworded provisions, longer n-grams reward shared phrasing, and neither
     swamps the other (in one joint vector the many rare 3-grams would dominate the norm). The
     vectorizers turn other texts (paragraphs) into vectors of the same space
-    (:func:`apply_vectors`).
+    (:func:`apply_vectors`). ``done(step)``, when given, is called as each length is fitted
+    (a progress bar's steps).
     """
 
     lo, hi = ngram_range
@@ -281,6 +283,9 @@ def fit_vectors(texts: list[str], ngram_range: tuple[int, int]):
             blocks.append(vec.fit_transform(texts, n))
         except ValueError:  # no n-gram of this length anywhere (tiny corpora)
             continue
+        finally:
+            if done is not None:
+                done(f"{n}-grams")
         vecs.append(vec)
     if not vecs:
         return vecs, sps.csr_matrix((len(texts), 0), dtype=np.float32)
@@ -308,6 +313,13 @@ def _normalised(blocks):
 def _paragraph_texts(article, masked_body: str, cities: tuple[str, ...]) -> list[str]:
     """The masked scoring texts of an article's paragraphs (款, each with its items), or ``[]``
     when it has fewer than two."""
+    head = f"{mask(article.heading, cities)}\n" if article.heading else ""
+    return [head + c for c in _paragraph_chunks(article, masked_body, cities)]
+
+
+def _paragraph_chunks(article, masked_body: str, cities: tuple[str, ...]) -> list[str]:
+    """The masked paragraphs (款, each with its items) of an article without boilerplate, or
+    ``[]`` when it has fewer than two: :func:`_paragraph_texts` without the heading."""
     paras = article.paragraphs
     if len(paras) < 2:
         return []
@@ -320,8 +332,58 @@ def _paragraph_texts(article, masked_body: str, cities: tuple[str, ...]) -> list
             pos += k
     else:
         chunks = [mask("\n".join([p.text, *(it.text for it in p.items)]), cities) for p in paras]
-    head = f"{mask(article.heading, cities)}\n" if article.heading else ""
-    return [head + strip_boilerplate(c) for c in chunks]
+    return [strip_boilerplate(c) for c in chunks]
+
+
+class ArticleTexts(NamedTuple):
+    """The masked texts of one article that the space is made of (:meth:`Space._texts`)."""
+
+    body: str  # the masked body
+    stripped: str  # the masked body without boilerplate clauses
+    heading: str | None  # the masked heading, None when the article has none
+    paragraphs: list[str]  # the masked paragraphs without boilerplate (``[]``: fewer than two)
+
+    @property
+    def scoring(self) -> str:
+        """What the article is scored on (:func:`~.masking.scoring_text`)."""
+        return self.stripped if self.heading is None else f"{self.heading}\n{self.stripped}"
+
+    def paragraph_texts(self) -> list[str]:
+        """The scoring texts of its paragraphs (:func:`_paragraph_texts`)."""
+        head = "" if self.heading is None else f"{self.heading}\n"
+        return [head + c for c in self.paragraphs]
+
+
+def article_texts(article, cities: tuple[str, ...]) -> ArticleTexts:
+    """The masked texts of ``article`` in a corpus of ``cities`` (what the masking of a fit
+    computes for it)."""
+    body = mask(article.text, cities)
+    return ArticleTexts(
+        body,
+        strip_boilerplate(body),
+        mask(article.heading, cities) if article.heading else None,
+        _paragraph_chunks(article, body, cities),
+    )
+
+
+def document_source(doc) -> str:
+    """Everything of a document that its masked texts are made of (article texts, headings,
+    paragraphs and items), as one string: its hash keys the document's stored texts, and a city
+    name that does not occur in it cannot change how it is masked."""
+    parts = []
+    add = parts.append
+    for a in doc.articles:
+        add("\x01")
+        add(a.text)
+        add("\x04")
+        add(a.heading or "")
+        for para in a.paragraphs:
+            add("\x02")
+            add(para.text)
+            for it in para.items:
+                add("\x03")
+                add(it.text)
+    return "".join(parts)
 
 
 class Space:
@@ -361,6 +423,7 @@ class Space:
 
         self.store = SpaceStore.open(self) if stored else None
         self.fitted = False  # whether this process fitted the space (else it was loaded)
+        self.reused = 0  # articles whose masked texts a fit took from an earlier space's store
 
     @cached_property
     def index(self) -> dict:
@@ -477,20 +540,27 @@ class Space:
 
     def _fit(self):
         """Fit the vectors on the masked texts of every article (and their paragraphs)."""
-        vectorizers, X = fit_vectors(self.masked, self.ngram_range)
-        ranks = [getattr(v.counter, "met_rank", None) for v in vectorizers]
-        met_order = None
-        if ranks and all(r is not None for r in ranks):
-            widths = np.cumsum([0] + [len(r) for r in ranks[:-1]])
-            met_order = np.concatenate([r + w for r, w in zip(ranks, widths, strict=True)])
-        # paragraphs of articles that have several: matched on their own as well (an article
-        # may carry two provisions, e.g. the duty list and the duty-list rule)
-        owner, texts = [], []
-        for i, (a, body) in enumerate(zip(self.articles, self.masked_body, strict=True)):
-            for t in _paragraph_texts(a, body, self.cities):
-                owner.append(i)
-                texts.append(t)
-        P = apply_vectors(vectorizers, texts)
+        from .persist import stages
+
+        texts = self._texts  # masked first (a progress bar of its own)
+        lo, hi = self.ngram_range
+        steps = [f"{n}-grams" for n in range(lo, hi + 1)] + ["paragraphs"]
+        with stages(steps, "Fitting the similarity space", len(self.articles)) as done:
+            vectorizers, X = fit_vectors(self.masked, self.ngram_range, done)
+            ranks = [getattr(v.counter, "met_rank", None) for v in vectorizers]
+            met_order = None
+            if ranks and all(r is not None for r in ranks):
+                widths = np.cumsum([0] + [len(r) for r in ranks[:-1]])
+                met_order = np.concatenate([r + w for r, w in zip(ranks, widths, strict=True)])
+            # paragraphs of articles that have several: matched on their own as well (an
+            # article may carry two provisions, e.g. the duty list and the duty-list rule)
+            owner, para_texts = [], []
+            for i, t in enumerate(texts):
+                for pt in t.paragraph_texts():
+                    owner.append(i)
+                    para_texts.append(pt)
+            P = apply_vectors(vectorizers, para_texts)
+            done("paragraphs")
         # neither the vectorizers nor the scoring texts are used after the fit (nothing
         # transforms new texts): not kept, ~80 MB on the 82,000-article collection
         self.__dict__.pop("masked", None)
@@ -503,20 +573,51 @@ class Space:
         articles = self.articles
         from .persist import progress
 
-        with progress(articles, "Fitting the similarity space") as bar:
+        with progress(articles, "Masking") as bar:
             return [mask_spans(a.text, self.cities) for a in bar]
 
     @cached_property
+    def _texts(self) -> list[ArticleTexts]:
+        """The masked texts of every article (:func:`article_texts`). Those of a document that
+        an earlier space of the same code masked with the same result — same source
+        (:func:`document_source`), and no city name added to or gone from the corpus since
+        occurs in it — are taken from that space's store (:meth:`.persist.SpaceStore.
+        previous_texts`); the others are masked (a progress bar at scale), and all are stored
+        with this space for the next one. Taken or masked, they are the same strings."""
+        from .persist import progress
+
+        sources = [document_source(d) for d in self.docs]
+        keys = [hashlib.sha256(s.encode()).digest() for s in sources]
+        own = prev = self.store.texts() if self.store is not None else None
+        if prev is None and self.store is not None:
+            prev = self.store.previous_texts(keys)
+        out: list[ArticleTexts | None] = [None] * len(self.articles)
+        todo: list[int] = []
+        for d, (src, key) in enumerate(zip(sources, keys, strict=True)):
+            rows = range(int(self.offsets[d]), int(self.offsets[d + 1]))
+            found = prev.get(key, src, self.cities, ArticleTexts) if prev is not None else None
+            if found is not None and len(found) == len(rows):
+                out[rows.start : rows.stop] = found
+            else:
+                todo.extend(rows)
+        self.reused = len(self.articles) - len(todo)  # articles whose texts were taken
+        stored_here = own is not None
+        del own, prev, sources
+        with progress(todo, "Masking") as bar:
+            for i in bar:
+                out[i] = article_texts(self.articles[i], self.cities)
+        if self.store is not None and (not stored_here or todo):
+            self.store.save_texts(keys, np.diff(self.offsets), self.cities, out)
+        return out
+
+    @cached_property
     def masked_body(self) -> list[str]:
-        return [m.text for m in self.body_masks]
+        return [t.body for t in self._texts]
 
     @cached_property
     def masked(self) -> list[str]:
         """The scoring text of every article: masked, boilerplate clauses left out."""
-        return [
-            scoring_text(a, self.cities, strip_boilerplate(b))
-            for a, b in zip(self.articles, self.masked_body, strict=True)
-        ]
+        return [t.scoring for t in self._texts]
 
     def persisted(self, name: str, compute):
         """``compute(self)`` (a tuple of numpy arrays), loaded from the cache when a process
@@ -556,7 +657,7 @@ class Space:
         return self.persisted("shingles", Space._shingles)[0]
 
     def _shingles(self):
-        texts = [bare(strip_boilerplate(t)) or " " for t in self.masked_body]
+        texts = [bare(t.stripped) or " " for t in self._texts]
         try:
             # sorted rows: faster products, and counts of shared shingles do not depend on order
             return (fit_counts(texts, SHINGLE, binary=True)[1].tocsr().sorted_indices(),)
@@ -620,12 +721,13 @@ class Space:
 
         # the products (scipy, without the GIL) of one chunk overlap the selection of another;
         # two chunks at a time, so that a progress bar (on a terminal, at scale) advances
+        from . import persist
         from .persist import progress
 
         starts = list(range(0, n, chunk))
         groups = [starts[g : g + 2] for g in range(0, len(starts), 2)]
         parts = []
-        with progress(groups, "Finding candidate pairs", at_least=5000 // (2 * chunk)) as bar:
+        with progress(groups, "Finding candidate pairs", persist.AT_LEAST // (2 * chunk)) as bar:
             for group in bar:
                 parts.extend(threaded(best, group))
         if not sum(len(i) for i, _ in parts):
