@@ -217,3 +217,14 @@ def test_stages_helper_is_silent_off_a_terminal(monkeypatch, capsys):
         done("a")
         done("b")
     assert capsys.readouterr().err == ""
+
+
+def test_distinct_vectors_made_in_chunks_are_the_same(bundled):
+    """The distinctive cosines of the link rule come out bit for bit the same whether the
+    vectors are made all at once or a few articles at a time (bounded memory at scale)."""
+    sp = vectors.Space(bundled, stored=False)
+    rng = np.random.default_rng(0)
+    ii, jj = rng.integers(0, len(sp.articles), (2, 2000))
+    want = links._distinct_cosines(sp, ii, jj, chunk=10**9)
+    for chunk in (1, 7, 100):
+        assert links._distinct_cosines(sp, ii, jj, chunk=chunk).tobytes() == want.tobytes()
