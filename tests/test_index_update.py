@@ -67,27 +67,38 @@ def test_fast_segment_writer_equals_whoosh_segment_writer(bundled, tmp_path):
 
 
 def test_parallel_segments_equal_one_segment(bundled, tmp_path):
-    """Articles written by two processes (two segments) give the hits of one segment."""
+    """Articles written by two processes (two segments), or in segments capped in size (by one
+    process or two), give the hits of one segment."""
     from whoosh import index as windex
+    from whoosh.qparser import QueryParser
 
     names = store._field_sources()
     rows = store._Rows([(d, a) for d in bundled.documents for a in d.articles], names)
-    for name, kw in (("one", {"procs": 1}), ("two", {"procs": 2, "min_rows": 10})):
+    n = len(rows)
+    ways = {
+        "one": ({"procs": 1}, 1),
+        "two": ({"procs": 2, "min_rows": 10}, 2),
+        "one-capped": ({"procs": 1, "max_rows": 100}, -(-n // 100)),
+        "two-capped": ({"procs": 2, "min_rows": 10, "max_rows": 50}, 2 * -(-n // 100)),
+    }
+    for name, (kw, segments) in ways.items():
         (tmp_path / name).mkdir()
         ix = windex.create_in(str(tmp_path / name), store.schema())
         segs = write_segments(ix, rows, **kw)
-        assert len(segs) == (1 if name == "one" else 2)
+        assert len(segs) == segments
+        assert all(seg.doc_count() <= kw.get("max_rows", n) for seg in segs)
+        assert sum(seg.doc_count() for seg in segs) == n
         store._commit(ix, segs)
-    one, two = (windex.open_dir(str(tmp_path / n)) for n in ("one", "two"))
-    for q in ("网格", "居民委员会", "职责"):
-        with one.searcher() as s1, two.searcher() as s2:
-            from whoosh.qparser import QueryParser
-
-            p = QueryParser("text", one.schema)
-            r1 = s1.search(p.parse(q), limit=None)
-            r2 = s2.search(p.parse(q), limit=None)
-            assert [(h["doc_id"], h["no"]) for h in r1] == [(h["doc_id"], h["no"]) for h in r2]
-            assert [round(h.score, 6) for h in r1] == [round(h.score, 6) for h in r2]
+    one = windex.open_dir(str(tmp_path / "one"))
+    p = QueryParser("text", one.schema)
+    for name in ways:
+        other = windex.open_dir(str(tmp_path / name))
+        for q in ("网格", "居民委员会", "职责"):
+            with one.searcher() as s1, other.searcher() as s2:
+                r1 = s1.search(p.parse(q), limit=None)
+                r2 = s2.search(p.parse(q), limit=None)
+                assert [(h["doc_id"], h["no"]) for h in r1] == [(h["doc_id"], h["no"]) for h in r2]
+                assert [round(h.score, 6) for h in r1] == [round(h.score, 6) for h in r2]
 
 
 def _changed(doc):
