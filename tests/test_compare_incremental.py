@@ -217,3 +217,44 @@ def test_stages_helper_is_silent_off_a_terminal(monkeypatch, capsys):
         done("a")
         done("b")
     assert capsys.readouterr().err == ""
+
+
+def test_distinct_vectors_made_in_chunks_are_the_same(bundled):
+    """The distinctive cosines of the link rule come out bit for bit the same whether the
+    vectors are made all at once or a few articles at a time (bounded memory at scale)."""
+    sp = vectors.Space(bundled, stored=False)
+    rng = np.random.default_rng(0)
+    ii, jj = rng.integers(0, len(sp.articles), (2, 2000))
+    want = links._distinct_cosines(sp, ii, jj, chunk=10**9)
+    for chunk in (1, 7, 100):
+        assert links._distinct_cosines(sp, ii, jj, chunk=chunk).tobytes() == want.tobytes()
+
+
+def test_the_cache_keeps_the_most_recent_spaces_only(bundled, cache, monkeypatch):
+    """Each new content is a new space; past ``KEEP`` the least recently used are removed —
+    a space loaded again counts as used — and a removed one is fitted again when asked for."""
+    import time
+
+    monkeypatch.setattr(persist, "KEEP", 2)
+    docs = list(bundled.documents)
+    spaces = [Corpus(docs[: k + 2]) for k in range(3)]
+
+    def folders():
+        return sorted(p.name for p in (cache / persist.FOLDER).iterdir() if p.is_dir())
+
+    first = vectors.Space(spaces[0])
+    first.X  # noqa: B018
+    time.sleep(0.05)
+    vectors.Space(spaces[1]).X  # noqa: B018
+    assert len(folders()) == 2
+    time.sleep(0.05)
+    assert vectors.Space(spaces[0]).store.load_space() is not None  # used again: now the newest
+    time.sleep(0.05)
+    third = vectors.Space(spaces[2])
+    third.X  # noqa: B018
+    kept = folders()
+    assert len(kept) == 2
+    assert third.store.folder.name in kept and first.store.folder.name in kept
+    again = vectors.Space(spaces[1])
+    assert again.store.load_space() is None  # removed
+    assert everything(again) == everything(vectors.Space(spaces[1], stored=False))

@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -62,6 +63,9 @@ SHAPED_BY = ("compare/vectors", "compare/masking", "compare/persist")
 _NAME = re.compile(r"[A-Za-z0-9_.-]+")
 #: How many of the most recent other spaces a fit looks at for masked texts to take.
 PREVIOUS = 8
+#: How many spaces the cache keeps (the most recently fitted or loaded): a space of the
+#: 1,900-regulation collection is ~630 MB, and every ``jdcorpus add`` makes a new content.
+KEEP = 4
 
 
 def stamp(*parts: str) -> str:
@@ -139,7 +143,28 @@ class SpaceStore:
             return None
         if order is not None and len(order) != X.shape[1]:
             return None
+        with contextlib.suppress(OSError):
+            os.utime(self.folder)  # used now: the last to be pruned
         return X, P, owner, order
+
+    def prune(self, keep: int | None = None) -> list[Path]:
+        """Remove the spaces of the cache beyond the ``keep`` (:data:`KEEP`) most recently
+        fitted or loaded, this one always kept; the removed folders. A process that has one of
+        them open keeps reading its memory-mapped arrays (a removed file lives on while it is
+        mapped); a result it stores there later is incomplete and ignored by the next load."""
+        keep = KEEP if keep is None else keep
+        try:
+            others = [
+                (d.stat().st_mtime, d)
+                for d in self.folder.parent.iterdir()
+                if d.is_dir() and not d.name.startswith(".") and d != self.folder
+            ]
+        except OSError:
+            return []
+        gone = [d for _, d in sorted(others, reverse=True)[max(keep - 1, 0) :]]
+        for d in gone:
+            shutil.rmtree(d, ignore_errors=True)
+        return gone
 
     # -- the masked texts of each document, for the next space ----------------------------------
 

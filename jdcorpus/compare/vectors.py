@@ -447,8 +447,8 @@ class Space:
         found = self.store.load_space() if self.store is not None else None
         if found is None:
             found = self._fit()
-            if self.store is not None:
-                self.store.save("space", found)
+            if self.store is not None and self.store.save("space", found):
+                self.store.prune()
         return found
 
     def row_cosines(self, i: int):
