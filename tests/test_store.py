@@ -637,3 +637,17 @@ def test_a_plain_folder_with_the_bundled_corpus_renames_a_clash_and_says_so(tmp_
     assert corpus.origin("beijing-tiaoli") == "bundled"
     assert corpus.origin("beijing-tiaoli-2") == "user"
     assert any("beijing-tiaoli" in m and "taken" in m for m in corpus.messages)
+
+
+def test_with_id_renames_every_article_and_changes_nothing_else():
+    """The quick copy of ``with_id`` equals ``dataclasses.replace`` field for field."""
+    import dataclasses
+
+    from jdcorpus import load_corpus
+    from jdcorpus.store import with_id
+
+    for d in load_corpus(user=False).documents:
+        n = with_id(d, "renamed")
+        assert n.id == "renamed"
+        assert n.articles == tuple(dataclasses.replace(a, doc_id="renamed") for a in d.articles)
+        assert dataclasses.replace(n, id=d.id, articles=d.articles) == d
