@@ -287,6 +287,14 @@ def _mp_methods() -> list[str]:
     return mp.get_all_start_methods() if os.name == "posix" and sys.platform != "darwin" else []
 
 
+def _can_fork() -> bool:
+    """Whether this process may fork: ``fork`` is there and no other thread runs (forking a
+    process that runs threads is unsafe)."""
+    import threading
+
+    return threading.active_count() == 1 and "fork" in _mp_methods()
+
+
 @contextlib.contextmanager
 def gc_paused():
     """The cyclic garbage collector off while many parsed units are unpickled and kept: each
@@ -335,18 +343,14 @@ def load_many(kind: str, jobs: Sequence[tuple], build: Callable[[], tuple], *, c
             hit = _cached(path)
         if hit is not None:
             return hit
-    parsed_before = _PARSED[0]
     result = build()
     if cache:
-        if _PARSED[0] - parsed_before >= PARALLEL_FROM:
+        # ``result``: (documents, messages); many documents are worth a detached writer
+        if len(result[0]) >= PARALLEL_FROM:
             _remember_detached(path, result)
         else:
             _remember(path, result)
     return result
-
-
-#: How many files :func:`parse_many` has parsed in this process (not found in the cache).
-_PARSED = [0]
 
 
 def _remember_detached(path: Path, result) -> None:
@@ -357,9 +361,7 @@ def _remember_detached(path: Path, result) -> None:
     :func:`_remember` does; if it dies, the next load finds no whole-load cache and reads the
     per-file caches instead. Written here, in this process, where forking is not safe (threads
     running, no ``fork``: macOS, Windows) or fails."""
-    import threading
-
-    if "fork" not in _mp_methods() or threading.active_count() != 1:
+    if not _can_fork():
         _remember(path, result)
         return
     try:
@@ -425,20 +427,12 @@ def parse_many(jobs: Sequence[tuple], progress=None, *, cache: bool = True):
                 out[i] = (*hit, None)
             else:
                 todo.append((i, data, name, options, placed, cache))
-    import threading
     from contextlib import nullcontext
 
-    _PARSED[0] += len(todo)
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 4)
     bar = progress(todo) if progress and todo else nullcontext(todo)
-    # fork only: a forkserver or spawned worker re-imports jdcorpus (~0.5 s each), and forking a
-    # process that runs threads is unsafe
-    if (
-        len(todo) >= PARALLEL_FROM
-        and workers > 1
-        and threading.active_count() == 1
-        and "fork" in _mp_methods()
-    ):
+    # fork only: a forkserver or spawned worker re-imports jdcorpus (~0.5 s each)
+    if len(todo) >= PARALLEL_FROM and workers > 1 and _can_fork():
         import concurrent.futures as cf
         import multiprocessing as mp
 

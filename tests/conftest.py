@@ -1,5 +1,8 @@
 """Shared fixtures. The cache and user-corpus directories are set in the top-level conftest.py."""
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 
@@ -9,3 +12,14 @@ def bundled():
     from jdcorpus import load_corpus
 
     return load_corpus()
+
+
+@pytest.fixture
+def laws_folder(tmp_path) -> Path:
+    """A folder of six regulation texts (the first parser fixtures), in the test's own tmp."""
+    d = tmp_path / "laws"
+    d.mkdir()
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "parse"
+    for p in sorted(fixtures.glob("*.txt"))[:6]:
+        shutil.copy(p, d / p.name)
+    return d

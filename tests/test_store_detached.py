@@ -15,19 +15,9 @@ import pytest
 
 from jdcorpus import load_corpus, store
 
-ROOT = Path(__file__).resolve().parent.parent
-
 pytestmark = pytest.mark.skipif(
     "fork" not in store._mp_methods(), reason="the detached writer needs fork"
 )
-
-
-def _folder(tmp_path: Path) -> Path:
-    d = tmp_path / "laws"
-    d.mkdir()
-    for p in sorted((ROOT / "tests" / "fixtures" / "parse").glob("*.txt"))[:6]:
-        shutil.copy(p, d / p.name)
-    return d
 
 
 def _whole(cache: Path) -> list[Path]:
@@ -56,19 +46,23 @@ print(len(c.documents), flush=True)
 """
 
 
-def test_the_caller_does_not_wait_for_the_whole_load_cache(tmp_path):
-    """The caller's output pipe closes when the caller exits, while the writer still works;
-    the file appears afterwards, written whole."""
-    folder, cache = _folder(tmp_path), tmp_path / "cache"
-    env = dict(os.environ, JDCORPUS_CACHE_DIR=str(cache))
-    t = time.monotonic()
-    out = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(folder), "8"],
+def _load_in_a_process(folder: Path, cache: Path, writer_seconds: int):
+    """Load ``folder`` in a new process whose whole-load cache takes ``writer_seconds`` to write."""
+    return subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(folder), str(writer_seconds)],
         capture_output=True,
         text=True,
-        env=env,
+        env=dict(os.environ, JDCORPUS_CACHE_DIR=str(cache)),
         timeout=120,
     )
+
+
+def test_the_caller_does_not_wait_for_the_whole_load_cache(laws_folder, tmp_path):
+    """The caller's output pipe closes when the caller exits, while the writer still works;
+    the file appears afterwards, written whole."""
+    cache = tmp_path / "cache"
+    t = time.monotonic()
+    out = _load_in_a_process(laws_folder, cache, 8)
     took = time.monotonic() - t
     assert out.returncode == 0, out.stderr
     assert int(out.stdout) >= 6
@@ -78,10 +72,10 @@ def test_the_caller_does_not_wait_for_the_whole_load_cache(tmp_path):
     assert not list((cache / "parsed").glob(".all-*"))  # no temporary file left
 
 
-def test_a_detached_write_loads_as_the_same_corpus(tmp_path, monkeypatch):
+def test_a_detached_write_loads_as_the_same_corpus(laws_folder, tmp_path, monkeypatch):
     monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(store, "PARALLEL_FROM", 1)
-    folder = _folder(tmp_path)
+    folder = laws_folder
     first = load_corpus(folder, bundled=False)
     assert _wait_for(tmp_path / "cache")
 
@@ -93,7 +87,7 @@ def test_a_detached_write_loads_as_the_same_corpus(tmp_path, monkeypatch):
     assert [(d, d.articles) for d in again.documents] == [(d, d.articles) for d in first.documents]
 
 
-def test_written_in_process_when_forking_is_not_safe(tmp_path, monkeypatch):
+def test_written_in_process_when_forking_is_not_safe(laws_folder, tmp_path, monkeypatch):
     """With another thread running, the cache is written before the load returns."""
     import threading
 
@@ -103,7 +97,7 @@ def test_written_in_process_when_forking_is_not_safe(tmp_path, monkeypatch):
     th = threading.Thread(target=stop.wait)
     th.start()
     try:
-        load_corpus(_folder(tmp_path), bundled=False)
+        load_corpus(laws_folder, bundled=False)
         assert _whole(tmp_path / "cache")
     finally:
         stop.set()
@@ -131,17 +125,10 @@ def test_gc_paused_freezes_what_a_large_load_made_and_nothing_after_a_small_one(
     assert small and big
 
 
-def test_a_late_writer_does_not_bring_back_a_removed_cache(tmp_path):
+def test_a_late_writer_does_not_bring_back_a_removed_cache(laws_folder, tmp_path):
     """The cache folder removed while the writer works: nothing is written, nothing made."""
-    folder, cache = _folder(tmp_path), tmp_path / "cache"
-    env = dict(os.environ, JDCORPUS_CACHE_DIR=str(cache))
-    out = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(folder), "3"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    cache = tmp_path / "cache"
+    out = _load_in_a_process(laws_folder, cache, 3)
     assert out.returncode == 0, out.stderr
     shutil.rmtree(cache)
     time.sleep(5)

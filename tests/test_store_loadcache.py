@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from jdcorpus import load_corpus, store
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _folder(tmp_path: Path) -> Path:
-    d = tmp_path / "laws"
-    d.mkdir()
-    for p in sorted((ROOT / "tests" / "fixtures" / "parse").glob("*.txt"))[:6]:
-        shutil.copy(p, d / p.name)
-    return d
 
 
 def _docs(folder: Path):
@@ -23,11 +12,13 @@ def _docs(folder: Path):
     return [(d, d.articles) for d in c.documents], list(c.messages)
 
 
-def test_second_load_of_a_folder_reads_the_whole_cache_and_equals_the_first(tmp_path, monkeypatch):
+def test_second_load_of_a_folder_reads_the_whole_cache_and_equals_the_first(
+    laws_folder, tmp_path, monkeypatch
+):
     """The second load parses nothing and gives the same documents and messages; changing
     one file makes the next load see the change."""
     monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path / "cache"))
-    folder = _folder(tmp_path)
+    folder = laws_folder
     first = _docs(folder)
     assert first[0]
     assert list((tmp_path / "cache" / "parsed").glob("all-*.pickle"))
