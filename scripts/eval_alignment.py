@@ -32,6 +32,10 @@ strength label per document pair and known copied pairs (see the dev file for th
   against the topics of every such set, since a set built after another leaves out provisions
   the other already has (the blind set has no topic for 基本职能 or 性质和地位, so two such
   articles linked there count as wrong in it alone);
+* another annotator (sets on the bundled corpus scored together): the strong links of every
+  other such set (each pair of articles a topic lists for two documents it labels near-verbatim
+  or same-provision) scored by this set's topics as ``align``'s are — the precision a second
+  person's independent judgement reaches, a reference for ``align``'s (``agreement``);
 * reuse: which gold copied pairs ``reuse`` reports;
 * similar top-5 (issue 13): for each gold article and each document the gold file calls
   strongly related to it (near-verbatim or same-provision), whether an equivalent article of
@@ -137,31 +141,16 @@ def topic_index(gold: dict, ids: dict[str, str]) -> dict[tuple[str, int], set[st
     return out
 
 
-def evaluate(gold: dict, corpus, links=None, every: dict | None = None) -> dict:
-    """Score ``align`` (all pairs of the gold file's documents) and ``reuse`` against ``gold``.
-
-    ``links`` may be given (the links of every document pair) to score several gold files
-    against one alignment; ``every`` (several gold files merged, :func:`merge`) adds the
-    precision of the same links judged against the topics of all of them.
-    """
-    from jdcorpus import compare
-
-    ids = resolve_ids(gold, corpus)
+def score_links(gold: dict, ids: dict[str, str], links, topics_of=None, all_topics=None):
+    """Score ``links`` against ``gold``: ``(entries, misses, judged, wrong, rescued, by_label)``
+    — the strong gold entries and those no link covers, the links whose two articles are both
+    in the gold file and those of them whose articles share no topic, how many of those a topic
+    of ``all_topics`` (every set on the corpus) makes right, and ``label → [judged, right]``."""
     gkeys = set(ids)
-    t0 = time.perf_counter()
-    if links is None:
-        links = align_all(corpus, ids.values())
-    else:
-        wanted = set(ids.values())
-        links = [lk for lk in links if lk.a_doc in wanted and lk.b_doc in wanted]
-    align_s = time.perf_counter() - t0
+    topics_of = topics_of if topics_of is not None else topic_index(gold, ids)
     linked = {
         frozenset({(link.a_doc, link.a_article), (link.b_doc, link.b_article)}) for link in links
     }
-
-    topics_of = topic_index(gold, ids)
-    all_topics = topic_index(every, resolve_ids(every, corpus)) if every else None
-
     entries, misses = 0, []
     for t in gold["topics"]:
         for key, strength in t["strength"].items():
@@ -196,6 +185,67 @@ def evaluate(gold: dict, corpus, links=None, every: dict | None = None) -> dict:
                     "topics": [sorted(ta), sorted(tb)],
                 }
             )
+    return entries, misses, judged, wrong, rescued, by_label
+
+
+def gold_links(gold: dict, corpus) -> list:
+    """The links an annotator states: for every topic of ``gold`` and every pair of its
+    documents labelled near-verbatim or same-provision, each pair of their listed articles."""
+    from jdcorpus.compare.links import Link
+
+    ids = resolve_ids(gold, corpus)
+    out = {}
+    for t in gold["topics"]:
+        for key, strength in t["strength"].items():
+            if strength not in STRONG:
+                continue
+            x, y = split_pair(key, set(ids))
+            for p in t["articles"][x]:
+                for q in t["articles"][y]:
+                    out.setdefault((ids[x], int(p), ids[y], int(q)), strength)
+    return [Link(a, p, b, q, 1.0, label) for (a, p, b, q), label in out.items()]
+
+
+def agreement(gold: dict, others: dict[str, dict], corpus) -> dict[str, dict]:
+    """How well other annotators' links (:func:`gold_links` of each set in ``others``) score
+    against ``gold``, as ``align``'s links are scored: recall over ``gold``'s strong entries and
+    precision over the links whose two articles ``gold`` lists. Sets built independently on one
+    corpus split provisions differently, so this is the precision a second person's judgement
+    reaches by the first one's topics: a reference for ``align``'s."""
+    ids = resolve_ids(gold, corpus)
+    out = {}
+    for name, other in others.items():
+        entries, misses, judged, wrong, _, _ = score_links(gold, ids, gold_links(other, corpus))
+        out[name] = {
+            "recall": round((entries - len(misses)) / entries, 4) if entries else None,
+            "precision": round((judged - len(wrong)) / judged, 4) if judged else None,
+            "judged_links": judged,
+        }
+    return out
+
+
+def evaluate(gold: dict, corpus, links=None, every: dict | None = None) -> dict:
+    """Score ``align`` (all pairs of the gold file's documents) and ``reuse`` against ``gold``.
+
+    ``links`` may be given (the links of every document pair) to score several gold files
+    against one alignment; ``every`` (several gold files merged, :func:`merge`) adds the
+    precision of the same links judged against the topics of all of them.
+    """
+    from jdcorpus import compare
+
+    ids = resolve_ids(gold, corpus)
+    t0 = time.perf_counter()
+    if links is None:
+        links = align_all(corpus, ids.values())
+    else:
+        wanted = set(ids.values())
+        links = [lk for lk in links if lk.a_doc in wanted and lk.b_doc in wanted]
+    align_s = time.perf_counter() - t0
+    topics_of = topic_index(gold, ids)
+    all_topics = topic_index(every, resolve_ids(every, corpus)) if every else None
+    entries, misses, judged, wrong, rescued, by_label = score_links(
+        gold, ids, links, topics_of, all_topics
+    )
 
     t0 = time.perf_counter()
     found = {
@@ -305,6 +355,12 @@ def print_report(name: str, rep: dict, details: bool) -> None:
             f"          {rep['precision_all_topics']:.3f}  judged against the topics of every set "
             "on this corpus"
         )
+    for other, ag in rep.get("agreement", {}).items():
+        if ag["judged_links"]:
+            print(
+                f"          {ag['precision']:.3f}  another annotator: the strong links of {other} "
+                f"({ag['judged_links']} judged; they cover {ag['recall']:.3f} of these entries)"
+            )
     for label, lp in rep["label_precision"].items():
         if lp["judged"]:
             goal = f"; target ≥ {TARGETS[label]}" if label in TARGETS else ""
@@ -397,6 +453,9 @@ def evaluate_files(
             every = merged if len(local) > 1 else None
             out[str(p)] = evaluate(gold, corpus, links, every)
             out[str(p)]["seconds"]["align_all_pairs"] = align_s
+            others = {Path(q).stem.removeprefix("alignment_"): h for q, h in local if q != p}
+            if others:
+                out[str(p)]["agreement"] = agreement(gold, others, corpus)
         elif collection is None or not collection.exists():
             out[str(p)] = {"skipped": f"the collection is not available ({collection})"}
         else:

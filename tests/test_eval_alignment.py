@@ -207,3 +207,60 @@ def test_missing_gold_file_is_a_usage_error(ev, capsys, tmp_path):
         ev.main(["--gold", str(tmp_path / "nope.json")])
     assert e.value.code == 2
     assert "nope.json" in capsys.readouterr().err
+
+
+def test_a_gold_set_agrees_with_itself_and_its_halves(ev, bundled, extra):
+    """An annotator's own strong links (``gold_links``) score recall 1 and precision 1 against
+    the set itself; a second annotator who states only half of the topics is right on every
+    link and covers at least that half's entries."""
+    own = ev.agreement(extra, {"self": extra}, bundled)["self"]
+    assert own["recall"] == 1.0 and own["precision"] == 1.0
+    links = ev.gold_links(extra, bundled)
+    strong = sum(s in ev.STRONG for t in extra["topics"] for s in t["strength"].values())
+    assert len({(x.a_doc, x.a_article, x.b_doc, x.b_article) for x in links}) == len(links)
+    # one link per strong entry at least (more where a topic lists several articles)
+    assert len(links) >= strong
+    half = dict(extra, topics=extra["topics"][: len(extra["topics"]) // 2])
+    part = ev.agreement(extra, {"half": half}, bundled)["half"]
+    mine = sum(s in ev.STRONG for t in half["topics"] for s in t["strength"].values())
+    assert part["precision"] == 1.0
+    assert mine / strong - 0.01 <= part["recall"] < 1.0
+
+
+def test_agreement_counts_a_second_annotators_wrong_links(ev, bundled, extra):
+    """A second annotator who moves one article of a topic to a neighbouring article: the links
+    through the moved article are judged wrong when the neighbour is listed elsewhere, and the
+    entries only it carried are missed."""
+    topic = next(
+        t
+        for t in extra["topics"]
+        if any(len(v) == 1 for v in t["articles"].values())
+        and any(s in ev.STRONG for s in t["strength"].values())
+    )
+    idx = extra["topics"].index(topic)
+    doc = next(d for d, v in topic["articles"].items() if len(v) == 1)
+    listed = {(d, n) for t in extra["topics"] for d, v in t["articles"].items() for n in v}
+    other = next(
+        (doc, n)
+        for t in extra["topics"]
+        if t is not topic
+        for d, v in t["articles"].items()
+        if d == doc
+        for n in v
+        if n not in topic["articles"][doc]
+    )
+    assert other in listed
+    moved = json.loads(json.dumps(extra))
+    moved["topics"][idx]["articles"][doc] = [other[1]]
+    rep = ev.agreement(extra, {"moved": moved}, bundled)["moved"]
+    assert rep["precision"] < 1.0
+    assert rep["recall"] < 1.0
+
+
+def test_the_report_prints_another_annotators_figures(ev, capsys):
+    """Scoring the shipped sets prints, for each set on the bundled corpus, the precision the
+    strong links of every other such set reach by its topics."""
+    assert ev.main([str(EXTRA), str(BLIND)]) == 0
+    out = capsys.readouterr().out
+    assert "another annotator: the strong links of blind (" in out
+    assert "another annotator: the strong links of extra (" in out
