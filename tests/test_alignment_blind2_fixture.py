@@ -1,6 +1,7 @@
-"""The second blind alignment gold set (tests/fixtures/alignment_blind2.json) is well-formed.
+"""The second and third blind alignment gold sets (tests/fixtures/alignment_blind2.json and
+alignment_blind3.json) are well-formed.
 
-The file is hand-made: each topic names, per document, the articles carrying one provision and
+Each file is hand-made: each topic names, per document, the articles carrying one provision and
 labels every pair of those documents. These tests check what a typo would break — an article
 number that does not exist, a missing or extra pair, a label outside the three, a repeated id —
 and ``test_checker_catches_mutations`` shows the checker fails on each such mistake.
@@ -15,14 +16,21 @@ from pathlib import Path
 
 import pytest
 
-FIXTURE = Path(__file__).parent / "fixtures" / "alignment_blind2.json"
-DEV = Path(__file__).parent / "fixtures" / "alignment_dev.json"
-OTHER_SETS = [
+FIXTURES = Path(__file__).parent / "fixtures"
+CHECKED = ["alignment_blind2.json", "alignment_blind3.json"]
+DEV = FIXTURES / "alignment_dev.json"
+ALL_SETS = [
     "alignment_dev.json",
     "alignment_extra.json",
     "alignment_blind.json",
     "alignment_wuye.json",
+    *CHECKED,
 ]
+
+
+def other_sets(name: str) -> list[str]:
+    """Every alignment set except ``name`` itself (so blind2 and blind3 are also checked against each other)."""
+    return [n for n in ALL_SETS if n != name]
 
 
 def problems(spec: dict, article_numbers: dict[str, set[int]]) -> list[str]:
@@ -68,9 +76,14 @@ def problems(spec: dict, article_numbers: dict[str, set[int]]) -> list[str]:
     return out
 
 
+@pytest.fixture(scope="module", params=CHECKED)
+def fixture_name(request):
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def spec():
-    return json.loads(FIXTURE.read_text(encoding="utf-8"))
+def spec(fixture_name):
+    return json.loads((FIXTURES / fixture_name).read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -90,11 +103,11 @@ def test_documents_and_labels_match_the_dev_set(spec):
     assert spec["strength_labels"] == dev["strength_labels"]
 
 
-def test_ids_do_not_repeat_other_sets(spec):
+def test_ids_do_not_repeat_other_sets(spec, fixture_name):
     """No topic id is reused from the other alignment sets, so pooled sets stay unambiguous."""
     mine = {t["id"] for t in spec["topics"]}
-    for name in OTHER_SETS:
-        path = FIXTURE.parent / name
+    for name in other_sets(fixture_name):
+        path = FIXTURES / name
         if path.exists():
             theirs = {t["id"] for t in json.loads(path.read_text(encoding="utf-8"))["topics"]}
             assert not mine & theirs, name
