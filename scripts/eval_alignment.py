@@ -8,14 +8,16 @@
 Without ``--gold``, the sets shipped in ``tests/fixtures/`` are scored, each on its own (so the
 script runs in a fresh clone), each marked with its role (``ROLES``). Tuning sets, which the
 method's rules and constants were chosen on: ``alignment_dev.json`` (the development set, a copy
-of ``../shared/gold/alignment_dev.json``), ``alignment_extra.json`` (30 provisions) and, since
-the third round of issue 13, ``alignment_blind.json`` (39 provisions, built blind and first used
-as a confirmation set). Confirmation sets, never tuned on: ``alignment_wuye.json`` (five cities'
-物业管理条例 from the shared collection, built blind; its summary figures were looked at, not its
-links, save once — see the README's design notes)
-and ``alignment_blind2.json`` (built blind by a helper who had not seen the method's errors,
-after the method was frozen). A gold file whose documents give an ``archive_path`` instead of a
-``seed_file`` is scored on a corpus of those documents parsed from the collection:
+of ``../shared/gold/alignment_dev.json``), ``alignment_extra.json`` (30 provisions), since
+the third round of issue 13 ``alignment_blind.json`` (39 provisions, built blind and first used
+as a confirmation set) and, since the seventh round, ``alignment_blind2.json`` (84 provisions,
+built blind by a helper who had not seen the method's errors; a confirmation set until then).
+Confirmation sets, never tuned on: ``alignment_wuye.json`` (five cities' 物业管理条例 from the
+shared collection, built blind; its summary figures were looked at, not its links, save once —
+see the README's design notes) and ``alignment_blind3.json`` (86 provisions, built blind by
+another helper session; first scored with the method of the sixth round). A gold file whose
+documents give an ``archive_path`` instead of a ``seed_file`` is scored on a corpus of those
+documents parsed from the collection:
 ``--collection DIR`` (the extracted collection, or the ``.tar.xz``; default
 ``$JDCORPUS_COLLECTION``, else ``../shared/collections/lawrefbook-local.tar.xz``); without it that
 set is skipped, with a note.
@@ -69,7 +71,8 @@ ROLES = {
     "extra": "tuning",
     "blind": "tuning",
     "wuye": "confirmation",
-    "blind2": "confirmation",
+    "blind2": "tuning",
+    "blind3": "confirmation",
 }
 DEFAULT_GOLD = [FIXTURES / f"alignment_{name}.json" for name in ROLES]
 COLLECTION = REPO.parent / "shared" / "collections" / "lawrefbook-local.tar.xz"
