@@ -80,6 +80,9 @@ STRONG = ("near-verbatim", "same-provision")
 LABELS = ("near-verbatim", "same-provision", "related")
 TARGETS = {"recall": 0.90, "precision": 0.90, "near-verbatim": 0.97, "related": 0.75}
 SIMILAR_TOP = 5
+#: another annotator's figures are printed when at least this many of their links are judged
+#: (all of them are in ``--json``): a set that shares a topic or two with this one says nothing
+AGREEMENT_MIN_JUDGED = 10
 SIMILAR_TARGET = 0.90
 
 
@@ -359,7 +362,7 @@ def print_report(name: str, rep: dict, details: bool) -> None:
             "on this corpus"
         )
     for other, ag in rep.get("agreement", {}).items():
-        if ag["judged_links"]:
+        if ag["judged_links"] >= AGREEMENT_MIN_JUDGED:
             print(
                 f"          {ag['precision']:.3f}  another annotator: the strong links of {other} "
                 f"({ag['judged_links']} judged; they cover {ag['recall']:.3f} of these entries)"
