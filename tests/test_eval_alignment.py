@@ -126,6 +126,41 @@ def test_align_stays_above_its_first_blind_figures(blind_report):
     assert rep["precision"] >= BLIND_FLOOR["precision"], (rep["precision"], rep["wrong"])
 
 
+#: what align reached on the third blind set when it was first scored (2026-12-02, the method of
+#: the sixth round: recall 0.880, precision 0.791), a little lowered: a floor, not the target
+BLIND3_FLOOR = {"precision": 0.74, "recall": 0.83}
+BLIND3 = REPO / "tests" / "fixtures" / "alignment_blind3.json"
+
+
+@pytest.fixture(scope="module")
+def blind3_report(ev, bundled):
+    return ev.evaluate(json.loads(BLIND3.read_text("utf-8")), bundled)
+
+
+@pytest.mark.xfail(
+    reason="issue 13: on blind3 (a confirmation set) align reaches recall 0.88, precision 0.79 "
+    "(0.85 judged against every set's topics; 2026-12-02, first scored with the sixth-round "
+    "method); the other helper sets' links reach 0.90-1.00 by its topics, the development "
+    "set's annotator's 0.85",
+    strict=True,
+)
+def test_align_meets_the_issue_13_targets_on_blind3(blind3_report):
+    """On the third set built blind, never tuned on, align's default output reaches precision
+    ≥ 0.90 and recall ≥ 0.90 over near-verbatim and same-provision pairs (issue 13)."""
+    rep = blind3_report
+    assert rep["recall"] >= ISSUE_13["recall"], (rep["recall"], rep["misses"])
+    assert rep["precision"] >= ISSUE_13["precision"], (rep["precision"], rep["wrong"])
+
+
+def test_align_stays_above_its_first_blind3_figures(blind3_report):
+    """A floor against a collapse on the confirmation set blind3, not the target."""
+    rep = blind3_report
+    assert rep["gold_entries"] >= 200 and rep["judged_links"] >= 200, "too little to judge"
+    assert rep["recall"] >= BLIND3_FLOOR["recall"], (rep["recall"], rep["misses"])
+    assert rep["precision"] >= BLIND3_FLOOR["precision"], (rep["precision"], rep["wrong"])
+    assert rep["label_precision"]["near-verbatim"]["precision"] >= 0.97
+
+
 def test_align_meets_the_targets_on_dev(ev, bundled):
     """The development set meets the script's targets (tuned on: a regression check)."""
     if not DEV.exists():
@@ -187,7 +222,8 @@ def test_default_gold_sets_are_the_shipped_ones(ev, capsys, tmp_path):
     assert dev["label_precision"]["near-verbatim"]["precision"] >= ev.TARGETS["near-verbatim"]
     roles = {Path(k).stem: v.get("role") for k, v in reps.items()}
     assert roles["alignment_dev"] == roles["alignment_blind"] == "tuning"
-    assert roles["alignment_wuye"] == "confirmation"
+    assert roles["alignment_wuye"] == roles["alignment_blind3"] == "confirmation"
+    assert roles["alignment_blind2"] == "tuning"  # since the seventh round of issue 13
 
 
 def test_precision_over_every_sets_topics(ev, bundled, extra, blind):
