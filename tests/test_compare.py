@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -500,7 +502,7 @@ def test_bundled_contested_links_are_related(bundled, a, x, b, y):
 
 def test_bundled_triangle_and_neighbour_evidence(bundled):
     """The evidence as defined: every link that TRIANGLE_PROMOTE third documents agree on is
-    shown, every link below TRIANGLE_BELOW that more third documents disagree on than agree on
+    shown (unless the link model demotes it), every link below TRIANGLE_BELOW that more third documents disagree on than agree on
     is related (unless near-verbatim), and so is every link below DISTINCT_BELOW whose
     distinctive parts have a cosine below DISTINCT_MIN; each rule changes some label."""
     sp = compare.space(bundled)
@@ -515,7 +517,9 @@ def test_bundled_triangle_and_neighbour_evidence(bundled):
     plain = (vv < links.DISTINCT_BELOW) & (distinct < links.DISTINCT_MIN)
     shown = labels != "related"
     verbatim = labels == "near-verbatim"
-    assert shown[promoted & ~contested & ~plain].all()
+    _, _, _, joined, demoted = links._decide(sp, links.ALPHA, links.MIN_MARGIN)
+    modelled = links._model_demotes(sp, ii, jj, vv, joined, demoted, verbatim)
+    assert shown[promoted & ~contested & ~plain & ~modelled].all()
     assert (~shown | verbatim)[contested | plain].all()
     weak = vv < links.SAME_PROVISION
     assert (promoted & weak & shown).any()  # promoted: the cosine alone says related
@@ -893,3 +897,82 @@ def test_family_labels_are_headings_or_phrases(bundled):
             assert len(f.label) <= 22
         assert f.terms
     assert {"立法目的", "主任负责制", "协商民主"} <= {f.label for f in fams}
+
+
+def _model_inputs(sp):
+    ii, jj, vv, joined, demoted = links._decide(sp, links.ALPHA, links.MIN_MARGIN)
+    return ii, jj, vv, joined, demoted, links._verbatim(sp, ii, jj)
+
+
+def test_link_model_demotes_the_links_it_finds_unlikely(bundled, monkeypatch):
+    """The learned check (LINK_MODEL): a link the logistic model gives a probability below
+    MODEL_BELOW is related (never a near-verbatim one), every other link keeps the label it has
+    without the model, and on the bundled corpus the model does demote some links."""
+    sp = compare.space(bundled)
+    ii, jj, vv, joined, demoted, verbatim = _model_inputs(sp)
+    E = links.link_evidence(sp, ii, jj, vv, joined, demoted, verbatim)
+    w = np.array([links.LINK_MODEL[n] for n in links.EVIDENCE])
+    p = 1 / (1 + np.exp(-(links.LINK_MODEL["intercept"] + E @ w)))
+    low = (p < links.MODEL_BELOW) & ~verbatim
+    li, lj, _, labels = links.link_arrays(sp)
+    assert (li == ii).all() and (lj == jj).all()
+    monkeypatch.setattr(links, "MODEL_BELOW", None)
+    _, _, _, without = links.link_arrays(sp)
+    assert low.sum() >= 5
+    assert (labels[low] == "related").all()
+    assert (labels[~low] == without[~low]).all()
+    assert (without[low] != "related").sum() >= 5  # labels it did change
+    assert (labels[verbatim] == "near-verbatim").all()
+
+
+def test_link_evidence_is_symmetric_and_as_defined():
+    """Every kind of evidence is the same for a link read either way; two articles that share a
+    bigram no other article has get the rarest share 2/n; two that share nothing get share 1
+    (log 0); place_apart is the distance of their relative places."""
+    corpus = make_corpus(
+        {
+            "a": {
+                "city": "甲城",
+                "articles": ["街道办事处负责兵役登记工作。", "居民委员会协助做好卫生工作。"],
+            },
+            "b": {"city": "乙城", "articles": ["社区开展文化活动。", "街道办事处做好兵役登记。"]},
+        }
+    )
+    sp = compare.space(corpus)
+    ii, jj = np.array([0, 1]), np.array([3, 2])
+    flags = np.zeros(2, dtype=bool)
+    score = np.array([0.5, 0.2])
+    E = links.link_evidence(sp, ii, jj, score, flags, flags, flags)
+    R = links.link_evidence(sp, jj, ii, score, flags, flags, flags)
+    assert np.allclose(E, R)
+    col = {name: E[:, k] for k, name in enumerate(links.EVIDENCE)}
+    n = len(sp.articles)
+    assert col["rarest_shared"][0] == pytest.approx(np.log(2 / n))  # 兵役 only in these two
+    assert col["place_apart"][0] == pytest.approx(0.5)  # first of two against second of two
+    assert col["links_fewer"][0] == 1 and col["share_higher"][0] == 1
+    lonely = links.link_evidence(
+        sp, np.array([2]), np.array([1]), np.array([0.1]), flags[:1], flags[:1], flags[:1]
+    )
+    assert lonely[0, links.EVIDENCE.index("rarest_shared")] == pytest.approx(
+        np.log(links._rarest_shared(sp, np.array([2]), np.array([1]))[0])
+    )
+
+
+def test_fit_script_reproduces_the_link_model():
+    """scripts/fit_link_model.py, run on the set the model was fitted on, prints the table that
+    links.py holds (so the weights are what the script says, not typed in)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "fit_link_model.py"
+    spec = importlib.util.spec_from_file_location("fit_link_model", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    from jdcorpus.corpus import load_corpus
+
+    gold = json.loads(mod.GOLD.read_text("utf-8"))
+    E, y = mod.examples(load_corpus(), gold)
+    assert len(y) >= 300 and (~y).sum() >= 50
+    table = mod.fit(E, y)
+    assert set(table) == set(links.LINK_MODEL)
+    for name, value in table.items():
+        assert value == pytest.approx(links.LINK_MODEL[name], abs=2e-4), name
