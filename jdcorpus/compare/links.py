@@ -630,13 +630,14 @@ def _verbatim(sp: Space, ii, jj):
     return (shared >= NEAR_VERBATIM_SHINGLES) & (shared >= NEAR_VERBATIM * shorter)
 
 
-def _labels(sp: Space, ii, jj, vv, joined, demoted=None) -> list[str]:
+def _labels(sp: Space, ii, jj, vv, joined, demoted=None, verbatim=None) -> list[str]:
     """The label of each pair: shingle containment decides near-verbatim; the cosine, or other
     documents joining the two articles (``joined``), same-provision, unless the evidence of
     third documents or of the articles' neighbours speaks against it (``demoted``); the rest is
     related."""
 
-    verbatim = _verbatim(sp, ii, jj)
+    if verbatim is None:
+        verbatim = _verbatim(sp, ii, jj)
     same = (vv >= SAME_PROVISION) | joined
     if demoted is not None:
         same &= ~demoted
@@ -657,11 +658,10 @@ def link_arrays(sp: Space, alpha: float = ALPHA, min_margin: float = MIN_MARGIN)
             ii, jj, vv, joined, demoted = _decide(sp, alpha, min_margin, done)
             sp.shingles  # noqa: B018
             done("shingles")
-            demoted = demoted | _model_demotes(
-                sp, ii, jj, vv, joined, demoted, _verbatim(sp, ii, jj)
-            )
+            verbatim = _verbatim(sp, ii, jj)
+            demoted = demoted | _model_demotes(sp, ii, jj, vv, joined, demoted, verbatim)
             done("model")
-            labels = np.array(_labels(sp, ii, jj, vv, joined, demoted), dtype=str)
+            labels = np.array(_labels(sp, ii, jj, vv, joined, demoted, verbatim), dtype=str)
             done("labels")
         return ii, jj, vv, labels
 
