@@ -63,7 +63,7 @@ def fit(E, y) -> dict[str, float]:
 
     mean, scale = E.mean(axis=0), E.std(axis=0)
     scale[scale == 0] = 1
-    model = LogisticRegression(C=1.0, max_iter=5000).fit((E - mean) / scale, y)
+    model = LogisticRegression(C=1.0, tol=1e-10, max_iter=10_000).fit((E - mean) / scale, y)
     w = model.coef_[0] / scale
     b = float(model.intercept_[0] - (model.coef_[0] * mean / scale).sum())
     return {"intercept": round(b, 4)} | {

@@ -975,4 +975,4 @@ def test_fit_script_reproduces_the_link_model():
     table = mod.fit(E, y)
     assert set(table) == set(links.LINK_MODEL)
     for name, value in table.items():
-        assert value == pytest.approx(links.LINK_MODEL[name], abs=2e-4), name
+        assert value == pytest.approx(links.LINK_MODEL[name], abs=2e-3), name
