@@ -765,7 +765,8 @@ def align(
     ``PARA_MARGIN``), so an article carrying two provisions can link to both. With three
     documents or more, the other documents corroborate: a weak link (corrected score below
     ``STRONG_MARGIN``) stays only if an article of a third document links to both articles, and
-    a pair that at least ``RECOVER_SUPPORT`` other documents join is linked. Two articles that
+    a pair that at least ``RECOVER_SUPPORT`` other documents join (and at least
+    ``RECOVER_SHARE`` of those where either article has a link) is linked. Two articles that
     are each other's best match with a corrected score of at least ``MUTUAL_MARGIN`` are always
     linked (same-provision). ``score`` is the
     cosine of the two articles, or of their best-matching paragraphs when that is higher.
@@ -775,7 +776,8 @@ def align(
     (:func:`~.masking.strip_boilerplate`) count for neither scores nor labels, and a liability
     article links only to liability articles (``LIABILITY_APART``).
     With three documents or more, a link whose two articles have the same best match in at
-    least ``TRIANGLE_PROMOTE`` third documents is same-provision whatever its score, and one
+    least ``TRIANGLE_PROMOTE`` third documents (and ``TRIANGLE_SHARE`` of those where either has a
+    link) is same-provision whatever its score, and one
     below ``TRIANGLE_BELOW`` that more third documents contest (each article has another clear
     mutual best match there) than agree on is related; so is a link below ``DISTINCT_BELOW``
     whose two articles share little of what distinguishes each from its neighbours
