@@ -45,6 +45,10 @@ strength label per document pair and known copied pairs (see the dev file for th
   is scored on); the share of such (article, document) entries. Target ≥ 0.90, reported on its
   own line (``--strict`` and the align targets do not include it).
 
+``--beside PATH`` (repeatable: a regulation file or a folder) scores every set with those
+regulations beside its documents, as a drafter would align inside a larger corpus: the link rule
+looks at third documents, so more of them change what it links (issue 13's larger-corpus case).
+
 With several gold files each is scored on its own, then all of them as one gold file (the
 union of their topics: a link is right when its articles share a topic of any file, as in a
 single larger gold set; only files named with ``--gold`` and on the bundled corpus are combined). Targets (issue 13):
@@ -347,6 +351,8 @@ def meets(rep: dict) -> bool:
 def print_report(name: str, rep: dict, details: bool) -> None:
     kind = rep.get("role")
     print(f"gold: {name}" + (f"  [{kind} set]" if kind else ""))
+    if rep.get("beside"):
+        print(f"corpus    {rep['documents']} documents: the set's, and others beside them")
     print(
         f"recall    {rep['recall']:.3f}  ({rep['gold_entries'] - len(rep['misses'])}/"
         f"{rep['gold_entries']} strong entries linked; target ≥ {TARGETS['recall']})"
@@ -440,13 +446,41 @@ def align_all(corpus, ids) -> list:
     return links
 
 
+def beside(corpus, paths: list[Path], name: str = "beside"):
+    """``corpus`` with the regulations of ``paths`` (files, or folders as ``load_corpus`` reads
+    them) beside its documents: the setting of a gold set inside a larger corpus. An id that is
+    taken gets a suffix (``-2``); the gold's documents keep theirs."""
+    from jdcorpus.corpus import Corpus, load_corpus
+    from jdcorpus.parse import parse_file
+    from jdcorpus.store import with_id
+
+    docs = list(corpus.documents)
+    taken = {d.id for d in docs}
+    for path in paths:
+        found = load_corpus(path).documents if path.is_dir() else parse_file(path)
+        for doc in found:
+            new, k = doc.id, 2
+            while new in taken:
+                new, k = f"{doc.id}-{k}", k + 1
+            taken.add(new)
+            docs.append(doc if new == doc.id else with_id(doc, new))
+    return Corpus(docs, name=name)
+
+
 def evaluate_files(
-    paths: list[Path], corpus, collection: Path | None = None, combine: bool = True
+    paths: list[Path],
+    corpus,
+    collection: Path | None = None,
+    combine: bool = True,
+    beside_paths: list[Path] | None = None,
 ) -> dict[str, dict]:
     """Per-file reports, and ``"combined"`` (all files on ``corpus`` as one gold set) when there
     are several and ``combine``. Files on the collection are scored on their own corpus (skipped, with a
-    ``"skipped"`` note, when ``collection`` is None or missing)."""
+    ``"skipped"`` note, when ``collection`` is None or missing). With ``beside_paths``, every set
+    is scored with those regulations beside its documents (:func:`beside`)."""
     golds = [json.loads(Path(p).read_text("utf-8")) for p in paths]
+    if beside_paths:
+        corpus = beside(corpus, beside_paths)
     out: dict[str, dict] = {}
     local = [(p, g) for p, g in zip(paths, golds, strict=True) if not on_collection(g)]
     if local:
@@ -459,16 +493,23 @@ def evaluate_files(
             every = merged if len(local) > 1 else None
             out[str(p)] = evaluate(gold, corpus, links, every)
             out[str(p)]["seconds"]["align_all_pairs"] = align_s
+            out[str(p)]["documents"] = len(corpus.documents)
             others = {Path(q).stem.removeprefix("alignment_"): h for q, h in local if q != p}
             if others:
                 out[str(p)]["agreement"] = agreement(gold, others, corpus)
         elif collection is None or not collection.exists():
             out[str(p)] = {"skipped": f"the collection is not available ({collection})"}
         else:
-            out[str(p)] = evaluate(gold, collection_corpus(gold, collection))
+            own = collection_corpus(gold, collection)
+            if beside_paths:
+                own = beside(own, beside_paths)
+            out[str(p)] = evaluate(gold, own)
+            out[str(p)]["documents"] = len(own.documents)
     for p in paths:
         if role(p):
             out[str(p)]["role"] = role(p)
+        if beside_paths and "skipped" not in out[str(p)]:
+            out[str(p)]["beside"] = [str(b) for b in beside_paths]
     if combine and len(local) > 1:
         out["combined"] = evaluate(merge([g for _, g in local]), corpus, links)
         out["combined"]["seconds"]["align_all_pairs"] = align_s
@@ -492,6 +533,15 @@ def main(argv: list[str] | None = None) -> int:
         default=Path(os.environ.get("JDCORPUS_COLLECTION", COLLECTION)),
         help="the shared collection (folder or .tar.xz) for gold files on it",
     )
+    ap.add_argument(
+        "--beside",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="score each set with these regulations (a file or folder, repeatable) beside its "
+        "documents: alignment inside a larger corpus",
+    )
     ap.add_argument("--details", action="store_true", help="list misses and wrong links")
     ap.add_argument("--json", action="store_true", help="print the whole report as JSON")
     ap.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
@@ -505,11 +555,18 @@ def main(argv: list[str] | None = None) -> int:
     for p in paths:
         if not p.is_file():
             ap.error(f"no gold file {p}")
+    for p in args.beside:
+        if not p.exists():
+            ap.error(f"--beside: no file or folder {p}")
     corpus = load_corpus(args.corpus)
     # the shipped sets are reported one by one (tuned-on and blind sets are not mixed); files
     # named with --gold are also scored as one
     reps = evaluate_files(
-        paths, corpus, args.collection, combine=bool(args.gold_path + args.gold_opt)
+        paths,
+        corpus,
+        args.collection,
+        combine=bool(args.gold_path + args.gold_opt),
+        beside_paths=args.beside,
     )
     ok = all(meets(rep) for rep in reps.values() if "skipped" not in rep)
     if args.json:

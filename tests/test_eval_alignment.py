@@ -301,3 +301,28 @@ def test_the_report_prints_another_annotators_figures(ev, capsys):
     out = capsys.readouterr().out
     assert "another annotator: the strong links of blind (" in out
     assert "another annotator: the strong links of extra (" in out
+
+
+def test_beside_scores_a_set_inside_a_larger_corpus(ev, bundled, extra, capsys):
+    """--beside FOLDER scores the set with those regulations beside its documents: the report
+    says how many documents, and its figures are evaluate's on that larger corpus (which differ
+    from the bundled corpus's: third documents change what the rule links)."""
+    folder = REPO / "tests" / "fixtures" / "lawrefbook"
+    assert ev.main(["--gold", str(EXTRA), "--beside", str(folder), "--json"]) == 0
+    rep = json.loads(capsys.readouterr().out)
+    larger = ev.beside(bundled, [folder])
+    assert rep["documents"] == len(larger.documents) >= len(bundled.documents) + 10
+    assert rep["beside"] == [str(folder)]
+    direct = ev.evaluate(extra, larger)
+    assert (rep["recall"], rep["precision"]) == (direct["recall"], direct["precision"])
+    alone = ev.evaluate(extra, bundled)
+    assert (rep["judged_links"], rep["links"]) != (alone["judged_links"], alone["links"])
+    assert {d.id for d in bundled.documents} <= {d.id for d in larger.documents}
+
+
+def test_beside_a_missing_path_is_a_usage_error(ev, capsys, tmp_path):
+    """--beside a path that does not exist: exit 2 with a one-line message naming it."""
+    with pytest.raises(SystemExit) as e:
+        ev.main(["--gold", str(EXTRA), "--beside", str(tmp_path / "nowhere")])
+    assert e.value.code == 2
+    assert "nowhere" in capsys.readouterr().err
