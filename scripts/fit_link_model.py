@@ -81,8 +81,9 @@ def main(argv: list[str] | None = None) -> int:
 
     E, y = examples(load_corpus(), json.loads(args.gold.read_text("utf-8")))
     table = fit(E, y)
-    w = np.array([table[n] for n in list(table)[1:]])
-    p = 1 / (1 + np.exp(-(table["intercept"] + E @ w)))
+    from jdcorpus.compare.links import model_probability
+
+    p = model_probability(E, table)
     print(
         f"# fitted on {args.gold.name}: {len(y)} judged links, {int((~y).sum())} wrong; "
         f"held-in accuracy {((p >= 0.5) == y).mean():.3f}"

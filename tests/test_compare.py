@@ -958,15 +958,10 @@ def test_link_evidence_is_symmetric_and_as_defined():
     )
 
 
-def test_fit_script_reproduces_the_link_model():
+def test_fit_script_reproduces_the_link_model(script):
     """scripts/fit_link_model.py, run on the set the model was fitted on, prints the table that
     links.py holds (so the weights are what the script says, not typed in)."""
-    import importlib.util
-
-    path = Path(__file__).resolve().parents[1] / "scripts" / "fit_link_model.py"
-    spec = importlib.util.spec_from_file_location("fit_link_model", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    mod = script("fit_link_model")
     from jdcorpus.corpus import load_corpus
 
     gold = json.loads(mod.GOLD.read_text("utf-8"))
@@ -1013,32 +1008,18 @@ def test_shares_change_nothing_in_the_bundled_corpus(bundled, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def bundled_and_fixtures(bundled):
+def bundled_and_fixtures(bundled, script):
     """The bundled corpus beside the regulations of tests/fixtures/lawrefbook (17 documents)."""
-    from jdcorpus.errors import ParseError
-    from jdcorpus.parse import parse_file
-
-    docs = list(bundled.documents)
     folder = Path(__file__).parent / "fixtures" / "lawrefbook"
-    for k, path in enumerate(sorted(folder.glob("*.md"))):
-        try:
-            docs.extend(parse_file(path, doc_id=f"fixture-{k}"))
-        except ParseError:  # a decision without article labels
-            continue
-    return Corpus(docs, name="bundled and fixtures")
+    return script("eval_alignment").beside(bundled, [folder], name="bundled and fixtures")
 
 
-def test_shares_keep_precision_in_a_larger_corpus(bundled_and_fixtures, monkeypatch):
+def test_shares_keep_precision_in_a_larger_corpus(bundled_and_fixtures, monkeypatch, script):
     """With eleven more documents beside the bundled six, three joining third documents are
     little evidence: with the shares (RECOVER_SHARE, TRIANGLE_SHARE) the extra gold set keeps
     precision ≥ 0.88 at recall ≥ 0.90; counting alone links more wrongly (lower precision by
     0.03 or more) at no more recall."""
-    import importlib.util
-
-    path = Path(__file__).resolve().parents[1] / "scripts" / "eval_alignment.py"
-    spec = importlib.util.spec_from_file_location("eval_alignment_shares", path)
-    ev = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ev)
+    ev = script("eval_alignment")
     gold = json.loads(
         (Path(__file__).parent / "fixtures" / "alignment_extra.json").read_text("utf-8")
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import json
 from pathlib import Path
@@ -22,14 +21,9 @@ SHARED_DEV = REPO.parent / "shared" / "gold" / "alignment_dev.json"
 
 
 @pytest.fixture(scope="module")
-def ev():
+def ev(script):
     """The evaluation script, imported as a module."""
-    spec = importlib.util.spec_from_file_location(
-        "eval_alignment", REPO / "scripts" / "eval_alignment.py"
-    )
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return script("eval_alignment")
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,6 @@ import numpy as np
 from .._cache import code_stamp
 from ..errors import UsageError
 from ..results import Results
-from .masking import bare
 from .persist import sps, stamp
 from .vectors import Space, fit_counts, pair_dots, space, unique
 
@@ -553,9 +552,8 @@ def _rarest_shared(sp: Space, ii, jj, chunk: int = 20_000):
     n = len(sp.articles)
     if len(ii) == 0:
         return np.zeros(0)
-    texts = [bare(t.stripped) or " " for t in sp._texts]
     try:
-        B = fit_counts(texts, 2, binary=True)[1].tocsr()
+        B = fit_counts(sp.bare_texts(), 2, binary=True)[1].tocsr()
     except ValueError:  # no text of two characters anywhere
         return np.ones(len(ii))
     df = np.bincount(B.indices, minlength=B.shape[1]).astype(np.float64)
@@ -624,11 +622,16 @@ def _model_demotes(sp: Space, ii, jj, score, joined, demoted, verbatim):
     """The links :data:`LINK_MODEL` calls unlikely to carry one provision (see ``MODEL_BELOW``)."""
     if MODEL_BELOW is None or not LINK_MODEL or len(ii) == 0:
         return np.zeros(len(ii), dtype=bool)
-    E = link_evidence(sp, ii, jj, score, joined, demoted, verbatim)
-    w = np.array([LINK_MODEL[name] for name in EVIDENCE])
-    z = LINK_MODEL["intercept"] + E @ w
-    p = 1 / (1 + np.exp(-z))
+    p = model_probability(link_evidence(sp, ii, jj, score, joined, demoted, verbatim))
     return (p < MODEL_BELOW) & ~verbatim
+
+
+def model_probability(evidence, model: dict[str, float] | None = None) -> np.ndarray:
+    """The probability :data:`LINK_MODEL` (or ``model``, a table of the same names) gives each
+    row of ``evidence`` (:func:`link_evidence`) of carrying one provision."""
+    model = LINK_MODEL if model is None else model
+    w = np.array([model[name] for name in EVIDENCE])
+    return 1 / (1 + np.exp(-(model["intercept"] + evidence @ w)))
 
 
 #: The steps of deciding the links (:func:`link_arrays`), as its progress bar names them.

@@ -656,8 +656,13 @@ class Space:
         """Binary matrix article × 4-character shingle of the masked body without punctuation."""
         return self.persisted("shingles", Space._shingles)[0]
 
+    def bare_texts(self) -> list[str]:
+        """Each article's masked body without boilerplate clauses and punctuation (a space when
+        nothing is left): the text shingles, and the link rule's shared terms, are counted on."""
+        return [bare(t.stripped) or " " for t in self._texts]
+
     def _shingles(self):
-        texts = [bare(t.stripped) or " " for t in self._texts]
+        texts = self.bare_texts()
         try:
             # sorted rows: faster products, and counts of shared shingles do not depend on order
             return (fit_counts(texts, SHINGLE, binary=True)[1].tocsr().sorted_indices(),)
