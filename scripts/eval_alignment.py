@@ -14,8 +14,10 @@ as a confirmation set) and, since the seventh round, ``alignment_blind2.json`` (
 built blind by a helper who had not seen the method's errors; a confirmation set until then).
 Confirmation sets, never tuned on: ``alignment_wuye.json`` (five cities' 物业管理条例 from the
 shared collection, built blind; its summary figures were looked at, not its links, save once —
-see the README's design notes) and ``alignment_blind3.json`` (86 provisions, built blind by
-another helper session; first scored with the method of the sixth round). A gold file whose
+see the README's design notes), ``alignment_blind3.json`` (86 provisions, built blind by
+another helper session; first scored with the method of the sixth round) and, since the eighth
+round, ``alignment_quan.json`` (five cities' 养犬管理 regulations from the shared collection, built
+blind by a helper session; first scored with the method of the eighth round). A gold file whose
 documents give an ``archive_path`` instead of a ``seed_file`` is scored on a corpus of those
 documents parsed from the collection:
 ``--collection DIR`` (the extracted collection, or the ``.tar.xz``; default
@@ -77,6 +79,7 @@ ROLES = {
     "wuye": "confirmation",
     "blind2": "tuning",
     "blind3": "confirmation",
+    "quan": "confirmation",
 }
 DEFAULT_GOLD = [FIXTURES / f"alignment_{name}.json" for name in ROLES]
 COLLECTION = REPO.parent / "shared" / "collections" / "lawrefbook-local.tar.xz"

@@ -24,6 +24,7 @@ ALL_SETS = [
     "alignment_extra.json",
     "alignment_blind.json",
     "alignment_wuye.json",
+    "alignment_quan.json",
     *CHECKED,
 ]
 
@@ -162,6 +163,41 @@ def _mutants(spec):
 def test_checker_catches_mutations(spec, numbers):
     """Each kind of mistake, made on a copy of the file, is reported by the checker."""
     for mutate in _mutants(spec):
+        broken = copy.deepcopy(spec)
+        mutate(broken)
+        assert problems(broken, numbers), mutate.__name__
+
+
+# -- the sets on the shared collection (物业管理条例, 养犬管理) --------------------------------
+
+ON_COLLECTION = ["alignment_wuye.json", "alignment_quan.json"]
+
+
+@pytest.fixture(scope="module")
+def collection_numbers(script):
+    """``file name → (spec, document id → article numbers)`` of the sets on the collection, their
+    documents parsed from the shared collection as the evaluation script parses them."""
+    ev = script("eval_alignment")
+    source = ev.COLLECTION
+    if not source.exists():
+        pytest.skip(f"the shared collection is not available ({source})")
+    out = {}
+    for name in ON_COLLECTION:
+        spec = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+        corpus = ev.collection_corpus(spec, source)
+        out[name] = spec, {d.id: {a.no for a in d.articles} for d in corpus.documents}
+    return out
+
+
+@pytest.mark.parametrize("name", ON_COLLECTION)
+def test_collection_set_is_well_formed(collection_numbers, name):
+    """Every article exists in the regulation the set names (parsed from the collection), every
+    pair of listed documents has one of the three labels, and the set is large enough to judge."""
+    spec, numbers = collection_numbers[name]
+    assert set(numbers) == set(spec["documents"])
+    assert problems(spec, numbers) == []
+    assert len(spec["topics"]) >= 40
+    for mutate in _mutants(spec):  # and the checker catches each kind of mistake on it
         broken = copy.deepcopy(spec)
         mutate(broken)
         assert problems(broken, numbers), mutate.__name__

@@ -723,7 +723,10 @@ def link_arrays(sp: Space, alpha: float = ALPHA, min_margin: float = MIN_MARGIN)
 
 def settings() -> tuple:
     """The link rule's constants as they are now (part of the key links are kept by)."""
-    return tuple(globals()[name] for name in _SETTINGS)
+    from . import vectors
+
+    # the candidates of a sparse space too (each family document's best, ``SIBLING_K``)
+    return tuple(globals()[name] for name in _SETTINGS) + (vectors.SIBLING_K,)
 
 
 _SETTINGS = (

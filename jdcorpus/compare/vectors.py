@@ -55,6 +55,24 @@ DENSE_LIMIT = 1500
 TOP_K = 10
 
 
+#: … and, in each document of its *family* (:func:`title_families`: the same title once the
+#: place is taken off, 湖州市物业管理条例 and 北京市物业管理条例), its ``SIBLING_K`` best
+#: articles too: the equivalents of a large family spread over more documents than ``TOP_K``.
+SIBLING_K = 2
+
+
+#: … in at most this many documents of its family, the closest (the cosine of the documents'
+#: mean vectors): the candidates stay linear in the corpus when a family has hundreds.
+SIBLING_DOCS = 20
+
+
+#: A title stem (no place, no kind) shorter than this is no family (上海市条例); one ending
+#: with another of at least ``SUFFIX_STEM`` characters joins its family (住宅小区物业管理 →
+#: 物业管理, 城市养犬管理 → 养犬管理).
+MIN_STEM = 2
+SUFFIX_STEM = 4
+
+
 _WHITE = re.compile(r"\s\s+")
 
 
@@ -678,7 +696,81 @@ class Space:
     def pairs(self):
         """Candidate article pairs ``(i, j, cosine)``, both directions: every cross-document pair
         when :attr:`dense`, else each article's ``TOP_K`` best (:attr:`topk`)."""
-        return self.all_pairs() if self.dense else self.topk
+        return self.all_pairs() if self.dense else self.candidates
+
+    @cached_property
+    def candidates(self):
+        """Sparse candidates: :attr:`topk` and, in each document of an article's family, its
+        ``SIBLING_K`` best (:meth:`sibling_pairs`), both directions, deduplicated."""
+        ti, tj, tv = self.topk
+        si, sj, sv = self.persisted(
+            f"siblings-{SIBLING_K}-{SIBLING_DOCS}", lambda sp: sp.sibling_pairs()
+        )
+        n = len(self.articles)
+        keys = np.r_[ti.astype(np.int64) * n + tj, si.astype(np.int64) * n + sj]
+        order = np.argsort(keys, kind="stable")  # a pair in both: the same cosine either way
+        keys, vv = keys[order], np.r_[np.asarray(tv), np.asarray(sv)][order]
+        keep = np.ones(len(keys), dtype=bool)
+        np.not_equal(keys[1:], keys[:-1], out=keep[1:])
+        keys = keys[keep]
+        return (keys // n).astype(ti.dtype), (keys % n).astype(ti.dtype), vv[keep]
+
+    def sibling_pairs(self, k: int = SIBLING_K):
+        """Each article's ``k`` best articles in every other document of its family
+        (:func:`title_families`), symmetrised, with their cosines: one dense block per document
+        and its family (a few thousand articles at most), never an N×N matrix."""
+        X = self.X
+        parts_i, parts_j = [], []
+        families = title_families(self.docs)
+        centroid = None
+        for p, sibs in enumerate(families):
+            if not sibs:
+                continue
+            if len(sibs) > SIBLING_DOCS:  # the closest documents of a large family
+                if centroid is None:
+                    centroid = self._doc_means(sorted({p, *(q for f in families for q in f)}))
+                near = (centroid[sibs] @ centroid[p].T).toarray().ravel()
+                keep = np.argsort(-near, kind="stable")[:SIBLING_DOCS]
+                sibs = sorted(sibs[t] for t in keep.tolist())
+            rows = np.arange(self.offsets[p], self.offsets[p + 1])
+            cols = np.concatenate([np.arange(self.offsets[q], self.offsets[q + 1]) for q in sibs])
+            if not len(rows) or not len(cols):
+                continue
+            C = (X[rows] @ X[cols].T).toarray()
+            start = 0
+            for q in sibs:
+                width = int(self.offsets[q + 1] - self.offsets[q])
+                block = C[:, start : start + width]
+                if width > k:
+                    best = np.argpartition(-block, k - 1, axis=1)[:, :k]
+                else:
+                    best = np.broadcast_to(np.arange(width), (len(rows), width))
+                parts_i.append(np.repeat(rows, best.shape[1]))
+                parts_j.append(cols[start + best.ravel()])
+                start += width
+        if not parts_i:
+            empty = np.array([], dtype=int)
+            return empty, empty, np.array([], dtype=np.float32)
+        ii, jj = np.concatenate(parts_i), np.concatenate(parts_j)
+        n = len(self.articles)
+        key = unique(np.r_[ii * n + jj, jj * n + ii].astype(np.int64))
+        ii, jj = key // n, key % n
+        return ii, jj, symmetric_dots(product_order(X, self.met_order)[0], ii, jj)
+
+    def _doc_means(self, positions):
+        """Unit mean vectors of the documents at ``positions``, sparse, one row per document of
+        the space (the others empty)."""
+        rows = [np.arange(self.offsets[q], self.offsets[q + 1]) for q in positions]
+        owner = np.repeat(np.asarray(positions, dtype=np.int64), [len(r) for r in rows])
+        rows = np.concatenate(rows).astype(np.int64)
+        M = sps.csr_matrix(
+            (np.ones(len(rows), dtype=np.float32), (owner, rows)),
+            shape=(len(self.docs), len(self.articles)),
+        )
+        out = (M @ self.X).tocsr()
+        norms = np.sqrt(np.asarray(out.multiply(out).sum(axis=1)).ravel())
+        norms[norms == 0] = 1
+        return (sps.diags((1 / norms).astype(np.float32)) @ out).tocsr()
 
     @cached_property
     def topk(self):
@@ -795,6 +887,53 @@ def content_key(corpus) -> str:
                     add(it.text)
     h.update("".join(parts).encode())
     return h.hexdigest()
+
+
+_PLACE_HEAD = _KIND_TAIL = None
+
+
+def title_stem(title: str | None, city: str | None) -> str:
+    """What a title regulates: the title without its place, kind and edition note
+    (湖州市物业管理条例 → 物业管理, 北京市养犬管理规定 → 养犬管理, 广东省清远市住宅小区物业管理条例
+    → 住宅小区物业管理)."""
+    global _PLACE_HEAD, _KIND_TAIL
+    if _PLACE_HEAD is None:
+        from ..parse.metadata import _PROVINCES
+        from ..parse.patterns import KINDS
+
+        names = "|".join(_PROVINCES)
+        _PLACE_HEAD = re.compile(rf"^(?:{names})(?:省|市|[^省市]{{0,6}}?自治区)")
+        _KIND_TAIL = re.compile(rf"(?:{'|'.join(sorted(KINDS, key=len, reverse=True))})$")
+    t = re.sub(r"[（(][^（）()]*[）)]$", "", (title or "").strip().strip("《》"))
+    t = _PLACE_HEAD.sub("", t)
+    if city and t.startswith(city):
+        t = re.sub(r"^(?:市|经济特区|自治州|自治县|县|地区|盟)", "", t[len(city) :])
+    return _KIND_TAIL.sub("", t)
+
+
+def title_families(docs) -> list[list[int]]:
+    """For each document, the positions of the other documents of its family: the same title
+    stem (:func:`title_stem`: the same subject, whatever the kind, 条例 or 规定; at least
+    ``MIN_STEM`` characters), or a stem that ends with the other's (the shorter at least
+    ``SUFFIX_STEM`` characters)."""
+    stems = [title_stem(d.title, d.city) for d in docs]
+    by: dict[str, list[int]] = {}
+    for p, s in enumerate(stems):
+        if len(s) >= MIN_STEM:
+            by.setdefault(s, []).append(p)
+    sibs: list[set[int]] = [set() for _ in docs]
+    for s, members in by.items():
+        group = list(members)
+        for cut in range(1, len(s) - SUFFIX_STEM + 1):  # the shorter stems this one ends with
+            group_of = by.get(s[cut:])
+            if group_of:
+                for p in members:
+                    sibs[p].update(group_of)
+                for q in group_of:
+                    sibs[q].update(members)
+        for p in members:
+            sibs[p].update(group)
+    return [sorted(x - {p}) for p, x in enumerate(sibs)]
 
 
 class _Spaces:
