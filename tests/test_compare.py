@@ -958,6 +958,25 @@ def test_link_evidence_is_symmetric_and_as_defined():
     )
 
 
+def test_rarest_share_is_counted_against_the_fit_corpus_size(monkeypatch):
+    """In a corpus larger than the one the model was fitted on (``MODEL_ARTICLES``) the rarest
+    shared term's count is a share of that size, not of the corpus (at most 1): a term two
+    articles of 82,000 carry is as rare as one two of the fit corpus's carry, not rarer."""
+    corpus = make_corpus(
+        {
+            "a": {"city": "甲城", "articles": ["街道办事处负责兵役登记工作。", "居民委员会协助。"]},
+            "b": {"city": "乙城", "articles": ["社区开展文化活动。", "街道办事处做好兵役登记。"]},
+        }
+    )
+    sp = compare.space(corpus)
+    pair = np.array([0]), np.array([3])  # share 兵役, which no other article has
+    assert links._rarest_shared(sp, *pair)[0] == pytest.approx(2 / 4)  # 4 ≤ MODEL_ARTICLES
+    monkeypatch.setattr(links, "MODEL_ARTICLES", 3)
+    assert links._rarest_shared(sp, *pair)[0] == pytest.approx(2 / 3)
+    monkeypatch.setattr(links, "MODEL_ARTICLES", 1)
+    assert links._rarest_shared(sp, *pair)[0] == 1.0
+
+
 def test_fit_script_reproduces_the_link_model(script):
     """scripts/fit_link_model.py, run on the set the model was fitted on, prints the table that
     links.py holds (so the weights are what the script says, not typed in)."""
@@ -965,7 +984,10 @@ def test_fit_script_reproduces_the_link_model(script):
     from jdcorpus.corpus import load_corpus
 
     gold = json.loads(mod.GOLD.read_text("utf-8"))
-    E, y = mod.examples(load_corpus(), gold)
+    corpus = load_corpus()
+    # the size the rarest shared term is counted against at scale is the fit corpus's
+    assert sum(len(d.articles) for d in corpus.documents) == links.MODEL_ARTICLES
+    E, y = mod.examples(corpus, gold)
     assert len(y) >= 300 and (~y).sum() >= 50
     table = mod.fit(E, y)
     assert set(table) == set(links.LINK_MODEL)

@@ -172,3 +172,14 @@ def test_background_table_is_well_formed():
             continue
         assert 1 <= len(gram) <= 3 and not any(c.isspace() for c in gram), gram
         assert min_df <= int(count) <= articles, gram
+
+
+@pytest.mark.parametrize("size", [0, 1, 50, 5000])
+def test_member_equals_isin(size):
+    """``member`` (sort and binary search) answers what ``np.isin`` answers, keys repeated,
+    unsorted or absent, values below and above every key."""
+    rng = np.random.default_rng(size)
+    keys = rng.integers(-20, 10_000, size)
+    x = rng.integers(-50, 10_050, 3 * size + 7)
+    np.testing.assert_array_equal(vectors.member(x, keys), np.isin(x, keys))
+    np.testing.assert_array_equal(vectors.member(keys, keys), np.ones(size, dtype=bool))

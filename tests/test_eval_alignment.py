@@ -218,6 +218,7 @@ def test_default_gold_sets_are_the_shipped_ones(ev, capsys, tmp_path):
     roles = {Path(k).stem: v.get("role") for k, v in reps.items()}
     assert roles["alignment_dev"] == roles["alignment_blind"] == "tuning"
     assert roles["alignment_wuye"] == roles["alignment_blind3"] == "confirmation"
+    assert roles["alignment_quan"] == "confirmation"  # since the eighth round
     assert roles["alignment_blind2"] == "tuning"  # since the seventh round of issue 13
 
 

@@ -34,7 +34,10 @@ _ROOMS = {
         "PLACEHOLDERS JURISDICTION SCORING MaskSpan Masked mask mask_spans corpus_cities "
         "scoring_text"
     ),
-    "vectors": "Space space NGRAMS SHINGLE DENSE_LIMIT TOP_K",
+    "vectors": (
+        "Space space NGRAMS SHINGLE DENSE_LIMIT TOP_K SIBLING_K SIBLING_DOCS NEAR_DOCS "
+        "title_families title_stem"
+    ),
     "links": (
         "Link align all_links HUB_FRACTION HUB_MIN MIN_MARGIN ALPHA MIN_SCORE PARA_ALPHA "
         "PARA_MARGIN STRONG_MARGIN RECOVER_SUPPORT SAME_PROVISION NEAR_VERBATIM "

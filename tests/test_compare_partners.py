@@ -1,9 +1,11 @@
-"""Candidates in a regulation's family (issue 13, alignment inside a large collection).
+"""Candidates in the documents a regulation is compared with as a whole (issue 13, alignment
+inside a large collection).
 
 Above ``DENSE_LIMIT`` articles each article keeps its ``TOP_K`` best candidates; in a large
 family (twenty cities' 物业管理条例) those ten spread over ten of the family's documents and the
 equivalents in the others are never compared. So each article also keeps its ``SIBLING_K`` best
-articles in every document of its family: the same title once the place is taken off.
+articles in every document of its family (the same subject once place and kind are taken off the
+title) and of its document's ``NEAR_DOCS`` nearest documents.
 """
 
 from __future__ import annotations
@@ -75,25 +77,53 @@ def synthetic(script, bundled):
     return vectors.Space(script("bench_compare").synthetic_corpus(bundled, 3), stored=False)
 
 
-def test_each_article_keeps_its_best_in_every_family_document(synthetic):
+def test_near_documents_are_those_of_the_most_candidates(synthetic):
+    """A document's nearest documents: the sum of the top-k candidates' cosines between them
+    over the root of the other's size, computed here pair by pair."""
     sp = synthetic
-    ii, jj, vv = sp.sibling_pairs()
+    ti, tj, tv = sp.topk
+    D = len(sp.docs)
+    total = np.zeros((D, D))
+    for i, j, v in zip(ti.tolist(), tj.tolist(), np.asarray(tv).tolist(), strict=True):
+        total[sp.doc_of[i], sp.doc_of[j]] += v
+    sizes = np.array([len(d.articles) for d in sp.docs])
+    near = sp.near_documents(3)
+    for p in range(D):
+        affinity = total[p] / np.sqrt(sizes)
+        assert len(near[p]) == 3 and p not in near[p]
+        assert min(affinity[near[p]]) >= max(np.delete(affinity, [p, *near[p]])) - 1e-9
+
+
+def test_partners_are_the_family_and_the_nearest_both_ways(synthetic):
+    sp = synthetic
+    fam, near = title_families(sp.docs), sp.near_documents(vectors.NEAR_DOCS)
+    partners = sp.partners()
+    for p in range(len(sp.docs)):
+        want = set(fam[p]) | set(near[p]) | {q for q in range(len(sp.docs)) if p in near[q]}
+        want |= {q for q in range(len(sp.docs)) if p in fam[q]}
+        assert set(partners[p]) == want  # the synthetic families are below SIBLING_DOCS
+
+
+def test_each_article_keeps_its_best_in_every_partner_document(synthetic):
+    sp = synthetic
+    ii, jj, vv = sp.partner_pairs()
     assert len(ii)
+    partners = sp.partners()
     fam = title_families(sp.docs)
     assert sum(map(len, fam)) >= 2 * len(sp.docs)  # the copies are families
-    # symmetric, across documents of one family, with the plain products' cosines
+    # symmetric, across partner documents, with the plain products' cosines
     keys = set(zip(ii.tolist(), jj.tolist(), strict=True))
     assert all((j, i) in keys for i, j in keys)
-    assert all(sp.doc_pos[sp.articles[j].doc_id] in fam[sp.doc_of[i]] for i, j in keys)
+    assert all(sp.doc_of[j] in partners[sp.doc_of[i]] for i, j in keys)
     assert vectors.pair_dots(sp.X, ii, jj).tobytes() == np.asarray(vv).tobytes()
-    # every article's k best in each family document are there (brute force, all pairs)
+    # every article's k best in each partner document are there (brute force, all pairs)
     S = (sp.X @ sp.X.T).toarray()
     kept = {}
     for i, j, v in zip(ii.tolist(), jj.tolist(), vv.tolist(), strict=True):
         kept.setdefault((i, sp.doc_of[j]), []).append(v)
     k = vectors.SIBLING_K
     checked = 0
-    for p, sibs in enumerate(fam):
+    for p, sibs in enumerate(partners):
         for q in sibs:
             block = S[np.ix_(sp.rows(sp.docs[p].id), sp.rows(sp.docs[q].id))]
             for r, i in enumerate(sp.rows(sp.docs[p].id)):
@@ -105,8 +135,8 @@ def test_each_article_keeps_its_best_in_every_family_document(synthetic):
     assert checked > 1000
 
 
-def test_sparse_candidates_are_top_k_and_family_best(synthetic, monkeypatch):
-    """Above ``DENSE_LIMIT`` the candidates of the link rule are the top-k pairs and the family
+def test_sparse_candidates_are_top_k_and_partner_best(synthetic, monkeypatch):
+    """Above ``DENSE_LIMIT`` the candidates of the link rule are the top-k pairs and the partner
     pairs, each once, with their cosines."""
     monkeypatch.setattr(vectors, "DENSE_LIMIT", 100)
     sp = synthetic
@@ -116,10 +146,10 @@ def test_sparse_candidates_are_top_k_and_family_best(synthetic, monkeypatch):
     got = dict(zip((ci.astype(np.int64) * n + cj).tolist(), np.asarray(cv).tolist(), strict=True))
     assert len(got) == len(ci)
     want = {}
-    for i, j, v in (*zip(*sp.topk, strict=True), *zip(*sp.sibling_pairs(), strict=True)):
+    for i, j, v in (*zip(*sp.topk, strict=True), *zip(*sp.partner_pairs(), strict=True)):
         want[int(i) * n + int(j)] = float(v)
     assert got == pytest.approx(want)
-    assert len(want) > len(sp.topk[0])  # the family adds pairs the top-k does not have
+    assert len(want) > len(sp.topk[0])  # the partners add pairs the top-k does not have
 
 
 def test_a_large_family_keeps_its_closest_documents(synthetic, monkeypatch):
@@ -128,6 +158,7 @@ def test_a_large_family_keeps_its_closest_documents(synthetic, monkeypatch):
     in the corpus however large a family grows."""
     sp = synthetic
     monkeypatch.setattr(vectors, "SIBLING_DOCS", 2)
+    monkeypatch.setattr(vectors, "NEAR_DOCS", 0)  # the family alone
     fam = title_families(sp.docs)
     assert max(map(len, fam)) > 2  # 长春 and 呼和浩特's copies: a family of six
     means = np.vstack([np.asarray(sp.X[sp.rows(d.id)].mean(axis=0)).ravel() for d in sp.docs])
@@ -136,7 +167,7 @@ def test_a_large_family_keeps_its_closest_documents(synthetic, monkeypatch):
     for p, sibs in enumerate(fam):
         near = means[sibs] @ means[p]
         kept.append({sibs[t] for t in np.argsort(-near, kind="stable")[:2]} if sibs else set())
-    ii, jj, _ = sp.sibling_pairs()
+    ii, jj, _ = sp.partner_pairs()
     seen: dict[int, set[int]] = {}
     for i, j in zip(ii.tolist(), jj.tolist(), strict=True):
         seen.setdefault(int(sp.doc_of[i]), set()).add(int(sp.doc_of[j]))
