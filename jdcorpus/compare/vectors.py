@@ -11,7 +11,9 @@ Speed, each exact (output compared equal, floats included; ``tests/test_compare_
 n-grams counted with numpy as scikit-learn counts them (:class:`CharGrams`), dot products on
 scipy's sorted-row path in the same float32 order (:func:`product_order`), scipy's products on
 two threads (:func:`threaded`). Up to ``DENSE_LIMIT`` articles the similarity of all pairs is
-computed; above it each article keeps its ``TOP_K`` best candidates (never an N×N matrix).
+computed; above it each article keeps its ``TOP_K`` best candidates and its ``SIBLING_K`` best in
+each partner of its document — its title family and its nearest documents
+(:meth:`Space.partners`) — never an N×N matrix.
 
 :class:`Space` owns everything derived from it: its arrays (``shingles``, ``pairs``, ``topk``)
 are cached properties, and the results the other rooms derive from it (the links of a setting,
@@ -48,7 +50,7 @@ SHINGLE = 4
 
 
 #: Up to this many articles the similarity of all pairs is computed exactly; above it each
-#: article keeps only its ``TOP_K`` best candidates (sparse top-k, never a dense N×N matrix).
+#: article keeps only its ``TOP_K`` best candidates (sparse top-k, never a dense N×N matrix) …
 DENSE_LIMIT = 1500
 
 
