@@ -32,6 +32,7 @@ import numpy as np
 from .._cache import code_stamp
 from ..errors import UsageError
 from ..results import Results
+from . import vectors
 from .persist import sps, stamp
 from .vectors import Space, fit_counts, member, pair_dots, space, unique
 
@@ -200,7 +201,6 @@ LINK_MODEL: dict[str, float] = {
 MODEL_BELOW: float | None = 0.3
 
 
-#: The kinds of evidence of :data:`LINK_MODEL`, in :func:`link_evidence`'s order.
 #: The rarest shared term's share (``rarest_shared``) is counted against at most this many
 #: articles: the size of the corpus the model was fitted on (the bundled corpus). Counted
 #: against the whole corpus, a term carried by 50 of the collection's 82,000 articles looks
@@ -211,6 +211,7 @@ MODEL_BELOW: float | None = 0.3
 MODEL_ARTICLES = 320
 
 
+#: The kinds of evidence of :data:`LINK_MODEL`, in :func:`link_evidence`'s order.
 EVIDENCE = (
     "cosine joined demoted verbatim rarest_shared short long place_apart "
     "links_fewer links_more share_lower share_higher"
@@ -733,8 +734,6 @@ def link_arrays(sp: Space, alpha: float = ALPHA, min_margin: float = MIN_MARGIN)
 
 def settings() -> tuple:
     """The link rule's constants as they are now (part of the key links are kept by)."""
-    from . import vectors
-
     # the candidates of a sparse space too (the best in partner documents)
     return tuple(globals()[name] for name in _SETTINGS) + (
         vectors.SIBLING_K,

@@ -58,7 +58,7 @@ TOP_K = 10
 
 
 #: … and, in each document of its *family* (:func:`title_families`: the same subject once the
-#: place and kind are taken off the title, 湖州市物业管理条例 and 北京市物业管理规定), its
+#: place and kind are taken off the title, 湖州市物业管理条例 and 上海市住宅物业管理规定), its
 #: ``SIBLING_K`` best articles too: the equivalents of a large family spread over more
 #: documents than ``TOP_K`` (:meth:`Space.partner_pairs`).
 SIBLING_K = 2
@@ -721,13 +721,12 @@ class Space:
             f"partners-{SIBLING_K}-{SIBLING_DOCS}-{NEAR_DOCS}", lambda sp: sp.partner_pairs()
         )
         n = len(self.articles)
-        keys = np.r_[ti.astype(np.int64) * n + tj, si.astype(np.int64) * n + sj]
-        order = np.argsort(keys, kind="stable")  # a pair in both: the same cosine either way
-        keys, vv = keys[order], np.r_[np.asarray(tv), np.asarray(sv)][order]
-        keep = np.ones(len(keys), dtype=bool)
-        np.not_equal(keys[1:], keys[:-1], out=keep[1:])
-        keys = keys[keep]
-        return (keys // n).astype(ti.dtype), (keys % n).astype(ti.dtype), vv[keep]
+        keys, inv = unique(
+            np.r_[ti.astype(np.int64) * n + tj, si.astype(np.int64) * n + sj], inverse=True
+        )
+        vv = np.empty(len(keys), dtype=np.result_type(tv, sv))
+        vv[inv] = np.r_[np.asarray(tv), np.asarray(sv)]  # a pair in both: the same cosine
+        return (keys // n).astype(ti.dtype), (keys % n).astype(ti.dtype), vv
 
     def partners(self) -> list[list[int]]:
         """For each document, the documents its articles are compared with as a whole: the
@@ -741,7 +740,7 @@ class Space:
         for p, sibs in enumerate(families):
             if len(sibs) > SIBLING_DOCS:  # the closest documents of a large family
                 if centroid is None:
-                    centroid = self._doc_means(sorted({p, *(q for f in families for q in f)}))
+                    centroid = self._doc_means(sorted({q for f in families for q in f}))
                 near = (centroid[sibs] @ centroid[p].T).toarray().ravel()
                 keep = np.argsort(-near, kind="stable")[:SIBLING_DOCS]
                 sibs = [sibs[t] for t in keep.tolist()]
@@ -781,13 +780,12 @@ class Space:
                 start += width
             return out_i, out_j
 
-        work = [
-            (p, [q for q in sibs if q > p])
-            for p, sibs in enumerate(self.partners())
-            if offsets[p + 1] > offsets[p]
-        ]
-        work = [(p, [q for q in sibs if offsets[q + 1] > offsets[q]]) for p, sibs in work]
-        work = [(p, sibs) for p, sibs in work if sibs]
+        sizes = np.diff(offsets)
+        work = []  # each pair of partner documents once, the first with the later ones
+        for p, sibs in enumerate(self.partners()):
+            later = [q for q in sibs if q > p and sizes[q]]
+            if sizes[p] and later:
+                work.append((p, later))
         parts_i, parts_j = [], []
         for out_i, out_j in threaded(lambda w: best(*w), work):
             parts_i.extend(out_i)
@@ -952,26 +950,27 @@ def content_key(corpus) -> str:
     return h.hexdigest()
 
 
-_PLACE_HEAD = _KIND_TAIL = None
+@lru_cache(maxsize=1)
+def _title_patterns():
+    """A province at the head of a title, and a kind (条例, 规定 …) at its end."""
+    from ..parse.metadata import _PROVINCES
+    from ..parse.patterns import KINDS
+
+    head = re.compile(rf"^(?:{'|'.join(_PROVINCES)})(?:省|市|[^省市]{{0,6}}?自治区)")
+    tail = re.compile(rf"(?:{'|'.join(sorted(KINDS, key=len, reverse=True))})$")
+    return head, tail
 
 
 def title_stem(title: str | None, city: str | None) -> str:
     """What a title regulates: the title without its place, kind and edition note
     (湖州市物业管理条例 → 物业管理, 北京市养犬管理规定 → 养犬管理, 广东省清远市住宅小区物业管理条例
     → 住宅小区物业管理)."""
-    global _PLACE_HEAD, _KIND_TAIL
-    if _PLACE_HEAD is None:
-        from ..parse.metadata import _PROVINCES
-        from ..parse.patterns import KINDS
-
-        names = "|".join(_PROVINCES)
-        _PLACE_HEAD = re.compile(rf"^(?:{names})(?:省|市|[^省市]{{0,6}}?自治区)")
-        _KIND_TAIL = re.compile(rf"(?:{'|'.join(sorted(KINDS, key=len, reverse=True))})$")
+    head, tail = _title_patterns()
     t = re.sub(r"[（(][^（）()]*[）)]$", "", (title or "").strip().strip("《》"))
-    t = _PLACE_HEAD.sub("", t)
+    t = head.sub("", t)
     if city and t.startswith(city):
         t = re.sub(r"^(?:市|经济特区|自治州|自治县|县|地区|盟)", "", t[len(city) :])
-    return _KIND_TAIL.sub("", t)
+    return tail.sub("", t)
 
 
 def title_families(docs) -> list[list[int]]:
@@ -986,7 +985,6 @@ def title_families(docs) -> list[list[int]]:
             by.setdefault(s, []).append(p)
     sibs: list[set[int]] = [set() for _ in docs]
     for s, members in by.items():
-        group = list(members)
         for cut in range(1, len(s) - SUFFIX_STEM + 1):  # the shorter stems this one ends with
             group_of = by.get(s[cut:])
             if group_of:
@@ -995,7 +993,7 @@ def title_families(docs) -> list[list[int]]:
                 for q in group_of:
                     sibs[q].update(members)
         for p in members:
-            sibs[p].update(group)
+            sibs[p].update(members)
     return [sorted(x - {p}) for p, x in enumerate(sibs)]
 
 
