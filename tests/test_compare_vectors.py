@@ -78,12 +78,16 @@ def test_char_grams_equal_count_vectorizer(sp, n, binary, which):
     assert names == list(cv.get_feature_names_out())
 
 
+@pytest.mark.parametrize("sorted_lookup", [False, True])
 @pytest.mark.parametrize("n", [1, 2, 3])
-def test_char_grams_transform_equals_count_vectorizer(sp, n):
+def test_char_grams_transform_equals_count_vectorizer(sp, n, sorted_lookup, monkeypatch):
     """Texts outside the fitted ones (the paragraphs) get CountVectorizer's counts too, unknown
-    characters and n-grams left out."""
+    characters (one above every code point of the fitted texts among them) and n-grams left out,
+    whether the n-grams are looked up as they come or in sorted order (``SORTED_LOOKUP``)."""
+    if sorted_lookup:
+        monkeypatch.setattr(vectors, "SORTED_LOOKUP", 0)
     texts = list(sp.masked)
-    others = [t[: len(t) // 2] + "鿿＠" + t[len(t) // 2 :] for t in texts[::7]] + ["", "鿿"]
+    others = [t[: len(t) // 2] + "鿿＠" + t[len(t) // 2 :] for t in texts[::7]] + ["", "鿿", "𠀀𠀁"]
     ours = vectors.CharGrams(n)
     ours.fit_transform(texts)
     cv = CountVectorizer(analyzer="char", ngram_range=(n, n), dtype=np.float32).fit(texts)
@@ -134,6 +138,28 @@ def test_top_k_cosines_equal_the_exact_ones(synthetic):
     assert vectors.pair_dots(synthetic.X, ii, jj).tobytes() == np.asarray(vv).tobytes()
     S = (synthetic.X @ synthetic.X.T).toarray()
     np.testing.assert_allclose(S[ii, jj], vv, rtol=1e-5, atol=1e-7)
+
+
+def test_top_k_pairs_are_each_articles_best_in_other_documents(synthetic):
+    """Brute force: the candidates are, for every article, its ``k`` best articles of other
+    documents by the product over the rarer n-grams (every pair scoring above an article's k-th
+    best is kept), symmetrised, and nothing else."""
+    k = 4
+    ii, jj, _ = synthetic.top_k_pairs(k=k, chunk=97)  # chunks that cut documents
+    X, doc_of = synthetic.X, synthetic.doc_of
+    n = X.shape[0]
+    df = np.bincount(X.indices, minlength=X.shape[1])
+    rare = (df <= max(50, int(0.01 * n))).astype(np.float32)
+    P = X @ sps.diags(rare)
+    S = (P @ P.T).toarray()
+    S[doc_of[:, None] == doc_of[None, :]] = 0  # own document: never a candidate
+    kth = -np.partition(-S, k - 1, axis=1)[:, k - 1]  # each article's k-th best
+    got = set(zip(ii.tolist(), jj.tolist(), strict=True))
+    above = {(i, j) for i, j in zip(*np.nonzero(S > kth[:, None]), strict=True)}
+    assert above and {(j, i) for i, j in above} | above <= got
+    allowed = (S > 0) & ((S >= kth[:, None]) | (S >= kth[None, :]))
+    assert all(allowed[i, j] for i, j in got)
+    assert all((j, i) in got for i, j in got)
 
 
 def test_background_idf_is_blended_geometrically(sp, monkeypatch):

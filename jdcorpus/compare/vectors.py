@@ -185,12 +185,26 @@ class CharGrams:
 
         cp, lens = self._prepare(texts)
         size = len(self.alphabet)
-        rank = np.minimum(np.searchsorted(self.alphabet, cp), size - 1)
-        rank = np.where(self.alphabet[rank] == cp, rank, size)  # unknown characters: ``size``
-        key, row = self._grams(rank, lens, size + 1)
-        col = np.minimum(np.searchsorted(self.vocab, key), len(self.vocab) - 1)
+        # each character's rank in the alphabet by a table lookup (unknown characters: ``size``)
+        top = int(max(self.alphabet.max(initial=0), cp.max(initial=0))) + 1
+        rank_of = np.full(top, size, dtype=np.int64)
+        rank_of[self.alphabet] = np.arange(size)
+        key, row = self._grams(rank_of[cp], lens, size + 1)
+        if len(key) > SORTED_LOOKUP:  # binary search is ~2× faster for needles in order
+            order = np.argsort(key)
+            col = np.empty(len(key), dtype=np.int64)
+            col[order] = np.searchsorted(self.vocab, key[order])
+        else:
+            col = np.searchsorted(self.vocab, key)
+        col = np.minimum(col, len(self.vocab) - 1)
         known = self.vocab[col] == key
         return self._counts(row[known], col[known], len(lens))
+
+
+#: :meth:`CharGrams.transform` looks up more n-grams than this in sorted order (numpy's binary
+#: search starts from the last result: on the collection's 5.6 million paragraph 3-grams, 1.1 s
+#: with the sort against 2.3 s without).
+SORTED_LOOKUP = 1_000_000
 
 
 def fit_counts(texts: list[str], n: int, binary: bool = False):
@@ -851,7 +865,7 @@ class Space:
         than 1% of the articles says little about which ones are equivalent and makes the product
         dense); the kept pairs are then scored with the full vectors.
         """
-        X, doc_of = self.X, self.doc_of
+        X, doc_of, offsets = self.X, self.doc_of, self.offsets
         n = X.shape[0]
         df = np.bincount(X.indices, minlength=X.shape[1])
         keep = df <= max(50, int(0.01 * n))
@@ -864,9 +878,13 @@ class Space:
             candidates."""
             hi = min(n, lo + chunk)
             C = (P[lo:hi] @ PT).tocsr()
-            # drop same-document pairs
-            rows = np.repeat(np.arange(lo, hi), np.diff(C.indptr))
-            same = doc_of[rows] == doc_of[C.indices]
+            # drop same-document pairs: a row's own document is a range of columns (a test of
+            # bounds, ~3× faster than looking up the document of every column)
+            counts = np.diff(C.indptr)
+            own = doc_of[lo:hi]
+            same = (C.indices >= np.repeat(offsets[own], counts)) & (
+                C.indices < np.repeat(offsets[own + 1], counts)
+            )
             C.data[same] = 0
             C.eliminate_zeros()
             counts = np.diff(C.indptr)
