@@ -181,15 +181,19 @@ class CharGrams:
         X.has_sorted_indices = False
         return X
 
+    def ranks(self, codes, missing: int):
+        """Each code point's rank in the fitted alphabet (``missing`` for characters it lacks),
+        by a table lookup; ``codes`` may have any shape."""
+        top = int(max(self.alphabet.max(initial=0), codes.max(initial=0))) + 1
+        rank_of = np.full(top, missing, dtype=np.int64)
+        rank_of[self.alphabet] = np.arange(len(self.alphabet))
+        return rank_of[codes]
+
     def transform(self, texts: list[str]):
 
         cp, lens = self._prepare(texts)
         size = len(self.alphabet)
-        # each character's rank in the alphabet by a table lookup (unknown characters: ``size``)
-        top = int(max(self.alphabet.max(initial=0), cp.max(initial=0))) + 1
-        rank_of = np.full(top, size, dtype=np.int64)
-        rank_of[self.alphabet] = np.arange(size)
-        key, row = self._grams(rank_of[cp], lens, size + 1)
+        key, row = self._grams(self.ranks(cp, missing=size), lens, size + 1)
         if len(key) > SORTED_LOOKUP:  # binary search is ~2× faster for needles in order
             order = np.argsort(key)
             col = np.empty(len(key), dtype=np.int64)
@@ -265,11 +269,8 @@ def background_idf(counter, n: int):
     df = np.full(len(counter.vocab), min_df / 2)
     if n in table:
         codes, known = table[n]
-        alphabet, base = counter.alphabet, len(counter.alphabet) + 1
-        # each character's rank in the alphabet (-1: not in this corpus), by a table lookup
-        rank_of = np.full(int(max(alphabet.max(initial=0), codes.max(initial=0))) + 1, -1)
-        rank_of[alphabet] = np.arange(len(alphabet))
-        rank = rank_of[codes]
+        base = len(counter.alphabet) + 1
+        rank = counter.ranks(codes, missing=-1)  # -1: not in this corpus
         ok = (rank >= 0).all(axis=1)
         rank, known = rank[ok], known[ok]
         key = np.zeros(len(rank), dtype=np.int64)
