@@ -78,6 +78,10 @@ SIBLING_DOCS = 20
 #: (the target is 120 s).
 NEAR_DOCS = 5
 
+#: The weight of the document column on the right of the top-k product
+#: (:meth:`Space.top_k_pairs`): with ``-1`` on the left, a pair of one document gets ``-2``.
+DOC_PENALTY = 2.0
+
 
 #: A title stem (no place, no kind) shorter than this is no family (上海市条例); one ending
 #: with another of at least ``SUFFIX_STEM`` characters joins its family (住宅小区物业管理 →
@@ -859,59 +863,54 @@ class Space:
         ii, jj = np.nonzero(self.doc_of[:, None] != self.doc_of[None, :])
         return ii, jj, S[ii, jj]
 
-    def top_k_pairs(self, k: int = TOP_K, chunk: int = 500):
+    def top_k_pairs(self, k: int = TOP_K, chunk: int = 4096):
         """Each article's ``k`` best candidates in other documents, symmetrised (sparse top-k).
 
         Candidates come from a product restricted to the rarer n-grams (a feature carried by more
         than 1% of the articles says little about which ones are equivalent and makes the product
-        dense); the kept pairs are then scored with the full vectors.
+        dense); the kept pairs are then scored with the full vectors. The product keeps only each
+        row's ``k`` best (``sparse_dot_topn``: never the ~10,000 candidates a row of a large
+        collection has); an article's own document is kept out by one more column per document,
+        ``-1`` on the left and ``DOC_PENALTY`` on the right, so that a pair of one document sums
+        below zero and falls under the threshold.
         """
-        X, doc_of, offsets = self.X, self.doc_of, self.offsets
+        from sparse_dot_topn import sp_matmul_topn
+
+        from . import persist
+        from .persist import progress
+
+        X, doc_of = self.X, self.doc_of
         n = X.shape[0]
         df = np.bincount(X.indices, minlength=X.shape[1])
         keep = df <= max(50, int(0.01 * n))
         P = (X @ sps.diags(keep.astype(np.float32))).tocsr()
         P.eliminate_zeros()
-        PT = P.T.tocsr()
-
-        def best(lo: int):
-            """``(i, j)`` of rows ``lo`` … ``lo + chunk``: each row's ``k`` best other-document
-            candidates."""
-            hi = min(n, lo + chunk)
-            C = (P[lo:hi] @ PT).tocsr()
-            # drop same-document pairs: a row's own document is a range of columns (a test of
-            # bounds, ~3× faster than looking up the document of every column)
-            counts = np.diff(C.indptr)
-            own = doc_of[lo:hi]
-            same = (C.indices >= np.repeat(offsets[own], counts)) & (
-                C.indices < np.repeat(offsets[own + 1], counts)
-            )
-            C.data[same] = 0
-            C.eliminate_zeros()
-            counts = np.diff(C.indptr)
-            rows = np.repeat(np.arange(lo, hi), counts)
-            keep = (counts <= k)[rows - lo]  # rows with at most k candidates keep them all
-            for r in np.flatnonzero(counts > k).tolist():
-                s, e = C.indptr[r], C.indptr[r + 1]
-                keep[s + np.argpartition(C.data[s:e], -k)[-k:]] = True
-            return rows[keep], C.indices[keep]
-
-        # the products (scipy, without the GIL) of one chunk overlap the selection of another;
-        # two chunks at a time, so that a progress bar (on a terminal, at scale) advances
-        from . import persist
-        from .persist import progress
-
-        starts = list(range(0, n, chunk))
-        groups = [starts[g : g + 2] for g in range(0, len(starts), 2)]
-        parts = []
-        with progress(groups, "Finding candidate pairs", persist.AT_LEAST // (2 * chunk)) as bar:
-            for group in bar:
-                parts.extend(threaded(best, group))
-        if not sum(len(i) for i, _ in parts):
+        D = len(self.docs)
+        # the rows of P have norms ≤ 1: a pair of one document sums to at most 1 - DOC_PENALTY
+        own = sps.csr_matrix(
+            (np.full(n, -1, dtype=np.float32), (np.arange(n), doc_of)), shape=(n, D)
+        )
+        left = sps.hstack([P, own], format="csr")
+        right = sps.hstack([P, -DOC_PENALTY * own], format="csr").T.tocsr()
+        workers = cores()
+        parts_i, parts_j = [], []
+        starts = range(0, n, chunk)
+        with progress(starts, "Finding candidate pairs", max(2, persist.AT_LEAST // chunk)) as bar:
+            for lo in bar:
+                C = sp_matmul_topn(
+                    left[lo : lo + chunk],
+                    right,
+                    top_n=k,
+                    threshold=0.0,
+                    n_threads=workers if workers > 1 else None,
+                )
+                parts_i.append(lo + np.repeat(np.arange(C.shape[0]), np.diff(C.indptr)))
+                parts_j.append(C.indices.astype(np.int64))
+        ii = np.concatenate(parts_i) if parts_i else np.array([], dtype=np.int64)
+        if not len(ii):
             empty = np.array([], dtype=int)
             return empty, empty, np.array([], dtype=np.float32)
-        ii = np.concatenate([i for i, _ in parts])
-        jj = np.concatenate([j for _, j in parts]).astype(ii.dtype)
+        jj = np.concatenate(parts_j)
         # symmetrise and deduplicate
         ii, jj = np.concatenate([ii, jj]), np.concatenate([jj, ii])
         key = unique(ii.astype(np.int64) * n + jj)
@@ -1060,13 +1059,18 @@ def space(corpus) -> Space:
     return SPACES.get(corpus)
 
 
+def cores() -> int:
+    """The cores this process may use, at most two (the products here are memory-bound)."""
+    n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return min(2, n or 1)
+
+
 def threaded(fn, items) -> list:
     """``[fn(x) for x in items]``, on two threads when there are two cores: for work done mostly
     in numpy and scipy, which release the GIL, so that one item's products overlap another's
     Python."""
     items = list(items)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    workers = min(2, cores or 1)
+    workers = cores()
     if workers < 2 or len(items) < 2:
         return [fn(x) for x in items]
     with ThreadPoolExecutor(max_workers=workers) as pool:
