@@ -220,6 +220,7 @@ def _parse_uncached(data: bytes, name: str, options: dict):
             city=options.get("city"),
             province=options.get("province"),
             title=options.get("title"),
+            fallback_title=src.meta.get("title"),
         )
     except SourceError:
         raise
@@ -228,9 +229,6 @@ def _parse_uncached(data: bytes, name: str, options: dict):
     docs = [d for d in docs if d.articles]
     if not docs:
         raise ParseError(f"{name}: no articles (第…条) found, not a regulation to add")
-    meta_title = src.meta.get("title")
-    if meta_title and len(docs) == 1 and docs[0].title == "（无标题）" and not options.get("title"):
-        docs[0] = dataclasses.replace(docs[0], title=meta_title)
     if src.warnings:
         docs = [dataclasses.replace(d, warnings=d.warnings + src.warnings) for d in docs]
     docs = [_apply(d, options) for d in docs]

@@ -50,3 +50,52 @@ def test_a_law_without_articles_is_not_made_to_have_some(law):
         assert "article" in str(e) or "条" in str(e), e
         return
     assert all(not d.articles for d in docs)
+
+
+NATIONAL_MD = """# {title}
+
+2005年3月14日 第十届全国人民代表大会第三次会议通过
+
+<!-- INFO END -->
+## 第一章 总则
+
+第一条 为了维护国家统一，根据宪法，制定本法。
+
+第二条 国家依照本法采取措施。
+
+## 第二章 附则
+
+第三条 本法自公布之日起施行。
+"""
+
+
+@pytest.mark.parametrize(
+    "title,kind,did",
+    [
+        ("反分裂国家法", "法", "fanfenlieguo-fa"),  # no national prefix: the markup names it
+        ("中华人民共和国国歌法", "法", "guoge-fa"),
+        ("中华人民共和国民法典", "法典", "min-fadian"),
+        ("中华人民共和国刑法修正案（十一）", "修正案", "xingfa-xiuzhengan"),
+    ],
+)
+def test_a_national_law_has_its_title_kind_and_an_id_of_its_subject(tmp_path, title, kind, did):
+    """A law of the national collection ends in 法, 法典 or 修正案, none of them a local kind: its
+    title is the Markdown ``# `` heading (or a line that reads as 中华人民共和国…法), its kind
+    that word, its id made from its subject (not 中华人民 for every law), and no warning."""
+    path = tmp_path / f"{title}.md"
+    path.write_text(NATIONAL_MD.format(title=title), encoding="utf-8")
+    (doc,) = parse_file(path)
+    assert (doc.title, doc.kind, doc.id, doc.warnings) == (title, kind, did, ())
+    assert [a.chapter_title for a in doc.articles] == ["总则", "总则", "附则"]
+
+
+def test_a_hard_wrapped_line_ending_in_fa_is_not_a_title():
+    """Without the national prefix a line that ends in 法 reads as no title: a hard wrap
+    (…文化体育、法⏎律咨询…) keeps its text in the article."""
+    from jdcorpus.parse import parse_text
+
+    (doc,) = parse_text(
+        "某市社区条例\n\n第一条 为了规范社区服务，制定本条例。\n\n"
+        "第二条 鼓励开展养老托育、文化体育、法\n律咨询等服务活动。\n"
+    )
+    assert doc.articles[1].text == "鼓励开展养老托育、文化体育、法律咨询等服务活动。"

@@ -63,3 +63,16 @@ def test_no_toc_no_bare_chapters():
     )
     doc = parse_text(text)[0]
     assert doc.chapters == ()
+
+
+def test_a_heading_ending_like_a_reference_does_not_swallow_the_next_article():
+    """第一章 基本规定 ends in …本规定 like a reference (依照本规定⏎第三条…), but a heading
+    continues no sentence: 第一条 opening with a word that could go on a reference (第三人…)
+    is still an article, and so is the 第二条 after it."""
+    (doc,) = parse_text(
+        "某市条例\n\n第一章　基本规定\n\n"
+        "第一条　第三人因本条所列行为受到损害的，可以依法请求赔偿。\n\n"
+        "第二条　第一条所称损害，包括财产损失。\n\n第三条　本条例自公布之日起施行。\n"
+    )
+    assert [a.no for a in doc.articles] == [1, 2, 3]
+    assert doc.articles[0].text.startswith("第三人") and not doc.warnings

@@ -45,9 +45,11 @@ def parse_file(path: str | Path, *, encoding: str | None = None, **meta) -> list
     meta.setdefault("source_file", p.name)
     from .formats import read_source
 
-    text = read_source(p, encoding=encoding).text  # an empty file is an error naming it
+    src = read_source(p, encoding=encoding)  # an empty file is an error naming it
+    if src.meta.get("title"):
+        meta.setdefault("fallback_title", src.meta["title"])
     try:
-        return parse_text(text, **meta)
+        return parse_text(src.text, **meta)
     except SourceError:
         raise
     except ParseError as e:
@@ -65,15 +67,18 @@ def parse_text(
     ids: dict[str, str] | None = None,
     taken: set[str] | None = None,
     require_articles: bool = True,
+    fallback_title: str | None = None,
     **_ignored,
 ) -> list[Document]:
     """Parse one regulation text (which may hold several instruments) into documents.
 
     Known metadata (``city``, ``province``, ``title``, ``doc_id``; ``ids`` maps titles to ids)
-    overrides what is read from the text. Raises :class:`ParseError` when no article is found,
-    unless ``require_articles`` is False: then a text drafted without 第…条 (a 决定 in 一、二、
-    paragraphs, a 修改决定) is one document with no articles whose ``paragraphs`` hold its body,
-    and a warning that says so; a text with no body at all is still an error.
+    overrides what is read from the text; ``fallback_title`` (the title a file's markup states,
+    as a Markdown ``# `` heading) names the first instrument when no line reads as a title.
+    Raises :class:`ParseError` when no article is found, unless ``require_articles`` is False:
+    then a text drafted without 第…条 (a 决定 in 一、二、 paragraphs, a 修改决定) is one document
+    with no articles whose ``paragraphs`` hold its body, and a warning that says so; a text with
+    no body at all is still an error.
 
     例：``parse_text("某市关于某事的决定\n一、甲。\n二、乙。", require_articles=False)[0]``
     has two paragraphs, ``一、甲。`` and ``二、乙。``.
@@ -101,7 +106,7 @@ def parse_text(
             segs[ins.end : ins.trailer_end] if last else [], script,
             source_file=source_file, city=city, province=province, title=title,
             ids=ids or {}, doc_id=doc_id if len(found) == 1 else None, taken=taken,
-            paragraphs_only=not arts,
+            paragraphs_only=not arts, fallback_title=fallback_title if k == 0 else None,
         )  # fmt: skip
         taken.add(doc.id)
         docs.append(inherit_promulgation(doc, docs))

@@ -12,6 +12,7 @@ import re
 from ..model import Document, Event, Paragraph
 from .patterns import (
     KINDS,
+    LAW_KINDS,
     RE_CN_DATE,
     RE_DATE,
     RE_DATE_LINE,
@@ -51,10 +52,13 @@ def inherit_promulgation(doc: Document, earlier: list[Document]) -> Document:
 
 
 def build_document(text, header, body, trailer, script, *, source_file, city, province, title,
-                    ids, doc_id, taken, paragraphs_only=False) -> Document:  # fmt: skip
+                    ids, doc_id, taken, paragraphs_only=False,
+                    fallback_title=None) -> Document:  # fmt: skip
     """The document of one instrument: ``header``, ``body`` and ``trailer`` are its segments,
     ``script`` the script its text is normalized from; known metadata overrides what is read.
-    ``paragraphs_only``: the body has no articles, its paragraphs are the document's."""
+    ``paragraphs_only``: the body has no articles, its paragraphs are the document's;
+    ``fallback_title``: the title a file's markup states (a Markdown ``# `` heading), taken when
+    no line of the text reads as one."""
     norm = _Normalizer(script)
     steps = norm.steps
 
@@ -64,6 +68,8 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
     title_seg = title_segs[-1] if title_segs else None
     original_title = title_seg.raw if title_seg else ""
     doc_title = title or (_clean_title(norm(title_seg.raw)) if title_seg else None)
+    if not doc_title and fallback_title:
+        doc_title = _clean_title(norm(fallback_title))
     if not doc_title:
         m = re.search(
             r"《([^》]{2,60})》", "".join(norm(s.raw) for s in header if s.kind != "noise")
@@ -252,6 +258,9 @@ def _kind(title: str) -> str | None:
     for k in KINDS:
         if t.endswith(k):
             return k
+    for k in LAW_KINDS:  # a national law (中华人民共和国刑法, 民法典, 刑法修正案（十一）)
+        if t.endswith(k) and not re.search(r"[本该此其依合违执守方做用说看想手疗]法$", t):
+            return k
     return None
 
 
@@ -383,7 +392,10 @@ def _promulgation(block_keys: list[str]) -> str | None:
 def _make_id(city: str | None, kind: str | None, title: str, taken: set[str]) -> str:
     from pypinyin import lazy_pinyin
 
-    base = "".join(lazy_pinyin(city)) if city else "".join(lazy_pinyin(title[:4]))
+    stem = title.removeprefix("中华人民共和国")  # a national law is named by its subject
+    if kind in LAW_KINDS:  # 刑法 → xing-fa, 民法典 → min-fadian, not zhonghuarenmin-fa
+        stem = re.sub(r"[（(][^（）()]*[）)]$", "", stem).removesuffix(kind) or stem
+    base = "".join(lazy_pinyin(city)) if city else "".join(lazy_pinyin(stem[:4]))
     if kind:
         base += "-" + "".join(lazy_pinyin(kind))
     base = re.sub(r"[^a-z0-9-]+", "", base.lower()) or "doc"

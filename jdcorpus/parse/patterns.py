@@ -39,7 +39,7 @@ LABEL_END = rf"(?![{_NOT_AFTER_LABEL}])(?!、\s*(?:第|$))(?!之(?![一二三四
 RE_ARTICLE = re.compile(rf"^第({NUM})条(?:之([一二三四五六七八九十]+))?{LABEL_END}")
 RE_CHAPTER = re.compile(rf"^第({NUM})章(.*)$")
 RE_SECTION = re.compile(rf"^第({NUM})节(.*)$")
-RE_PART = re.compile(rf"^第({NUM})编(.*)$")
+RE_PART = re.compile(rf"^第({NUM})分?编(.*)$")  # 编, and the 分编 of a code (民法典)
 # first-level items (项): （一） (一) ㈠, and 一、 in older drafting; never 第（二）项 or 一、二级
 RE_ITEM = re.compile(
     r"^(?:[（(]([零〇一二三四五六七八九十百]+)[）)](?![项目])|([㈠-㈩])|([一二三四五六七八九十]{1,3})、(?![一二三四五六七八九十]))"
@@ -60,10 +60,16 @@ KINDS = (
     "职责规定", "实施细则", "实施办法", "暂行办法", "暂行规定", "自治条例", "条例", "规定", "办法", "细则",
     "规则", "决定", "规程", "章程", "准则", "意见",
 )  # fmt: skip
+# a national law: 中华人民共和国刑法, …民法典, …刑法修正案（十一）, 全国人民代表大会常务委员会关于…的决议.
+# Without the national prefix a line that ends in 法 is as often a hard-wrapped line (…文化体育、法⏎
+# 律咨询…); a Markdown file's own title (# 反分裂国家法) is taken from its markup instead.
+LAW_KINDS = ("法典", "修正案", "决议", "法")
 RE_TITLE = re.compile(
-    r"^《?(?P<title>[^，,。；;：:！？\s]{2,60}?(?:"
+    r"^《?(?P<title>(?:[^，,。；;：:！？\s]{2,60}?(?:"
     + "|".join(KINDS)
-    + r")(?:[（(][^（）()]{1,20}[）)])?)》?"
+    + r")|(?:中华人民共和国|全国人民代表大会)[^，,。；;：:！？\s]{1,60}?(?:"
+    + "|".join(LAW_KINDS)
+    + r"))(?:[（(][^（）()]{1,20}[）)])?)》?"
     r"(?:[（(]?(?:征求意见稿|草案|送审稿|修订草案|草案修改稿|试行)[）)]?)?"
     r"(?:[（(]\d{4}年(?:修订|修正|修改)(?:本|版)?[）)])?$"
 )

@@ -137,7 +137,7 @@ _INLINE_BREAK = re.compile(
 _RE_SPACED_LABEL = re.compile(rf"[{HS}]+第[{HS}]*{SPACED_NUM}[{HS}]*[条條][{HS}]")
 _FLAT_BREAK = re.compile(
     rf"(?<=[^\s{INVISIBLE}])[{HS}]+(?:(?P<label>)(?=第[{HS}]*{SPACED_NUM}[{HS}]*[条條])"
-    rf"|(?=第[{HS}]*{SPACED_NUM}[{HS}]*[章节編编節][{HS}]"
+    rf"|(?=第[{HS}]*{SPACED_NUM}[{HS}]*分?[章节編编節][{HS}]"
     rf"|目[{HS}]*[录錄次][{HS}]|[（(](?:\d{{4}}|[〇零一二三四五六七八九]{{4}})年))"
 )
 
@@ -452,6 +452,7 @@ def _mark_article_tocs(segs: list[Seg]) -> None:
 
 
 # a line ending like this goes on with a reference: …按照本条例 / 第十一条确定的…
+_HEADINGS = ("chapter", "section", "part", "toc")
 _RE_REFERS = re.compile(
     r"(本条例|本规定|本办法|本细则|本法|本决定|》|依照|按照|根据|依据|违反|适用|参照|前|和|或者|及|、|第)$"
 )
@@ -522,7 +523,8 @@ def _resolve_labels(text: str, segs: list[Seg]) -> list[Seg]:
 def _opens_article(s: Seg, prev: Seg | None, last_no: int, upcoming: int | None) -> bool:
     num = s.label
     prev_text = (prev.rest if prev.kind == "article" else prev.raw) if prev else ""
-    refers = bool(_RE_REFERS.search(prev.key if prev else ""))
+    # a heading refers to nothing, though its title may end like a reference (第一章 基本规定)
+    refers = bool(prev and prev.kind not in _HEADINGS and _RE_REFERS.search(prev.key))
     if s.tentative:  # run together with a finished sentence before it, on the same line
         if s.label_sub is not None:
             return num == last_no

@@ -206,8 +206,8 @@ def body_structure(
             and s.key in BARE_HEADINGS
             and (cur is None or ends_sentence(cur.last_text))
         ):
-            cur = None
-            continue  # a heading without a 第X章 label: 附  则
+            cur = chapter = section = None
+            continue  # a heading without a 第X章 label (附  则): its articles are in no chapter
         if s.kind in ("chapter", "section", "part"):
             if not is_real_heading(i, "section" if s.kind == "section" else "chapter"):
                 continue  # a table-of-contents entry
