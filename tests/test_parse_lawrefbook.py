@@ -99,3 +99,23 @@ def test_a_hard_wrapped_line_ending_in_fa_is_not_a_title():
         "第二条 鼓励开展养老托育、文化体育、法\n律咨询等服务活动。\n"
     )
     assert doc.articles[1].text == "鼓励开展养老托育、文化体育、法律咨询等服务活动。"
+
+
+def test_the_collections_own_date_line_gives_the_effective_date(tmp_path):
+    """``2021年1月1日 施行`` above ``<!-- INFO END -->`` is the date the collection states for
+    施行: it is ``effective`` when no article says when the text takes effect."""
+    path = tmp_path / "物权编.md"
+    path.write_text(
+        "# 中华人民共和国民法典\n\n# 物权编\n\n2020年5月28日 第十三届全国人民代表大会第三次会议通过"
+        "\n\n2021年1月1日 施行\n\n<!-- INFO END -->\n\n## 第一分编  通则\n\n### 第一章  一般规定\n\n"
+        "第二百零五条 本编调整因物的归属和利用产生的民事关系。\n\n"
+        "第二百零六条 国家巩固和发展公有制经济。\n",
+        encoding="utf-8",
+    )
+    (doc,) = parse_file(path)
+    assert (doc.title, doc.adopted, doc.effective) == (
+        "中华人民共和国民法典",
+        "2020-05-28",
+        "2021-01-01",
+    )
+    assert [(a.no, a.chapter_title) for a in doc.articles] == [(205, "一般规定"), (206, "一般规定")]

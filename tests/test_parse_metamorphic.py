@@ -50,7 +50,11 @@ def _inputs() -> dict[str, Path]:
         out[f["documents"][0]["id"].split("-")[0]] = CORPUS / f["file"]
     spec = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))["fixtures"]
     for fx in spec:
-        if "error" not in fx:  # fixtures that are not regulations have nothing to keep invariant
+        # fixtures that are not regulations have nothing to keep invariant; the blind national
+        # ones (74+, "metamorphic": false) are judged by their hand counts only (README: the
+        # transforms that fail on them are known limits, and adding them here would reshuffle the
+        # pairs of the combined tests)
+        if "error" not in fx and fx.get("metamorphic", True):
             out["-".join(fx["file"].split("_")[:2])] = FIXTURES / fx["file"]
     return out
 

@@ -76,3 +76,47 @@ def test_a_heading_ending_like_a_reference_does_not_swallow_the_next_article():
     )
     assert [a.no for a in doc.articles] == [1, 2, 3]
     assert doc.articles[0].text.startswith("第三人") and not doc.warnings
+
+
+JIESHI = """法释〔2020〕28号
+
+最高人民法院关于适用《中华人民共和国民法典》有关担保制度的解释
+
+（2020年12月25日最高人民法院审判委员会第1824次会议通过，自2021年1月1日起施行）
+
+为正确适用《中华人民共和国民法典》有关担保制度的规定，结合民事审判实践，制定本解释。
+
+一、关于一般规定
+
+第一条　因抵押、质押、留置、保证等担保发生的纠纷，适用本解释。
+
+第二条　当事人约定担保合同的效力独立于主合同的，该约定无效：
+一、主合同无效；
+二、担保合同无效。
+
+二、关于保证合同
+
+第三条　保证人应当对全部债务承担责任。
+
+五、附则
+
+第四条　本解释自2021年1月1日起施行。
+"""
+
+
+def test_a_judicial_interpretation_has_its_title_and_its_parts_are_no_items():
+    """最高人民法院…的解释 is a title (kind 解释, not 《中华人民共和国民法典》 quoted in it), and a
+    short 一、关于… line between a finished article and the next one heads a part of the
+    interpretation: it is not a 项 of the article before it. Old-style 项 (一、…；) inside an
+    article stay its items."""
+    (doc,) = parse_text(JIESHI)
+    assert (doc.title, doc.kind, doc.adopted, doc.warnings) == (
+        "最高人民法院关于适用《中华人民共和国民法典》有关担保制度的解释",
+        "解释",
+        "2020-12-25",
+        (),
+    )
+    assert [a.no for a in doc.articles] == [1, 2, 3, 4]
+    assert [len(a.paragraphs) for a in doc.articles] == [1, 1, 1, 1]
+    assert [len(doc.articles[1].paragraphs[0].items)] == [2]
+    assert not any("关于保证合同" in a.text or "附则" in a.text for a in doc.articles)

@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from .._data import data_text
 from .patterns import (
+    BARE_HEADINGS,
     FULLWIDTH_DIGITS,
     HS,
     INVISIBLE,
@@ -31,6 +32,7 @@ from .patterns import (
     RE_EDGE,
     RE_ITEM,
     RE_NOTICE,
+    RE_ORDINAL_HEADING,
     RE_PART,
     RE_SECTION,
     RE_SUBITEM,
@@ -318,7 +320,7 @@ def _classify(seg: Seg, noisy: bool = True) -> None:
         seg.label_rest = _rest_after(raw, m)
         seg.strong = bool(ma or spaced)
         if seg.strong:
-            _make_article(seg, sub=to_int(ma.group(2)) if ma and ma.group(2) else None)
+            _make_article(seg, sub=seg.label_sub)  # 第一百二十条之三 以制作… (以 after 之三)
             return
     if RE_ITEM.match(key):
         seg.kind = "item"
@@ -541,6 +543,9 @@ def _opens_article(s: Seg, prev: Seg | None, last_no: int, upcoming: int | None)
     if num == 1 and last_no > 1 and not refers:
         unfinished = False  # numbering starts again: a new instrument
     unfinished = unfinished and bool(prev_text) and not ends_sentence(prev_text)
+    # 附  则, 二、关于保证合同: a heading is finished, though it has no full stop
+    unfinished = unfinished and prev.key not in BARE_HEADINGS
+    unfinished = unfinished and not (prev.kind == "item" and RE_ORDINAL_HEADING.match(prev.key))
     if s.strong:
         return not (unfinished and (num not in (last_no, last_no + 1) or refers))
     # (a 题注 ends with its line; a line before a blank line is finished unless it refers)

@@ -23,6 +23,7 @@ from .patterns import (
     RE_ITEM,
     RE_MARKER,
     RE_NOTICE,
+    RE_ORDINAL_HEADING,
     RE_SUBITEM,
     RE_TITLE,
     ends_paragraph,
@@ -35,6 +36,19 @@ from .patterns import (
 from .segments import Seg
 
 # a heading title that ends like this goes on on the next line
+
+
+def _heads_an_article(body: list[Seg], i: int) -> bool:
+    """Whether the lines after ``body[i]`` are more such headings, then an article."""
+    for b in body[i + 1 :]:
+        if b.kind in ("blank", "noise"):
+            continue
+        if b.kind == "item" and RE_ORDINAL_HEADING.match(b.key):
+            continue  # 三、关于担保物权 ⏎ （一）担保合同与担保物权的效力 ⏎ 第三十七条
+        return b.kind == "article"
+    return False
+
+
 _RE_TITLE_GOES_ON = re.compile(r"[、，,和及与或]$")
 
 
@@ -208,6 +222,14 @@ def body_structure(
         ):
             cur = chapter = section = None
             continue  # a heading without a 第X章 label (附  则): its articles are in no chapter
+        if (
+            s.kind == "item"
+            and RE_ORDINAL_HEADING.match(s.key)
+            and (cur is None or cur.last_text.rstrip().endswith(("。", "！", "？")))
+            and _heads_an_article(body, i)
+        ):
+            cur = None
+            continue  # 二、关于保证合同 between two articles (a 司法解释's parts): no 项 of either
         if s.kind in ("chapter", "section", "part"):
             if not is_real_heading(i, "section" if s.kind == "section" else "chapter"):
                 continue  # a table-of-contents entry
