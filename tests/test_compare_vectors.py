@@ -209,3 +209,22 @@ def test_member_equals_isin(size):
     x = rng.integers(-50, 10_050, 3 * size + 7)
     np.testing.assert_array_equal(vectors.member(x, keys), np.isin(x, keys))
     np.testing.assert_array_equal(vectors.member(keys, keys), np.ones(size, dtype=bool))
+
+
+def test_an_inserted_article_does_not_take_the_row_of_its_number():
+    """第十条之一 shares 第十条's number: the row of (doc, 10) is 第十条's, as ``Document.article``
+    gives it, whether or not the index of rows is built."""
+    from jdcorpus.corpus import Corpus
+    from jdcorpus.parse import parse_text
+
+    docs = [
+        *parse_text(
+            "某市甲条例\n第一条 为了规范甲，制定本条例。\n第二条 甲应当登记。\n"
+            "第二条之一 甲登记后应当公示。\n第三条 本条例自公布之日起施行。\n"
+        ),
+        *parse_text("某市乙条例\n第一条 为了规范乙，制定本条例。\n第二条 乙应当登记。\n"),
+    ]
+    sp = vectors.Space(Corpus(docs, name="inserted"), stored=False)
+    first = sp.row_of(docs[0].id, 2)
+    assert sp.articles[first].label == "第二条" == docs[0].article(2).label
+    assert sp.index[(docs[0].id, 2)] == first

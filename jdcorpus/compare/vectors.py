@@ -480,7 +480,10 @@ class Space:
     def index(self) -> dict:
         """The row of each article, by ``(doc_id, no)`` (built on first use: ~0.3 s on the
         82,000 articles of the collection, which a cold ``align`` does not need)."""
-        return {(a.doc_id, a.no): i for i, a in enumerate(self.articles)}
+        out: dict = {}
+        for i, a in enumerate(self.articles):
+            out.setdefault((a.doc_id, a.no), i)  # 第十条之一 does not take 第十条's row
+        return out
 
     def row_of(self, doc_id: str, no: int) -> int:
         """The row of one article, without building :attr:`index`."""
