@@ -6,6 +6,7 @@ its stored document list, without parsing) both call :func:`resolve_document`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -86,11 +87,40 @@ def article_number(ref) -> int:
         raise UsageError(f"{ref!r} is not an article number (e.g. 8, 第八条)") from None
 
 
+def _inserted(ref) -> tuple[str | int, int | None]:
+    """``"120之一"`` → ``("120", 1)``: an inserted article's number and its 之X (None if none).
+
+    >>> [_inserted(x) for x in (8, "第一百二十条之一", "120之3", "第八条")]
+    [(8, None), ('第一百二十条', 1), ('120', 3), ('第八条', None)]
+    """
+    if isinstance(ref, int):
+        return ref, None
+    s = "".join(str(ref).split()).translate(_FULLWIDTH)
+    m = re.fullmatch(r"(.+?)之([一二三四五六七八九十]+|[0-9]+)[条條]?", s)
+    if not m:
+        return s, None
+    sub = m.group(2)
+    return m.group(1), int(sub) if sub.isdigit() else article_number(sub)
+
+
+def _sub_of(label: str) -> int | None:
+    m = re.search(r"之([一二三四五六七八九十]+)$", label or "")
+    return article_number(m.group(1)) if m else None
+
+
 def find_article(doc, ref):
-    """The article ``ref`` (any form :func:`article_number` reads) of a parsed document."""
+    """The article ``ref`` of a parsed document: any form :func:`article_number` reads, or an
+    inserted article (``"120之一"``, ``"第一百二十条之一"``); a bare number names the article of
+    that number, not the ones inserted after it."""
     from .errors import UnknownArticle
 
-    no = article_number(ref)
+    base, sub = _inserted(ref)
+    no = article_number(base)
+    if sub is not None:
+        for a in doc.articles:
+            if a.no == no and _sub_of(a.label) == sub:
+                return a
+        raise UnknownArticle(f"{doc.id} has no article {no}之{sub}")
     try:
         return doc.article(no)
     except KeyError:

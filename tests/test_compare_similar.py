@@ -225,3 +225,28 @@ def test_damaged_column_store_is_made_again(bundled):
     p.write_bytes(bytes(raw))
     again = _fresh_space(bundled)
     np.testing.assert_array_equal(again.row_cosines(3), want)
+
+
+INSERTED = (
+    "某市甲条例\n第一条 为了规范甲，制定本条例。\n第二条 甲应当登记。\n"
+    "第二条之一 甲登记后应当公示公告内容。\n第三条 本条例自公布之日起施行。\n"
+)
+OTHER = "某市乙条例\n第一条 为了规范乙，制定本条例。\n第二条 乙应当登记。\n第三条 乙登记后应当公示公告内容。\n"
+
+
+def test_an_inserted_article_is_named_and_compared_by_its_own_label():
+    """``DOC:2之一`` (or 第二条之一) names the inserted article, ``DOC:2`` the article of that
+    number; ``similar`` of the inserted one ranks the other document's 公示 article first, that of
+    第二条 its 登记 article."""
+    from jdcorpus.corpus import Corpus
+    from jdcorpus.parse import parse_text
+
+    a, b = (*parse_text(INSERTED), *parse_text(OTHER))
+    corpus = Corpus([a, b], name="inserted")
+    assert corpus.article(a.id, "2之一").label == "第二条之一"
+    assert corpus.article(a.id, "第二条之一").label == "第二条之一"
+    assert corpus.article(a.id, 2).label == "第二条"
+    with pytest.raises(jdcorpus.errors.UnknownArticle):
+        corpus.article(a.id, "2之二")
+    assert jdcorpus.similar(corpus, f"{a.id}:2之一", limit=1)[0].label == "第三条"
+    assert jdcorpus.similar(corpus, f"{a.id}:2", limit=1)[0].label == "第二条"

@@ -127,7 +127,7 @@ def similar(corpus, ref, *, limit: int = 10):
         raise UsageError(f"limit must be a positive number, got {limit!r}")
     art = _article(corpus, ref)
     sp = space(corpus)
-    i = sp.row_of(art.doc_id, art.no)
+    i = sp.row_of_article(art)
     # align's links first: when they are decided here (a space just fitted), the column postings
     # of the cosines below (~170 MB on the 82,000-article collection) are not yet in memory
     ii, jj, vv, labels = link_arrays(sp)

@@ -485,6 +485,14 @@ class Space:
             out.setdefault((a.doc_id, a.no), i)  # 第十条之一 does not take 第十条's row
         return out
 
+    def row_of_article(self, art) -> int:
+        """The row of ``art`` itself: an inserted 第十条之一 has a row of its own."""
+        lo = int(self.offsets[self.doc_pos[art.doc_id]])
+        for k, a in enumerate(self.docs[self.doc_pos[art.doc_id]].articles):
+            if a.no == art.no and a.start == art.start:
+                return lo + k
+        return self.row_of(art.doc_id, art.no)
+
     def row_of(self, doc_id: str, no: int) -> int:
         """The row of one article, without building :attr:`index`."""
         if "index" in self.__dict__:
