@@ -189,3 +189,20 @@ def test_every_search_command_has_help(args):
     """Each command added by issue 3 answers --help."""
     res = run(*args, "--help")
     assert res.exit_code == 0 and "Usage:" in res.output
+
+
+def test_the_hit_of_an_inserted_article_names_it_by_its_label():
+    """A hit's address keeps an inserted article's 之X: ``xing-fa:120之一`` names
+    第一百二十条之一 where ``xing-fa:120`` is 第一百二十条."""
+    from jdcorpus.index import SearchHit
+
+    def hit(label):
+        return SearchHit(
+            "xing-fa", None, "中华人民共和国刑法", 120, label, None, None, 1.0, "资助", ()
+        )
+
+    assert [hit(x).key for x in ("第一百二十条", "第一百二十条之一")] == [
+        "xing-fa:120",
+        "xing-fa:120之一",
+    ]
+    assert "(xing-fa:120之一, score 1.00)" in format_hits([hit("第一百二十条之一")])

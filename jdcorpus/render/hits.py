@@ -21,8 +21,7 @@ def format_hits(hits, *, color: bool = False) -> str:
         label = h.label + (f"【{h.heading}】" if h.heading else "")
         where = " · ".join(x for x in (h.city or "", h.title, h.chapter or "") if x)
         lines.append(
-            f"{n:>{width}}. {style(label, '1', color)}  {where}  "
-            f"({h.doc}:{h.article}, score {h.score:.2f})"
+            f"{n:>{width}}. {style(label, '1', color)}  {where}  ({h.key}, score {h.score:.2f})"
         )
         parts, pos = [], 0
         for s, e in h.matches:
