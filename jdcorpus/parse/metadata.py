@@ -187,15 +187,11 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
             break
     if effective is None:
         m = re.search(rf"自({_ANY_DATE})起?施行", header_text)  # 二〇二四年一月一日 too
-        # or a line of a collection's own dates: 2021年1月1日 施行 (LawRefBook, above INFO END)
-        m = m or next(
-            (
-                m
-                for seg in header
-                if seg.kind != "noise" and (m := re.fullmatch(rf"({_ANY_DATE})施行", seg.key))
-            ),
-            None,
-        )
+        if m is None:  # or a line of a collection's own dates: 2021年1月1日 施行 (LawRefBook)
+            lines = (
+                re.fullmatch(rf"({_ANY_DATE})施行", s.key) for s in header if s.kind != "noise"
+            )
+            m = next(filter(None, lines), None)
         effective = _iso(m.group(1)) if m else listed.get("effective")
 
     def first(kind, last=False):

@@ -36,6 +36,7 @@ from .patterns import (
 from .segments import Seg
 
 # a heading title that ends like this goes on on the next line
+_RE_TITLE_GOES_ON = re.compile(r"[、，,和及与或]$")
 
 
 def _heads_an_article(body: list[Seg], i: int) -> bool:
@@ -47,9 +48,6 @@ def _heads_an_article(body: list[Seg], i: int) -> bool:
             continue  # 三、关于担保物权 ⏎ （一）担保合同与担保物权的效力 ⏎ 第三十七条
         return b.kind == "article"
     return False
-
-
-_RE_TITLE_GOES_ON = re.compile(r"[、，,和及与或]$")
 
 
 class Instrument(NamedTuple):
