@@ -172,10 +172,17 @@ _RE_PROTECT = re.compile(
 )
 
 
+_HSPACE_CHARS = frozenset(" \t\u00a0\u1680\u202f\u205f\u3000") | {
+    chr(c) for c in range(0x2000, 0x200B)
+}
+# a URL does not end in sentence punctuation: "网站www.example.cn；" copied half-width keeps its ；
+_URL_TAIL = ".,;:!?)"
+
+
 def _neighbour(s: str, i: int, step: int) -> str | None:
     """The nearest character from ``s[i]`` in direction ``step`` that is not a horizontal space."""
     i += step
-    while 0 <= i < len(s) and s[i] in _HSPACE:
+    while 0 <= i < len(s) and s[i] in _HSPACE_CHARS:
         i += step
     return s[i] if 0 <= i < len(s) and s[i] != "\n" else None
 
@@ -213,13 +220,27 @@ def cjk_punctuation(text: str) -> str:
     """Half-width , ; : ? ! ( ) next to Chinese text to full-width ，；：？！（）; 1.5, 10:30, URLs kept."""
     if not _RE_ANY_PUNCT.search(text):
         return text
-    parts, last = [], 0
+    spans = []
     for m in _RE_PROTECT.finditer(text):
-        parts.append(_punct_segment(text[last : m.start()]))
-        parts.append(m.group())
-        last = m.end()
-    parts.append(_punct_segment(text[last:]))
-    return "".join(parts)
+        end = m.end()
+        while end > m.start() + 1 and text[end - 1] in _URL_TAIL:
+            end -= 1
+        spans.append((m.start(), end))
+    if not spans:
+        return _punct_segment(text)
+    # A protected span reads as one word of the text around it: as a Chinese word where Chinese
+    # touches it (网站www.x.cn; → ；), else as a Latin one. It is masked while the punctuation
+    # around it is decided, and put back unchanged.
+    masked = list(text)
+    for i, j in spans:
+        fill = (
+            "中" if _is_cjk(_neighbour(text, i, -1)) or _is_cjk(_neighbour(text, j - 1, 1)) else "a"
+        )
+        masked[i:j] = fill * (j - i)
+    out = list(_punct_segment("".join(masked)))
+    for i, j in spans:
+        out[i:j] = text[i:j]
+    return "".join(out)
 
 
 # spaces between Chinese characters, and between Chinese and Arabic digits (处 1000 元 → 处1000元,

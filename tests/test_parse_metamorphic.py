@@ -50,10 +50,8 @@ def _inputs() -> dict[str, Path]:
         out[f["documents"][0]["id"].split("-")[0]] = CORPUS / f["file"]
     spec = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))["fixtures"]
     for fx in spec:
-        # fixtures that are not regulations have nothing to keep invariant; the blind national
-        # ones (74+, "metamorphic": false) are judged by their hand counts only (README: the
-        # transforms that fail on them are known limits, and adding them here would reshuffle the
-        # pairs of the combined tests)
+        # fixtures that are not regulations have nothing to keep invariant ("metamorphic": false
+        # would keep a fixture to its hand counts; none needs it since round 12)
         if "error" not in fx and fx.get("metamorphic", True):
             out["-".join(fx["file"].split("_")[:2])] = FIXTURES / fx["file"]
     return out

@@ -98,12 +98,11 @@ def parse_text(
     taken = set(taken or ())
     docs: list[Document] = []
     for k, ins in enumerate(found):
-        last = k + 1 == len(found)
         # the script of this instrument alone: a traditional text may follow a simplified one
         script = detect_script(text[segs[ins.header].start : segs[ins.end - 1].end])
         doc = build_document(
             text, segs[ins.header : ins.body], segs[ins.body : ins.end],
-            segs[ins.end : ins.trailer_end] if last else [], script,
+            segs[ins.end : ins.trailer_end], script,
             source_file=source_file, city=city, province=province, title=title,
             ids=ids or {}, doc_id=doc_id if len(found) == 1 else None, taken=taken,
             paragraphs_only=not arts, fallback_title=fallback_title if k == 0 else None,

@@ -532,6 +532,12 @@ def _opens_article(s: Seg, prev: Seg | None, last_no: int, upcoming: int | None)
             return num == last_no
         if num == last_no + 1:
             return s.strong or upcoming != num
+        if (
+            num == 1
+            and prev is not None
+            and (prev.kind in ("title", "tizhu") or (prev.kind in _HEADINGS and prev.num == 1))
+        ):
+            return True  # a flattened instrument after another: 第一章 总则 第一条 …
         if not s.strong:
             return False  # (a new instrument never starts inside a line of the last one)
         return last_no + 1 < num <= last_no + 3 and (upcoming is None or upcoming > num)

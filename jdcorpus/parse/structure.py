@@ -63,35 +63,66 @@ class Instrument(NamedTuple):
 def instruments(segs: list[Seg], arts: list[int]) -> list[Instrument]:
     """The instruments of a text whose article labels are at ``arts`` (not empty): numbering that
     restarts at 1 opens a new one."""
-    firsts = [arts[0]] + [
-        b for a, b in zip(arts, arts[1:], strict=False) if segs[b].num == 1 and segs[a].num != 1
-    ]
+    firsts = [arts[0]]
+    for a, b in zip(arts, arts[1:], strict=False):
+        if segs[b].num == 1 and segs[a].num != 1:
+            firsts.append(b)
+        elif segs[b].num not in (segs[a].num, segs[a].num + 1) and _new_title(segs, firsts, a, b):
+            firsts.append(b)  # an excerpt (第二百条 …) after a whole instrument, under its title
     out: list[Instrument] = []
     header_from = 0
     for k, first in enumerate(firsts):
         nxt = firsts[k + 1] if k + 1 < len(firsts) else len(segs)
         last_art = arts[bisect_left(arts, nxt) - 1]  # the last label before the next instrument
-        end = _body_end(segs, last_art, nxt)
+        titles = [s.key.strip("《》") for s in segs[header_from:first] if s.kind == "title"]
+        end = _body_end(segs, last_art, nxt, titles[0] if titles else "")
         # header: from the end of the previous body to the first structural line of this body
         body_start = first
         for i in range(header_from, first):
             if segs[i].kind in ("chapter", "section", "part", "toc"):
                 body_start = i
                 break
-        out.append(Instrument(header_from, body_start, end, nxt))
-        header_from = end
+        # an annex after the last article is this instrument's; the next header starts after it
+        following = end
+        if end < nxt and segs[end].kind == "annex":
+            following = next(
+                (i for i in range(end, nxt) if segs[i].kind in ("notice", "title", "tizhu", "toc")),
+                end,
+            )
+        out.append(
+            Instrument(header_from, body_start, end, following if k + 1 < len(firsts) else nxt)
+        )
+        header_from = following
     return out
 
 
-def _body_end(segs: list[Seg], last_art: int, limit: int) -> int:
-    """Index after the last segment of an instrument whose last article label is at ``last_art``."""
+def _new_title(segs: list[Seg], firsts: list[int], a: int, b: int) -> bool:
+    """Whether, between the article labels at ``a`` and ``b``, the body of the instrument that
+    begins at ``firsts[-1]`` ends and another title (not its own, as a running header) follows."""
+    since = firsts[-2] if len(firsts) > 1 else 0
+    own = next(
+        (s.key.strip("《》") for s in reversed(segs[since : firsts[-1]]) if s.kind == "title"), ""
+    )
+    end = _body_end(segs, a, b, own)
+    return any(s.kind == "title" and s.key.strip("《》") != own for s in segs[end:b])
+
+
+def _body_end(segs: list[Seg], last_art: int, limit: int, title_key: str = "") -> int:
+    """Index after the last segment of an instrument whose last article label is at ``last_art``
+    (``title_key``: its title, which a page's running header repeats)."""
     prev_text = _body_of(segs[last_art].rest)
+    header = -1  # a running header: the title after a page number
     for i in range(last_art + 1, limit):
         s = segs[i]
-        if s.kind == "blank":
+        if s.kind == "blank" or i == header:
             continue
         if s.kind == "noise" and not ends_sentence(prev_text):
             continue  # a page break inside the last article's sentence
+        if s.kind == "noise" and title_key:
+            k = next((k for k in range(i + 1, limit) if segs[k].kind != "blank"), limit)
+            if k < limit and segs[k].kind == "title" and segs[k].key.strip("《》") == title_key:
+                header = k
+                continue  # a page break between two 款 of the last article: the next page
         if s.kind in ("noise", "notice", "tizhu", "toc", "chapter", "section", "part", "annex"):
             return i
         if s.kind == "title" and ends_sentence(prev_text):
