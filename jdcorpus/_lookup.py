@@ -103,11 +103,6 @@ def _inserted(ref) -> tuple[str | int, int | None]:
     return m.group(1), int(sub) if sub.isdigit() else article_number(sub)
 
 
-def _sub_of(label: str) -> int | None:
-    m = re.search(r"之([一二三四五六七八九十]+)$", label or "")
-    return article_number(m.group(1)) if m else None
-
-
 def find_article(doc, ref):
     """The article ``ref`` of a parsed document: any form :func:`article_number` reads, or an
     inserted article (``"120之一"``, ``"第一百二十条之一"``); a bare number names the article of
@@ -118,7 +113,7 @@ def find_article(doc, ref):
     no = article_number(base)
     if sub is not None:
         for a in doc.articles:
-            if a.no == no and _sub_of(a.label) == sub:
+            if a.no == no and a.sub == sub:
                 return a
         raise UnknownArticle(f"{doc.id} has no article {no}之{sub}")
     try:

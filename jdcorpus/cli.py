@@ -572,7 +572,8 @@ def align(doc_a, doc_b, show_all, fmt):
     DOC_A, DOC_B: ids, titles or cities (长春, hohhot, beijing-tiaoli).
     Relations: near-verbatim (近乎逐字: most of the wording is the same), same-provision
     (同一规定), related (相关: the same subject; only with --all).
-    JSON/CSV keys: a_doc, a_article, b_doc, b_article, score, label.
+    JSON/CSV keys: a_doc, a_article, b_doc, b_article, score, label, a_sub, b_sub (the X of
+    an inserted article 第一百二十条之X, else null).
     \b
     Example:
       jdcorpus align 长春 呼和浩特

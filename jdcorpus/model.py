@@ -81,6 +81,9 @@ class Paragraph:
     items: tuple[Item, ...] = ()
 
 
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
 @_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Article:
@@ -102,8 +105,25 @@ class Article:
 
     @property
     def key(self) -> str:
-        """``doc_id:no``, the address used by the CLI (``jdcorpus show changchun 8``)."""
-        return f"{self.doc_id}:{self.no}"
+        """``doc_id:no``, the address used by the CLI (``jdcorpus show changchun 8``); an
+        inserted article keeps its 之X (``xing-fa:120之一``: ``xing-fa:120`` is 第一百二十条)."""
+        at = self.label.rfind("之")
+        return f"{self.doc_id}:{self.no}{self.label[at:] if at > 0 else ''}"
+
+    @property
+    def sub(self) -> int | None:
+        """The X of an inserted article 第…条之X (第一百二十条之一 → 1), else None."""
+        at = self.label.rfind("之")
+        if at <= 0:
+            return None
+        digits = self.label[at + 1 :].rstrip("条條")
+        if digits.isdigit():
+            return int(digits)
+        tens, _, units = digits.rpartition("十")
+        value = _CN_DIGITS.get(units, 0) if units else 0
+        if "十" in digits:
+            value += 10 * (_CN_DIGITS.get(tens, 0) if tens else 1)
+        return value or None
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -178,11 +198,12 @@ class Document:
     paragraphs: tuple[Paragraph, ...] = ()
     source_text: str = field(default="", repr=False, compare=False)  # the whole source file
 
-    def article(self, no: int) -> Article:
+    def article(self, no: int, sub: int | None = None) -> Article:
+        """Article ``no`` (``sub``: the article inserted after it as 第…条之``sub``)."""
         for a in self.articles:
-            if a.no == no:
+            if a.no == no and (sub is None or a.sub == sub):
                 return a
-        raise KeyError(f"{self.id} has no article {no}")
+        raise KeyError(f"{self.id} has no article {no}" + (f"之{sub}" if sub else ""))
 
     def source(self, start: int, end: int) -> str:
         """The source text between two offsets: how a normalized result is shown in the source's words."""

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ._lookup import find_article
 from .errors import UnknownDocument, UsageError
 from .model import Article, Document
 from .render.report_html import LABEL_CHARS, RELATION_ZH, STATUS_ZH, _excerpt
@@ -326,22 +327,22 @@ def build_report(
     cities = compare.corpus_cities(corpus)
     rows_by_doc: list[dict[int, list]] = []
     for other in chosen:
-        by_no: dict[int, list] = {}
+        by_no: dict[tuple[int, int | None], list] = {}  # (no, 之X) → links
         for lk in compare.align(corpus, doc.id, other.id):
-            by_no.setdefault(lk.a_article, []).append(lk)
+            by_no.setdefault((lk.a_article, lk.a_sub), []).append(lk)
         for links in by_no.values():
-            links.sort(key=lambda lk: (-lk.score, lk.b_article))
+            links.sort(key=lambda lk: (-lk.score, lk.b_article, lk.b_sub or 0))
         rows_by_doc.append(by_no)
 
     rows = []
     for art in doc.articles:
         cells: list[Counterpart | None] = []
         for other, by_no in zip(chosen, rows_by_doc, strict=True):
-            links = by_no.get(art.no)
+            links = by_no.get((art.no, art.sub))
             if not links:
                 cells.append(None)
                 continue
-            best = other.article(links[0].b_article)
+            best = other.article(links[0].b_article, links[0].b_sub)
             cells.append(
                 Counterpart(
                     _source(best),
@@ -349,7 +350,7 @@ def build_report(
                     links[0].label,
                     tuple(compare.diff(art, best, cities=cities)),
                     tuple(
-                        (_source(other.article(lk.b_article)), lk.score, lk.label)
+                        (_source(other.article(lk.b_article, lk.b_sub)), lk.score, lk.label)
                         for lk in links[1:]
                     ),
                 )
@@ -364,7 +365,7 @@ def build_report(
         if g.kind != "missing":
             continue
         keys = [k.rpartition(":") for k in fams[g.family].articles]
-        arts = [_source(corpus.get(d).article(int(no))) for d, _, no in keys if d in chosen_ids]
+        arts = [_source(find_article(corpus.get(d), no)) for d, _, no in keys if d in chosen_ids]
         arts.sort(key=lambda a: (chosen_ids.index(a.doc), a.no))
         carried = len({a.doc for a in arts})
         if carried >= need and arts:

@@ -62,8 +62,10 @@ def test_align_json_keys():
     r = run(["align", "长春", "呼和浩特", "--format", "json"])
     rows = json.loads(r.output)
     assert rows and all(
-        list(x) == ["a_doc", "a_article", "b_doc", "b_article", "score", "label"] for x in rows
+        list(x) == ["a_doc", "a_article", "b_doc", "b_article", "score", "label", "a_sub", "b_sub"]
+        for x in rows
     )
+    assert {(x["a_sub"], x["b_sub"]) for x in rows} == {(None, None)}
     assert {"changchun"} == {x["a_doc"] for x in rows}
     assert any((x["a_article"], x["b_article"]) == (27, 24) for x in rows)
 

@@ -227,7 +227,10 @@ def test_align_is_symmetric_and_keyed_as_documented(small):
         "b_article",
         "score",
         "label",
+        "a_sub",
+        "b_sub",
     ]
+    assert {(r.a_sub, r.b_sub) for r in ab} == {(None, None)}  # no inserted articles here
 
 
 def test_align_same_document_is_an_error(small):

@@ -250,3 +250,25 @@ def test_an_inserted_article_is_named_and_compared_by_its_own_label():
         corpus.article(a.id, "2之二")
     assert jdcorpus.similar(corpus, f"{a.id}:2之一", limit=1)[0].label == "第三条"
     assert jdcorpus.similar(corpus, f"{a.id}:2", limit=1)[0].label == "第二条"
+
+
+def test_align_and_its_table_keep_an_inserted_article_apart():
+    """``align`` links 第二条之一 as itself (a_sub 1), not as 第二条: the 对照表 shows its own
+    text, and the list of articles without a counterpart names it by its label."""
+    from jdcorpus import compare
+    from jdcorpus.corpus import Corpus
+    from jdcorpus.parse import parse_text
+    from jdcorpus.render.compare import format_align
+
+    a, b = (*parse_text(INSERTED), *parse_text(OTHER))
+    corpus = Corpus([a, b], name="inserted")
+    links = compare.align(corpus, a.id, b.id)
+    by_pair = {(lk.a_article, lk.a_sub): (lk.b_article, lk.b_sub) for lk in links}
+    assert by_pair[(2, 1)] == (3, None)  # 公示 ~ 公示
+    assert by_pair[(2, None)] == (2, None)  # 登记 ~ 登记
+    assert a.article(2, 1).label == "第二条之一" and a.article(2).label == "第二条"
+    table = format_align(corpus, links, a.id, b.id)
+    assert "第二条之一" in table and "甲登记后应当公示" in table
+    # swapped sides carry the 之X with their article
+    back = {(lk.b_article, lk.b_sub) for lk in compare.align(corpus, b.id, a.id)}
+    assert (2, 1) in back

@@ -48,23 +48,23 @@ def gaps(corpus, draft, *, min_docs: int = 2):
     d = corpus.get(draft)
     sp = space(corpus)
     fams, fam_of, best, groups = family_table(corpus)
-    by_no: dict[int, dict[str, Link]] = {}
+    by_no: dict[tuple[int, int | None], dict[str, Link]] = {}  # (no, 之X) → document → link
     for lk in all_links(corpus):
         if lk.a_doc == d.id:
-            mine, other_doc, other_no = lk.a_article, lk.b_doc, lk.b_article
+            mine, other_doc, other_no = (lk.a_article, lk.a_sub), lk.b_doc, lk.b_article
         elif lk.b_doc == d.id:
-            mine, other_doc, other_no = lk.b_article, lk.a_doc, lk.a_article
+            mine, other_doc, other_no = (lk.b_article, lk.b_sub), lk.a_doc, lk.a_article
         else:
             continue
         cur = by_no.setdefault(mine, {}).get(other_doc)
         if cur is None or lk.score > cur.score:
-            by_no[mine][other_doc] = Link(d.id, mine, other_doc, other_no, lk.score, lk.label)
+            by_no[mine][other_doc] = Link(d.id, mine[0], other_doc, other_no, lk.score, lk.label)
     rows = []
     for art in d.articles:
-        fid = fam_of.get(sp.index[(d.id, art.no)])
+        fid = fam_of.get(sp.row_of_article(art))
         fam = fams[fid - 1] if fid else None
         flabel, fdocs = (fam.label, fam.documents) if fam else (None, None)
-        found = sorted(by_no.get(art.no, {}).values(), key=lambda lk: -lk.score)
+        found = sorted(by_no.get((art.no, art.sub), {}).values(), key=lambda lk: -lk.score)
         if not found:
             rows.append(Gap("unique", art.no, fid, flabel, None, None, None, None, fdocs))
         for lk in found:

@@ -47,6 +47,8 @@ class Link:
     b_article: int
     score: float  # cosine of the masked TF-IDF vectors (of the best-matching paragraphs if higher)
     label: str  # near-verbatim | same-provision | related
+    a_sub: int | None = None  # 第一百二十条之一: a_article 120, a_sub 1
+    b_sub: int | None = None
 
 
 #: Links are decided on the cosine corrected for hubness (CSLS, Conneau et al. 2018): the cosine
@@ -753,7 +755,16 @@ _SETTINGS = (
 def _link_rows(sp: Space, ii, jj, vv, labels) -> list[Link]:
     arts = sp.articles
     return [
-        Link(arts[i].doc_id, arts[i].no, arts[j].doc_id, arts[j].no, round(v, 4), label)
+        Link(
+            arts[i].doc_id,
+            arts[i].no,
+            arts[j].doc_id,
+            arts[j].no,
+            round(v, 4),
+            label,
+            arts[i].sub,
+            arts[j].sub,
+        )  # fmt: skip
         for i, j, v, label in zip(
             ii.tolist(), jj.tolist(), vv.tolist(), labels.tolist(), strict=True
         )
@@ -826,6 +837,9 @@ def align(
         sel = sel[labels[sel] != "related"]
     links = _link_rows(sp, ii[sel], jj[sel], vv[sel], labels[sel])
     if pa > pb:
-        links = [Link(x.b_doc, x.b_article, x.a_doc, x.a_article, x.score, x.label) for x in links]
-    links.sort(key=lambda x: (x.a_article, x.b_article))
+        links = [
+            Link(x.b_doc, x.b_article, x.a_doc, x.a_article, x.score, x.label, x.b_sub, x.a_sub)
+            for x in links
+        ]
+    links.sort(key=lambda x: (x.a_article, x.a_sub or 0, x.b_article, x.b_sub or 0))
     return Results(links, row_type=Link)

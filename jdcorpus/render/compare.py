@@ -62,8 +62,8 @@ def format_align(corpus, links, doc_a, doc_b) -> str:
     )
     rows = [
         {
-            names[a.id]: art_cell(a.article(lk.a_article)),
-            names[b.id]: art_cell(b.article(lk.b_article)),
+            names[a.id]: art_cell(a.article(lk.a_article, lk.a_sub)),
+            names[b.id]: art_cell(b.article(lk.b_article, lk.b_sub)),
             "相似度": lk.score,
             "关系": LABELS_ZH.get(lk.label, lk.label),
         }
@@ -71,11 +71,12 @@ def format_align(corpus, links, doc_a, doc_b) -> str:
     ]
     out = render_rows(rows, "table", title=title, max_cell=56)
     for d, side in ((a, "a_article"), (b, "b_article")):
-        linked = {getattr(lk, side) for lk in links}
-        alone = [art.no for art in d.articles if art.no not in linked]
+        sub = side.replace("article", "sub")
+        linked = {(getattr(lk, side), getattr(lk, sub)) for lk in links}
+        alone = [art for art in d.articles if (art.no, art.sub) not in linked]
         if alone:
             out += f"\n{names[d.id]}无对应条文（{len(alone)} 条）：" + "、".join(
-                f"第{n}条" for n in alone
+                art.label if art.sub else f"第{art.no}条" for art in alone
             )
     return out + "\n"
 
