@@ -42,3 +42,23 @@ def test_a_law_is_explained_only_while_the_parser_gives_the_noted_counts(ev):
     assert not ev.is_explained("a.md", {**w, "chapters": 5}, notes)
     assert not ev.is_explained("a.md", {**w, "numbers": "1-20,22-43"}, notes)
     assert not ev.is_explained("a.md", {"error": "no articles"}, notes)
+
+
+def test_markup_gold_states_what_the_shared_gold_states(ev, tmp_path):
+    """``--gold markup`` counts a LawRefBook folder's own labels and headings the way the shared
+    gold file does: on the fixture copies of collection files it gives their gold counts, and it
+    leaves out a file whose numbering has an inserted 之一."""
+    folder = Path(__file__).parent / "fixtures" / "lawrefbook"
+    want = json.loads((folder / "expected.json").read_text("utf-8"))["files"]
+    got = ev.markup_gold(folder)
+    assert {k: v for k, v in want.items() if v is not None} == got
+    (tmp_path / "a.md").write_text(
+        "# 某条例\n\n<!-- INFO END -->\n## 第一章 总则\n\n第一条 甲。\n\n第一条之一 乙。\n\n第二条 丙。\n",
+        "utf-8",
+    )
+    (tmp_path / "b.md").write_text(
+        "# 某条例\n\n<!-- INFO END -->\n## 第一章 总则\n\n### 第一节 通则\n\n第一条 甲。\n\n"
+        "本条例第三条规定的\n\n第二条 乙。\n",
+        "utf-8",
+    )
+    assert ev.markup_gold(tmp_path) == {"b.md": {"articles": 2, "chapters": 1, "sections": 1}}
