@@ -76,6 +76,20 @@ NATIONAL_MD = """# {title}
         ("中华人民共和国国歌法", "法", "guoge-fa"),
         ("中华人民共和国民法典", "法典", "min-fadian"),
         ("中华人民共和国刑法修正案（十一）", "修正案", "xingfa-xiuzhengan"),
+        # …适用法 ends like a wrapped …用法, but the national prefix makes it a title
+        ("中华人民共和国涉外民事关系法律适用法", "法", "shewaiminshi-fa"),
+        ("中华人民共和国学位条例", "条例", "xuewei-tiaoli"),
+        # named by the subject after 关于, not by the organs (zuigaorenmin-…, quanguorenmin-…)
+        (
+            "最高人民法院、最高人民检察院关于办理盗窃刑事案件适用法律若干问题的解释",
+            "解释",
+            "banlidaoqie-jieshi",
+        ),
+        (
+            "全国人民代表大会常务委员会关于县级以下人民代表大会代表直接选举的若干规定",
+            "规定",
+            "xianjiyixia-guiding",
+        ),
     ],
 )
 def test_a_national_law_has_its_title_kind_and_an_id_of_its_subject(tmp_path, title, kind, did):
@@ -119,3 +133,34 @@ def test_the_collections_own_date_line_gives_the_effective_date(tmp_path):
         "2021-01-01",
     )
     assert [(a.no, a.chapter_title) for a in doc.articles] == [(205, "一般规定"), (206, "一般规定")]
+
+
+def test_a_state_council_order_line_is_the_promulgation(tmp_path):
+    """A 行政法规 or 部门规章 of the collection states no 通过 but ``… 国务院令第596号公布`` and the
+    decisions that revised it: promulgated and revised come from those lines; a title that ends
+    in …香港地区 names no city."""
+    path = tmp_path / "个体工商户条例.md"
+    path.write_text(
+        "# 中国公民往来香港地区的暂行管理办法\n\n2011年4月16日 中华人民共和国国务院令第596号公布\n\n"
+        "2014年2月19日 《国务院关于废止和修改部分行政法规的决定》第一次修订\n\n"
+        "2016年2月6日 《国务院关于修改部分行政法规的决定》第二次修订\n\n<!-- INFO END -->\n\n"
+        "第一条 为了规范管理，制定本办法。\n\n第二条 本办法自2011年11月1日起施行。\n",
+        encoding="utf-8",
+    )
+    (doc,) = parse_file(path)
+    assert (doc.promulgated, doc.revised, doc.effective) == (
+        "2011-04-16",
+        "2016-02-06",
+        "2011-11-01",
+    )
+    assert (doc.city, doc.province, doc.kind) == (None, None, "办法")
+
+
+def test_one_paragraph_is_one_paragraph():
+    """The warning of a text without article labels counts in words a reader expects."""
+    from jdcorpus.parse import parse_text
+
+    (doc,) = parse_text(
+        "最高人民检察院关于某问题的解释\n\n某行为，应当依法追究刑事责任。\n", require_articles=False
+    )
+    assert "read as 1 paragraph" in doc.warnings[0] and "paragraphs" not in doc.warnings[0]

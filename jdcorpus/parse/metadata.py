@@ -141,7 +141,8 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
         chapters, sections, paragraphs = paragraph_structure(text, body, norm)
         articles, preamble = [], []
         warnings.append(
-            f"no article labels (第一条 …): the text is read as {len(paragraphs)} paragraphs"
+            f"no article labels (第一条 …): the text is read as {len(paragraphs)} "
+            + ("paragraph" if len(paragraphs) == 1 else "paragraphs")
         )
     else:
         chapters, sections, articles, preamble = body_structure(
@@ -263,8 +264,12 @@ def _kind(title: str) -> str | None:
     for k in KINDS:
         if t.endswith(k):
             return k
+    national = t.startswith(("中华人民共和国", "全国人民代表大会", "最高人民"))
     for k in LAW_KINDS:  # a national law (中华人民共和国刑法, 民法典, 刑法修正案（十一）)
-        if t.endswith(k) and not re.search(r"[本该此其依合违执守方做用说看想手疗]法$", t):
+        # (…法律适用法 is a law's name; without the national prefix …用法 is a wrapped line)
+        if t.endswith(k) and (
+            national or not re.search(r"[本该此其依合违执守方做用说看想手疗]法$", t)
+        ):
             return k
     return None
 
@@ -276,7 +281,8 @@ def _city_from_title(title: str) -> str | None:
     if m:
         return m.group(1)
     m = re.match(r"^(.{2,12}?(?:自治州|自治县|地区|盟))", title)
-    if m:
+    # a place name, not a phrase that ends in 地区 (中国公民因私事往来香港地区…)
+    if m and not re.search(r"^(?:中国|中华|全国)|[的因或往于对向为在]", m.group(1)):
         return m.group(1)
     m = re.match(r"^(.{2,8}?)市", title)
     if m:
@@ -325,6 +331,7 @@ _ANY_DATE = rf"(?:{RE_DATE.pattern}|{RE_CN_DATE.pattern})"
 
 _ORGAN = re.compile(
     r"会议|委员会|常委会|人民政府|政府|办公厅|办公室|党委|市委|省委|区委|县委|州委|人大"
+    r"|国务院|人民法院|人民检察院|[部局署]令|令第"  # 2011年4月16日 中华人民共和国国务院令第596号公布
 )
 _NO_DATE = r"(?:(?!\d{4}年|[零〇一二三四五六七八九]{4}年)[^，,。；;（）()])"
 _PROMULGATION = re.compile(
@@ -394,11 +401,23 @@ def _promulgation(block_keys: list[str]) -> str | None:
     return None
 
 
+_ORGAN_PREFIX = re.compile(
+    r"^(?:(?:中华人民共和国)?(?:最高人民法院|最高人民检察院|全国人民代表大会(?:常务委员会)?"
+    r"|国务院(?:办公厅)?)[、和]?)+"
+)
+
+
 def _make_id(city: str | None, kind: str | None, title: str, taken: set[str]) -> str:
     from pypinyin import lazy_pinyin
 
-    stem = title.removeprefix("中华人民共和国")  # a national law is named by its subject
-    if kind in LAW_KINDS:  # 刑法 → xing-fa, 民法典 → min-fadian, not zhonghuarenmin-fa
+    # a national instrument is named by its subject, not by the organ that made it: 刑法 →
+    # xing-fa, 民法典 → min-fadian, 学位条例 → xuewei-tiaoli, 最高人民法院关于办理盗窃刑事案件…的解释 →
+    # banlidaoqie-jieshi (not zhonghuarenmin-fa, zuigaorenmin-jieshi)
+    stem = title
+    if title.startswith("中华人民共和国") or _ORGAN_PREFIX.match(title):
+        stem = re.sub(_ORGAN_PREFIX, "", title).removeprefix("关于")
+        stem = re.sub(r"中华人民共和国|[《》〈〉]", "", stem) or title
+    if kind:
         stem = re.sub(r"[（(][^（）()]*[）)]$", "", stem).removesuffix(kind) or stem
     base = "".join(lazy_pinyin(city)) if city else "".join(lazy_pinyin(stem[:4]))
     if kind:
