@@ -79,6 +79,7 @@ NATIONAL_MD = """# {title}
         # …适用法 ends like a wrapped …用法, but the national prefix makes it a title
         ("中华人民共和国涉外民事关系法律适用法", "法", "shewaiminshi-fa"),
         ("中华人民共和国学位条例", "条例", "xuewei-tiaoli"),
+        ("中华人民共和国城市维护建设税法", "法", "chengshiweihu-fa"),  # 城市… is no city
         # named by the subject after 关于, not by the organs (zuigaorenmin-…, quanguorenmin-…)
         (
             "最高人民法院、最高人民检察院关于办理盗窃刑事案件适用法律若干问题的解释",
@@ -164,3 +165,29 @@ def test_one_paragraph_is_one_paragraph():
         "最高人民检察院关于某问题的解释\n\n某行为，应当依法追究刑事责任。\n", require_articles=False
     )
     assert "read as 1 paragraph" in doc.warnings[0] and "paragraphs" not in doc.warnings[0]
+
+
+NATIONAL = Path(__file__).parent / "fixtures" / "lawrefbook_national"
+NATIONAL_SPEC = json.loads((NATIONAL / "expected.json").read_text("utf-8"))["files"]
+
+
+@pytest.mark.parametrize("name", sorted(NATIONAL_SPEC))
+def test_real_national_instruments_parse_as_their_markup_and_header_state(name):
+    """Whole national instruments as the collection stores them (a law with 章 and 节, a 行政法规
+    dated by its 国务院令, a 司法解释, a 刑法修正案 of unnumbered paragraphs): the articles,
+    chapters and sections their Markdown states, and the title, kind, id, place and dates their
+    own lines give."""
+    spec = NATIONAL_SPEC[name]
+    counts = spec["counts"]
+    docs = parse_file(NATIONAL / name, require_articles=counts is not None)
+    assert len(docs) == 1
+    doc = docs[0]
+    if counts is None:
+        assert not doc.articles and doc.paragraphs
+    else:
+        numbers = [a.no for a in doc.articles]
+        assert numbers == list(range(1, counts["articles"] + 1))
+        assert (len(doc.chapters), len(doc.sections)) == (counts["chapters"], counts["sections"])
+        assert not doc.warnings
+    got = {k: getattr(doc, k) for k in spec["metadata"]}
+    assert got == spec["metadata"]

@@ -181,13 +181,15 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
     effective = None
     for unit in reversed([*articles, *paragraphs]):
         m = re.search(
-            r"自(.{4,14}?日|公布之日|发布之日|印发之日)起?施行", unit.text.replace(" ", "")
+            r"自(.{4,14}?日|公布之日|发布之日|印发之日)(?:起?施行|起实行(?![\u4e00-\u9fff]))",
+            unit.text.replace(" ", ""),
         )
         if m:
             effective = _iso(m.group(1)) if "之日" not in m.group(1) else "promulgation"
             break
     if effective is None:
-        m = re.search(rf"自({_ANY_DATE})起?施行", header_text)  # 二〇二四年一月一日 too
+        # 二〇二四年一月一日 too; 实行 in older laws (本修正案自2021年3月1日起实行)
+        m = re.search(rf"自({_ANY_DATE})(?:起?施行|起实行(?![\u4e00-\u9fff]))", header_text)
         if m is None:  # or a line of a collection's own dates: 2021年1月1日 施行 (LawRefBook)
             lines = (
                 re.fullmatch(rf"({_ANY_DATE})施行", s.key) for s in header if s.kind != "noise"
@@ -275,8 +277,8 @@ def _kind(title: str) -> str | None:
 
 
 def _city_from_title(title: str) -> str | None:
-    if not title:
-        return None
+    if not title or title.startswith(("中华人民共和国", "中国", "全国", "国务院", "最高人民")):
+        return None  # a national instrument (中华人民共和国城市维护建设税法 names no 城市)
     m = re.match(r"^(.{2,4}?)经济特区", title)
     if m:
         return m.group(1)
