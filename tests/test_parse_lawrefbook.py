@@ -75,7 +75,8 @@ NATIONAL_MD = """# {title}
         ("反分裂国家法", "法", "fanfenlieguo-fa"),  # no national prefix: the markup names it
         ("中华人民共和国国歌法", "法", "guoge-fa"),
         ("中华人民共和国民法典", "法典", "min-fadian"),
-        ("中华人民共和国刑法修正案（十一）", "修正案", "xingfa-xiuzhengan"),
+        ("中华人民共和国刑法修正案（十一）", "修正案", "xingfa-xiuzhengan11"),  # its ordinal
+        ("中华人民共和国刑法修正案", "修正案", "xingfa-xiuzhengan"),
         # …适用法 ends like a wrapped …用法, but the national prefix makes it a title
         ("中华人民共和国涉外民事关系法律适用法", "法", "shewaiminshi-fa"),
         ("中华人民共和国学位条例", "条例", "xuewei-tiaoli"),

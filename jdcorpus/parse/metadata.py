@@ -424,6 +424,9 @@ def _make_id(city: str | None, kind: str | None, title: str, taken: set[str]) ->
     base = "".join(lazy_pinyin(city)) if city else "".join(lazy_pinyin(stem[:4]))
     if kind:
         base += "-" + "".join(lazy_pinyin(kind))
+    m = re.search(r"修正案[（(]([一二三四五六七八九十]{1,3})[）)]$", title)
+    if m and kind == "修正案":  # 刑法修正案（十一） → xingfa-xiuzhengan11: the twelve stay apart
+        base += str(to_int(m.group(1)))
     base = re.sub(r"[^a-z0-9-]+", "", base.lower()) or "doc"
     did, n = base, 2
     while did in taken:
