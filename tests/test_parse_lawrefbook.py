@@ -117,18 +117,23 @@ def test_a_hard_wrapped_line_ending_in_fa_is_not_a_title():
     assert doc.articles[1].text == "鼓励开展养老托育、文化体育、法律咨询等服务活动。"
 
 
+def _one_md(path: Path, text: str):
+    """The one document of a collection file written to ``path``."""
+    path.write_text(text, encoding="utf-8")
+    (doc,) = parse_file(path)
+    return doc
+
+
 def test_the_collections_own_date_line_gives_the_effective_date(tmp_path):
     """``2021年1月1日 施行`` above ``<!-- INFO END -->`` is the date the collection states for
     施行: it is ``effective`` when no article says when the text takes effect."""
-    path = tmp_path / "物权编.md"
-    path.write_text(
+    doc = _one_md(
+        tmp_path / "物权编.md",
         "# 中华人民共和国民法典\n\n# 物权编\n\n2020年5月28日 第十三届全国人民代表大会第三次会议通过"
         "\n\n2021年1月1日 施行\n\n<!-- INFO END -->\n\n## 第一分编  通则\n\n### 第一章  一般规定\n\n"
         "第二百零五条 本编调整因物的归属和利用产生的民事关系。\n\n"
         "第二百零六条 国家巩固和发展公有制经济。\n",
-        encoding="utf-8",
     )
-    (doc,) = parse_file(path)
     assert (doc.title, doc.adopted, doc.effective) == (
         "中华人民共和国民法典",
         "2020-05-28",
@@ -141,15 +146,13 @@ def test_a_state_council_order_line_is_the_promulgation(tmp_path):
     """A 行政法规 or 部门规章 of the collection states no 通过 but ``… 国务院令第596号公布`` and the
     decisions that revised it: promulgated and revised come from those lines; a title that ends
     in …香港地区 names no city."""
-    path = tmp_path / "个体工商户条例.md"
-    path.write_text(
+    doc = _one_md(
+        tmp_path / "个体工商户条例.md",
         "# 中国公民往来香港地区的暂行管理办法\n\n2011年4月16日 中华人民共和国国务院令第596号公布\n\n"
         "2014年2月19日 《国务院关于废止和修改部分行政法规的决定》第一次修订\n\n"
         "2016年2月6日 《国务院关于修改部分行政法规的决定》第二次修订\n\n<!-- INFO END -->\n\n"
         "第一条 为了规范管理，制定本办法。\n\n第二条 本办法自2011年11月1日起施行。\n",
-        encoding="utf-8",
     )
-    (doc,) = parse_file(path)
     assert (doc.promulgated, doc.revised, doc.effective) == (
         "2011-04-16",
         "2016-02-06",
