@@ -195,3 +195,36 @@ def test_real_national_instruments_parse_as_their_markup_and_header_state(name):
         assert not doc.warnings
     got = {k: getattr(doc, k) for k in spec["metadata"]}
     assert got == spec["metadata"]
+
+
+def test_an_amendment_that_names_an_article_first_is_no_article(tmp_path):
+    """A 修正案 whose paragraphs lost their 一、二、 (as the collection stores some) may open a
+    paragraph with the article it amends: 第一百六十二条后增加一条 / 第三十条修改为 are instructions,
+    not articles 162 and 30; the text is read as paragraphs."""
+    path = tmp_path / "修正案.md"
+    path.write_text(
+        "# 中华人民共和国刑法修正案\n\n1999年12月25日 第九届全国人民代表大会常务委员会第十三次会议通过"
+        "\n\n<!-- INFO END -->\n\n为了惩治犯罪，对刑法作如下补充修改：\n\n"
+        "第一百六十二条后增加一条，作为第一百六十二条之一：“隐匿会计凭证的，处五年以下有期徒刑。”\n\n"
+        "第三十条修改为：“公司犯罪的，应当负刑事责任。”\n\n本修正案自公布之日起施行。\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ParseError):
+        parse_file(path)
+    (doc,) = parse_file(path, require_articles=False)
+    assert (doc.kind, len(doc.paragraphs)) == ("修正案", 4)
+
+
+def test_a_regulation_of_the_government_administration_council_is_dated(tmp_path):
+    """``1949年12月23日 政务院发布``: the 政务院 (the State Council before 1954) promulgates."""
+    doc = _one_md(
+        tmp_path / "放假办法.md",
+        "# 全国年节及纪念日放假办法\n\n1949年12月23日 政务院发布\n\n"
+        "2013年12月11日 《国务院关于修改〈全国年节及纪念日放假办法〉的决定》第三次修订\n\n"
+        "<!-- INFO END -->\n\n第一条 全体公民放假的节日。\n\n第二条 本办法自公布之日起施行。\n",
+    )
+    assert (doc.promulgated, doc.revised, doc.effective) == (
+        "1949-12-23",
+        "2013-12-11",
+        "1949-12-23",
+    )

@@ -34,7 +34,9 @@ def to_int(numeral: str) -> int:
 
 TERMINAL = "。；;：:！!？?…」”）)】』"
 # what may follow an article label when it really is a label (not 第八条第二款, 第十条规定, 第三条的…)
-_NOT_AFTER_LABEL = "第款项的规至，,和及或中所以与等規項與於"
+_NOT_AFTER_LABEL = (
+    "第款项的规至，,和及或中所以与等規項與於后修"  # 第X条后增加一条, 第X条修改为: amending words
+)
 LABEL_END = rf"(?![{_NOT_AFTER_LABEL}])(?!、\s*(?:第|$))(?!之(?![一二三四五六七八九十]))"
 RE_ARTICLE = re.compile(rf"^第({NUM})条(?:之([一二三四五六七八九十]+))?{LABEL_END}")
 RE_CHAPTER = re.compile(rf"^第({NUM})章(.*)$")
