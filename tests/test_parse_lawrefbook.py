@@ -228,3 +228,19 @@ def test_a_regulation_of_the_government_administration_council_is_dated(tmp_path
         "2013-12-11",
         "1949-12-23",
     )
+
+
+def test_a_ministry_named_before_the_verb_is_an_organ(tmp_path):
+    """``1990年10月22日 对外经济贸易部发布`` and ``国家标准局发布``: a 部, 局 or 署 that issues a
+    regulation dates it as an organ does; the State Council's 批准 before it is its approval."""
+    doc = _one_md(
+        tmp_path / "暂行规定.md",
+        "# 中外合资经营企业合营期限暂行规定\n\n1990年9月30日 国务院批准　\n\n"
+        "1990年10月22日 对外经济贸易部发布　\n\n<!-- INFO END -->\n\n"
+        "第一条 为了规范合营期限，制定本规定。\n\n第二条 本规定自发布之日起施行。\n",
+    )
+    assert (doc.approved, doc.promulgated, doc.effective) == (
+        "1990-09-30",
+        "1990-10-22",
+        "1990-10-22",
+    )
