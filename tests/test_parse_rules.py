@@ -3,6 +3,8 @@ the test (no real law's words)."""
 
 from __future__ import annotations
 
+import pytest
+
 from jdcorpus.parse import parse_text
 
 # a 目录 whose chapters the body heads without their 第…章 labels at first, then with them
@@ -120,3 +122,46 @@ def test_a_judicial_interpretation_has_its_title_and_its_parts_are_no_items():
     assert [len(a.paragraphs) for a in doc.articles] == [1, 1, 1, 1]
     assert [len(doc.articles[1].paragraphs[0].items)] == [2]
     assert not any("关于保证合同" in a.text or "附则" in a.text for a in doc.articles)
+
+
+@pytest.mark.parametrize("sep", [" ", "\n"])
+def test_a_deleted_article_keeps_its_mark_as_text(sep):
+    """第一百九十九条 （删去）: the mark of a deleted article is what the article says, not its
+    heading; a real heading in the same place stays one."""
+    (doc,) = parse_text(
+        f"某法\n第一条 为了规范，制定本法。\n第二条{sep}（删去）\n第三条{sep}（施行日期）本法自公布之日起施行。\n"
+    )
+    a2, a3 = doc.articles[1], doc.articles[2]
+    assert (a2.heading, a2.text, len(a2.paragraphs)) == (None, "（删去）", 1)
+    assert (a3.heading, a3.text) == ("施行日期", "本法自公布之日起施行。")
+
+
+def test_a_spaced_out_reference_to_items_is_no_list_of_items():
+    """…条例第四条第 （二）、 （三）、 （四）项规定情形之一的: spaces inside a reference to 项 (as a
+    ministry's rule in the national collection has them) break no line and make no items."""
+    (doc,) = parse_text(
+        "某办法\n第一条 为了规范，制定本办法。\n"
+        "第二条 职工又出现条例第四条第 （二）、 （三）、 （四）项规定情形之一的，不享受年休假。\n"
+        "第三条 有下列情形之一的，不享受年休假： （一）甲； （二）乙。\n"
+    )
+    a2, a3 = doc.articles[1], doc.articles[2]
+    assert (a2.text, a2.items) == (
+        "职工又出现条例第四条第（二）、（三）、（四）项规定情形之一的，不享受年休假。",
+        (),
+    )
+    assert [it.text for it in a3.items] == ["甲；", "乙。"]
+
+
+def test_a_note_after_a_full_stop_ends_the_paragraph():
+    """企业必须完成指令性计划。（2009年8月27日删除） ends its 款: the next line is the next 款 (the
+    collection marks amended text so); a line ending in 县（市） still goes on."""
+    (doc,) = parse_text(
+        "某法\n第一条 为了规范，制定本法。\n"
+        "第二条 企业必须完成指令性计划。（2009年8月27日删除）\n企业必须履行依法订立的合同。\n"
+        "第三条 报请县（市）\n人民政府批准。\n"
+    )
+    assert [p.text for p in doc.articles[1].paragraphs] == [
+        "企业必须完成指令性计划。（2009年8月27日删除）",
+        "企业必须履行依法订立的合同。",
+    ]
+    assert doc.articles[2].text == "报请县（市）人民政府批准。"

@@ -135,8 +135,15 @@ def keys_of(strings: list[str], chunk: int = 4096) -> list[str]:
 
 def ends_paragraph(s: str) -> bool:
     """Inside an article a line ends its 款 or 项 only with sentence punctuation: a line-final
-    ） (…报请县（市） / 区人民政府。) or a bare item marker （二） continues on the next line."""
-    return bool(s) and s.rstrip()[-1] in "。；;：:！!？?…」”』"
+    ） (…报请县（市） / 区人民政府。) or a bare item marker （二） continues on the next line; a
+    note in brackets after a full stop (…指令性计划。（2009年8月27日删除）) ends it."""
+    s = s.rstrip() if s else s
+    if s and s[-1] in "）)" and (m := _RE_TRAILING_NOTE.search(s)):
+        s = s[: m.start()]
+    return bool(s) and s[-1] in "。；;：:！!？?…」”』"
+
+
+_RE_TRAILING_NOTE = re.compile(r"(?<=[。；;！!？?])[（(][^（）()]{1,40}[）)]$")
 
 
 def ends_sentence(s: str) -> bool:

@@ -332,7 +332,7 @@ def body_structure(
         # a heading on its own line right after a bare label: 第三条 / （目的与依据） / 正文
         if not cur.paras and cur.heading is None and s.kind == "text":
             m = RE_HEADING.match(s.raw)
-            if m:
+            if m and not _RE_REPEALED.fullmatch(s.raw.strip()):
                 cur.heading = norm(m.group(1) or m.group(2)).strip()
                 cur.heading_raw = m.group(0)
                 cur.end = s.end
@@ -398,9 +398,13 @@ def _bare_chapters(body: list[Seg]) -> dict[int, int]:
 def _after_heading(rest: str) -> tuple[re.Match | None, str]:
     """An article's text after its label: the heading that opens it (（目的）…) and what follows."""
     m = RE_HEADING.match(rest)
-    if m and not RE_ITEM.match(rest):
+    if m and not RE_ITEM.match(rest) and not _RE_REPEALED.fullmatch(rest.strip()):
         return m, rest[m.end() :].lstrip().lstrip("*").lstrip()
     return None, rest
+
+
+# what stands in an article that was deleted (第一百九十九条 （删去）): its text, not a heading
+_RE_REPEALED = re.compile(r"[（(【\[](?:删去|删除|已删除|废止|已废止|取消)[）)】\]]")
 
 
 def _add_item(a: _A, start: int, end: int, raw: str, key: str, style: str = "cn") -> None:
