@@ -165,3 +165,21 @@ def test_a_note_after_a_full_stop_ends_the_paragraph():
         "企业必须履行依法订立的合同。",
     ]
     assert doc.articles[2].text == "报请县（市）人民政府批准。"
+
+
+def test_an_item_may_begin_with_the_word_project():
+    """（三）项目建设管理情况： an item that opens with 项目 (a project) is an item, while 第（二）项
+    wrapped onto its own line stays a reference."""
+    (doc,) = parse_text(
+        "某条例\n第一条 审计机关重点审查下列内容：\n（一）履行基本建设程序情况；\n"
+        "（二）项目建设管理情况；\n（三）工程成本支出情况。\n"
+        "第二条 违反本条例第一条第\n（二）项规定的，依法处理。\n"
+    )
+    a1, a2 = doc.articles
+    assert [it.text for it in a1.items] == [
+        "履行基本建设程序情况；",
+        "项目建设管理情况；",
+        "工程成本支出情况。",
+    ]
+    assert len(a1.paragraphs) == 1
+    assert (a2.items, a2.text) == ((), "违反本条例第一条第（二）项规定的，依法处理。")

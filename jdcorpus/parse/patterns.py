@@ -43,8 +43,10 @@ RE_CHAPTER = re.compile(rf"^第({NUM})章(.*)$")
 RE_SECTION = re.compile(rf"^第({NUM})节(.*)$")
 RE_PART = re.compile(rf"^第({NUM})分?编(.*)$")  # 编, and the 分编 of a code (民法典)
 # first-level items (项): （一） (一) ㈠, and 一、 in older drafting; never 第（二）项 or 一、二级
+# (but （三）项目建设管理情况 is an item: 项目, a project, is no reference to a 项)
 RE_ITEM = re.compile(
-    r"^(?:[（(]([零〇一二三四五六七八九十百]+)[）)](?![项目])|([㈠-㈩])|([一二三四五六七八九十]{1,3})、(?![一二三四五六七八九十]))"
+    r"^(?:[（(]([零〇一二三四五六七八九十百]+)[）)](?!项(?!目))(?!目(?:[、，,。；;和或的规所中]|$))"
+    r"|([㈠-㈩])|([一二三四五六七八九十]{1,3})、(?![一二三四五六七八九十]))"
 )
 # second-level markers: 目 inside a （一） item, or the items themselves where there is no （一）
 RE_SUBITEM = re.compile(r"^(?:[（(]([0-9]{1,2})[）)]|([①-⑳])|([0-9]{1,2})[.．、](?![0-9])|([⑴-⒇]))")
@@ -137,17 +139,21 @@ def ends_paragraph(s: str) -> bool:
     """Inside an article a line ends its 款 or 项 only with sentence punctuation: a line-final
     ） (…报请县（市） / 区人民政府。) or a bare item marker （二） continues on the next line; a
     note in brackets after a full stop (…指令性计划。（2009年8月27日删除）) ends it."""
-    s = s.rstrip() if s else s
+    s = _RE_TAIL_JUNK.sub("", s) if s else s
     if s and s[-1] in "）)" and (m := _RE_TRAILING_NOTE.search(s)):
         s = s[: m.start()]
     return bool(s) and s[-1] in "。；;：:！!？?…」”』"
 
 
+# white space, invisible characters and private-use glyphs (a web font's icons, \ue5f9) at a
+# line's end: no part of its text, so never what decides whether the sentence ended
+_RE_TAIL_JUNK = re.compile(rf"[\s{INVISIBLE}\ue000-\uf8ff]+$")
 _RE_TRAILING_NOTE = re.compile(r"(?<=[。；;！!？?])[（(][^（）()]{1,40}[）)]$")
 
 
 def ends_sentence(s: str) -> bool:
-    return bool(s) and s.rstrip()[-1] in TERMINAL
+    s = _RE_TAIL_JUNK.sub("", s) if s else s
+    return bool(s) and s[-1] in TERMINAL
 
 
 def label_num(raw: str) -> str:
