@@ -215,32 +215,30 @@ def test_an_amendment_that_names_an_article_first_is_no_article(tmp_path):
     assert (doc.kind, len(doc.paragraphs)) == ("修正案", 4)
 
 
-def test_a_regulation_of_the_government_administration_council_is_dated(tmp_path):
-    """``1949年12月23日 政务院发布``: the 政务院 (the State Council before 1954) promulgates."""
+@pytest.mark.parametrize(
+    "title,dates,want",
+    [
+        # the 政务院 (the State Council before 1954) promulgates; the decisions revise
+        (
+            "全国年节及纪念日放假办法",
+            "1949年12月23日 政务院发布\n\n"
+            "2013年12月11日 《国务院关于修改〈全国年节及纪念日放假办法〉的决定》第三次修订",
+            {"promulgated": "1949-12-23", "revised": "2013-12-11", "effective": "1949-12-23"},
+        ),
+        # a 部, 局 or 署 that issues a regulation dates it as an organ does; 国务院批准 approves
+        (
+            "中外合资经营企业合营期限暂行规定",
+            "1990年9月30日 国务院批准　\n\n1990年10月22日 对外经济贸易部发布　",
+            {"approved": "1990-09-30", "promulgated": "1990-10-22", "effective": "1990-10-22"},
+        ),
+    ],
+)
+def test_the_organ_that_issued_a_regulation_dates_it(tmp_path, title, dates, want):
+    """The date lines of a 行政法规 or 部门规章 name the organ and the verb (发布, 批准, 修订): each is
+    an event of the document, and 自发布之日起施行 takes the promulgation date."""
     doc = _one_md(
-        tmp_path / "放假办法.md",
-        "# 全国年节及纪念日放假办法\n\n1949年12月23日 政务院发布\n\n"
-        "2013年12月11日 《国务院关于修改〈全国年节及纪念日放假办法〉的决定》第三次修订\n\n"
-        "<!-- INFO END -->\n\n第一条 全体公民放假的节日。\n\n第二条 本办法自公布之日起施行。\n",
+        tmp_path / "规定.md",
+        f"# {title}\n\n{dates}\n\n<!-- INFO END -->\n\n"
+        "第一条 为了规范，制定本规定。\n\n第二条 本规定自发布之日起施行。\n",
     )
-    assert (doc.promulgated, doc.revised, doc.effective) == (
-        "1949-12-23",
-        "2013-12-11",
-        "1949-12-23",
-    )
-
-
-def test_a_ministry_named_before_the_verb_is_an_organ(tmp_path):
-    """``1990年10月22日 对外经济贸易部发布`` and ``国家标准局发布``: a 部, 局 or 署 that issues a
-    regulation dates it as an organ does; the State Council's 批准 before it is its approval."""
-    doc = _one_md(
-        tmp_path / "暂行规定.md",
-        "# 中外合资经营企业合营期限暂行规定\n\n1990年9月30日 国务院批准　\n\n"
-        "1990年10月22日 对外经济贸易部发布　\n\n<!-- INFO END -->\n\n"
-        "第一条 为了规范合营期限，制定本规定。\n\n第二条 本规定自发布之日起施行。\n",
-    )
-    assert (doc.approved, doc.promulgated, doc.effective) == (
-        "1990-09-30",
-        "1990-10-22",
-        "1990-10-22",
-    )
+    assert {k: getattr(doc, k) for k in want} == want
