@@ -764,7 +764,7 @@ def _link_rows(sp: Space, ii, jj, vv, labels) -> list[Link]:
             label,
             arts[i].sub,
             arts[j].sub,
-        )  # fmt: skip
+        )
         for i, j, v, label in zip(
             ii.tolist(), jj.tolist(), vv.tolist(), labels.tolist(), strict=True
         )
