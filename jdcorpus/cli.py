@@ -702,7 +702,8 @@ def gaps(draft, min_docs, fmt):
 
     \b
     JSON/CSV keys: kind (match | unique | missing), draft_article, family, family_label,
-    doc, article, score, label, documents.
+    doc, article, score, label, documents, draft_sub, sub (the X of an inserted article
+    第…条之X, else null).
     \b
     Example:
       jdcorpus gaps 苏州

@@ -112,7 +112,10 @@ def test_gaps_json_kinds():
         "score",
         "label",
         "documents",
+        "draft_sub",
+        "sub",
     }
+    assert {(x["draft_sub"], x["sub"]) for x in rows} == {(None, None)}
 
 
 def test_diff_json_rebuilds_the_articles():

@@ -258,7 +258,7 @@ def test_align_and_its_table_keep_an_inserted_article_apart():
     from jdcorpus import compare
     from jdcorpus.corpus import Corpus
     from jdcorpus.parse import parse_text
-    from jdcorpus.render.compare import format_align
+    from jdcorpus.render.compare import format_align, format_gaps
 
     a, b = (*parse_text(INSERTED), *parse_text(OTHER))
     corpus = Corpus([a, b], name="inserted")
@@ -272,3 +272,13 @@ def test_align_and_its_table_keep_an_inserted_article_apart():
     # swapped sides carry the 之X with their article
     back = {(lk.b_article, lk.b_sub) for lk in compare.align(corpus, b.id, a.id)}
     assert (2, 1) in back
+    # gaps, with the document as its draft: one row per article, 第二条之一 its own
+    rows = compare.gaps(corpus, a.id, min_docs=1)
+    matched = {
+        (g.draft_article, g.draft_sub): (g.article, g.sub) for g in rows if g.kind == "match"
+    }
+    assert matched[(2, 1)] == (3, None) and matched[(2, None)] == (2, None)
+    other_side = {(g.draft_article, g.draft_sub): (g.article, g.sub)
+                  for g in compare.gaps(corpus, b.id, min_docs=1) if g.kind == "match"}  # fmt: skip
+    assert other_side[(3, None)] == (2, 1)
+    assert "第2条之1" in format_gaps(corpus, compare.gaps(corpus, b.id, min_docs=1), b.id, 1)

@@ -30,6 +30,8 @@ class Gap:
     score: float | None
     label: str | None  # the link label for ``match`` rows
     documents: int | None
+    draft_sub: int | None = None  # an inserted draft article 第…条之X: its X
+    sub: int | None = None  # the same for ``article``
 
 
 def gaps(corpus, draft, *, min_docs: int = 2):
@@ -58,7 +60,10 @@ def gaps(corpus, draft, *, min_docs: int = 2):
             continue
         cur = by_no.setdefault(mine, {}).get(other_doc)
         if cur is None or lk.score > cur.score:
-            by_no[mine][other_doc] = Link(d.id, mine[0], other_doc, other_no, lk.score, lk.label)
+            other_sub = lk.b_sub if lk.a_doc == d.id else lk.a_sub
+            by_no[mine][other_doc] = Link(
+                d.id, mine[0], other_doc, other_no, lk.score, lk.label, mine[1], other_sub
+            )
     rows = []
     for art in d.articles:
         fid = fam_of.get(sp.row_of_article(art))
@@ -66,10 +71,22 @@ def gaps(corpus, draft, *, min_docs: int = 2):
         flabel, fdocs = (fam.label, fam.documents) if fam else (None, None)
         found = sorted(by_no.get((art.no, art.sub), {}).values(), key=lambda lk: -lk.score)
         if not found:
-            rows.append(Gap("unique", art.no, fid, flabel, None, None, None, None, fdocs))
+            rows.append(Gap("unique", art.no, fid, flabel, None, None, None, None, fdocs, art.sub))
         for lk in found:
             rows.append(
-                Gap("match", art.no, fid, flabel, lk.b_doc, lk.b_article, lk.score, lk.label, fdocs)
+                Gap(
+                    "match",
+                    art.no,
+                    fid,
+                    flabel,
+                    lk.b_doc,
+                    lk.b_article,
+                    lk.score,
+                    lk.label,
+                    fdocs,
+                    art.sub,
+                    lk.b_sub,
+                )  # fmt: skip
             )
     me = sp.doc_pos[d.id]
     for fam, g in zip(fams, groups, strict=True):
@@ -88,6 +105,8 @@ def gaps(corpus, draft, *, min_docs: int = 2):
                 round(best.get(ex, 0.0), 4),
                 None,
                 fam.documents,
+                None,
+                a.sub,
             )
         )
     return Results(rows, row_type=Gap)

@@ -167,6 +167,11 @@ def format_similar(corpus, article, rows_) -> str:
     return render_rows(rows, "table", title=title, max_cell=56)
 
 
+def _label(no: int, sub: int | None) -> str:
+    """第12条, or 第12条之1 for an inserted article (as gaps' rows carry it)."""
+    return f"第{no}条" + (f"之{sub}" if sub else "")
+
+
 def format_gaps(corpus, rows_, draft, min_docs: int) -> str:
 
     d = corpus.get(draft)
@@ -175,18 +180,19 @@ def format_gaps(corpus, rows_, draft, min_docs: int) -> str:
     what = "草案" if d.status == "draft" else "本文件"
     out = [f"{'草案' if d.status == 'draft' else '文件'}比较：{d.title}\n"]
     match = [g for g in rows_ if g.kind == "match"]
-    best: dict[int, list] = {}
+    best: dict[tuple[int, int | None], list] = {}  # (no, 之X) → matches
     for g in match:
-        best.setdefault(g.draft_article, []).append(g)
+        best.setdefault((g.draft_article, g.draft_sub), []).append(g)
     rows = []
     for art in d.articles:
-        found = best.get(art.no, [])
+        found = best.get((art.no, art.sub), [])
         rows.append(
             {
                 f"{what}条文": art_cell(art, 18),
                 "对应文件数": len(found),
                 "最相近的条文": "；".join(
-                    f"{names[g.doc]}第{g.article}条({LABELS_ZH.get(g.label, g.label)} {g.score:.2f})"
+                    f"{names[g.doc]}{_label(g.article, g.sub)}"
+                    f"({LABELS_ZH.get(g.label, g.label)} {g.score:.2f})"
                     for g in found[:3]
                 )
                 or f"（无对应，{what}独有）",
