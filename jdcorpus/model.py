@@ -81,7 +81,10 @@ class Paragraph:
     items: tuple[Item, ...] = ()
 
 
-_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+def inserted_suffix(label: str | None) -> str:
+    """The 之X of an inserted article's label (第一百二十条之一 → 之一), else ''."""
+    at = label.rfind("之") if label else -1
+    return label[at:] if at > 0 else ""
 
 
 @_pickled_by_fields
@@ -107,23 +110,19 @@ class Article:
     def key(self) -> str:
         """``doc_id:no``, the address used by the CLI (``jdcorpus show changchun 8``); an
         inserted article keeps its 之X (``xing-fa:120之一``: ``xing-fa:120`` is 第一百二十条)."""
-        at = self.label.rfind("之")
-        return f"{self.doc_id}:{self.no}{self.label[at:] if at > 0 else ''}"
+        return f"{self.doc_id}:{self.no}{inserted_suffix(self.label)}"
 
     @property
     def sub(self) -> int | None:
         """The X of an inserted article 第…条之X (第一百二十条之一 → 1), else None."""
-        at = self.label.rfind("之")
-        if at <= 0:
+        x = inserted_suffix(self.label)[1:].rstrip("条條")
+        if not x:
             return None
-        digits = self.label[at + 1 :].rstrip("条條")
-        if digits.isdigit():
-            return int(digits)
-        tens, _, units = digits.rpartition("十")
-        value = _CN_DIGITS.get(units, 0) if units else 0
-        if "十" in digits:
-            value += 10 * (_CN_DIGITS.get(tens, 0) if tens else 1)
-        return value or None
+        if x.isdigit():
+            return int(x)
+        import cn2an  # (inserted articles are rare: ordinary ones never load it)
+
+        return int(cn2an.cn2an(x, "smart"))
 
     @property
     def items(self) -> tuple[Item, ...]:

@@ -53,14 +53,23 @@ def gaps(corpus, draft, *, min_docs: int = 2):
     by_no: dict[tuple[int, int | None], dict[str, Link]] = {}  # (no, 之X) → document → link
     for lk in all_links(corpus):
         if lk.a_doc == d.id:
-            mine, other_doc, other_no = (lk.a_article, lk.a_sub), lk.b_doc, lk.b_article
+            mine, other_doc, other_no, other_sub = (
+                (lk.a_article, lk.a_sub),
+                lk.b_doc,
+                lk.b_article,
+                lk.b_sub,
+            )
         elif lk.b_doc == d.id:
-            mine, other_doc, other_no = (lk.b_article, lk.b_sub), lk.a_doc, lk.a_article
+            mine, other_doc, other_no, other_sub = (
+                (lk.b_article, lk.b_sub),
+                lk.a_doc,
+                lk.a_article,
+                lk.a_sub,
+            )
         else:
             continue
         cur = by_no.setdefault(mine, {}).get(other_doc)
         if cur is None or lk.score > cur.score:
-            other_sub = lk.b_sub if lk.a_doc == d.id else lk.a_sub
             by_no[mine][other_doc] = Link(
                 d.id, mine[0], other_doc, other_no, lk.score, lk.label, mine[1], other_sub
             )
@@ -86,7 +95,7 @@ def gaps(corpus, draft, *, min_docs: int = 2):
                     fdocs,
                     art.sub,
                     lk.b_sub,
-                )  # fmt: skip
+                )
             )
     me = sp.doc_pos[d.id]
     for fam, g in zip(fams, groups, strict=True):

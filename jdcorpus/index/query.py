@@ -441,6 +441,7 @@ class SearchHit:
     def key(self) -> str:
         """``doc:no``, as ``jdcorpus show`` and ``similar`` take it; an inserted article keeps its
         之X (``xing-fa:120之一``), since ``xing-fa:120`` is 第一百二十条."""
+        # (model.inserted_suffix's rule, not imported: the cold search path keeps model out)
         at = self.label.rfind("之") if self.label else -1
         return f"{self.doc}:{self.article}{self.label[at:] if at > 0 else ''}"
 

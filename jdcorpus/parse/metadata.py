@@ -277,14 +277,14 @@ def _kind(title: str) -> str | None:
 
 
 def _city_from_title(title: str) -> str | None:
-    if not title or title.startswith(("中华人民共和国", "中国", "全国", "国务院", "最高人民")):
+    if not title or title.startswith(("中华", "中国", "全国", "国务院", "最高人民")):
         return None  # a national instrument (中华人民共和国城市维护建设税法 names no 城市)
     m = re.match(r"^(.{2,4}?)经济特区", title)
     if m:
         return m.group(1)
     m = re.match(r"^(.{2,12}?(?:自治州|自治县|地区|盟))", title)
     # a place name, not a phrase that ends in 地区 (中国公民因私事往来香港地区…)
-    if m and not re.search(r"^(?:中国|中华|全国)|[的因或往于对向为在]", m.group(1)):
+    if m and not re.search(r"[的因或往于对向为在]", m.group(1)):
         return m.group(1)
     m = re.match(r"^(.{2,8}?)市", title)
     if m:

@@ -74,8 +74,7 @@ def instruments(segs: list[Seg], arts: list[int]) -> list[Instrument]:
     for k, first in enumerate(firsts):
         nxt = firsts[k + 1] if k + 1 < len(firsts) else len(segs)
         last_art = arts[bisect_left(arts, nxt) - 1]  # the last label before the next instrument
-        titles = [s.key.strip("《》") for s in segs[header_from:first] if s.kind == "title"]
-        end = _body_end(segs, last_art, nxt, titles[0] if titles else "")
+        end = _body_end(segs, last_art, nxt, _title_key(segs, header_from, first))
         # header: from the end of the previous body to the first structural line of this body
         body_start = first
         for i in range(header_from, first):
@@ -96,13 +95,15 @@ def instruments(segs: list[Seg], arts: list[int]) -> list[Instrument]:
     return out
 
 
+def _title_key(segs: list[Seg], lo: int, hi: int) -> str:
+    """The key of the last title line in ``segs[lo:hi]`` (the one nearest the body), without 《》."""
+    return next((s.key.strip("《》") for s in reversed(segs[lo:hi]) if s.kind == "title"), "")
+
+
 def _new_title(segs: list[Seg], firsts: list[int], a: int, b: int) -> bool:
     """Whether, between the article labels at ``a`` and ``b``, the body of the instrument that
     begins at ``firsts[-1]`` ends and another title (not its own, as a running header) follows."""
-    since = firsts[-2] if len(firsts) > 1 else 0
-    own = next(
-        (s.key.strip("《》") for s in reversed(segs[since : firsts[-1]]) if s.kind == "title"), ""
-    )
+    own = _title_key(segs, firsts[-2] if len(firsts) > 1 else 0, firsts[-1])
     end = _body_end(segs, a, b, own)
     return any(s.kind == "title" and s.key.strip("《》") != own for s in segs[end:b])
 
