@@ -65,17 +65,17 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 def article_number(ref) -> int:
     """The article number a user typed: ``8``, ``"8"``, ``"第八条"``, ``"八"``, ``"第8条"``, and
-    the traditional ``"第八條"``.
+    the traditional ``"第八條"``; ``"第3段"`` (a paragraph of an instrument without articles).
 
-    >>> [article_number(x) for x in (8, "8", "第八条", "八", "第 38 条", "三十八", "第八條")]
-    [8, 8, 8, 8, 38, 38, 8]
+    >>> [article_number(x) for x in (8, "8", "第八条", "八", "第 38 条", "三十八", "第八條", "第3段")]
+    [8, 8, 8, 8, 38, 38, 8, 3]
     """
     from .errors import UsageError
 
     if isinstance(ref, int):
         return ref
     s = "".join(str(ref).split()).translate(_FULLWIDTH)
-    if s.startswith("第") and s.endswith(("条", "條")):
+    if s.startswith("第") and s.endswith(("条", "條", "段")):
         s = s[1:-1]
     if s.isdigit():
         return int(s)
@@ -119,7 +119,28 @@ def find_article(doc, ref):
     try:
         return doc.article(no)
     except KeyError:
-        raise UnknownArticle(f"{doc.id} has no article {no}") from None
+        pass
+    if not doc.articles:  # an instrument without articles: its paragraph 第N段
+        for a in doc.units:
+            if a.no == no:
+                return a
+        raise UnknownArticle(f"{doc.id} has no articles, and no paragraph {no}") from None
+    raise UnknownArticle(f"{doc.id} has no article {no}")
+
+
+def with_articles(doc, command: str):
+    """``doc`` when it has articles, else a :class:`UsageError` naming it: an instrument drafted
+    without them (read as paragraphs, :attr:`Document.units`) is searched and shown, not
+    compared — the comparison commands work on articles."""
+    from .errors import UsageError
+
+    if not doc.articles:
+        n = len(doc.paragraphs)
+        raise UsageError(
+            f"{doc.id} has no articles (第…条; it is read as {n} paragraph{'s' * (n != 1)}): "
+            f"{command} compares articles"
+        )
+    return doc
 
 
 def article_ref(corpus, ref: str):

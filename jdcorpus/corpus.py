@@ -121,7 +121,7 @@ class Corpus:
         h = hashlib.sha256()
         for d in self.documents:
             h.update(d.id.encode())
-            for a in d.articles:
+            for a in d.units:
                 h.update(
                     f"\x00{a.no}\x00{a.heading}\x00{a.chapter_title}\x00{a.section_title}\x00".encode()
                 )

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import UsageError
-from .model import Article, Document, to_dict
+from .model import Article, Document, Paragraph, to_dict
 from .render.views import metadata, outline
 
 __all__ = [
@@ -274,7 +274,22 @@ def to_akn(doc: Document) -> bytes:
     body_el = el(top, "body")
     eid = _EIds()
 
+    def add_paragraph(parent, para: Paragraph, pid: str):
+        pe = el(parent, "paragraph", eId=pid)
+        if not para.items:
+            el(el(pe, "content"), "p", para.text)
+            return
+        if para.text:
+            el(el(pe, "intro"), "p", para.text)
+        for it in para.items:
+            pt = el(pe, "point", eId=eid(f"{pid}__point_{it.no}"))
+            el(pt, "num", it.label)
+            el(el(pt, "content"), "p", it.text)
+
     def add_article(parent, a: Article, prefix: str):
+        if not doc.articles:  # an instrument drafted without articles: its paragraphs
+            add_paragraph(parent, a.paragraphs[0], eid(f"{prefix}para_{a.no}"))
+            return
         art_id = eid(f"{prefix}art_{a.no}")
         art = el(parent, "article", eId=art_id)
         el(art, "num", a.label)
@@ -287,17 +302,7 @@ def to_akn(doc: Document) -> bytes:
                 el(content, "p", line)
             return
         for para in paras:
-            pid = eid(f"{art_id}__para_{para.no}")
-            pe = el(art, "paragraph", eId=pid)
-            if not para.items:
-                el(el(pe, "content"), "p", para.text)
-                continue
-            if para.text:
-                el(el(pe, "intro"), "p", para.text)
-            for it in para.items:
-                pt = el(pe, "point", eId=eid(f"{pid}__point_{it.no}"))
-                el(pt, "num", it.label)
-                el(el(pt, "content"), "p", it.text)
+            add_paragraph(art, para, eid(f"{art_id}__para_{para.no}"))
 
     def add_container(parent, tag, node, eid_):
         e = el(parent, tag, eId=eid(eid_))
@@ -388,24 +393,25 @@ def from_akn(data: bytes | str) -> Document:
             "\n".join("".join(p.itertext()) for p in e.iterfind("a:p", ns)) if e is not None else ""
         )
 
-    def read_article(art, chapter, section):
-        paras = []
-        for k, pe in enumerate(art.iterfind("a:paragraph", ns), 1):
-            intro = pe.find("a:intro", ns)
-            content = pe.find("a:content", ns)
-            items = tuple(
-                Item(
-                    _eid_no(pt.get("eId"), "point") or j,
-                    pt.findtext("a:num", "", ns),
-                    text_of(pt.find("a:content", ns)),
-                    pt.findtext("a:num", "", ns) + text_of(pt.find("a:content", ns)),
-                    0,
-                    0,
-                )
-                for j, pt in enumerate(pe.iterfind("a:point", ns), 1)
+    def read_paragraph(pe, k: int) -> Paragraph:
+        intro = pe.find("a:intro", ns)
+        content = pe.find("a:content", ns)
+        items = tuple(
+            Item(
+                _eid_no(pt.get("eId"), "point") or j,
+                pt.findtext("a:num", "", ns),
+                text_of(pt.find("a:content", ns)),
+                pt.findtext("a:num", "", ns) + text_of(pt.find("a:content", ns)),
+                0,
+                0,
             )
-            lead = text_of(content if content is not None else intro)
-            paras.append(Paragraph(_eid_no(pe.get("eId"), "para") or k, lead, lead, 0, 0, items))
+            for j, pt in enumerate(pe.iterfind("a:point", ns), 1)
+        )
+        lead = text_of(content if content is not None else intro)
+        return Paragraph(_eid_no(pe.get("eId"), "para") or k, lead, lead, 0, 0, items)
+
+    def read_article(art, chapter, section):
+        paras = [read_paragraph(pe, k) for k, pe in enumerate(art.iterfind("a:paragraph", ns), 1)]
         lines = []
         for p in paras:
             if p.text:
@@ -438,6 +444,10 @@ def from_akn(data: bytes | str) -> Document:
             tag = etree.QName(child).localname
             if tag == "article":
                 read_article(child, chapter, section)
+            elif tag == "paragraph":  # a body without articles (a 决定 in paragraphs)
+                p = read_paragraph(child, len(loose) + 1)
+                if p.text or p.items:
+                    loose.append(p)
             elif tag == "chapter":
                 ch = Chapter(
                     _eid_no(child.get("eId"), "chp") or len(chapters) + 1,
@@ -460,6 +470,7 @@ def from_akn(data: bytes | str) -> Document:
                 sections.append(sec)
                 walk(child, chapter, sec)
 
+    loose: list[Paragraph] = []
     walk(top.find("a:body", ns))
     doc_id = (work or "").rstrip("/").rsplit("/", 1)[-1]
     articles = [dataclasses.replace(a, doc_id=doc_id) for a in articles]
@@ -482,6 +493,7 @@ def from_akn(data: bytes | str) -> Document:
         chapters=tuple(chapters),
         sections=tuple(sections),
         events=tuple(events),
+        paragraphs=() if articles else tuple(loose),
     )
 
 

@@ -275,7 +275,8 @@ def _corpus_categories(corpus) -> dict[str, list]:
 
 
 def documents_frame(corpus) -> pd.DataFrame:
-    """One row per document: its scalar fields, dates as datetime64, counts of its units.
+    """One row per document: its scalar fields, dates as datetime64, counts of its units (an
+    instrument without articles: 0 articles, its paragraphs, items and characters).
 
     例: ``corpus.documents()[["doc_id", "city", "articles", "effective"]]``
     """
@@ -283,9 +284,10 @@ def documents_frame(corpus) -> pd.DataFrame:
     rows = []
     for d in corpus.documents:
         row = _scalars(d, Document) | _counts(d, cols)
-        row["paragraphs"] = sum(len(a.paragraphs) for a in d.articles)
-        row["items"] = sum(len(a.items) for a in d.articles)
-        row["characters"] = sum(_characters(a.text) for a in d.articles)
+        # of an instrument without articles, its paragraphs (Document.units)
+        row["paragraphs"] = sum(len(a.paragraphs) for a in d.units)
+        row["items"] = sum(len(a.items) for a in d.units)
+        row["characters"] = sum(_characters(a.text) for a in d.units)
         rows.append(row)
     return _frame(rows, cols, _corpus_categories(corpus))
 

@@ -197,6 +197,17 @@ class Document:
     paragraphs: tuple[Paragraph, ...] = ()
     source_text: str = field(default="", repr=False, compare=False)  # the whole source file
 
+    @property
+    def units(self) -> tuple[Article, ...]:
+        """What is searched, shown and listed of the document: its articles, or, for an
+        instrument drafted without them (a 决定 in 一、二、 paragraphs, read by ``jdcorpus add``),
+        each paragraph as an :class:`Article` labelled 第N段 (``no`` = N) with its chapter and
+        section, its items one per line as in an article, and its source span. Comparison
+        (``align``, ``families`` …) works on ``articles`` alone."""
+        if self.articles or not self.paragraphs:
+            return self.articles
+        return tuple(_paragraph_unit(self, p) for p in self.paragraphs)
+
     def article(self, no: int, sub: int | None = None) -> Article:
         """Article ``no`` (``sub``: the article inserted after it as 第…条之``sub``)."""
         for a in self.articles:
@@ -207,6 +218,24 @@ class Document:
     def source(self, start: int, end: int) -> str:
         """The source text between two offsets: how a normalized result is shown in the source's words."""
         return self.source_text[start:end]
+
+
+def _paragraph_unit(doc: Document, p: Paragraph) -> Article:
+    """A paragraph of an instrument without articles, as the unit :attr:`Document.units` lists."""
+    chapter = next((c for c in reversed(doc.chapters) if c.start <= p.start), None)
+    ch = chapter.no if chapter else None
+    section = next(
+        (s for s in reversed(doc.sections) if s.start <= p.start and s.chapter_no == ch), None
+    )
+    lines = [p.text] if p.text else []
+    lines.extend(f"{it.label}{it.text}" for it in p.items)
+    return Article(
+        doc_id=doc.id, no=p.no, label=f"第{p.no}段", heading=None,
+        chapter_no=chapter.no if chapter else None, chapter_title=chapter.title if chapter else None,
+        section_no=section.no if section else None, section_title=section.title if section else None,
+        text="\n".join(lines), original=p.original, start=p.start, end=p.end,
+        paragraphs=(Paragraph(1, p.text, p.original, p.start, p.end, p.items),),
+    )  # fmt: skip
 
 
 _SCALAR = (str, int, float, bool, type(None))

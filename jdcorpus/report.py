@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._lookup import find_article
+from ._lookup import find_article, with_articles
 from .errors import UnknownDocument, UsageError
 from .model import Article, Document
 from .render.report_html import LABEL_CHARS, RELATION_ZH, STATUS_ZH, _excerpt
@@ -292,7 +292,9 @@ def build_report(
         raise UsageError("min_docs must be at least 1")
     corpus = load_corpus() if corpus is None else corpus
     corpus, doc, source_file, note = _resolve_draft(corpus, draft)
-    others = [d for d in corpus.documents if d.id != doc.id]
+    with_articles(doc, "report")
+    # an instrument drafted without articles (read as paragraphs) has nothing to compare
+    others = [d for d in corpus.documents if d.id != doc.id and d.articles]
     if not others:
         raise UsageError(f"nothing to compare {doc.id} with: the corpus holds no other document")
 
@@ -305,7 +307,7 @@ def build_report(
     if against:
         chosen: list[Document] = []
         for name in against:
-            d = corpus.get(name)
+            d = with_articles(corpus.get(name), "report --against")
             if d.id == doc.id:
                 raise UsageError(f"--against names the draft itself ({d.id})")
             if d not in chosen:

@@ -211,6 +211,7 @@ def _pickled(result) -> bytes:
 def _parse_uncached(data: bytes, name: str, options: dict):
     from .parse import parse_text
     from .parse.formats import read_source
+    from .parse.metadata import UNTITLED
 
     src = read_source(data=data, name=name, encoding=options.get("encoding"))
     try:
@@ -221,14 +222,19 @@ def _parse_uncached(data: bytes, name: str, options: dict):
             province=options.get("province"),
             title=options.get("title"),
             fallback_title=src.meta.get("title"),
+            require_articles=False,
         )
     except SourceError:
         raise
     except ParseError as e:
         raise ParseError(f"{name}: {e.message}") from None
-    docs = [d for d in docs if d.articles]
+    # an instrument drafted without articles (a 决定 or 通知 in 一、二、 paragraphs) is added when
+    # it has a title: it is searched by its paragraphs (Document.units), not compared
+    docs = [d for d in docs if d.articles or (d.paragraphs and d.title != UNTITLED)]
     if not docs:
-        raise ParseError(f"{name}: no articles (第…条) found, not a regulation to add")
+        raise ParseError(
+            f"{name}: no articles (第…条) and no titled instrument found, not a regulation to add"
+        )
     if src.warnings:
         docs = [dataclasses.replace(d, warnings=d.warnings + src.warnings) for d in docs]
     docs = [_apply(d, options) for d in docs]

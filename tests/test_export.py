@@ -641,6 +641,29 @@ def test_akn_empty_chapter_and_section_without_chapter(corpus, akn_schema):
     assert [a.get("eId") for a in arts] == ["sec_1__art_1", "sec_1__art_2"]
 
 
+def test_akn_of_a_document_of_paragraphs_validates_and_reads_back(akn_schema):
+    """An instrument without articles is written as AKN paragraphs (with their points, inside
+    their chapters), which validate and read back to the same paragraphs and chapters."""
+    from jdcorpus.parse import parse_text
+
+    text = (
+        "某市关于某事的决定\n第一章 总则\n一、市人民政府负责。\n二、禁止下列行为：\n（一）甲；\n"
+        "（二）乙。\n第二章 附则\n三、本决定自公布之日起施行。\n"
+    )
+    (doc,) = parse_text(text, require_articles=False)
+    root = _akn(doc)
+    assert akn_schema.validate(root), akn_schema.error_log
+    paras = root.findall(f".//{AKN}body/{AKN}chapter/{AKN}paragraph")
+    assert [p.get("eId") for p in paras] == ["chp_1__para_1", "chp_1__para_2", "chp_2__para_3"]
+    assert not root.findall(f".//{AKN}article")
+    back = export.from_akn(export.to_akn(doc))
+    assert back.articles == ()
+    assert [(p.no, p.text, [(i.label, i.text) for i in p.items]) for p in back.paragraphs] == [
+        (p.no, p.text, [(i.label, i.text) for i in p.items]) for p in doc.paragraphs
+    ]
+    assert [c.title for c in back.chapters] == ["总则", "附则"]
+
+
 def test_html_empty_chapter_and_section_without_chapter(corpus):
     """The HTML page keeps an empty chapter heading and nests articles under a loose 节."""
     empty_chapter, loose_section = _odd_documents(corpus)

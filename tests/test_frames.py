@@ -105,6 +105,23 @@ def test_documents_frame_values(corpus):
         assert row["characters"] == sum(len("".join(a.text.split())) for a in d.articles)
 
 
+def test_a_document_of_paragraphs_is_counted_by_its_paragraphs():
+    """An instrument without articles is a row of the documents frame with 0 articles and the
+    paragraphs, items and characters of its paragraphs; it has no row among the articles."""
+    from jdcorpus.corpus import Corpus
+    from jdcorpus.parse import parse_text
+
+    (doc,) = parse_text(
+        "某市关于某事的决定\n一、市人民政府负责。\n二、禁止下列行为：\n（一）甲；\n（二）乙。\n",
+        require_articles=False,
+    )
+    c = Corpus([doc], name="decision")
+    row = frames.documents_frame(c).set_index("doc_id").loc[doc.id]
+    assert (row["articles"], row["paragraphs"], row["items"]) == (0, 2, 2)
+    assert row["characters"] == len("一、市人民政府负责。二、禁止下列行为：（一）甲；（二）乙。")
+    assert frames.articles_frame(c).empty
+
+
 def test_articles_frame_values(corpus):
     """One row per article with its document context; missing heading/section are <NA>."""
     df = frames.articles_frame(corpus)

@@ -291,6 +291,47 @@ def test_a_text_without_articles_can_be_read_as_paragraphs():
     assert parse_text(law)[0].paragraphs == ()
 
 
+def test_a_document_of_paragraphs_lists_them_as_units():
+    """Document.units: the articles of a law; of an instrument without articles, each paragraph
+    as an Article labelled 第N段 with its chapter, items one per line and its source span."""
+    text = (
+        "某市关于某事的决定\n第一章 总则\n一、市人民政府负责。\n二、禁止下列行为：\n（一）甲；\n"
+        "（二）乙。\n第二章 附则\n三、本决定自公布之日起施行。\n"
+    )
+    (doc,) = parse_text(text, require_articles=False)
+    units = doc.units
+    assert [(u.no, u.label, u.chapter_title) for u in units] == [
+        (1, "第1段", "总则"),
+        (2, "第2段", "总则"),
+        (3, "第3段", "附则"),
+    ]
+    assert units[1].text == "二、禁止下列行为：\n（一）甲；\n（二）乙。"
+    assert all(doc.source_text[u.start : u.end] == u.original for u in units)
+    assert all(u.doc_id == doc.id and u.key == f"{doc.id}:{u.no}" for u in units)
+    law = parse_text(
+        "某市社区服务条例\n第一条 为了规范，制定本条例。\n第二条 本条例自公布之日起施行。"
+    )[0]
+    assert law.units == law.articles
+
+
+def test_a_quoted_provision_of_several_paragraphs_stays_one_paragraph():
+    """An amendment without numbers quotes a new article of several 款, each opening with “ and
+    only the last closing: that is one paragraph of the amendment, a line per quoted 款; the
+    next amendment starts a new one."""
+    text = (
+        "中华人民共和国某法修正案（十一）\n"
+        "将第十七条修改为：“已满十六周岁的人犯罪，应当负刑事责任。\n"
+        "“已满十四周岁不满十六周岁的人，犯故意杀人罪的，应当负刑事责任。\n"
+        "“因不满十六周岁不予刑事处罚的，责令其父母加以管教。”\n"
+        "将第二十条修改为：“为了使国家利益免受正在进行的不法侵害，不负刑事责任。”\n"
+        "本修正案自2021年3月1日起施行。\n"
+    )
+    (doc,) = parse_text(text, require_articles=False)
+    assert [p.text.count("\n") for p in doc.paragraphs] == [2, 0, 0]
+    assert doc.paragraphs[0].text.endswith("加以管教。”")
+    assert doc.paragraphs[1].text.startswith("将第二十条")
+
+
 @pytest.mark.parametrize(
     "numeral,value",
     [

@@ -8,6 +8,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -160,14 +161,34 @@ def test_add_a_folder_of_every_format_then_search_align_docs_remove(tmp_path):
     assert len(list((home / "files").iterdir())) == len(made) - 2
 
 
-def test_a_folder_with_a_decision_without_articles_adds_the_rest(tmp_path):
-    """A 决定 without 第…条 in a folder is skipped with its reason; every other file is added."""
+def test_a_decision_without_articles_is_added_searched_and_shown_but_not_compared(tmp_path):
+    """A 决定 drafted without 第…条 is added with the rest of its folder (a warning says how it
+    was read): its paragraphs are searched and shown as 第N段; the comparison commands refuse
+    it in one line that names it, and leave it out of what they compare."""
     home = tmp_path / "home"
     r = jd(home, "add", LAWREFBOOK)
-    assert r.exit_code == 1
-    skipped = [ln for ln in r.stderr.splitlines() if ln.startswith("skipped ")]
-    assert len(skipped) == 1 and DECISION in skipped[0] and "no articles" in skipped[0]
-    assert len(manifest(home)["files"]) == len(EXPECTED) - 1
+    assert r.exit_code == 0, r.output
+    assert not [ln for ln in r.stderr.splitlines() if ln.startswith("skipped ")]
+    assert len(manifest(home)["files"]) == len(EXPECTED)
+    line = next(ln for ln in r.stdout.splitlines() if DECISION in ln)
+    assert "0 articles" in line and "read as 3 paragraphs" in line
+    did = re.search(r"\((\S+)\), 0 articles", line).group(1)
+    hits = json.loads(
+        jd(home, "search", "人均耕地低于零点五亩", "--format", "json", "--limit", "0").stdout
+    )
+    mine = [h for h in hits if h["doc"] == did]
+    assert [(h["article"], h["label"]) for h in mine] == [(2, "第2段")]
+    shown = jd(home, "show", did, "2")
+    assert shown.exit_code == 0 and "不提高耕地占用税的适用税额" in shown.stdout
+    outline = jd(home, "show", did).stdout
+    assert all(f"第{n}段" in outline for n in (1, 2, 3))
+    for args in (["align", did, "wenzhou-guiding"], ["gaps", did], ["similar", f"{did}:1"]):
+        r = jd(home, *args)
+        assert r.exit_code == 1, (args, r.output)
+        err = r.stderr.strip()
+        assert "\n" not in err and did in err and "no articles" in err, err
+    cov = json.loads(jd(home, "coverage", "--format", "json").stdout)
+    assert cov and did not in {c["doc"] for c in cov}
 
 
 def test_same_content_twice_is_not_duplicated_and_a_changed_file_replaces(tmp_path):
@@ -298,11 +319,12 @@ def test_plain_folder_is_read_and_a_bad_file_does_not_abort_it(tmp_path):
         (folder / "sub").mkdir(exist_ok=True)
         (folder / "sub" / n).write_bytes((LAWREFBOOK / n).read_bytes())
     (folder / "empty.txt").write_bytes(b"")
+    (folder / "news.txt").write_text(NEWS, "utf-8")
     corpus = load_corpus(folder)
-    assert len(corpus) == 2
+    assert len(corpus) == 3  # the decision too, read as paragraphs
     assert sorted(m.split(":")[0] for m in corpus.messages) == [
         "skipped empty.txt",
-        f"skipped sub/{DECISION}",
+        "skipped news.txt",
     ]
     r = CliRunner().invoke(
         main, ["--corpus", str(folder), "--no-bundled", "search", "网格", "--count"]
@@ -328,7 +350,7 @@ def _bad_files(d: Path) -> dict[str, str]:
         "image.txt": (b"\x89PNG\r\n\x1a\n" + bytes(300), "PNG image"),
         "photo.png": (b"\x89PNG\r\n\x1a\n" + bytes(300), "unknown file type"),
         "news.txt": (NEWS.encode(), "no articles"),
-        "decision.md": ((LAWREFBOOK / DECISION).read_bytes(), "no articles"),
+        "untitled.txt": ("一、甲乙丙丁。\n二、戊己庚辛。\n".encode(), "no titled instrument"),
         "scan.pdf": (b"%PDF-1.5\n" + bytes(100), "unknown file type"),
         "noise.txt": (bytes(range(128, 256)) * 40, "undecodable"),
         "gb.txt": (md.encode("gb18030"), "not utf-8"),  # with --encoding utf-8 only
@@ -556,7 +578,9 @@ def test_add_and_remove_hand_the_index_an_incremental_update(tmp_path, monkeypat
     assert [d.id for d in corpus] == [d.id for d in load_corpus(home, bundled=True)]
     # nothing committed, nothing to update
     n = len(calls)
-    assert jd(home, "add", LAWREFBOOK / DECISION).exit_code == 1
+    news = tmp_path / "news.txt"
+    news.write_text(NEWS, "utf-8")
+    assert jd(home, "add", news).exit_code == 1
     assert len(calls) == n
 
 

@@ -17,7 +17,9 @@ def _jobs() -> list[tuple]:
     files = sorted((ROOT / "tests" / "fixtures" / "parse").glob("*.txt"))[:16]
     files += sorted((ROOT / "corpus").glob("*.txt"))[:4]
     jobs = [(p.read_bytes(), p.name, {}) for p in files]
-    jobs.append(("某市关于某事的决定\n一、甲。\n二、乙。\n".encode(), "no-articles.txt", {}))
+    # a titled decision without articles is a document of paragraphs; an untitled text is an error
+    jobs.append(("某市关于某事的决定\n一、甲。\n二、乙。\n".encode(), "decision.txt", {}))
+    jobs.append(("一、甲乙丙丁。\n二、戊己庚辛。\n".encode(), "no-articles.txt", {}))
     return jobs
 
 
@@ -51,6 +53,7 @@ def test_parallel_and_serial_folder_parsing_give_identical_documents(monkeypatch
         assert i1 == i2
         assert e1 == e2
     assert serial[-1][2] and "no articles" in serial[-1][2]
+    assert [len(d.paragraphs) for d in serial[-2][0]] == [2]
     assert sum(1 for d, _, _ in serial if d) == len(jobs) - 1
 
 

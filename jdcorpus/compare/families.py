@@ -311,7 +311,8 @@ def families(corpus):
 def coverage(corpus):
     """The family × document matrix as cells: each document's best article in each family.
 
-    A document without an article in a family gets a cell with ``article`` and ``score`` None.
+    A document without an article in a family gets a cell with ``article`` and ``score`` None;
+    one without any article (read as paragraphs) gets no cells.
     ``coverage(corpus).to_frame().pivot(index="family", columns="doc", values="article")`` is
     the matrix.
     """
@@ -325,6 +326,8 @@ def coverage(corpus):
             if d not in by_doc or best.get(i, 0) > best.get(by_doc[d], 0):
                 by_doc[d] = i
         for d, doc_id in enumerate(sp.doc_ids):
+            if not sp.docs[d].articles:  # an instrument read as paragraphs is not compared
+                continue
             i = by_doc.get(d)
             if i is None:
                 cells.append(Cell(fam.family, fam.label, doc_id, None, None))

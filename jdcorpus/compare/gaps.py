@@ -47,7 +47,9 @@ def gaps(corpus, draft, *, min_docs: int = 2):
     """
     if min_docs < 1:
         raise UsageError("min_docs must be at least 1")
-    d = corpus.get(draft)
+    from .._lookup import with_articles
+
+    d = with_articles(corpus.get(draft), "gaps")
     sp = space(corpus)
     fams, fam_of, best, groups = family_table(corpus)
     by_no: dict[tuple[int, int | None], dict[str, Link]] = {}  # (no, 之X) → document → link

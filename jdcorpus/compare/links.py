@@ -823,7 +823,9 @@ def align(
     例：align(corpus, "changchun", "hohhot") → [Link("changchun", 1, "hohhot", 1, 0.59, "near-verbatim"), …]
     """
 
-    a, b = corpus.get(doc_a), corpus.get(doc_b)
+    from .._lookup import with_articles
+
+    a, b = with_articles(corpus.get(doc_a), "align"), with_articles(corpus.get(doc_b), "align")
     if a.id == b.id:
         raise UsageError(f"align needs two different documents, got {a.id} twice")
     sp = space(corpus)

@@ -121,11 +121,13 @@ def similar(corpus, ref, *, limit: int = 10):
     >>> rows[0].doc, rows[0].article, rows[0].match
     ('hohhot', 1, 'near-verbatim')
     """
+    from .._lookup import with_articles
     from ..errors import UsageError
 
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise UsageError(f"limit must be a positive number, got {limit!r}")
     art = _article(corpus, ref)
+    with_articles(corpus.get(art.doc_id), "similar")
     sp = space(corpus)
     i = sp.row_of_article(art)
     # align's links first: when they are decided here (a space just fitted), the column postings

@@ -138,7 +138,7 @@ def _doc_fingerprint(doc: Document, names: list[tuple[str, type]]) -> str:
     for name, cls in names:
         if cls is Document:
             h.update(f"{name}\0{getattr(doc, name)!r}\0".encode())
-    for a in doc.articles:
+    for a in doc.units:
         for name, cls in names:
             if cls is Article:
                 h.update(f"{name}\0{getattr(a, name)!r}\0".encode())
@@ -153,7 +153,7 @@ def _doc_entry(doc: Document, names) -> dict:
         "city": doc.city,
         "kind": doc.kind,
         "status": doc.status,
-        "articles": len(doc.articles),
+        "articles": len(doc.units),
         "fp": _doc_fingerprint(doc, names),
     }
 
@@ -449,7 +449,8 @@ def _add_segments(ix, docs: list[Document], progress) -> list:
     from .segments import write_segments
 
     names = _field_sources()
-    rows = _Rows([(d, a) for d in docs for a in d.articles], names)
+    # an instrument without articles is indexed by its paragraphs (Document.units)
+    rows = _Rows([(d, a) for d in docs for a in d.units], names)
     if rows:
         _segmenter()  # load jieba before forking: every process inherits the dictionary
     bar = _Progress(progress, len(rows))

@@ -32,6 +32,9 @@ _PROVINCES = (
 )  # fmt: skip
 _CN_YEAR_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 
+#: The title of an instrument in whose text no title was found.
+UNTITLED = "（无标题）"
+
 
 def inherit_promulgation(doc: Document, earlier: list[Document]) -> Document:
     """One notice may promulgate several instruments of a file (印发《A》和《B》): the later ones
@@ -74,7 +77,7 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
         m = re.search(
             r"《([^》]{2,60})》", "".join(norm(s.raw) for s in header if s.kind != "noise")
         )
-        doc_title = m.group(1) if m else "（无标题）"
+        doc_title = m.group(1) if m else UNTITLED
         if not m:
             warnings.append("no title found in the text")
     # draft words count on the title or the lines right around it (征求意见稿 above or below the

@@ -579,6 +579,14 @@ def _top_numbered(s: Seg) -> bool:
     return bool(m and m.group(3))
 
 
+def _quote_goes_on(before: str, line: str) -> bool:
+    """``line`` opens with “ while the paragraph ``before`` it left a quotation open (its last “
+    after its last ”: a quoted 款 opens with “ and only the last one closes)."""
+    return line.lstrip().startswith(("“", "「")) and max(
+        before.rfind("“"), before.rfind("「")
+    ) > max(before.rfind("”"), before.rfind("」"))
+
+
 def paragraph_structure(text: str, body: list[Seg], norm):
     """Chapters, sections and paragraphs of a body without articles. Where the paragraphs are
     numbered (一、二、) an unnumbered line goes on with the numbered paragraph before it (the
@@ -607,7 +615,15 @@ def paragraph_structure(text: str, body: list[Seg], norm):
             continue
         finished = ends_paragraph(holder.last_text)
         top = _top_numbered(s)
-        if not holder.paras or top or (not numbered and finished):
+        # a quoted provision of several paragraphs (an amendment's new text: each of them opens
+        # with “, only the last closes) is one paragraph of the instrument, a line each
+        quoted = (
+            finished
+            and not top
+            and bool(holder.paras)
+            and _quote_goes_on(text[holder.paras[-1].start : s.start], s.raw)
+        )
+        if not holder.paras or top or (not numbered and finished and not quoted):
             if s.kind in ("item", "subitem") and holder.paras and not top:
                 _add_item(holder, s.start, s.end, s.raw, s.key, "cn" if s.kind == "item" else "num")
                 continue
@@ -618,7 +634,7 @@ def paragraph_structure(text: str, body: list[Seg], norm):
             _add_item(holder, s.start, s.end, s.raw, s.key, "cn" if s.kind == "item" else "num")
         elif holder.in_item and not finished:
             _extend(holder, s, new_line=False)  # an item broken over two lines
-        elif holder.in_item:  # text after the items: a paragraph of its own
+        elif holder.in_item and not quoted:  # text after the items: a paragraph of its own
             holder.paras.append(_P(parts=[(s.start, s.end)], start=s.start, end=s.end))
             holder.in_item, holder.last_text = False, s.raw
         else:  # the paragraph goes on: a broken line, or a new line of it

@@ -100,7 +100,7 @@ def format_families(corpus, fams) -> str:
 def format_coverage(corpus, cells) -> str:
 
     names = short_names(corpus)
-    order = [d.id for d in corpus.documents]
+    order = [d.id for d in corpus.documents if d.articles]
     by_fam: dict[int, dict] = {}
     for c in cells:
         row = by_fam.setdefault(c.family, {"族": c.family, "主题": c.label})

@@ -96,7 +96,7 @@ def outline(doc: Document) -> dict:
         else:
             loose_sections.setdefault(s.no, node)
     loose_articles: list[Article] = []
-    for a in doc.articles:
+    for a in doc.units:  # an instrument without articles: its paragraphs (第N段)
         if a.chapter_no is not None:
             holder = chapters.setdefault(
                 a.chapter_no, _node(a.chapter_no, None, a.chapter_title, a.start, chapter=True)
@@ -186,7 +186,6 @@ def _outline_table(doc: Document) -> str:
 
     if doc.paragraphs:  # a document drafted without articles (a 决定 in 一、二、 paragraphs)
         lines[-2] += f"   paragraphs: {len(doc.paragraphs)}"
-        lines += [f"  {_truncate(p.text.split(chr(10), 1)[0], 40)}" for p in doc.paragraphs]
     tree = outline(doc)
     lines += article_lines(tree["articles"], "  ")
     for s in tree["sections"]:
