@@ -92,6 +92,11 @@ NATIONAL_MD = """# {title}
             "规定",
             "xianjiyixia-guiding",
         ),
+        # an organ that is the subject, not the issuer (no 关于 after it), stays in the id
+        ("中华人民共和国国务院组织法", "法", "guowuyuanzu-fa"),
+        ("全国人民代表大会组织法", "法", "quanguorenmin-fa"),
+        # a reply (批复) is a judicial interpretation's form
+        ("最高人民法院关于新民间借贷司法解释适用范围问题的批复", "批复", "xinminjianjie-pifu"),
     ],
 )
 def test_a_national_law_has_its_title_kind_and_an_id_of_its_subject(tmp_path, title, kind, did):
@@ -103,6 +108,24 @@ def test_a_national_law_has_its_title_kind_and_an_id_of_its_subject(tmp_path, ti
     (doc,) = parse_file(path)
     assert (doc.title, doc.kind, doc.id, doc.warnings) == (title, kind, did, ())
     assert [a.chapter_title for a in doc.articles] == ["总则", "总则", "附则"]
+
+
+def test_issuing_organs_on_the_line_above_a_title_belong_to_it():
+    """最高人民法院 最高人民检察院⏎关于…的规定: the organs on the line above a title that opens
+    with 关于 issue it — they are part of the title (joined by 、), and the id is still made
+    from the subject; a line above that is not only organs stays out of the title."""
+    from jdcorpus.parse import parse_text
+
+    body = "\n第一条 为了规范，制定本规定。\n第二条 本规定自2022年5月15日起施行。\n"
+    (doc,) = parse_text(
+        "最高人民法院 最高人民检察院\n关于办理海洋公益诉讼案件若干问题的规定" + body
+    )
+    assert doc.title == "最高人民法院、最高人民检察院关于办理海洋公益诉讼案件若干问题的规定"
+    assert (doc.id, doc.kind, doc.city) == ("banlihaiyang-guiding", "规定", None)
+    (doc,) = parse_text("温州市人民代表大会常务委员会\n关于某事的若干规定" + body)
+    assert (doc.title, doc.city) == ("温州市人民代表大会常务委员会关于某事的若干规定", "温州")
+    (doc,) = parse_text("本报讯\n\n关于办理海洋公益诉讼案件若干问题的规定" + body)
+    assert doc.title == "关于办理海洋公益诉讼案件若干问题的规定"
 
 
 def test_a_hard_wrapped_line_ending_in_fa_is_not_a_title():

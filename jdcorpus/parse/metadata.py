@@ -17,6 +17,7 @@ from .patterns import (
     RE_DATE,
     RE_DATE_LINE,
     RE_DRAFT,
+    RE_ISSUERS,
     RE_TIZHU,
     key_of,
     to_int,
@@ -71,6 +72,8 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
     title_seg = title_segs[-1] if title_segs else None
     original_title = title_seg.raw if title_seg else ""
     doc_title = title or (_clean_title(norm(title_seg.raw)) if title_seg else None)
+    if doc_title and not title and doc_title.startswith("关于"):
+        doc_title = _issuers(header, title_seg, norm) + doc_title
     if not doc_title and fallback_title:
         doc_title = _clean_title(norm(fallback_title))
     if not doc_title:
@@ -413,15 +416,28 @@ _ORGAN_PREFIX = re.compile(
 )
 
 
+def _issuers(header: list, title_seg, norm) -> str:
+    """The organs a title ``关于…`` is issued by when they stand on the line above it (最高人民法院
+    最高人民检察院⏎关于办理…的规定): ``最高人民法院、最高人民检察院``; else ''."""
+    at = header.index(title_seg)
+    above = next((s for s in reversed(header[:at]) if s.kind not in ("blank", "noise")), None)
+    if above is None or not RE_ISSUERS.match(above.key):
+        return ""
+    return "、".join(norm(x) for x in re.split(r"[\s\u3000、和]+", above.raw.strip()) if x)
+
+
 def _make_id(city: str | None, kind: str | None, title: str, taken: set[str]) -> str:
     from pypinyin import lazy_pinyin
 
     # a national instrument is named by its subject, not by the organ that made it: 刑法 →
     # xing-fa, 民法典 → min-fadian, 学位条例 → xuewei-tiaoli, 最高人民法院关于办理盗窃刑事案件…的解释 →
     # banlidaoqie-jieshi (not zhonghuarenmin-fa, zuigaorenmin-jieshi)
+    # — the organs only when they issue it (…关于): 中华人民共和国国务院组织法 is guowuyuanzu-fa
     stem = title
-    if title.startswith("中华人民共和国") or _ORGAN_PREFIX.match(title):
-        stem = re.sub(_ORGAN_PREFIX, "", title).removeprefix("关于")
+    organs = _ORGAN_PREFIX.match(title)
+    if title.startswith("中华人民共和国") or organs:
+        if organs and title[organs.end() :].startswith("关于"):
+            stem = title[organs.end() + 2 :]
         stem = re.sub(r"中华人民共和国|[《》〈〉]", "", stem) or title
     if kind:
         stem = re.sub(r"[（(][^（）()]*[）)]$", "", stem).removesuffix(kind) or stem

@@ -69,19 +69,29 @@ KINDS = (
     "规则", "决定", "规程", "章程", "准则", "意见",
 )  # fmt: skip
 # a national law: 中华人民共和国刑法, …民法典, …刑法修正案（十一）, 全国人民代表大会常务委员会关于…的决议;
-# a judicial interpretation: 最高人民法院关于适用《中华人民共和国民法典》有关担保制度的解释.
+# a judicial interpretation: 最高人民法院关于适用《中华人民共和国民法典》有关担保制度的解释, or a reply
+# (…的批复).
 # Without the national prefix a line that ends in 法 is as often a hard-wrapped line (…文化体育、法⏎
 # 律咨询…); a Markdown file's own title (# 反分裂国家法) is taken from its markup instead.
-LAW_KINDS = ("法典", "修正案", "决议", "解释", "法")
+LAW_KINDS = ("法典", "修正案", "决议", "解释", "批复", "法")
 RE_TITLE = re.compile(
     r"^《?(?P<title>(?:[^，,。；;：:！？\s]{2,60}?(?:"
     + "|".join(KINDS)
     + r")|(?:中华人民共和国|全国人民代表大会)[^，,。；;：:！？\s]{1,60}?(?:"
     + "|".join(LAW_KINDS)
-    + r")|最高人民(?:法院|检察院)[^，,。；;：:！？\s]{1,80}?解释)(?:[（(][^（）()]{1,20}[）)])?)》?"
+    + r")|最高人民(?:法院|检察院)[^，,。；;：:！？\s]{1,80}?(?:解释|批复))(?:[（(][^（）()]{1,20}[）)])?)》?"
     r"(?:[（(]?(?:征求意见稿|草案|送审稿|修订草案|草案修改稿|试行)[）)]?)?"
     r"(?:[（(]\d{4}年(?:修订|修正|修改)(?:本|版)?[）)])?$"
 )
+# the issuing organs of an instrument on a line of their own above its title (最高人民法院
+# 最高人民检察院⏎关于…的规定): national ones, or a local people's congress, its standing committee or a
+# people's government (with its 办公厅)
+_ISSUER = (
+    r"(?:中华人民共和国)?(?:最高人民法院|最高人民检察院|国务院(?:办公厅)?"
+    r"|全国人民代表大会(?:常务委员会)?)"
+    r"|[\u4e00-\u9fff]{2,14}?(?:人民代表大会(?:常务委员会)?|人民政府(?:办公厅)?)"
+)
+RE_ISSUERS = re.compile(rf"^(?:{_ISSUER})(?:[\s、和]*(?:{_ISSUER}))*$")
 RE_NOTICE = re.compile(r"(公告|通知|决定|令|公报)$|^关于.*的(通知|决定|公告|说明|报告|批复|函)$")
 RE_DRAFT = re.compile(r"草案|征求意见稿|送审稿|审议稿|修改稿|草稿|讨论稿")
 RE_TIZHU = re.compile(

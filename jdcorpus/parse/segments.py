@@ -30,6 +30,7 @@ from .patterns import (
     RE_CHAPTER,
     RE_DATE_LINE,
     RE_EDGE,
+    RE_ISSUERS,
     RE_ITEM,
     RE_NOTICE,
     RE_ORDINAL_HEADING,
@@ -404,6 +405,8 @@ def _demote_broken_titles(segs: list[Seg]) -> None:
             and bool(prev_text)
             and not ends_sentence(prev_text)
             and not RE_DATE_LINE.match(prev.key)  # the date that closes a notice
+            # the organs that issue a 关于… title, on the line above it
+            and not (s.key.startswith("关于") and RE_ISSUERS.match(prev.key))
         )
         if s.kind == "title":
             unbalanced = s.key.count("《") != s.key.count("》") and not s.key.startswith("《")
