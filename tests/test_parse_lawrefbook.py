@@ -126,6 +126,24 @@ def test_issuing_organs_on_the_line_above_a_title_belong_to_it():
     assert (doc.title, doc.city) == ("温州市人民代表大会常务委员会关于某事的若干规定", "温州")
     (doc,) = parse_text("本报讯\n\n关于办理海洋公益诉讼案件若干问题的规定" + body)
     assert doc.title == "关于办理海洋公益诉讼案件若干问题的规定"
+    # a 决定 under its organs (关于…的决定 alone reads as a notice heading): the organs and that
+    # line are the title, neither is a notice; a 印发《…》 notice under them is no title
+    (doc,) = parse_text(
+        "北京市人民代表大会常务委员会\n关于加强某事管理的决定\n为了加强管理，作如下决定：\n"
+        "一、市人民政府负责。\n二、本决定自公布之日起施行。\n",
+        require_articles=False,
+    )
+    assert (doc.title, doc.kind, doc.city) == (
+        "北京市人民代表大会常务委员会关于加强某事管理的决定",
+        "决定",
+        "北京",
+    )
+    assert doc.notices == ("为了加强管理，作如下决定：",)
+    (doc,) = parse_text(
+        "北京市人民政府\n关于印发《北京市某事办法》的通知\n现将《北京市某事办法》印发给你们。"
+        + body
+    )
+    assert doc.title == "北京市某事办法"
 
 
 def test_a_hard_wrapped_line_ending_in_fa_is_not_a_title():

@@ -72,10 +72,22 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
     title_seg = title_segs[-1] if title_segs else None
     original_title = title_seg.raw if title_seg else ""
     doc_title = title or (_clean_title(norm(title_seg.raw)) if title_seg else None)
+    issuers: Seg | None = None  # the line of organs above a 关于… title, part of it
     if doc_title and not title and doc_title.startswith("关于"):
-        doc_title = _issuers(header, title_seg, norm) + doc_title
+        organs, issuers = _issuers(header, title_seg, norm)
+        doc_title = organs + doc_title
     if not doc_title and fallback_title:
         doc_title = _clean_title(norm(fallback_title))
+    if (
+        not doc_title
+    ):  # 某市人民代表大会常务委员会⏎关于…的决定: a 关于… line (no 印发《…》) under its organs
+        for s in header:
+            if s.kind == "notice" and s.key.startswith("关于") and "《" not in s.key:
+                organs, issuers = _issuers(header, s, norm)
+                if organs:
+                    title_seg, original_title = s, s.raw
+                    doc_title = organs + _clean_title(norm(s.raw))
+                    break
     if not doc_title:
         m = re.search(
             r"《([^》]{2,60})》", "".join(norm(s.raw) for s in header if s.kind != "noise")
@@ -101,6 +113,10 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
     # broken over several lines is a block too, and is metadata, not a notice
     blocks: list[list[Seg]] = []
     for s in header:
+        if s is issuers or (s is title_seg and s.kind != "title"):  # the title's own lines
+            if blocks and blocks[-1]:
+                blocks.append([])
+            continue
         closed_tizhu = (
             bool(blocks and blocks[-1])
             and blocks[-1][0].kind == "tizhu"
@@ -416,14 +432,15 @@ _ORGAN_PREFIX = re.compile(
 )
 
 
-def _issuers(header: list, title_seg, norm) -> str:
+def _issuers(header: list, title_seg, norm) -> tuple[str, Seg | None]:
     """The organs a title ``关于…`` is issued by when they stand on the line above it (最高人民法院
-    最高人民检察院⏎关于办理…的规定): ``最高人民法院、最高人民检察院``; else ''."""
+    最高人民检察院⏎关于办理…的规定): ``最高人民法院、最高人民检察院`` and that line; else ('', None)."""
     at = header.index(title_seg)
     above = next((s for s in reversed(header[:at]) if s.kind not in ("blank", "noise")), None)
     if above is None or not RE_ISSUERS.match(above.key):
-        return ""
-    return "、".join(norm(x) for x in re.split(r"[\s\u3000、和]+", above.raw.strip()) if x)
+        return "", None
+    organs = [norm(x) for x in re.split(r"[\s\u3000、和]+", above.raw.strip()) if x]
+    return "、".join(organs), above
 
 
 def _make_id(city: str | None, kind: str | None, title: str, taken: set[str]) -> str:
