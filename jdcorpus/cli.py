@@ -460,6 +460,10 @@ def _one_shot():
 @click.option("--status", help="Only documents with this status (in_force, draft).")
 @click.option("--chapter", help="Only articles in this chapter (number, or words of its title).")
 @click.option(
+    "--part",
+    help="Only articles in this 编 of a code (number, or words of its title: 物权, 分则).",
+)
+@click.option(
     "--limit",
     default=20,
     show_default=True,
@@ -469,13 +473,13 @@ def _one_shot():
 @click.option("--count", "count_only", is_flag=True, help="Print only the number of hits.")
 @format_option
 @library_errors
-def search(query, city, doc, kind, status, chapter, limit, count_only, fmt):
+def search(query, city, doc, kind, status, chapter, part, limit, count_only, fmt):
     """Search the articles (bundled and user corpus), best first.
 
     \b
     QUERY: words (all required), OR, NOT, "quoted phrases" (contiguous text),
     (parentheses), field filters city:北京 doc:changchun kind:条例 status:draft
-    chapter:总则 heading:目的 word:网格 (whole jieba words only).
+    chapter:总则 part:物权 heading:目的 word:网格 (whole jieba words only).
     A word matches every article whose normalized text contains it; NOT leaves
     out articles whose text contains a word (to leave out a city: NOT city:北京).
     Traditional script is normalized: 網格 finds what 网格 finds.
@@ -492,7 +496,7 @@ def search(query, city, doc, kind, status, chapter, limit, count_only, fmt):
     with _one_shot():
         from . import index
 
-        filters = dict(city=city, doc=doc, kind=kind, status=status, chapter=chapter)
+        filters = dict(city=city, doc=doc, kind=kind, status=status, chapter=chapter, part=part)
         text = " ".join(query)
         corpus = _index_corpus()
         if count_only:

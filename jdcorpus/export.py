@@ -325,15 +325,25 @@ def to_akn(doc: Document) -> bytes:
             el(el(container, "content"), "p", "")
 
     tree = outline(doc)
+    parts = {p["no"]: p for p in tree["parts"]}
     blocks = [(a.start, "article", a) for a in tree["articles"]]
     blocks += [(s["start"], "section", s) for s in tree["sections"]]
     blocks += [(c["start"], "chapter", c) for c in tree["chapters"]]
+    parent, pre, open_part = body_el, "", None  # a code's 编: its chapters inside a <part>
     for _, kind, node in sorted(blocks, key=lambda b: b[0]):
+        part = node.part_no if kind == "article" else node["part"]
+        if part != open_part:
+            open_part = part
+            if part in parts:
+                parent = add_container(body_el, "part", parts[part], f"part_{part}")
+                pre = parent.get("eId") + "__"
+            else:
+                parent, pre = body_el, ""
         if kind == "article":
-            add_article(body_el, node, "")
+            add_article(parent, node, pre)
         else:
             prefix = "chp" if kind == "chapter" else "sec"
-            fill(add_container(body_el, kind, node, f"{prefix}_{node['no']}"), node)
+            fill(add_container(parent, kind, node, f"{pre}{prefix}_{node['no']}"), node)
     if not len(body_el):
         el(el(el(body_el, "paragraph", eId="para_1"), "content"), "p", "")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
@@ -356,7 +366,7 @@ def from_akn(data: bytes | str) -> Document:
     """
     from lxml import etree
 
-    from .model import Chapter, Event, Item, Paragraph, Section
+    from .model import Chapter, Event, Item, Paragraph, Part, Section
 
     ns = {"a": AKN_NS}
     root = etree.fromstring(data.encode("utf-8") if isinstance(data, str) else data)
@@ -410,7 +420,7 @@ def from_akn(data: bytes | str) -> Document:
         lead = text_of(content if content is not None else intro)
         return Paragraph(_eid_no(pe.get("eId"), "para") or k, lead, lead, 0, 0, items)
 
-    def read_article(art, chapter, section):
+    def read_article(art, chapter, section, part=None):
         paras = [read_paragraph(pe, k) for k, pe in enumerate(art.iterfind("a:paragraph", ns), 1)]
         lines = []
         for p in paras:
@@ -436,14 +446,26 @@ def from_akn(data: bytes | str) -> Document:
                 start=0,
                 end=0,
                 paragraphs=tuple(paras),
+                part_no=part.no if part else None,
+                part_title=part.title if part else None,
             )
         )
 
-    def walk(parent, chapter=None, section=None):
+    def walk(parent, chapter=None, section=None, part=None):
         for child in parent:
             tag = etree.QName(child).localname
             if tag == "article":
-                read_article(child, chapter, section)
+                read_article(child, chapter, section, part)
+            elif tag == "part":
+                pt = Part(
+                    _eid_no(child.get("eId"), "part") or len(parts) + 1,
+                    child.findtext("a:num", "", ns),
+                    child.findtext("a:heading", "", ns),
+                    0,
+                    0,
+                )
+                parts.append(pt)
+                walk(child, None, None, pt)
             elif tag == "paragraph":  # a body without articles (a 决定 in paragraphs)
                 p = read_paragraph(child, len(loose) + 1)
                 if p.text or p.items:
@@ -455,9 +477,10 @@ def from_akn(data: bytes | str) -> Document:
                     child.findtext("a:heading", "", ns),
                     0,
                     0,
+                    part.no if part else None,
                 )
                 chapters.append(ch)
-                walk(child, ch, None)
+                walk(child, ch, None, part)
             elif tag == "section":
                 sec = Section(
                     _eid_no(child.get("eId"), "sec") or len(sections) + 1,
@@ -466,11 +489,13 @@ def from_akn(data: bytes | str) -> Document:
                     chapter.no if chapter else None,
                     0,
                     0,
+                    part.no if part else None,
                 )
                 sections.append(sec)
-                walk(child, chapter, sec)
+                walk(child, chapter, sec, part)
 
     loose: list[Paragraph] = []
+    parts: list[Part] = []
     walk(top.find("a:body", ns))
     doc_id = (work or "").rstrip("/").rsplit("/", 1)[-1]
     articles = [dataclasses.replace(a, doc_id=doc_id) for a in articles]
@@ -492,6 +517,7 @@ def from_akn(data: bytes | str) -> Document:
         articles=tuple(articles),
         chapters=tuple(chapters),
         sections=tuple(sections),
+        parts=tuple(parts),
         events=tuple(events),
         paragraphs=() if articles else tuple(loose),
     )
@@ -503,6 +529,7 @@ body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Mi
 h1 { font-size: 1.5em; text-align: center; }
 dl.meta { display: grid; grid-template-columns: max-content auto; gap: .1em 1em; color: #555; }
 dl.meta dt { font-weight: bold; }
+.part > h2 { font-size: 1.7em; text-align: center; }
 .article { margin: .8em 0; }
 .article .num { font-weight: bold; margin-right: .5em; }
 .points { list-style: none; padding-left: 2em; margin: .2em 0; }
@@ -560,13 +587,25 @@ def to_html(doc: Document) -> str:
     blocks = [(a.start, a) for a in tree["articles"]]
     blocks += [(n["start"], n) for n in tree["sections"] + tree["chapters"]]
     content = [E.H1(doc.title), E.DL(*meta_items, E.CLASS("meta"))]
+    parts = {p["no"]: p for p in tree["parts"]}
+    holder, pre, open_part = content, "", None  # a code's 编: a section around its chapters
     for _, node in sorted(blocks, key=lambda b: b[0]):
+        part = node.part_no if isinstance(node, Article) else node["part"]
+        if part != open_part:
+            open_part = part
+            if part in parts:
+                head = E.H2(f"{parts[part]['label']} {parts[part]['title']}".strip())
+                box = E.SECTION(head, E.CLASS("part"), id=eid(f"part_{part}"))
+                content.append(box)
+                holder, pre = box, f"part_{part}__"
+            else:
+                holder, pre = content, ""
         if isinstance(node, Article):
-            content.append(article(node))
+            holder.append(article(node))
         else:
             is_chapter = "sections" in node
             prefix = "chp" if is_chapter else "sec"
-            content.append(container(node, 2 if is_chapter else 3, f"{prefix}_{node['no']}"))
+            holder.append(container(node, 2 if is_chapter else 3, f"{pre}{prefix}_{node['no']}"))
     if doc.warnings:
         content.append(
             E.DIV(E.H3("warnings"), E.UL(*[E.LI(w) for w in doc.warnings]), E.CLASS("warnings"))

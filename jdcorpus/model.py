@@ -23,6 +23,7 @@ __all__ = [
     "Item",
     "Paragraph",
     "Article",
+    "Part",
     "Chapter",
     "Section",
     "Event",
@@ -105,6 +106,8 @@ class Article:
     start: int
     end: int
     paragraphs: tuple[Paragraph, ...] = ()
+    part_no: int | None = None  # the 编 of a code (民法典, 刑法); None where there are none
+    part_title: str | None = None
 
     @property
     def key(self) -> str:
@@ -131,6 +134,18 @@ class Article:
 
 @_pickled_by_fields
 @dataclass(frozen=True, slots=True)
+class Part:
+    """A 编 heading of a code (民法典 第二编 物权, 刑法 第一编 总则); its 分编 are not kept."""
+
+    no: int
+    label: str  # "第二编"
+    title: str  # normalized, spaces removed: "物权"
+    start: int
+    end: int
+
+
+@_pickled_by_fields
+@dataclass(frozen=True, slots=True)
 class Chapter:
     """A 章 heading (table-of-contents repeats are not chapters)."""
 
@@ -139,6 +154,7 @@ class Chapter:
     title: str  # normalized, spaces removed: "总则"
     start: int
     end: int
+    part_no: int | None = None  # the 编 it is in (chapter numbers start again in each 编)
 
 
 @_pickled_by_fields
@@ -152,6 +168,7 @@ class Section:
     chapter_no: int | None
     start: int
     end: int
+    part_no: int | None = None  # the 编 of its chapter
 
 
 @_pickled_by_fields
@@ -188,6 +205,7 @@ class Document:
     articles: tuple[Article, ...] = ()
     chapters: tuple[Chapter, ...] = ()
     sections: tuple[Section, ...] = ()
+    parts: tuple[Part, ...] = ()  # the 编 of a code
     events: tuple[Event, ...] = ()
     notices: tuple[str, ...] = ()  # promulgation notices, 印发通知, preambles (normalized)
     warnings: tuple[str, ...] = ()

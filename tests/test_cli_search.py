@@ -116,6 +116,27 @@ def test_filter_options_select_exactly_the_matching_articles(bundled, option, va
     assert expected and expected < matching(bundled, "社区"), "the filter must keep some, not all"
 
 
+def test_the_part_filter_selects_the_articles_of_one_bian():
+    """--part (and part:) keeps the articles of one 编 of a code, by number or title, and works
+    beside --chapter: the two 第一章 of a code are told apart."""
+    from pathlib import Path
+
+    from jdcorpus.corpus import Corpus
+    from jdcorpus.parse import parse_text
+
+    code = (Path(__file__).parent / "fixtures" / "code_with_parts.txt").read_text("utf-8")
+    corpus = Corpus(parse_text(code), name="code")
+    q = "甲 OR 乙 OR 丙 OR 丁 OR 施行"
+
+    def nos(query=q, **filters):
+        return sorted(h.article for h in index.search(corpus, query, limit=None, **filters))
+
+    assert nos() == [1, 2, 3, 4, 5]
+    assert nos(part="物权") == nos(part="2") == nos(f"({q}) part:物权") == [3, 4]
+    assert nos(part="总则") == [1, 2]
+    assert nos(chapter="1") == [1, 3] and nos(chapter="1", part="物权") == [3]
+
+
 def test_table_output_without_a_terminal_has_no_colour(bundled):
     """Piped output: a header line, a line per hit and its snippet, no ANSI codes."""
     res = run("search", "接诉即办")

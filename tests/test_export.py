@@ -253,10 +253,12 @@ def test_outline_json(corpus):
         "first": 2,
         "last": 3,
         "articles": 2,
+        "part": None,
     }
     assert data["warnings"] == ["施行日期未写明"]
     assert data["counts"] == {
         "articles": 3,
+        "parts": 0,
         "chapters": 2,
         "sections": 1,
         "paragraphs": 4,
@@ -662,6 +664,56 @@ def test_akn_of_a_document_of_paragraphs_validates_and_reads_back(akn_schema):
         (p.no, p.text, [(i.label, i.text) for i in p.items]) for p in doc.paragraphs
     ]
     assert [c.title for c in back.chapters] == ["总则", "附则"]
+
+
+def test_a_codes_parts_in_akn_html_and_the_outline(akn_schema):
+    """A code's 编 wrap their chapters: AKN <part> (valid, eIds unique although every 编 has a
+    第一章, read back to the same parts and places), an HTML section per part, and the outline
+    names each part above its first chapter and marks the articles after its last one."""
+    from jdcorpus.parse import parse_text
+
+    (doc,) = parse_text((HERE / "fixtures" / "code_with_parts.txt").read_text("utf-8"))
+    root = _akn(doc)
+    assert akn_schema.validate(root), akn_schema.error_log
+    ids = root.xpath("//@eId")
+    assert len(ids) == len(set(ids))
+    body = root.find(f".//{AKN}body")
+    assert [e.get("eId") for e in body] == ["part_1", "part_2", "art_5"]
+    assert [c.get("eId") for c in body[1].findall(f"{AKN}chapter")] == [
+        "part_2__chp_1",
+        "part_2__chp_2",
+    ]
+    back = export.from_akn(export.to_akn(doc))
+    place = [(a.no, a.part_no, a.part_title, a.chapter_no, a.section_no) for a in doc.articles]
+    assert [
+        (a.no, a.part_no, a.part_title, a.chapter_no, a.section_no) for a in back.articles
+    ] == place
+    assert [(p.no, p.title) for p in back.parts] == [(1, "总则"), (2, "物权")]
+    assert [(c.part_no, c.no) for c in back.chapters] == [(c.part_no, c.no) for c in doc.chapters]
+    page = lhtml.fromstring(export.to_html(doc))
+    assert page.xpath("//section[@class='part']/@id") == ["part_1", "part_2"]
+    assert page.xpath("//section[@id='part_2']/section/@id") == ["part_2__chp_1", "part_2__chp_2"]
+    table = views.render_outline(doc, "table").splitlines()
+    heads = [ln for ln in table if ln.startswith(("第", "（"))]
+    assert heads == [
+        "第一编 总则",
+        "第一章 基本规定  第一条 (1)",
+        "第二章 自然人  第二条 (1)",
+        "第二编 物权",
+        "第一章 一般规定  第三条 (1)",
+        "第二章 一般规定  第四条 (1)",
+        "（章外）",
+    ]
+    shown = views.render_article(doc, doc.article(4), "table").splitlines()
+    assert shown[1] == "第二编 物权 › 第二章 一般规定 › 第一节 登记"
+    data = json.loads(views.render_outline(doc, "json"))
+    assert data["counts"]["parts"] == 2 and [p["title"] for p in data["parts"]] == ["总则", "物权"]
+    assert [(c["part"], c["no"], c["first"]) for c in data["chapters"]] == [
+        (1, 1, 1),
+        (1, 2, 2),
+        (2, 1, 3),
+        (2, 2, 4),
+    ]
 
 
 def test_html_empty_chapter_and_section_without_chapter(corpus):

@@ -1,5 +1,7 @@
 """The parser on the bundled corpus: structure, headings, 款/项, joins, metadata and dates."""
 
+from pathlib import Path
+
 import pytest
 
 from jdcorpus import load_corpus, parse_text
@@ -289,6 +291,40 @@ def test_a_text_without_articles_can_be_read_as_paragraphs():
     law = "某市社区服务条例\n第一条 为了规范，制定本条例。\n第二条 本条例自公布之日起施行。"
     assert parse_text(law, require_articles=False) == parse_text(law)
     assert parse_text(law)[0].paragraphs == ()
+
+
+# a code with 编, a 分编, a 第一章 in each 编 and a bare 附则 (hand-written; counts in the tests)
+CODE = (Path(__file__).parent / "fixtures" / "code_with_parts.txt").read_text("utf-8")
+
+
+def test_a_code_keeps_its_parts_and_chapter_numbers_start_again_in_each():
+    """第一编, 第二编 are parts (编): each chapter, section and article knows its part, so the
+    two 第一章 are told apart; a 分编 is no part (its chapters stay in their 编, numbered on),
+    and the articles after a bare 附则 are in none."""
+    (doc,) = parse_text(CODE)
+    assert [(p.no, p.label, p.title) for p in doc.parts] == [
+        (1, "第一编", "总则"),
+        (2, "第二编", "物权"),
+    ]
+    assert [(c.part_no, c.no, c.title) for c in doc.chapters] == [
+        (1, 1, "基本规定"),
+        (1, 2, "自然人"),
+        (2, 1, "一般规定"),
+        (2, 2, "一般规定"),
+    ]
+    assert [(s.part_no, s.chapter_no, s.title) for s in doc.sections] == [
+        (1, 2, "能力"),
+        (2, 2, "登记"),
+    ]
+    assert [(a.part_no, a.part_title, a.chapter_no) for a in doc.articles] == [
+        (1, "总则", 1),
+        (1, "总则", 2),
+        (2, "物权", 1),
+        (2, "物权", 2),
+        (None, None, None),
+    ]
+    law = parse_text("某市社区服务条例\n第一章 总则\n第一条 甲。\n第二条 乙。")[0]
+    assert law.parts == () and law.articles[0].part_no is None
 
 
 def test_a_document_of_paragraphs_lists_them_as_units():

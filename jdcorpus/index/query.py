@@ -29,6 +29,7 @@ ALIASES = {
     "doc_id": ["doc"],
     "chapter_title": ["chapter"],
     "section_title": ["section"],
+    "part_title": ["part"],
     "no": ["article"],
     "words": ["word"],
 }
@@ -365,14 +366,17 @@ def parse_query(query: str, parser) -> tuple[object, list[str]]:
     return q, lits
 
 
-def _filters(op: _Open, city=None, doc=None, kind=None, status=None, chapter=None, section=None):
-    """The filter query of the ``--city --doc --kind --status --chapter --section`` options."""
+def _filters(
+    op: _Open, city=None, doc=None, kind=None, status=None, chapter=None, section=None, part=None
+):
+    """The filter query of the ``--city --doc --kind --status --chapter --section --part``
+    options."""
     from whoosh import query as Q
 
     sch = op.searcher.schema
     docs = op.meta.get("documents", [])
     parts = []
-    for name, value in filters_given(city, doc, kind, status, chapter, section):
+    for name, value in filters_given(city, doc, kind, status, chapter, section, part):
         check_text(str(value), f"--{name} value")
     for field, value in (("city", city), ("kind", kind), ("status", status)):
         if value is None:
@@ -387,6 +391,7 @@ def _filters(op: _Open, city=None, doc=None, kind=None, status=None, chapter=Non
     for value, nofield, titlefield in (
         (chapter, "chapter_no", "chapter_title"),
         (section, "section_no", "section_title"),
+        (part, "part_no", "part_title"),
     ):
         if value is None:
             continue
@@ -401,9 +406,9 @@ def _filters(op: _Open, city=None, doc=None, kind=None, status=None, chapter=Non
     return Q.And(parts) if parts else None
 
 
-def filters_given(city, doc, kind, status, chapter, section):
-    names = ("city", "doc", "kind", "status", "chapter", "section")
-    values = (city, doc, kind, status, chapter, section)
+def filters_given(city, doc, kind, status, chapter, section, part=None):
+    names = ("city", "doc", "kind", "status", "chapter", "section", "part")
+    values = (city, doc, kind, status, chapter, section, part)
     return [(n, v) for n, v in zip(names, values, strict=True) if v is not None]
 
 
@@ -593,8 +598,8 @@ def search(
     text), parentheses, field filters ``city:北京 doc:changchun kind:条例 status:draft
     chapter:总则 heading:目的 word:网格`` (``word:`` matches whole jieba words only). A word
     matches every article whose normalized text (or heading) contains it. ``filters``: ``city``,
-    ``doc`` (id, title or city), ``kind``, ``status``, ``chapter`` and ``section`` (number or
-    title). ``limit=None`` returns every hit. The result has ``.total``, the number of matching
+    ``doc`` (id, title or city), ``kind``, ``status``, ``chapter``, ``section`` and ``part``
+    (the 编 of a code; number or title). ``limit=None`` returns every hit. The result has ``.total``, the number of matching
     articles, and ``.to_frame()``.
 
     例：``search(None, "網格", city="通化")`` == ``search(None, "网格", city="通化")``

@@ -55,7 +55,7 @@ __all__ = [
 FORMAT_VERSION = 2
 
 #: Fields analyzed as prose (bigrams); every other ``str`` field is a single-value filter.
-PROSE = frozenset({"title", "heading", "chapter_title", "section_title", "text"})
+PROSE = frozenset({"title", "heading", "part_title", "chapter_title", "section_title", "text"})
 #: Scalar model fields that are not indexed: source spans, and ``Document.id`` (= ``doc_id``).
 _SKIP = frozenset({"id", "original", "original_title", "start", "end"})
 

@@ -161,13 +161,13 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
     paragraphs: list[Paragraph] = []
     if paragraphs_only:
         chapters, sections, paragraphs = paragraph_structure(text, body, norm)
-        articles, preamble = [], []
+        articles, preamble, parts = [], [], []
         warnings.append(
             f"no article labels (第一条 …): the text is read as {len(paragraphs)} "
             + ("paragraph" if len(paragraphs) == 1 else "paragraphs")
         )
     else:
-        chapters, sections, articles, preamble = body_structure(
+        chapters, sections, articles, preamble, parts = body_structure(
             text, body, norm, warnings, title_key, doc_id=did
         )
     if preamble:
@@ -236,7 +236,7 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
         revised=first("revised", last=True), promulgated=promulgated, effective=effective,
         source_file=source_file, start=start, end=end, original_title=original_title,
         script=script, articles=articles, chapters=tuple(chapters), sections=tuple(sections),
-        events=tuple(events), notices=tuple(notices), warnings=tuple(warnings),
+        parts=tuple(parts), events=tuple(events), notices=tuple(notices), warnings=tuple(warnings),
         steps=tuple(_ordered_steps(steps)), paragraphs=tuple(paragraphs), source_text=text,
     )  # fmt: skip
 

@@ -15,7 +15,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from ..model import Article, Chapter, Item, Paragraph, Section
+from ..model import Article, Chapter, Item, Paragraph, Part, Section
 from .patterns import (
     BARE_HEADINGS,
     RE_EDGE,
@@ -186,6 +186,7 @@ class _A:  # article under construction
     heading_raw: str | None = None
     chapter: Chapter | None = None
     section: Section | None = None
+    part: Part | None = None
     paras: list[_P] = field(default_factory=list)
     end: int = 0
     last_text: str = ""  # last text appended (to decide whether the next line continues it)
@@ -195,13 +196,16 @@ class _A:  # article under construction
 def body_structure(
     text: str, body: list[Seg], norm, warnings: list[str], title_key: str = "", doc_id: str = ""
 ):
-    """Chapters, sections, articles and the preamble (text before the first article) of a body;
-    ``norm`` normalizes a source string; warnings are appended to ``warnings``."""
+    """Chapters, sections, articles, the preamble (text before the first article) and the
+    parts (编) of a body; ``norm`` normalizes a source string; warnings are appended to
+    ``warnings``."""
     chapters: list[Chapter] = []
     sections: list[Section] = []
+    parts: list[Part] = []
     built: list[_A] = []
     chapter: Chapter | None = None
     section: Section | None = None
+    part: Part | None = None
     cur: _A | None = None
     consumed: set[int] = set()  # a heading's title read from the next line
     preamble: list[str] = []
@@ -209,12 +213,16 @@ def body_structure(
     bare = _bare_chapters(body)  # index → chapter number: bare titles the 目录 names
 
     def is_real_heading(i: int, level: str) -> bool:
-        stop = ("chapter", "part") if level == "chapter" else ("chapter", "part", "section")
+        stop = {
+            "part": ("part",),
+            "chapter": ("chapter", "part"),
+            "section": ("chapter", "part", "section"),
+        }[level]
         for k in range(i + 1, len(body)):
             s = body[k]
             if s.kind == "article":
                 return True
-            if s.kind in stop or k in bare:
+            if (s.kind in stop and not (level == "part" and _sub_part(s))) or k in bare:
                 return False
         return False
 
@@ -241,7 +249,9 @@ def body_structure(
             continue  # a running page header inside a broken sentence
         if i in bare and (cur is None or ends_sentence(cur.last_text)):
             label = f"第{_cn(bare[i])}章"
-            chapter = Chapter(bare[i], label, norm(s.raw).replace(" ", ""), s.start, s.end)
+            chapter = Chapter(
+                bare[i], label, norm(s.raw).replace(" ", ""), s.start, s.end, _no(part)
+            )
             chapters.append(chapter)
             section = cur = None
             continue  # 总  则, a chapter the 目录 lists as 第一章 总则
@@ -251,6 +261,8 @@ def body_structure(
             and (cur is None or ends_sentence(cur.last_text))
         ):
             cur = chapter = section = None
+            if s.key == "附则":
+                part = None  # a code's 附则 after its last 编 is in none
             continue  # a heading without a 第X章 label (附  则): its articles are in no chapter
         if (
             s.kind == "item"
@@ -261,7 +273,7 @@ def body_structure(
             cur = None
             continue  # 二、关于保证合同 between two articles (a 司法解释's parts): no 项 of either
         if s.kind in ("chapter", "section", "part"):
-            if not is_real_heading(i, "section" if s.kind == "section" else "chapter"):
+            if not is_real_heading(i, "chapter" if _sub_part(s) else s.kind):
                 continue  # a table-of-contents entry
             title_raw, end = s.rest, s.end
             j = next(
@@ -298,18 +310,24 @@ def body_structure(
                     chapter.no if chapter else None,
                     s.start,
                     end,
+                    _no(part),
                 )
                 sections.append(section)
             elif s.kind == "chapter":
-                chapter = Chapter(s.num, label, norm(title_raw).replace(" ", ""), s.start, end)
+                chapter = Chapter(
+                    s.num, label, norm(title_raw).replace(" ", ""), s.start, end, _no(part)
+                )
                 chapters.append(chapter)
                 section = None
             else:  # a 编 opens a new part: its articles belong to no chapter until one begins
                 chapter = section = None
+                if not _sub_part(s):  # a 分编 (民法典) stays inside its 编
+                    part = Part(s.num, label, norm(title_raw).replace(" ", ""), s.start, end)
+                    parts.append(part)
             cur = None
             continue
         if s.kind == "article":
-            cur = _A(seg=s, chapter=chapter, section=section, end=s.end)
+            cur = _A(seg=s, chapter=chapter, section=section, part=part, end=s.end)
             built.append(cur)
             m, rest = _after_heading(s.rest)
             if m:
@@ -362,7 +380,7 @@ def body_structure(
         norm.prefetch([ln for ls in lines.values() for ln in ls])  # one normalization call
     articles = [_finish(text, a, norm, doc_id, lines) for a in built]
     _check_numbering(articles, warnings)
-    return chapters, sections, articles, preamble
+    return chapters, sections, articles, preamble, parts
 
 
 def _unpunctuated_list(text: str, a: _A) -> bool:
@@ -513,8 +531,17 @@ def _finish(text: str, a: _A, norm, doc_id: str, known: dict | None = None) -> A
         chapter_no=a.chapter.no if a.chapter else None, chapter_title=a.chapter.title if a.chapter else None,
         section_no=a.section.no if a.section else None, section_title=a.section.title if a.section else None,
         text="\n".join(lines), original=text[s.start : a.end], start=s.start, end=a.end,
-        paragraphs=tuple(paras),
+        paragraphs=tuple(paras), part_no=_no(a.part), part_title=a.part.title if a.part else None,
     )  # fmt: skip
+
+
+def _no(part: Part | None) -> int | None:
+    return part.no if part else None
+
+
+def _sub_part(s: Seg) -> bool:
+    """第一分编 通则: a part of a 编 (民法典), not a 编."""
+    return s.kind == "part" and "分编" in s.key[:10]
 
 
 def _cn(n: int) -> str:

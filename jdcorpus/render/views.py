@@ -70,8 +70,8 @@ def _span(articles: Sequence[Article]) -> str:
     return first.label if first is last else f"{first.label}–{last.label}"
 
 
-def _node(no, label, title, start, *, chapter: bool) -> dict:
-    node = {"no": no, "label": label, "title": title, "start": start, "articles": []}
+def _node(no, label, title, start, *, chapter: bool, part: int | None = None) -> dict:
+    node = {"no": no, "label": label, "title": title, "start": start, "articles": [], "part": part}
     if chapter:
         node["sections"] = {}
     return node
@@ -83,38 +83,51 @@ def outline(doc: Document) -> dict:
     Sections outside any chapter and articles outside any chapter or section are listed at the
     top level. Chapters and sections come from the document's headings (a heading with no
     article under it is kept), or from the articles' own chapter/section when a heading is
-    missing. Each node has ``no, label, title, start`` (source offset) and ``articles``.
+    missing. Each node has ``no, label, title, start`` (source offset), ``part`` (the number of
+    its 编, None in a law without them: chapter numbers start again in each 编 of a code) and
+    ``articles``; ``parts`` lists the 编 (``no, label, title, start``).
     """
-    chapters: dict[int, dict] = {}
+    chapters: dict[tuple, dict] = {}
     for c in doc.chapters:
-        chapters.setdefault(c.no, _node(c.no, c.label, c.title, c.start, chapter=True))
-    loose_sections: dict[int, dict] = {}
+        chapters.setdefault(
+            (c.part_no, c.no),
+            _node(c.no, c.label, c.title, c.start, chapter=True, part=c.part_no),
+        )
+    loose_sections: dict[tuple, dict] = {}
     for s in doc.sections:
-        node = _node(s.no, s.label, s.title, s.start, chapter=False)
-        if s.chapter_no is not None and s.chapter_no in chapters:
-            chapters[s.chapter_no]["sections"].setdefault(s.no, node)
+        node = _node(s.no, s.label, s.title, s.start, chapter=False, part=s.part_no)
+        if s.chapter_no is not None and (s.part_no, s.chapter_no) in chapters:
+            chapters[(s.part_no, s.chapter_no)]["sections"].setdefault(s.no, node)
         else:
-            loose_sections.setdefault(s.no, node)
+            loose_sections.setdefault((s.part_no, s.no), node)
     loose_articles: list[Article] = []
     for a in doc.units:  # an instrument without articles: its paragraphs (第N段)
         if a.chapter_no is not None:
             holder = chapters.setdefault(
-                a.chapter_no, _node(a.chapter_no, None, a.chapter_title, a.start, chapter=True)
+                (a.part_no, a.chapter_no),
+                _node(a.chapter_no, None, a.chapter_title, a.start, chapter=True, part=a.part_no),
             )
             if a.section_no is not None:
                 holder = holder["sections"].setdefault(
-                    a.section_no, _node(a.section_no, None, a.section_title, a.start, chapter=False)
+                    a.section_no,
+                    _node(
+                        a.section_no, None, a.section_title, a.start, chapter=False, part=a.part_no
+                    ),
                 )
             holder["articles"].append(a)
         elif a.section_no is not None:
             loose_sections.setdefault(
-                a.section_no, _node(a.section_no, None, a.section_title, a.start, chapter=False)
+                (a.part_no, a.section_no),
+                _node(a.section_no, None, a.section_title, a.start, chapter=False, part=a.part_no),
             )["articles"].append(a)
         else:
             loose_articles.append(a)
     for ch in chapters.values():
         ch["sections"] = sorted(ch["sections"].values(), key=lambda n: n["start"])
     return {
+        "parts": [
+            {"no": p.no, "label": p.label, "title": p.title, "start": p.start} for p in doc.parts
+        ],
         "chapters": sorted(chapters.values(), key=lambda n: n["start"]),
         "sections": sorted(loose_sections.values(), key=lambda n: n["start"]),
         "articles": loose_articles,
@@ -125,7 +138,7 @@ def _node_json(node: dict) -> dict:
     arts = node["articles"]
     inner = [a for s in node.get("sections", []) for a in s["articles"]]
     every = sorted(arts + inner, key=lambda a: a.start)
-    out = {k: node[k] for k in ("no", "label", "title")}
+    out = {k: node[k] for k in ("no", "label", "title", "part")}
     out["first"] = every[0].no if every else None
     out["last"] = every[-1].no if every else None
     out["articles"] = len(every)
@@ -187,24 +200,45 @@ def _outline_table(doc: Document) -> str:
     if doc.paragraphs:  # a document drafted without articles (a 决定 in 一、二、 paragraphs)
         lines[-2] += f"   paragraphs: {len(doc.paragraphs)}"
     tree = outline(doc)
-    lines += article_lines(tree["articles"], "  ")
-    for s in tree["sections"]:
-        lines.append(f"{s['label'] or ''} {s['title'] or ''}  {_span(s['articles'])}".strip())
-        lines += article_lines(s["articles"], "  ")
-    for ch in tree["chapters"]:
-        every = sorted(
-            ch["articles"] + [a for s in ch["sections"] for a in s["articles"]],
-            key=lambda a: a.start,
-        )
-        lines.append(
-            f"{ch['label'] or ''} {ch['title'] or ''}  {_span(every)} ({len(every)})".strip()
-        )
-        lines += article_lines(ch["articles"], "  ")
-        for s in ch["sections"]:
+    parts = {p["no"]: p for p in tree["parts"]}
+    shown_part = None
+    after_heading = False  # loose articles after a chapter or section are marked as outside it
+    # in the order of the text: loose articles, loose sections and chapters; a 编 above the first
+    # of its chapters (a code's 附则 after its last 编 is in none)
+    blocks = [(a.start, "article", a) for a in tree["articles"]]
+    blocks += [(n["start"], "section", n) for n in tree["sections"]]
+    blocks += [(n["start"], "chapter", n) for n in tree["chapters"]]
+    for _, kind, node in sorted(blocks, key=lambda b: b[0]):
+        part = node.part_no if kind == "article" else node["part"]
+        if part != shown_part and part in parts:
+            lines.append(f"{parts[part]['label']} {parts[part]['title']}".strip())
+        shown_part = part
+        if kind == "article":
+            if after_heading:
+                lines.append("（章外）")  # after a bare 附则 heading, say
+            after_heading = False
+            lines += article_lines([node], "  ")
+            continue
+        after_heading = True
+        if kind == "section":
             lines.append(
-                f"  {s['label'] or ''} {s['title'] or ''}  {_span(s['articles'])}".rstrip()
+                f"{node['label'] or ''} {node['title'] or ''}  {_span(node['articles'])}".strip()
             )
-            lines += article_lines(s["articles"], "    ")
+            lines += article_lines(node["articles"], "  ")
+        else:
+            every = sorted(
+                node["articles"] + [a for s in node["sections"] for a in s["articles"]],
+                key=lambda a: a.start,
+            )
+            lines.append(
+                f"{node['label'] or ''} {node['title'] or ''}  {_span(every)} ({len(every)})".strip()
+            )
+            lines += article_lines(node["articles"], "  ")
+            for sec in node["sections"]:
+                lines.append(
+                    f"  {sec['label'] or ''} {sec['title'] or ''}  {_span(sec['articles'])}".rstrip()
+                )
+                lines += article_lines(sec["articles"], "    ")
     if doc.warnings:
         lines.append("")
         lines.append("warnings:")
@@ -230,11 +264,13 @@ def render_outline(doc: Document, fmt: str) -> str:
     data = metadata(doc) | {
         "counts": {
             "articles": len(doc.articles),
+            "parts": len(doc.parts),
             "chapters": len(doc.chapters),
             "sections": len(doc.sections),
             "paragraphs": sum(len(a.paragraphs) for a in doc.articles),
             "items": sum(len(a.items) for a in doc.articles),
         },
+        "parts": [{k: p[k] for k in ("no", "label", "title")} for p in tree["parts"]],
         "chapters": [_node_json(c) for c in tree["chapters"]],
         "sections": [_node_json(s) for s in tree["sections"]],
         "articles": [_article_row(doc, a) for a in doc.articles],
@@ -268,15 +304,27 @@ def render_article(doc: Document, article: Article, fmt: str) -> str:
     head = f"【{article.heading}】" if article.heading else ""
     lines = [f"{doc.title} {article.label}{head}"]
     place = []
+    if article.part_no is not None:  # the 编 of a code: its chapters are numbered afresh
+        pt = next((p for p in doc.parts if p.no == article.part_no), None)
+        place.append(f"{pt.label if pt else ''} {article.part_title or ''}".strip())
     if article.chapter_no is not None:
-        ch = next((c for c in doc.chapters if c.no == article.chapter_no), None)
+        ch = next(
+            (
+                c
+                for c in doc.chapters
+                if c.no == article.chapter_no and c.part_no == article.part_no
+            ),
+            None,
+        )
         place.append(f"{ch.label if ch else ''} {article.chapter_title or ''}".strip())
     if article.section_no is not None:
         sec = next(
             (
                 s
                 for s in doc.sections
-                if s.no == article.section_no and s.chapter_no == article.chapter_no
+                if s.no == article.section_no
+                and s.chapter_no == article.chapter_no
+                and s.part_no == article.part_no
             ),
             None,
         )
