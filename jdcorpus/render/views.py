@@ -157,6 +157,8 @@ def _article_row(doc: Document, a: Article) -> dict:
         "no": a.no,
         "label": a.label,
         "heading": a.heading,
+        "part_no": a.part_no,
+        "part_title": a.part_title,
         "chapter_no": a.chapter_no,
         "chapter_title": a.chapter_title,
         "section_no": a.section_no,
