@@ -451,48 +451,32 @@ def from_akn(data: bytes | str) -> Document:
             )
         )
 
+    def heading(child, kind: str, done: list) -> tuple[int, str, str]:
+        """(number, num, heading) of a part, chapter or section element."""
+        no = _eid_no(child.get("eId"), kind) or len(done) + 1
+        return no, child.findtext("a:num", "", ns), child.findtext("a:heading", "", ns)
+
     def walk(parent, chapter=None, section=None, part=None):
+        in_part = part.no if part else None
         for child in parent:
             tag = etree.QName(child).localname
             if tag == "article":
                 read_article(child, chapter, section, part)
             elif tag == "part":
-                pt = Part(
-                    _eid_no(child.get("eId"), "part") or len(parts) + 1,
-                    child.findtext("a:num", "", ns),
-                    child.findtext("a:heading", "", ns),
-                    0,
-                    0,
-                )
-                parts.append(pt)
-                walk(child, None, None, pt)
+                parts.append(Part(*heading(child, "part", parts), 0, 0))
+                walk(child, None, None, parts[-1])
             elif tag == "paragraph":  # a body without articles (a 决定 in paragraphs)
                 p = read_paragraph(child, len(loose) + 1)
                 if p.text or p.items:
                     loose.append(p)
             elif tag == "chapter":
-                ch = Chapter(
-                    _eid_no(child.get("eId"), "chp") or len(chapters) + 1,
-                    child.findtext("a:num", "", ns),
-                    child.findtext("a:heading", "", ns),
-                    0,
-                    0,
-                    part.no if part else None,
-                )
-                chapters.append(ch)
-                walk(child, ch, None, part)
+                chapters.append(Chapter(*heading(child, "chp", chapters), 0, 0, in_part))
+                walk(child, chapters[-1], None, part)
             elif tag == "section":
-                sec = Section(
-                    _eid_no(child.get("eId"), "sec") or len(sections) + 1,
-                    child.findtext("a:num", "", ns),
-                    child.findtext("a:heading", "", ns),
-                    chapter.no if chapter else None,
-                    0,
-                    0,
-                    part.no if part else None,
-                )
-                sections.append(sec)
-                walk(child, chapter, sec, part)
+                no, num, title = heading(child, "sec", sections)
+                in_chapter = chapter.no if chapter else None
+                sections.append(Section(no, num, title, in_chapter, 0, 0, in_part))
+                walk(child, chapter, sections[-1], part)
 
     loose: list[Paragraph] = []
     parts: list[Part] = []

@@ -132,28 +132,26 @@ class Article:
         return tuple(it for p in self.paragraphs for it in p.items)
 
 
+@dataclass(frozen=True, slots=True)
+class _Heading:
+    no: int
+    label: str  # "第一章", "第二编"
+    title: str  # normalized, spaces removed: "总则", "物权"
+    start: int
+    end: int
+
+
 @_pickled_by_fields
 @dataclass(frozen=True, slots=True)
-class Part:
+class Part(_Heading):
     """A 编 heading of a code (民法典 第二编 物权, 刑法 第一编 总则); its 分编 are not kept."""
 
-    no: int
-    label: str  # "第二编"
-    title: str  # normalized, spaces removed: "物权"
-    start: int
-    end: int
-
 
 @_pickled_by_fields
 @dataclass(frozen=True, slots=True)
-class Chapter:
+class Chapter(_Heading):
     """A 章 heading (table-of-contents repeats are not chapters)."""
 
-    no: int
-    label: str  # "第一章"
-    title: str  # normalized, spaces removed: "总则"
-    start: int
-    end: int
     part_no: int | None = None  # the 编 it is in (chapter numbers start again in each 编)
 
 
