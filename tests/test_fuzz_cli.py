@@ -211,7 +211,16 @@ COMMANDS = {
         + [
             x
             for opt in rng.sample(
-                ["--city", "--doc", "--kind", "--status", "--chapter", "--limit", "--count"],
+                [
+                    "--city",
+                    "--doc",
+                    "--kind",
+                    "--status",
+                    "--chapter",
+                    "--part",
+                    "--limit",
+                    "--count",
+                ],
                 rng.randint(0, 3),
             )
             for x in (
