@@ -327,6 +327,28 @@ def test_a_code_keeps_its_parts_and_chapter_numbers_start_again_in_each():
     assert law.parts == () and law.articles[0].part_no is None
 
 
+def test_a_repeal_clause_after_the_last_article_is_its_last_paragraph():
+    """1994年…通过的《…》同时废止。 opens with a date and names a meeting like a 题注, but it is the
+    last 款 of the final article, not text after the law; a 题注 that names a 《关于废止和修改…的
+    决定》 is still a 题注 (its dates are read)."""
+    (doc,) = parse_text(
+        "某市养犬管理规定\n"
+        "（2003年9月5日某市第十二届人民代表大会常务委员会第六次会议通过　根据2010年12月23日某市"
+        "第十三届人民代表大会常务委员会第二十二次会议《关于废止和修改部分地方性法规的决定》修正）\n"
+        "第一条 为了加强养犬管理，制定本规定。\n"
+        "第二条 本规定自2003年10月15日起施行。\n\n"
+        "1994年11月30日某市第十届人民代表大会常务委员会第十四次会议通过的《某市严格限制养犬规定》同时废止。\n"
+    )
+    last = doc.articles[-1]
+    assert [p.text[:9] for p in last.paragraphs] == ["本规定自2003年", "1994年11月3"]
+    assert not any("ignored" in w for w in doc.warnings)
+    assert (doc.adopted, doc.effective) == ("2003-09-05", "2003-10-15")
+    assert [(e.date, e.kind) for e in doc.events] == [
+        ("2003-09-05", "adopted"),
+        ("2010-12-23", "amended"),
+    ]
+
+
 def test_a_document_of_paragraphs_lists_them_as_units():
     """Document.units: the articles of a law; of an instrument without articles, each paragraph
     as an Article labelled 第N段 with its chapter, items one per line and its source span."""

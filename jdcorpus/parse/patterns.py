@@ -97,6 +97,10 @@ RE_DRAFT = re.compile(r"草案|征求意见稿|送审稿|审议稿|修改稿|草
 RE_TIZHU = re.compile(
     r"^(?:[（(【].*)?(?:\d{4}|[零〇一二三四五六七八九]{4})年.{0,120}(通过|批准|修订|修正|公布|发布|印发)"
 )
+# a sentence that repeals an earlier instrument (1994年…通过的《…规定》同时废止。): the last 款 of a
+# final article, though it opens with a date and names a meeting like a 题注 (whose own 《关于废止
+# 和修改…的决定》 is inside 《》)
+RE_REPEALS = re.compile(r"废止[。；;]")
 # a line that is only a date, perhaps after a short signature: the date that closes a notice
 RE_DATE_LINE = re.compile(rf"^[^，,。；;]{{0,30}}?({RE_DATE.pattern}|{RE_CN_DATE.pattern})$")
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"

@@ -35,6 +35,7 @@ from .patterns import (
     RE_NOTICE,
     RE_ORDINAL_HEADING,
     RE_PART,
+    RE_REPEALS,
     RE_SECTION,
     RE_SUBITEM,
     RE_TITLE,
@@ -330,7 +331,7 @@ def _classify(seg: Seg, noisy: bool = True) -> None:
     if RE_SUBITEM.match(key):
         seg.kind = "subitem"
         return
-    if RE_TIZHU.match(key):
+    if RE_TIZHU.match(key) and not RE_REPEALS.search(re.sub(r"《[^》]*》", "", key)):
         seg.kind = "tizhu"
         return
     if RE_ANNEX.match(key):
