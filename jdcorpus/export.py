@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .errors import UsageError
 from .model import Article, Document, Paragraph, to_dict
-from .render.views import metadata, outline
+from .render.views import in_text_order, metadata, outline
 
 __all__ = [
     "AKN_NS",
@@ -326,12 +326,8 @@ def to_akn(doc: Document) -> bytes:
 
     tree = outline(doc)
     parts = {p["no"]: p for p in tree["parts"]}
-    blocks = [(a.start, "article", a) for a in tree["articles"]]
-    blocks += [(s["start"], "section", s) for s in tree["sections"]]
-    blocks += [(c["start"], "chapter", c) for c in tree["chapters"]]
     parent, pre, open_part = body_el, "", None  # a code's 编: its chapters inside a <part>
-    for _, kind, node in sorted(blocks, key=lambda b: b[0]):
-        part = node.part_no if kind == "article" else node["part"]
+    for kind, node, part in in_text_order(tree):
         if part != open_part:
             open_part = part
             if part in parts:
@@ -568,13 +564,10 @@ def to_html(doc: Document) -> str:
         return E.SECTION(head, *inner, E.CLASS(kind), id=eid(eid_))
 
     tree = outline(doc)
-    blocks = [(a.start, a) for a in tree["articles"]]
-    blocks += [(n["start"], n) for n in tree["sections"] + tree["chapters"]]
     content = [E.H1(doc.title), E.DL(*meta_items, E.CLASS("meta"))]
     parts = {p["no"]: p for p in tree["parts"]}
     holder, pre, open_part = content, "", None  # a code's 编: a section around its chapters
-    for _, node in sorted(blocks, key=lambda b: b[0]):
-        part = node.part_no if isinstance(node, Article) else node["part"]
+    for kind, node, part in in_text_order(tree):
         if part != open_part:
             open_part = part
             if part in parts:
@@ -584,10 +577,10 @@ def to_html(doc: Document) -> str:
                 holder, pre = box, f"part_{part}__"
             else:
                 holder, pre = content, ""
-        if isinstance(node, Article):
+        if kind == "article":
             holder.append(article(node))
         else:
-            is_chapter = "sections" in node
+            is_chapter = kind == "chapter"
             prefix = "chp" if is_chapter else "sec"
             holder.append(container(node, 2 if is_chapter else 3, f"{pre}{prefix}_{node['no']}"))
     if doc.warnings:

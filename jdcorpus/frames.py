@@ -284,10 +284,10 @@ def documents_frame(corpus) -> pd.DataFrame:
     rows = []
     for d in corpus.documents:
         row = _scalars(d, Document) | _counts(d, cols)
-        # of an instrument without articles, its paragraphs (Document.units)
-        row["paragraphs"] = sum(len(a.paragraphs) for a in d.units)
-        row["items"] = sum(len(a.items) for a in d.units)
-        row["characters"] = sum(_characters(a.text) for a in d.units)
+        units = d.units  # of an instrument without articles, its paragraphs
+        row["paragraphs"] = sum(len(a.paragraphs) for a in units)
+        row["items"] = sum(len(a.items) for a in units)
+        row["characters"] = sum(_characters(a.text) for a in units)
         rows.append(row)
     return _frame(rows, cols, _corpus_categories(corpus))
 

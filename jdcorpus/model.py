@@ -242,12 +242,12 @@ def _paragraph_unit(doc: Document, p: Paragraph) -> Article:
     ch = chapter.no if chapter else None
     section = next(
         (s for s in reversed(doc.sections) if s.start <= p.start and s.chapter_no == ch), None
-    )
+    )  # (a paragraph's chapter and section: the last heading before it)
     lines = [p.text] if p.text else []
     lines.extend(f"{it.label}{it.text}" for it in p.items)
     return Article(
         doc_id=doc.id, no=p.no, label=f"第{p.no}段", heading=None,
-        chapter_no=chapter.no if chapter else None, chapter_title=chapter.title if chapter else None,
+        chapter_no=ch, chapter_title=chapter.title if chapter else None,
         section_no=section.no if section else None, section_title=section.title if section else None,
         text="\n".join(lines), original=p.original, start=p.start, end=p.end,
         paragraphs=(Paragraph(1, p.text, p.original, p.start, p.end, p.items),),

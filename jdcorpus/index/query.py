@@ -406,7 +406,7 @@ def _filters(
     return Q.And(parts) if parts else None
 
 
-def filters_given(city, doc, kind, status, chapter, section, part=None):
+def filters_given(city, doc, kind, status, chapter, section, part):
     names = ("city", "doc", "kind", "status", "chapter", "section", "part")
     values = (city, doc, kind, status, chapter, section, part)
     return [(n, v) for n, v in zip(names, values, strict=True) if v is not None]
@@ -599,8 +599,8 @@ def search(
     chapter:总则 heading:目的 word:网格`` (``word:`` matches whole jieba words only). A word
     matches every article whose normalized text (or heading) contains it. ``filters``: ``city``,
     ``doc`` (id, title or city), ``kind``, ``status``, ``chapter``, ``section`` and ``part``
-    (the 编 of a code; number or title). ``limit=None`` returns every hit. The result has ``.total``, the number of matching
-    articles, and ``.to_frame()``.
+    (the 编 of a code; number or title). ``limit=None`` returns every hit. The result has
+    ``.total``, the number of matching articles, and ``.to_frame()``.
 
     例：``search(None, "網格", city="通化")`` == ``search(None, "网格", city="通化")``
     """

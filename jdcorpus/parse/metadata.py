@@ -78,9 +78,8 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
         doc_title = organs + doc_title
     if not doc_title and fallback_title:
         doc_title = _clean_title(norm(fallback_title))
-    if (
-        not doc_title
-    ):  # 某市人民代表大会常务委员会⏎关于…的决定: a 关于… line (no 印发《…》) under its organs
+    # 某市人民代表大会常务委员会⏎关于…的决定: a 关于… line (no 印发《…》) under its organs
+    if not doc_title:
         for s in header:
             if s.kind == "notice" and s.key.startswith("关于") and "《" not in s.key:
                 organs, issuers = _issuers(header, s, norm)

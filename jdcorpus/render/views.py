@@ -134,6 +134,16 @@ def outline(doc: Document) -> dict:
     }
 
 
+def in_text_order(tree: dict) -> list[tuple[str, object, int | None]]:
+    """The top-level blocks of an :func:`outline` in the order of the text, as ``(kind, node,
+    part)``: kind ``article`` (node an :class:`Article`), ``section`` or ``chapter`` (a node),
+    part the number of the 编 it is in (None outside any)."""
+    blocks = [(a.start, "article", a, a.part_no) for a in tree["articles"]]
+    blocks += [(n["start"], "section", n, n["part"]) for n in tree["sections"]]
+    blocks += [(n["start"], "chapter", n, n["part"]) for n in tree["chapters"]]
+    return [(kind, node, part) for _, kind, node, part in sorted(blocks, key=lambda b: b[0])]
+
+
 def _node_json(node: dict) -> dict:
     arts = node["articles"]
     inner = [a for s in node.get("sections", []) for a in s["articles"]]
@@ -207,11 +217,7 @@ def _outline_table(doc: Document) -> str:
     after_heading = False  # loose articles after a chapter or section are marked as outside it
     # in the order of the text: loose articles, loose sections and chapters; a 编 above the first
     # of its chapters (a code's 附则 after its last 编 is in none)
-    blocks = [(a.start, "article", a) for a in tree["articles"]]
-    blocks += [(n["start"], "section", n) for n in tree["sections"]]
-    blocks += [(n["start"], "chapter", n) for n in tree["chapters"]]
-    for _, kind, node in sorted(blocks, key=lambda b: b[0]):
-        part = node.part_no if kind == "article" else node["part"]
+    for kind, node, part in in_text_order(tree):
         if part != shown_part and part in parts:
             lines.append(f"{parts[part]['label']} {parts[part]['title']}".strip())
         shown_part = part
