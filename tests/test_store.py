@@ -178,6 +178,13 @@ def test_a_decision_without_articles_is_added_searched_and_shown_but_not_compare
     )
     mine = [h for h in hits if h["doc"] == did]
     assert [(h["article"], h["label"]) for h in mine] == [(2, "第2段")]
+    text = jd(home, "search", "人均耕地低于零点五亩").stdout
+    assert text.startswith(
+        f"{len(hits)} {'paragraph matches' if len(hits) == 1 else 'articles and paragraphs match'} "
+    )
+    assert f"{did}:2" in text
+    text = jd(home, "search", "网格").stdout
+    assert re.match(r"\d+ of \d+ articles match '网格'", text), text[:80]
     shown = jd(home, "show", did, "2")
     assert shown.exit_code == 0 and "不提高耕地占用税的适用税额" in shown.stdout
     outline = jd(home, "show", did).stdout

@@ -14,7 +14,12 @@ def format_hits(hits, *, color: bool = False) -> str:
     """
     total = getattr(hits, "total", len(hits))
     shown = f"{len(hits)} of {total}" if len(hits) < total else str(total)
-    noun = "article matches" if total == 1 else "articles match"
+    # an instrument without articles is searched by its paragraphs (第N段): say so when one shows
+    paragraphs = any(h.label.startswith("第") and h.label.endswith("段") for h in hits)
+    if total == 1:
+        noun = "paragraph matches" if paragraphs else "article matches"
+    else:
+        noun = "articles and paragraphs match" if paragraphs else "articles match"
     lines = [f"{shown} {noun} {getattr(hits, 'query', '')!r}"]
     width = len(str(len(hits)))
     for n, h in enumerate(hits, 1):
