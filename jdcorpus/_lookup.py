@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .errors import AmbiguousDocument, UnknownDocument, UsageError
+from .errors import AmbiguousDocument, UnknownDocument, UsageError, some
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +56,10 @@ def resolve_document(name: str, docs: Sequence):
         return hits[0]
     if hits:
         raise AmbiguousDocument(name, hits)
-    known = ", ".join(d.id for d in docs)
-    raise UnknownDocument(f"no document {name!r} in the corpus (ids: {known})")
+    known = some(d.id for d in docs)
+    raise UnknownDocument(
+        f"no document {name!r} in the corpus (ids: {known}; `jdcorpus docs` lists them)"
+    )
 
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")

@@ -314,6 +314,7 @@ def _load_spec(spec: CorpusSpec, *, cache: bool, progress=None) -> Corpus:
             docs.append(d)
             origins[d.id] = "bundled"
     if spec.path is not None and not spec.user_only_empty:
+        from .parse.metadata import unique_id
         from .store import is_corpus_dir, load_documents, with_id
 
         if is_corpus_dir(spec.path):
@@ -323,9 +324,7 @@ def _load_spec(spec: CorpusSpec, *, cache: bool, progress=None) -> Corpus:
         messages.extend(msgs)
         titles = {d.id: d.title for d in docs}
         for d in user:
-            did, n = d.id, 2
-            while did in titles:
-                did, n = f"{d.id}-{n}", n + 1
+            did = unique_id(d, titles)
             if did != d.id:
                 messages.append(
                     f"id {d.id!r} of {d.title} ({d.source_file}) is taken by {titles[d.id]}; "
@@ -439,6 +438,7 @@ def _load_folder(root: Path, progress=None) -> tuple[list[Document], list[str]]:
     """A plain folder of regulation files: each parsed on its own (a file that cannot be read is
     skipped with a message); a ``catalog.json`` shaped like the bundled one gives city, province
     and ids by file (path relative to the folder)."""
+    from .parse.metadata import unique_id
     from .store import gc_paused, load_many, parse_many, with_id
 
     cat = root / "catalog.json"
@@ -471,9 +471,7 @@ def _load_folder(root: Path, progress=None) -> tuple[list[Document], list[str]]:
                     msgs.append(f"skipped {rel}: {err.split(': ', 1)[-1]}")
                     continue
                 for d in parsed:
-                    did, n = d.id, 2
-                    while did in taken:
-                        did, n = f"{d.id}-{n}", n + 1
+                    did = unique_id(d, taken)
                     taken.add(did)
                     docs.append(with_id(d, did))
         return docs, msgs

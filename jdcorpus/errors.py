@@ -78,7 +78,19 @@ class AmbiguousDocument(JdcorpusError, LookupError):
     def __init__(self, name: str, candidates: Sequence):
         self.name = name
         self.candidates = tuple(candidates)
-        listed = ", ".join(f"{d.id} ({d.title})" for d in candidates)
+        listed = some(f"{d.id} ({d.title})" for d in self.candidates)
         super().__init__(
-            f"{name!r} names {len(candidates)} documents: {listed}; give one of the ids"
+            f"{name!r} names {len(self.candidates)} documents: {listed}; give one of the ids"
         )
+
+
+def some(items, limit: int = 10) -> str:
+    """Items joined by commas, at most ``limit`` of them and how many more (a collection's
+    thousand ids do not belong on one line of a message).
+
+    >>> some(["a", "b", "c"], 2)
+    'a, b … and 1 more'
+    """
+    items = list(items)
+    shown = ", ".join(items[:limit])
+    return shown if len(items) <= limit else f"{shown} … and {len(items) - limit} more"

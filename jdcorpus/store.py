@@ -767,6 +767,7 @@ def add(
     todo: list[tuple[int, Path, str, bytes]] = []  # result index, path, shown, bytes
     ignored = 0
     from .parse.formats import MAX_BYTES
+    from .parse.metadata import next_free, unique_id
 
     for given in paths:
         shown = str(given)
@@ -863,9 +864,8 @@ def add(
             final = []
             for i, d in enumerate(docs):
                 want = keep.get(i) or d.id
-                did, n = want, 2
-                while did in used:
-                    did, n = f"{want}-{n}", n + 1
+                # a new document whose id is taken gets the longer id naming its subject
+                did = next_free(want, used) if i in keep else unique_id(d, used)
                 if did != want:
                     owner = "bundled" if want in outside else "user"
                     res.messages.append(f"id {want} taken by {used[want]} ({owner}): {did}")

@@ -122,17 +122,21 @@ def test_add_a_folder_of_every_format_then_search_align_docs_remove(tmp_path):
     assert {"gb18030", "utf-16-le", "utf-16", "utf-8-sig", "utf-8"} <= encodings
     assert any(e and e.startswith("big5") for e in encodings)
 
-    # the same law as the bundled beijing-tiaoli: its id clashes, gets a suffix and a message
-    assert "id beijing-tiaoli taken by 北京市街道办事处条例 (bundled): beijing-tiaoli-2" in r.stdout
-    assert entries["a/beijing.md"]["documents"][0]["id"] == "beijing-tiaoli-2"
+    # the same law as the bundled beijing-tiaoli: its id clashes, gets the longer id naming its
+    # subject and a message
+    assert (
+        "id beijing-tiaoli taken by 北京市街道办事处条例 (bundled): beijing-jiedaobanshichu-tiaoli"
+        in r.stdout
+    )
+    assert entries["a/beijing.md"]["documents"][0]["id"] == "beijing-jiedaobanshichu-tiaoli"
 
     # docs: bundled + user, with corpus and source_file
     docs = json.loads(jd(home, "docs", "--format", "json").stdout)
     assert len(docs) == 6 + len(made)
     by_id = {d["id"]: d for d in docs}
     assert by_id["changchun"]["corpus"] == "bundled"
-    assert by_id["beijing-tiaoli-2"]["corpus"] == "user"
-    assert by_id["beijing-tiaoli-2"]["source_file"].startswith("files/")
+    assert by_id["beijing-jiedaobanshichu-tiaoli"]["corpus"] == "user"
+    assert by_id["beijing-jiedaobanshichu-tiaoli"]["source_file"].startswith("files/")
     only_user = json.loads(jd(home, "--no-bundled", "docs", "--format", "json").stdout)
     assert {d["corpus"] for d in only_user} == {"user"} and len(only_user) == len(made)
 
@@ -141,7 +145,9 @@ def test_add_a_folder_of_every_format_then_search_align_docs_remove(tmp_path):
     hits = json.loads(jd(home, "search", "烟花爆竹", "--format", "json", "--limit", "0").stdout)
     assert wenzhou in {h["doc"] for h in hits}
     links = json.loads(
-        jd(home, "align", "beijing-tiaoli", "beijing-tiaoli-2", "--format", "json").stdout
+        jd(
+            home, "align", "beijing-tiaoli", "beijing-jiedaobanshichu-tiaoli", "--format", "json"
+        ).stdout
     )
     verbatim = [x for x in links if x["label"] == "near-verbatim"]
     assert len(verbatim) >= 45 and all(x["a_article"] == x["b_article"] for x in verbatim)
@@ -541,7 +547,11 @@ def test_a_corpus_loads_what_add_parsed_without_parsing_again(tmp_path, monkeypa
     monkeypatch.setattr(store, "_parse_uncached", no)
     monkeypatch.setattr(store, "with_id", no)
     corpus = load_corpus(home)
-    assert [d.id for d in corpus] == user_ids(home) == ["beijing-tiaoli-2", "wenzhou-guiding"]
+    assert (
+        [d.id for d in corpus]
+        == user_ids(home)
+        == ["beijing-jiedaobanshichu-tiaoli", "wenzhou-guiding"]
+    )
     assert all(d.source_file.startswith("files/") for d in corpus)
 
 
@@ -657,16 +667,17 @@ def test_glob_chooses_the_files_of_a_folder(tmp_path):
 
 
 def test_a_plain_folder_with_the_bundled_corpus_renames_a_clash_and_says_so(tmp_path):
-    """A folder document whose id a bundled document has gets a suffix and a message."""
+    """A folder document whose id a bundled document has gets the longer id naming its subject
+    and a message."""
     from jdcorpus import load_corpus
 
     folder = tmp_path / "laws"
     folder.mkdir()
     (folder / BEIJING).write_bytes((LAWREFBOOK / BEIJING).read_bytes())
     corpus = load_corpus(folder, bundled=True)
-    assert [d.id for d in corpus][-1] == "beijing-tiaoli-2"
+    assert [d.id for d in corpus][-1] == "beijing-jiedaobanshichu-tiaoli"
     assert corpus.origin("beijing-tiaoli") == "bundled"
-    assert corpus.origin("beijing-tiaoli-2") == "user"
+    assert corpus.origin("beijing-jiedaobanshichu-tiaoli") == "user"
     assert any("beijing-tiaoli" in m and "taken" in m for m in corpus.messages)
 
 
@@ -682,3 +693,46 @@ def test_with_id_renames_every_article_and_changes_nothing_else():
         assert n.id == "renamed"
         assert n.articles == tuple(dataclasses.replace(a, doc_id="renamed") for a in d.articles)
         assert dataclasses.replace(n, id=d.id, articles=d.articles) == d
+
+
+def test_documents_of_one_place_and_kind_get_ids_naming_their_subject(tmp_path):
+    """In a collection most regulations share a city and a kind with another: the first keeps
+    the short id (``wenhai-tiaoli``), the others get ids that name their subject rather than a
+    number, the same in a plain folder and in ``add``; only the same title twice is numbered."""
+    from jdcorpus import load_corpus
+
+    src = tmp_path / "src"
+    src.mkdir()
+    titles = [
+        "文海市物业管理条例",
+        "文海市人民代表大会常务委员会规范性文件备案审查条例",
+        "文海市养犬管理条例",
+        "文海市养犬管理条例",
+        "江西省河道管理条例",
+        "江西省实施《中华人民共和国水法》办法",
+        "中华人民共和国人民警察使用警械和武器条例",
+        "中华人民共和国人民警察警衔条例",
+    ]
+    for i, t in enumerate(titles):
+        body = "\n".join(f"第{n}条 本条例第{n}条的内容{t}（{i}）。" for n in "一二三")
+        (src / f"{i}.txt").write_text(f"{t}\n\n{body}\n", "utf-8")
+    want = [
+        "wenhai-tiaoli",
+        "wenhai-guifanxingwenjianbei-tiaoli",
+        "wenhai-yangquanguanli-tiaoli",
+        "wenhai-yangquanguanli-tiaoli-2",
+        "jiangxi-tiaoli",
+        "jiangxi-banfa",
+        "renminjingcha-tiaoli",
+        "renminjingchajingxian-tiaoli",
+    ]
+    corpus = load_corpus(src)
+    assert [(d.title, d.id) for d in corpus] == list(zip(titles, want, strict=True))
+    home = tmp_path / "home"
+    r = jd(home, "add", *[src / f"{i}.txt" for i in range(len(titles))])
+    assert r.exit_code == 0, r.output
+    assert user_ids(home) == want
+    assert (
+        "id wenhai-tiaoli taken by 文海市物业管理条例 (user): wenhai-yangquanguanli-tiaoli"
+        in r.stdout
+    )

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..errors import QueryError
+from ..errors import QueryError, some
 from ..results import Results
 from .analyzers import _lower, _norm, _unpack_bounds
 from .store import PROSE, _Open, _open
@@ -384,7 +384,7 @@ def _filters(
         token = next(sch[field].process_text(str(value), mode="query"))
         known = sorted({d.get(field) for d in docs if d.get(field)})
         if known and token not in known:
-            raise QueryError(f"no document has {field} {value!r} (known: {', '.join(known)})")
+            raise QueryError(f"no document has {field} {value!r} (known: {some(known, 20)})")
         parts.append(Q.Term(field, token))
     if doc is not None:
         parts.append(Q.Or([Q.Term("doc_id", d) for d in _resolve_docs(docs, str(doc))]))

@@ -443,28 +443,94 @@ def _issuers(header: list, title_seg, norm) -> tuple[str, Seg | None]:
 
 
 def _make_id(city: str | None, kind: str | None, title: str, taken: set[str]) -> str:
+    """An id for a document: its place and kind (``shanghai-tiaoli``), or for a national
+    instrument its subject and kind (``xing-fa``); when that is taken, the longer id that adds
+    the subject (:func:`fuller_id`), and only then a number."""
+    base = _base_id(city, kind, title)
+    if base not in taken:
+        return base
+    return next_free(fuller_id(city, kind, title) or base, taken)
+
+
+def next_free(did: str, taken) -> str:
+    """``did``, or ``did-2``, ``did-3`` … whichever is not in ``taken`` first."""
+    out, n = did, 2
+    while out in taken:
+        out, n = f"{did}-{n}", n + 1
+    return out
+
+
+def unique_id(doc: Document, taken) -> str:
+    """The id ``doc`` gets beside the ids in ``taken``: its own, else the longer id naming its
+    subject (上海市物业管理条例 beside another 上海 条例: ``shanghai-wuyeguanli-tiaoli``), else a
+    number after it. Used wherever documents of several files meet (a folder, ``add``)."""
+    if doc.id not in taken:
+        return doc.id
+    return next_free(fuller_id(doc.city, doc.kind, doc.title) or doc.id, taken)
+
+
+def _pinyin(text: str) -> str:
     from pypinyin import lazy_pinyin
 
-    # a national instrument is named by its subject, not by the organ that made it: 刑法 →
-    # xing-fa, 民法典 → min-fadian, 学位条例 → xuewei-tiaoli, 最高人民法院关于办理盗窃刑事案件…的解释 →
-    # banlidaoqie-jieshi (not zhonghuarenmin-fa, zuigaorenmin-jieshi)
-    # — the organs only when they issue it (…关于): 中华人民共和国国务院组织法 is guowuyuanzu-fa
-    stem = title
-    organs = _ORGAN_PREFIX.match(title)
-    if title.startswith("中华人民共和国") or organs:
-        if organs and title[organs.end() :].startswith("关于"):
-            stem = title[organs.end() + 2 :]
+    return re.sub(r"[^a-z0-9]+", "", "".join(lazy_pinyin(text)).lower())
+
+
+def _place_and_subject(city: str | None, kind: str | None, title: str) -> tuple[str | None, str]:
+    """The place an id names (the city, else a province the title opens with) and the subject:
+    the title without its place, issuing organs, 关于, national prefix, brackets and kind."""
+    stem, place = title, city
+    if not city:
+        m = re.match(rf"({'|'.join(_PROVINCES)})(?:省|市|[^，。省]{{0,6}}?自治区)", title)
+        if m:
+            place, stem = m.group(1), title[m.end() :]
+    organs = _ORGAN_PREFIX.match(stem)
+    if stem.startswith("中华人民共和国") or organs:
+        # a national instrument is named by its subject, not by the organ that made it:
+        # 最高人民法院关于办理盗窃刑事案件…的解释 → banlidaoqie-jieshi — the organs only when they
+        # issue it (…关于): 中华人民共和国国务院组织法 is guowuyuanzu-fa
+        if organs and stem[organs.end() :].startswith("关于"):
+            stem = stem[organs.end() + 2 :]
         stem = re.sub(r"中华人民共和国|[《》〈〉]", "", stem) or title
+    elif place:
+        for _ in range(2):  # 北京市人民代表大会常务委员会关于北京市耕地占用税…的决定
+            if stem.startswith(place):
+                stem = re.sub(r"^(?:市|省|经济特区)", "", stem[len(place) :])
+            # its own organs (人民代表大会常务委员会规范性文件备案审查条例) say nothing of the subject
+            rest = re.sub(r"^(?:各级)?(?:人民代表大会(?:常务委员会)?|人民政府)?(?:关于)?", "", stem)
+            stem = rest if len(rest) > 2 else stem
+        stem = re.sub(r"[《》〈〉]|中华人民共和国", "", stem)
     if kind:
         stem = re.sub(r"[（(][^（）()]*[）)]$", "", stem).removesuffix(kind) or stem
-    base = "".join(lazy_pinyin(city)) if city else "".join(lazy_pinyin(stem[:4]))
+        if place and stem != title:
+            stem = stem.removesuffix("的")
+    return place, stem
+
+
+def _base_id(city: str | None, kind: str | None, title: str) -> str:
+    place, subject = _place_and_subject(city, kind, title)
+    base = _pinyin(place) if place else _pinyin(subject[:4])
     if kind:
-        base += "-" + "".join(lazy_pinyin(kind))
+        base += "-" + _pinyin(kind)
     m = re.search(r"修正案[（(]([一二三四五六七八九十]{1,3})[）)]$", title)
     if m and kind == "修正案":  # 刑法修正案（十一） → xingfa-xiuzhengan11: the twelve stay apart
         base += str(to_int(m.group(1)))
-    base = re.sub(r"[^a-z0-9-]+", "", base.lower()) or "doc"
-    did, n = base, 2
-    while did in taken:
-        did, n = f"{base}-{n}", n + 1
-    return did
+    return base.strip("-") or "doc"
+
+
+def fuller_id(city: str | None, kind: str | None, title: str) -> str | None:
+    """The longer id of a document whose short one is taken: its place, the first six
+    characters of its subject and its kind (``shanghai-wuyeguanli-tiaoli``); for a national
+    instrument the first eight of its subject (``renminjingchajingxian-tiaoli``). None when it
+    would say no more than the short one."""
+    place, subject = _place_and_subject(city, kind, title)
+    head = subject[:6] if place else subject[:8]
+    if not _pinyin(head) or (not place and len(subject) <= 4):
+        return None
+    parts = [_pinyin(place)] if place else []
+    parts.append(_pinyin(head))
+    if kind:
+        parts.append(_pinyin(kind))
+    m = re.search(r"修正案[（(]([一二三四五六七八九十]{1,3})[）)]$", title)
+    if m and kind == "修正案":
+        parts[-1] += str(to_int(m.group(1)))
+    return "-".join(p for p in parts if p)
