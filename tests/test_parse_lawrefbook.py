@@ -283,3 +283,42 @@ def test_the_organ_that_issued_a_regulation_dates_it(tmp_path, title, dates, wan
         "第一条 为了规范，制定本规定。\n\n第二条 本规定自发布之日起施行。\n",
     )
     assert {k: getattr(doc, k) for k in want} == want
+
+
+@pytest.mark.parametrize(
+    "title,city,did",
+    [
+        ("温州市物业管理条例", "温州", "wenzhou-tiaoli"),
+        # a municipality, though a 地区 or 自治县 follows later in the title
+        ("上海市民用机场地区管理条例", "上海", "shanghai-tiaoli"),
+        (
+            "重庆市区县（自治县）人民代表大会常务委员会街道工作委员会工作条例",
+            "重庆",
+            "chongqing-tiaoli",
+        ),
+        # a province's regulation names no city, whatever 市 follows (城市, 市场); its id names
+        # the province
+        ("山东省城市建设管理条例", None, "shandong-tiaoli"),
+        ("河南省技术市场条例", None, "henan-tiaoli"),
+        ("广东省市场监管条例", None, "guangdong-tiaoli"),
+        ("广西壮族自治区森林条例", None, "guangxi-tiaoli"),
+        # … unless an autonomous county or prefecture follows the province
+        ("浙江省景宁畲族自治县自治条例", "景宁畲族自治县", "jingningshezuzizhixian-zizhitiaoli"),
+        ("杭州城市大脑赋能城市治理促进条例", "杭州", "hangzhou-tiaoli"),  # 城市 is one word
+        ("聊城市城市绿化条例", "聊城", "liaocheng-tiaoli"),
+        (
+            "关于市人民政府向市人民代表大会常务委员会报告重大事项的若干规定",
+            None,
+            "shirenminzheng-guiding",
+        ),
+    ],
+)
+def test_a_local_title_gives_its_city_and_id(tmp_path, title, city, did):
+    """The city is the place a title opens with — a municipality's 市 before any 地区 after it,
+    never a province followed by a word with 市 (城市, 市场) — and the id names that place (or
+    the province) and the kind."""
+    from jdcorpus.parse import parse_text
+
+    text = f"{title}\n\n第一条 为了规范管理，制定本条例。\n第二条 本条例自2022年5月15日起施行。\n"
+    (doc,) = parse_text(text)
+    assert (doc.title, doc.city, doc.id) == (title, city, did)

@@ -298,8 +298,17 @@ def _kind(title: str) -> str | None:
 
 
 def _city_from_title(title: str) -> str | None:
-    if not title or title.startswith(("中华", "中国", "全国", "国务院", "最高人民")):
+    if not title or title.startswith(("中华", "中国", "全国", "国务院", "最高人民", "关于")):
         return None  # a national instrument (中华人民共和国城市维护建设税法 names no 城市)
+    m = re.match(rf"({'|'.join(_MUNICIPALITIES)})市", title)
+    if m:  # 上海市民用机场地区管理条例, 重庆市区县（自治县）…: the municipality
+        return m.group(1)
+    m = re.match(rf"(?:{'|'.join(_PROVINCES)})(?:省|[^，。省]{{0,6}}?自治区)", title)
+    if m:
+        # a province's regulation names no city (山东省城市建设管理条例, 广东省市场监管条例,
+        # 河南省技术市场条例), unless an autonomous prefecture or county follows the province
+        m = re.match(r"^(.{2,12}?(?:自治州|自治县))", title[m.end() :])
+        return m.group(1) if m and not re.search(r"[的因或往于对向为在]", m.group(1)) else None
     m = re.match(r"^(.{2,4}?)经济特区", title)
     if m:
         return m.group(1)
@@ -309,7 +318,9 @@ def _city_from_title(title: str) -> str | None:
         return m.group(1)
     m = re.match(r"^(.{2,8}?)市", title)
     if m:
-        return m.group(1)
+        # 城市 is a word: 杭州城市大脑…条例 is 杭州's, as 聊城市…条例 is 聊城's
+        city = m.group(1)
+        return city[:-1] if len(city) > 2 and city.endswith("城") else city
     m = re.match(r"^(.{2,8}?县)", title)
     if m and not re.match(r"^.{2,8}?省", title):
         return m.group(1)
@@ -499,6 +510,8 @@ def _place_and_subject(city: str | None, kind: str | None, title: str) -> tuple[
             rest = re.sub(r"^(?:各级)?(?:人民代表大会(?:常务委员会)?|人民政府)?(?:关于)?", "", stem)
             stem = rest if len(rest) > 2 else stem
         stem = re.sub(r"[《》〈〉]|中华人民共和国", "", stem)
+    if not place and stem.startswith("关于") and len(stem) > 4:
+        stem = stem[2:]  # 关于审理…的规定 (its organs on a line of their own) is named by 审理…
     if kind:
         stem = re.sub(r"[（(][^（）()]*[）)]$", "", stem).removesuffix(kind) or stem
         if place and stem != title:
