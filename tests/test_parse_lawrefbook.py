@@ -322,3 +322,31 @@ def test_a_local_title_gives_its_city_and_id(tmp_path, title, city, did):
     text = f"{title}\n\n第一条 为了规范管理，制定本条例。\n第二条 本条例自2022年5月15日起施行。\n"
     (doc,) = parse_text(text)
     assert (doc.title, doc.city, doc.id) == (title, city, did)
+
+
+@pytest.mark.parametrize(
+    "header,title,city,province",
+    [
+        # a municipality named without its 市 is the city when its own congress made the text …
+        ("北京历史文化名城保护条例\n（2005年3月25日北京市第十二届人民代表大会常务委员会第十九次会议通过）",
+         "北京历史文化名城保护条例", "北京", "北京"),
+        # … not in a State Council regulation about a body there
+        ("上海航运交易所管理规定\n（1996年10月3日国务院批准）", "上海航运交易所管理规定", None, None),
+        # a province's own regulation names its province even when no congress line says so
+        ("山东省人民代表大会议事规则", "山东省人民代表大会议事规则", None, "山东"),
+        ("中国（浙江）自由贸易试验区条例", "中国（浙江）自由贸易试验区条例", None, "浙江"),
+        # a title wrapped over two lines, a blank line between: the line above names the place
+        ("北京市国民经济和社会发展计划\n\n审查监督条例", "北京市国民经济和社会发展计划审查监督条例",
+         "北京", "北京"),
+        # … but a line above that names no place or organ stays out of the title
+        ("北京市人民代表大会常务委员会公告\n\n审查监督条例", "审查监督条例", None, None),
+    ],
+)  # fmt: skip
+def test_the_place_of_a_title_without_its_city_word(header, title, city, province):
+    """Where a title names its place without 市 or wraps before its subject, the city and
+    province still come from the text, and never from a place a national text is about."""
+    from jdcorpus.parse import parse_text
+
+    text = f"{header}\n\n第一条 为了规范管理，制定本条例。\n第二条 本条例自2022年5月15日起施行。\n"
+    (doc,) = parse_text(text)
+    assert (doc.title, doc.city, doc.province) == (title, city, province)

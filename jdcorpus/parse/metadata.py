@@ -11,6 +11,7 @@ import re
 
 from ..model import Document, Event, Paragraph
 from .patterns import (
+    INVISIBLE,
     KINDS,
     LAW_KINDS,
     RE_CN_DATE,
@@ -18,6 +19,7 @@ from .patterns import (
     RE_DATE_LINE,
     RE_DRAFT,
     RE_ISSUERS,
+    RE_TITLE,
     RE_TIZHU,
     key_of,
     to_int,
@@ -76,6 +78,18 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
     if doc_title and not title and doc_title.startswith("关于"):
         organs, issuers = _issuers(header, title_seg, norm)
         doc_title = organs + doc_title
+    if doc_title and not title and title_seg is not None:
+        # a title wrapped over two lines, a blank between them (北京市人民代表大会常务委员会任免⏎⏎
+        # 国家机关工作人员条例): the line above joins it when it names the place or the organs
+        above = _line_above(header, title_seg)
+        if above is not None:
+            joined = _clean_title(norm(above.raw) + doc_title)
+            if _names_issuer(joined) and not _names_issuer(doc_title) and RE_TITLE.match(joined):
+                doc_title, original_title = joined, above.raw + "\n" + title_seg.raw
+        if fallback_title:  # the file's markup states the whole title (# 北京市…国家机关工作人员条例)
+            whole = _clean_title(norm(fallback_title))
+            if whole.endswith(doc_title) and _names_issuer(whole) and not _names_issuer(doc_title):
+                doc_title = whole
     if not doc_title and fallback_title:
         doc_title = _clean_title(norm(fallback_title))
     # 某市人民代表大会常务委员会⏎关于…的决定: a 关于… line (no 印发《…》) under its organs
@@ -154,7 +168,7 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
             promulgations.append(date)
 
     # -- the id (it depends on the title and the place only), then the body structure
-    doc_city = city or _city_from_title(doc_title)
+    doc_city = city or _city_from_title(doc_title) or _municipality(doc_title, header)
     did = doc_id or ids.get(doc_title) or _make_id(doc_city, kind, doc_title, taken)
     title_key = key_of(title_seg.raw).strip("《》") if title_seg else ""
     paragraphs: list[Paragraph] = []
@@ -225,7 +239,7 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
     promulgated = first("promulgated")
     if effective == "promulgation":
         effective = promulgated
-    doc_province = province or _province(doc_city, header_text + "".join(pre_body))
+    doc_province = province or _province(doc_city, header_text + "".join(pre_body), doc_title)
     articles = tuple(articles)
     start = header[0].start if header else (body[0].start if body else 0)
     end = max((s.end for s in body), default=start)
@@ -274,6 +288,28 @@ def _ordered_steps(names: set[str]) -> list[str]:
 
     order = [n for n, _ in list_steps()]
     return sorted(names, key=lambda n: order.index(n) if n in order else len(order))
+
+
+def _line_above(header: list, seg: Seg) -> Seg | None:
+    """The text line above ``seg`` in the header, across blank and invisible lines: a piece of
+    a title wrapped before it (no sentence or list punctuation, no date), else None."""
+    i = next((k for k, s in enumerate(header) if s is seg), 0)
+    for s in reversed(header[:i]):
+        if s.kind in ("blank", "noise") or not s.key.strip(INVISIBLE + " \u3000"):
+            continue
+        if s.kind != "text" or len(s.key) > 40 or re.search(r"[，,。；;：:、！？\d]", s.key):
+            return None
+        return s
+    return None
+
+
+def _names_issuer(title: str) -> bool:
+    """Whether a title opens with its place or its organs (北京市…, 中华人民共和国…, 国务院…)."""
+    return bool(
+        _city_from_title(title)
+        or title.startswith(("中华人民共和国", "全国人民代表大会", "国务院", "最高人民"))
+        or re.match(rf"(?:{'|'.join(_PROVINCES)})(?:省|市|[^，。省]{{0,6}}?自治区)", title)
+    )
 
 
 def _clean_title(t: str) -> str:
@@ -327,9 +363,25 @@ def _city_from_title(title: str) -> str | None:
     return None
 
 
-def _province(city: str | None, header_text: str) -> str | None:
+def _municipality(title: str, header: list) -> str | None:
+    """北京历史文化名城保护条例, 中国（上海）自由贸易试验区条例: a municipality named without its 市
+    is the city when its own congress or government made the text (上海市…人民代表大会常务委员会…
+    通过 in the header), not in a State Council regulation (上海航运交易所管理规定)."""
+    m = re.match(rf"(?:中国[（(])?({'|'.join(_MUNICIPALITIES)})", title)
+    if not m:
+        return None
+    own = re.compile(rf"{m.group(1)}市(?:第.{{1,6}}届)?人民(?:代表大会|政府)")
+    return m.group(1) if any(own.search(s.key) for s in header if s.kind != "noise") else None
+
+
+def _province(city: str | None, header_text: str, title: str = "") -> str | None:
     if city in _MUNICIPALITIES:
         return city
+    # a province's own regulation names it first (山东省人民代表大会议事规则), or in brackets
+    # (中国（浙江）自由贸易试验区条例)
+    m = re.match(rf"(?:中国[（(])?({'|'.join(_PROVINCES)})(?:省|[）)]|[^，。省]{{0,6}}?自治区)", title)
+    if m:
+        return m.group(1)
     # the provincial congress that approved a city's regulation names the province
     names = "|".join(_PROVINCES)
     m = re.search(
