@@ -306,6 +306,9 @@ def test_the_organ_that_issued_a_regulation_dates_it(tmp_path, title, dates, wan
         ("浙江省景宁畲族自治县自治条例", "景宁畲族自治县", "jingningshezuzizhixian-zizhitiaoli"),
         ("杭州城市大脑赋能城市治理促进条例", "杭州", "hangzhou-tiaoli"),  # 城市 is one word
         ("聊城市城市绿化条例", "聊城", "liaocheng-tiaoli"),
+        # 守则 and 规范 are kinds of instrument, their title lines no notices
+        ("北京市人民代表大会常务委员会组成人员守则", "北京", "beijing-shouze"),
+        ("医疗机构制剂配制质量管理规范（试行）", None, "yiliaojigou-guifan"),
         (
             "关于市人民政府向市人民代表大会常务委员会报告重大事项的若干规定",
             None,
