@@ -353,3 +353,43 @@ def test_the_place_of_a_title_without_its_city_word(header, title, city, provinc
     text = f"{header}\n\n第一条 为了规范管理，制定本条例。\n第二条 本条例自2022年5月15日起施行。\n"
     (doc,) = parse_text(text)
     assert (doc.title, doc.city, doc.province) == (title, city, province)
+
+
+def test_amendments_in_the_header_are_events_however_long_the_decision_named():
+    """A 题注's amendment lines are ``amended`` or ``revised`` events: the decision they name
+    counts as one word however long its title (…《关于修改〈中华人民共和国地方各级人民代表大会和
+    地方各级人民政府组织法〉的决定》第二次修正), and 通过的 / 公布的 before it is the decision's verb,
+    not this law's adoption or promulgation; an adoption line and a notice that publishes the
+    law (…会议通过的《…条例》，现予公布) keep their kinds."""
+    from jdcorpus.parse import parse_text
+
+    header = (
+        "中华人民共和国人民法院组织法\n"
+        "（1979年7月1日第五届全国人民代表大会第二次会议通过　"
+        "根据1986年12月2日第六届全国人民代表大会常务委员会第十八次会议《关于修改〈中华人民共和国"
+        "地方各级人民代表大会和地方各级人民政府组织法〉的决定》第二次修正　"
+        "根据2001年5月18日第九届全国人民代表大会常务委员会第二十二次会议通过的"
+        "《中华人民共和国人民法院组织法修正案》第三次修正　"
+        "根据2008年12月16日公布的《最高人民法院关于调整司法解释等文件中引用〈中华人民共和国"
+        "民事诉讼法〉条文序号的决定》第四次修正　"
+        "2018年10月26日第十三届全国人民代表大会常务委员会第六次会议修订）\n"
+    )
+    body = "\n第一条 为了规范人民法院的设置，制定本法。\n第二条 本法自2019年1月1日起施行。\n"
+    (doc,) = parse_text(header + body)
+    assert [(e.date, e.kind) for e in doc.events] == [
+        ("1979-07-01", "adopted"),
+        ("1986-12-02", "amended"),
+        ("2001-05-18", "amended"),
+        ("2008-12-16", "amended"),
+        ("2018-10-26", "revised"),
+    ]
+    assert (doc.adopted, doc.revised, doc.promulgated) == ("1979-07-01", "2018-10-26", None)
+
+    notice = (
+        "北京市人民代表大会常务委员会公告\n"
+        "《北京市街道办事处条例》已由北京市第十五届人民代表大会常务委员会第十六次会议于2019年11月"
+        "27日通过，现予公布，自2020年1月1日起施行。\n"
+        "北京市街道办事处条例\n"
+    )
+    (doc,) = parse_text(notice + body.replace("本法", "本条例"))
+    assert [(e.date, e.kind) for e in doc.events] == [("2019-11-27", "adopted")]

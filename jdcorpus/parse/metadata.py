@@ -421,6 +421,11 @@ _ORGAN = re.compile(
     r"|[^\s，,。；;]{2,}[部局署]\s*$"  # 1990年10月22日 对外经济贸易部发布, 国家标准局发布
 )
 _NO_DATE = r"(?:(?!\d{4}年|[零〇一二三四五六七八九]{4}年)[^，,。；;（）()])"
+# a quoted title (one level of 《》 may nest inside it: 〈…《中华人民共和国工会法》…〉)
+_QUOTED = r"《(?:[^《》]|《[^《》]*》)*》"
+_RE_PASSED_DECISION = re.compile(
+    rf"(?:通过|公布|发布)的(?={_QUOTED}(?:第[一二三四五六七八九十]{{1,3}}次)?(?:修正|修订))"
+)
 _PROMULGATION = re.compile(
     r"现予公布|现予发布|予以公布|现予公告|公布施行|发布施行|印发给你们|现予印发|现将.{0,80}印发|颁布施行"
 )
@@ -441,8 +446,11 @@ def _events(texts: list[str]) -> list[Event]:
             events.append(Event(date, kind, body))
 
     for t in texts:
-        # 题注 style: date, organ, verb
-        for m in re.finditer(rf"({_ANY_DATE})({_NO_DATE}{{0,60}}?)(?:于)?({words})", t):
+        # …会议通过的《关于修改…的决定》第二次修正: the event is the 修正, not the decision's 通过
+        t = _RE_PASSED_DECISION.sub("", t)
+        # 题注 style: date, organ, verb; a quoted title between them counts as one character
+        # (…会议《关于修改〈中华人民共和国地方各级人民代表大会和地方各级人民政府组织法〉的决定》第二次修正)
+        for m in re.finditer(rf"({_ANY_DATE})((?:{_QUOTED}|{_NO_DATE}){{0,60}}?)(?:于)?({words})", t):
             body = m.group(m.lastindex - 1)
             if not body or _ORGAN.search(body):
                 add(_iso(m.group(1)), dict(_EVENT_WORDS)[m.group(m.lastindex)], body)
