@@ -306,6 +306,8 @@ def test_the_organ_that_issued_a_regulation_dates_it(tmp_path, title, dates, wan
         ("浙江省景宁畲族自治县自治条例", "景宁畲族自治县", "jingningshezuzizhixian-zizhitiaoli"),
         ("杭州城市大脑赋能城市治理促进条例", "杭州", "hangzhou-tiaoli"),  # 城市 is one word
         ("聊城市城市绿化条例", "聊城", "liaocheng-tiaoli"),
+        # 市场 is a word too; 暂行条例 a kind like 暂行办法
+        ("人力资源市场暂行条例", None, "renliziyuan-zanxingtiaoli"),
         # 守则 and 规范 are kinds of instrument, their title lines no notices
         ("北京市人民代表大会常务委员会组成人员守则", "北京", "beijing-shouze"),
         ("医疗机构制剂配制质量管理规范（试行）", None, "yiliaojigou-guifan"),
@@ -393,3 +395,28 @@ def test_amendments_in_the_header_are_events_however_long_the_decision_named():
     )
     (doc,) = parse_text(notice + body.replace("本法", "本条例"))
     assert [(e.date, e.kind) for e in doc.events] == [("2019-11-27", "adopted")]
+
+
+def test_the_events_of_a_departmental_rule():
+    """A rule's header: 第4号令公布 names its organ by the order's number, an organ's meeting
+    may carry a year (2021年第20次室务会议), and a 修改 by a decision whose title names its organ
+    is an amendment — while 关于修改 inside a decision's name is no event."""
+    from jdcorpus.parse import parse_text
+
+    header = (
+        "药品进口管理办法\n"
+        "2003年8月18日 国家互联网信息办公室2003年第20次室务会议审议通过\n"
+        "2003年8月28日 食品药品监管局、海关总署第4号令公布\n"
+        "2022年3月24日 《国家市场监督管理总局关于修改和废止有关规章的决定》修改\n"
+        "2023年5月6日 某某省人民代表大会常务委员会第二次会议关于修改《药品进口管理办法》的决定第二次修正\n"
+    )
+    body = "\n第一条 为了规范药品进口，制定本办法。\n第二条 本办法自2004年1月1日起施行。\n"
+    (doc,) = parse_text(header + body)
+    assert [(e.date, e.kind) for e in doc.events] == [
+        ("2003-08-18", "adopted"),
+        ("2003-08-28", "promulgated"),
+        ("2022-03-24", "amended"),
+        ("2023-05-06", "amended"),
+    ]
+    last = doc.events[-1].body
+    assert last.endswith("的决定第二次") and "关于修改《药品进口管理办法》" in last

@@ -352,7 +352,7 @@ def _city_from_title(title: str) -> str | None:
     # a place name, not a phrase that ends in 地区 (中国公民因私事往来香港地区…)
     if m and not re.search(r"[的因或往于对向为在]", m.group(1)):
         return m.group(1)
-    m = re.match(r"^(.{2,8}?)市", title)
+    m = re.match(r"^(.{2,8}?)市(?!场)", title)  # 市场 is a word (人力资源市场暂行条例)
     if m:
         # 城市 is a word: 杭州城市大脑…条例 is 杭州's, as 聊城市…条例 is 聊城's
         city = m.group(1)
@@ -393,7 +393,7 @@ def _province(city: str | None, header_text: str, title: str = "") -> str | None
 
 _EVENT_WORDS = (
     ("审议批准", "approved"), ("批准", "approved"), ("通过", "adopted"), ("修订", "revised"),
-    ("修正", "amended"), ("公布", "promulgated"), ("发布", "promulgated"), ("印发", "promulgated"),
+    ("修正", "amended"), ("修改", "amended"), ("公布", "promulgated"), ("发布", "promulgated"), ("印发", "promulgated"),
 )  # fmt: skip
 
 
@@ -417,12 +417,15 @@ _ANY_DATE = rf"(?:{RE_DATE.pattern}|{RE_CN_DATE.pattern})"
 
 _ORGAN = re.compile(
     r"会议|委员会|常委会|人民政府|政府|办公厅|办公室|党委|市委|省委|区委|县委|州委|人大"
-    r"|国务院|政务院|人民法院|人民检察院|[部局署]令|令第"  # 2011年4月16日 中华人民共和国国务院令第596号公布
+    r"|国务院|政务院|人民法院|人民检察院|[部局署]令|令第|号令"  # 国务院令第596号公布, 海关总署第4号令公布
     r"|[^\s，,。；;]{2,}[部局署]\s*$"  # 1990年10月22日 对外经济贸易部发布, 国家标准局发布
 )
-_NO_DATE = r"(?:(?!\d{4}年|[零〇一二三四五六七八九]{4}年)[^，,。；;（）()])"
+# (a year alone may stand in an organ's meeting: 国家互联网信息办公室2021年第20次室务会议审议通过)
+_NO_DATE = r"(?:(?!\d{4}年\d|[零〇一二三四五六七八九]{4}年[一二三四五六七八九十])[^，,。；;（）()])"
 # a quoted title (one level of 《》 may nest inside it: 〈…《中华人民共和国工会法》…〉)
 _QUOTED = r"《(?:[^《》]|《[^《》]*》)*》"
+# 2022年3月24日《国家市场监督管理总局关于修改和废止有关规章的决定》修改: the decision names its organ
+_RE_DECISION = re.compile(rf"{_QUOTED}(?<=[决定议]》)(?:第[一二三四五六七八九十]{{1,3}}次)?")
 _RE_PASSED_DECISION = re.compile(
     rf"(?:通过|公布|发布)的(?={_QUOTED}(?:第[一二三四五六七八九十]{{1,3}}次)?(?:修正|修订))"
 )
@@ -438,7 +441,8 @@ def _events(texts: list[str]) -> list[Event]:
     and the verb, so 公众可于2024年3月15日前通过电子邮件 is not an adoption.
     """
     events: list[Event] = []
-    words = "|".join(w for w, _ in _EVENT_WORDS)
+    # (修改 is the event, 关于修改 the name of the decision that made it)
+    words = "|".join(w if w != "修改" else "(?<!关于)修改" for w, _ in _EVENT_WORDS)
 
     def add(date, kind, body):
         body = (body or "").strip() or None
@@ -452,7 +456,7 @@ def _events(texts: list[str]) -> list[Event]:
         # (…会议《关于修改〈中华人民共和国地方各级人民代表大会和地方各级人民政府组织法〉的决定》第二次修正)
         for m in re.finditer(rf"({_ANY_DATE})((?:{_QUOTED}|{_NO_DATE}){{0,60}}?)(?:于)?({words})", t):
             body = m.group(m.lastindex - 1)
-            if not body or _ORGAN.search(body):
+            if not body or _ORGAN.search(body) or _RE_DECISION.fullmatch(body.strip()):
                 add(_iso(m.group(1)), dict(_EVENT_WORDS)[m.group(m.lastindex)], body)
         # notice style: organ, 于, date, verb
         for m in re.finditer(rf"({_NO_DATE}{{0,60}}?)于({_ANY_DATE})({words})", t):
