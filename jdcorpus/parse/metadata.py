@@ -86,7 +86,8 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
             joined = _clean_title(norm(above.raw) + doc_title)
             if _names_issuer(joined) and not _names_issuer(doc_title) and RE_TITLE.match(joined):
                 doc_title, original_title = joined, above.raw + "\n" + title_seg.raw
-        if fallback_title:  # the file's markup states the whole title (# 北京市…国家机关工作人员条例)
+        # the file's markup states the whole title (# 北京市…国家机关工作人员条例)
+        if fallback_title:
             whole = _clean_title(norm(fallback_title))
             if whole.endswith(doc_title) and _names_issuer(whole) and not _names_issuer(doc_title):
                 doc_title = whole
@@ -379,7 +380,9 @@ def _province(city: str | None, header_text: str, title: str = "") -> str | None
         return city
     # a province's own regulation names it first (山东省人民代表大会议事规则), or in brackets
     # (中国（浙江）自由贸易试验区条例)
-    m = re.match(rf"(?:中国[（(])?({'|'.join(_PROVINCES)})(?:省|[）)]|[^，。省]{{0,6}}?自治区)", title)
+    m = re.match(
+        rf"(?:中国[（(])?({'|'.join(_PROVINCES)})(?:省|[）)]|[^，。省]{{0,6}}?自治区)", title
+    )
     if m:
         return m.group(1)
     # the provincial congress that approved a city's regulation names the province
@@ -454,7 +457,9 @@ def _events(texts: list[str]) -> list[Event]:
         t = _RE_PASSED_DECISION.sub("", t)
         # 题注 style: date, organ, verb; a quoted title between them counts as one character
         # (…会议《关于修改〈中华人民共和国地方各级人民代表大会和地方各级人民政府组织法〉的决定》第二次修正)
-        for m in re.finditer(rf"({_ANY_DATE})((?:{_QUOTED}|{_NO_DATE}){{0,60}}?)(?:于)?({words})", t):
+        for m in re.finditer(
+            rf"({_ANY_DATE})((?:{_QUOTED}|{_NO_DATE}){{0,60}}?)(?:于)?({words})", t
+        ):
             body = m.group(m.lastindex - 1)
             if not body or _ORGAN.search(body) or _RE_DECISION.fullmatch(body.strip()):
                 add(_iso(m.group(1)), dict(_EVENT_WORDS)[m.group(m.lastindex)], body)
