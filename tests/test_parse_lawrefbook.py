@@ -306,6 +306,9 @@ def test_the_organ_that_issued_a_regulation_dates_it(tmp_path, title, dates, wan
         ("浙江省景宁畲族自治县自治条例", "景宁畲族自治县", "jingningshezuzizhixian-zizhitiaoli"),
         ("杭州城市大脑赋能城市治理促进条例", "杭州", "hangzhou-tiaoli"),  # 城市 is one word
         ("聊城市城市绿化条例", "聊城", "liaocheng-tiaoli"),
+        # a place is read as a place (pypinyin alone: tahe, zhangzhi)
+        ("漯河市城市绿化条例", "漯河", "luohe-tiaoli"),
+        ("长治市城市绿化条例", "长治", "changzhi-tiaoli"),
         # 市场 is a word too; 暂行条例 a kind like 暂行办法
         ("人力资源市场暂行条例", None, "renliziyuan-zanxingtiaoli"),
         # 守则 and 规范 are kinds of instrument, their title lines no notices

@@ -8,6 +8,7 @@ metadata read here, its structure from :mod:`.structure`.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from ..model import Document, Event, Paragraph
 from .patterns import (
@@ -555,6 +556,30 @@ def _pinyin(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", "".join(lazy_pinyin(text)).lower())
 
 
+@cache
+def _place_readings() -> dict[str, str]:
+    from .._data import data_lines
+
+    out = {}
+    for n, line in data_lines("place_pinyin.tsv"):
+        place, _, reading = line.partition("\t")
+        if not place or not re.fullmatch(r"[a-z]+", reading.strip()):
+            raise ValueError(f"place_pinyin.tsv line {n}: place<TAB>pinyin")
+        out[place] = reading.strip()
+    return out
+
+
+def _place_pinyin(place: str) -> str:
+    """A place name in pinyin, read as a place: 长治 changzhi, 漯河 luohe (``place_pinyin.tsv``)."""
+    readings = _place_readings()
+    for k in range(len(place), 1, -1):
+        if place[:k] in readings:
+            return readings[place[:k]] + _pinyin(place[k:])
+    if place.startswith("长"):  # 长沙, 长治, 长宁: cháng, where pypinyin reads zhǎng
+        return "chang" + _pinyin(place[1:])
+    return _pinyin(place)
+
+
 def _place_and_subject(city: str | None, kind: str | None, title: str) -> tuple[str | None, str]:
     """The place an id names (the city, else a province the title opens with) and the subject:
     the title without its place, issuing organs, 关于, national prefix, brackets and kind."""
@@ -590,7 +615,7 @@ def _place_and_subject(city: str | None, kind: str | None, title: str) -> tuple[
 
 def _base_id(city: str | None, kind: str | None, title: str) -> str:
     place, subject = _place_and_subject(city, kind, title)
-    base = _pinyin(place) if place else _pinyin(subject[:4])
+    base = _place_pinyin(place) if place else _pinyin(subject[:4])
     if kind:
         base += "-" + _pinyin(kind)
     m = re.search(r"修正案[（(]([一二三四五六七八九十]{1,3})[）)]$", title)
@@ -608,7 +633,7 @@ def fuller_id(city: str | None, kind: str | None, title: str) -> str | None:
     head = subject[:6] if place else subject[:8]
     if not _pinyin(head) or (not place and len(subject) <= 4):
         return None
-    parts = [_pinyin(place)] if place else []
+    parts = [_place_pinyin(place)] if place else []
     parts.append(_pinyin(head))
     if kind:
         parts.append(_pinyin(kind))
