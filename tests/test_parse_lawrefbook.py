@@ -302,6 +302,7 @@ def test_the_organ_that_issued_a_regulation_dates_it(tmp_path, title, dates, wan
         ("河南省技术市场条例", None, "henan-tiaoli"),
         ("广东省市场监管条例", None, "guangdong-tiaoli"),
         ("广西壮族自治区森林条例", None, "guangxi-tiaoli"),
+        ("中国（浙江）自由贸易试验区条例", None, "zhejiang-tiaoli"),
         # … unless an autonomous county or prefecture follows the province
         ("浙江省景宁畲族自治县自治条例", "景宁畲族自治县", "jingningshezuzizhixian-zizhitiaoli"),
         ("杭州城市大脑赋能城市治理促进条例", "杭州", "hangzhou-tiaoli"),  # 城市 is one word

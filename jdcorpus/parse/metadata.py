@@ -36,6 +36,11 @@ _PROVINCES = (
 )  # fmt: skip
 _CN_YEAR_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 
+# a title that opens with a province (山东省…, 广西壮族自治区…, 中国（浙江）自由贸易试验区…)
+_RE_PROVINCE_OPENS = re.compile(
+    rf"(?:中国[（(])?({'|'.join(_PROVINCES)})(?:省|市|[）)]|[^，。省]{{0,6}}?自治区)"
+)
+
 #: The title of an instrument in whose text no title was found.
 UNTITLED = "（无标题）"
 
@@ -310,7 +315,7 @@ def _names_issuer(title: str) -> bool:
     return bool(
         _city_from_title(title)
         or title.startswith(("中华人民共和国", "全国人民代表大会", "国务院", "最高人民"))
-        or re.match(rf"(?:{'|'.join(_PROVINCES)})(?:省|市|[^，。省]{{0,6}}?自治区)", title)
+        or _RE_PROVINCE_OPENS.match(title)
     )
 
 
@@ -341,7 +346,7 @@ def _city_from_title(title: str) -> str | None:
     m = re.match(rf"({'|'.join(_MUNICIPALITIES)})市", title)
     if m:  # 上海市民用机场地区管理条例, 重庆市区县（自治县）…: the municipality
         return m.group(1)
-    m = re.match(rf"(?:{'|'.join(_PROVINCES)})(?:省|[^，。省]{{0,6}}?自治区)", title)
+    m = _RE_PROVINCE_OPENS.match(title)
     if m:
         # a province's regulation names no city (山东省城市建设管理条例, 广东省市场监管条例,
         # 河南省技术市场条例), unless an autonomous prefecture or county follows the province
@@ -381,9 +386,7 @@ def _province(city: str | None, header_text: str, title: str = "") -> str | None
         return city
     # a province's own regulation names it first (山东省人民代表大会议事规则), or in brackets
     # (中国（浙江）自由贸易试验区条例)
-    m = re.match(
-        rf"(?:中国[（(])?({'|'.join(_PROVINCES)})(?:省|[）)]|[^，。省]{{0,6}}?自治区)", title
-    )
+    m = _RE_PROVINCE_OPENS.match(title)
     if m:
         return m.group(1)
     # the provincial congress that approved a city's regulation names the province
@@ -397,7 +400,8 @@ def _province(city: str | None, header_text: str, title: str = "") -> str | None
 
 _EVENT_WORDS = (
     ("审议批准", "approved"), ("批准", "approved"), ("通过", "adopted"), ("修订", "revised"),
-    ("修正", "amended"), ("修改", "amended"), ("公布", "promulgated"), ("发布", "promulgated"), ("印发", "promulgated"),
+    ("修正", "amended"), ("修改", "amended"), ("公布", "promulgated"), ("发布", "promulgated"),
+    ("印发", "promulgated"),
 )  # fmt: skip
 
 
@@ -585,7 +589,7 @@ def _place_and_subject(city: str | None, kind: str | None, title: str) -> tuple[
     the title without its place, issuing organs, 关于, national prefix, brackets and kind."""
     stem, place = title, city
     if not city:
-        m = re.match(rf"({'|'.join(_PROVINCES)})(?:省|市|[^，。省]{{0,6}}?自治区)", title)
+        m = _RE_PROVINCE_OPENS.match(title)
         if m:
             place, stem = m.group(1), title[m.end() :]
     organs = _ORGAN_PREFIX.match(stem)
@@ -618,10 +622,13 @@ def _base_id(city: str | None, kind: str | None, title: str) -> str:
     base = _place_pinyin(place) if place else _pinyin(subject[:4])
     if kind:
         base += "-" + _pinyin(kind)
+    return (base + _ordinal(kind, title)).strip("-") or "doc"
+
+
+def _ordinal(kind: str | None, title: str) -> str:
+    """刑法修正案（十一） → ``11``: the twelve amendments' ids stay apart; else ''."""
     m = re.search(r"修正案[（(]([一二三四五六七八九十]{1,3})[）)]$", title)
-    if m and kind == "修正案":  # 刑法修正案（十一） → xingfa-xiuzhengan11: the twelve stay apart
-        base += str(to_int(m.group(1)))
-    return base.strip("-") or "doc"
+    return str(to_int(m.group(1))) if m and kind == "修正案" else ""
 
 
 def fuller_id(city: str | None, kind: str | None, title: str) -> str | None:
@@ -636,8 +643,5 @@ def fuller_id(city: str | None, kind: str | None, title: str) -> str | None:
     parts = [_place_pinyin(place)] if place else []
     parts.append(_pinyin(head))
     if kind:
-        parts.append(_pinyin(kind))
-    m = re.search(r"修正案[（(]([一二三四五六七八九十]{1,3})[）)]$", title)
-    if m and kind == "修正案":
-        parts[-1] += str(to_int(m.group(1)))
+        parts.append(_pinyin(kind) + _ordinal(kind, title))
     return "-".join(p for p in parts if p)
