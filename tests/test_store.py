@@ -736,3 +736,20 @@ def test_documents_of_one_place_and_kind_get_ids_naming_their_subject(tmp_path):
         "id wenhai-tiaoli taken by 文海市物业管理条例 (user): wenhai-yangquanguanli-tiaoli"
         in r.stdout
     )
+
+
+def test_a_name_matching_none_or_many_of_a_collection_lists_ten():
+    """In a collection of a thousand documents, a name that matches none or many gets one line
+    that lists ten ids and says how many more, not every id of the corpus."""
+    from jdcorpus._lookup import DocumentRef, resolve_document
+    from jdcorpus.errors import AmbiguousDocument, UnknownDocument
+
+    docs = [DocumentRef(f"wenhai-tiaoli-{n}", f"文海市第{n}条例", "文海") for n in range(1000)]
+    with pytest.raises(UnknownDocument) as e:
+        resolve_document("nosuch", docs)
+    msg = str(e.value)
+    assert "\n" not in msg and msg.count("wenhai-tiaoli-") == 10 and "… and 990 more" in msg
+    with pytest.raises(AmbiguousDocument) as e:
+        resolve_document("条例", docs + [DocumentRef("x", "某条例", None)])
+    msg = str(e.value)
+    assert "names 1001 documents" in msg and msg.count("(文海市") == 10 and "and 991 more" in msg
