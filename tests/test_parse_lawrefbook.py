@@ -424,3 +424,22 @@ def test_the_events_of_a_departmental_rule():
     ]
     last = doc.events[-1].body
     assert last.endswith("的决定第二次") and "关于修改《药品进口管理办法》" in last
+
+
+def test_an_annex_opened_by_a_bare_fujian_line_is_kept_beside_the_law():
+    """附件： alone on its line is a web page's noise before its download links, but right before
+    the text that follows the last article it opens the annexes: they are kept among the
+    notices, not dropped with a warning; the last article keeps only its own text."""
+    from jdcorpus.parse import parse_text
+
+    law = (
+        "交通警察执勤规范\n\n第一条 为了规范执勤，制定本规范。\n\n第二条 本规范自2009年1月1日起实施。\n\n"
+        "附件：\n\n1、查处酒后驾驶操作规程\n\n2、查处超速行驶操作规程\n\n"
+        "附件1：查处酒后驾驶操作规程\n\n一、发现酒后驾驶的，应当检验。\n"
+    )
+    (doc,) = parse_text(law)
+    assert not [w for w in doc.warnings if "ignored" in w], doc.warnings
+    assert doc.articles[-1].text == "本规范自2009年1月1日起实施。"
+    assert any(
+        n.startswith("附件：\n1、查处酒后驾驶操作规程") and "应当检验" in n for n in doc.notices
+    )

@@ -15,6 +15,7 @@ from .patterns import (
     INVISIBLE,
     KINDS,
     LAW_KINDS,
+    RE_ANNEX,
     RE_CN_DATE,
     RE_DATE,
     RE_DATE_LINE,
@@ -193,8 +194,18 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
     if preamble:
         notices.append("\n".join(preamble))
     kept = [s for s in trailer if s.kind not in ("blank", "noise")]
-    if kept and kept[0].kind in ("annex", "notice", "title"):  # 附件, 起草说明: kept beside the law
-        notices.append("\n".join(norm(s.raw) for s in kept))
+    # 附件：⏎1、…规程 — 附件： alone on its line is read as a web page's noise, but right before
+    # the text that follows the last article it opens the annexes, as 附件1： does
+    shown = [s for s in trailer if s.kind != "blank"]
+    opened = (
+        len(shown) > 1
+        and shown[0].kind == "noise"
+        and bool(RE_ANNEX.match(shown[0].key))
+        and shown[1] is (kept[0] if kept else None)
+    )
+    if kept and (opened or kept[0].kind in ("annex", "notice", "title")):
+        # 附件, 起草说明: kept beside the law
+        notices.append("\n".join(norm(s.raw) for s in ([shown[0]] if opened else []) + kept))
     elif kept:
         warnings.append(f"text after the last article ignored: {norm(kept[0].raw)[:30]}…")
 
