@@ -463,7 +463,7 @@ def _load_folder(root: Path, progress=None) -> tuple[list[Document], list[str]]:
     def build() -> tuple[list[Document], list[str]]:
         docs: list[Document] = []
         msgs: list[str] = []
-        taken: set[str] = set()
+        taken: dict[str, str] = {}  # id → title
         parsed_files = parse_many(jobs, progress=progress)
         with gc_paused():  # many new articles under new ids
             for rel, (parsed, _info, err) in zip(names, parsed_files, strict=True):
@@ -472,7 +472,7 @@ def _load_folder(root: Path, progress=None) -> tuple[list[Document], list[str]]:
                     continue
                 for d in parsed:
                     did = unique_id(d, taken)
-                    taken.add(did)
+                    taken[did] = d.title
                     docs.append(with_id(d, did))
         return docs, msgs
 

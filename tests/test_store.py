@@ -698,7 +698,8 @@ def test_with_id_renames_every_article_and_changes_nothing_else():
 def test_documents_of_one_place_and_kind_get_ids_naming_their_subject(tmp_path):
     """In a collection most regulations share a city and a kind with another: the first keeps
     the short id (``wenhai-tiaoli``), the others get ids that name their subject rather than a
-    number, the same in a plain folder and in ``add``; only the same title twice is numbered."""
+    number, the same in a plain folder and in ``add``; two subjects that open alike get more of
+    their subject; only the same title twice is numbered."""
     from jdcorpus import load_corpus
 
     src = tmp_path / "src"
@@ -712,10 +713,13 @@ def test_documents_of_one_place_and_kind_get_ids_naming_their_subject(tmp_path):
         "江西省实施《中华人民共和国水法》办法",
         "中华人民共和国人民警察使用警械和武器条例",
         "中华人民共和国人民警察警衔条例",
+        "文海市促进浦东新区保税维修业务发展若干规定",
+        "文海市促进浦东新区商事调解规定",
+        "文海市促进浦东新区运用区块链赋能电子单证应用若干规定",
     ]
     for i, t in enumerate(titles):
         body = "\n".join(f"第{n}条 本条例第{n}条的内容{t}（{i}）。" for n in "一二三")
-        (src / f"{i}.txt").write_text(f"{t}\n\n{body}\n", "utf-8")
+        (src / f"{i:02d}.txt").write_text(f"{t}\n\n{body}\n", "utf-8")
     want = [
         "wenhai-tiaoli",
         "wenhai-guifanxingwenjianbei-tiaoli",
@@ -725,11 +729,15 @@ def test_documents_of_one_place_and_kind_get_ids_naming_their_subject(tmp_path):
         "jiangxi-banfa",
         "renminjingcha-tiaoli",
         "renminjingchajingxian-tiaoli",
+        "wenhai-guiding",
+        "wenhai-cujinpudongxinqu-guiding",
+        # two subjects that open alike: the second says more of itself
+        "wenhai-cujinpudongxinquyunyongqukuailianfu-guiding",
     ]
     corpus = load_corpus(src)
     assert [(d.title, d.id) for d in corpus] == list(zip(titles, want, strict=True))
     home = tmp_path / "home"
-    r = jd(home, "add", *[src / f"{i}.txt" for i in range(len(titles))])
+    r = jd(home, "add", *[src / f"{i:02d}.txt" for i in range(len(titles))])
     assert r.exit_code == 0, r.output
     assert user_ids(home) == want
     assert (

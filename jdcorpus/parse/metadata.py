@@ -543,9 +543,21 @@ def _make_id(city: str | None, kind: str | None, title: str, taken: set[str]) ->
     instrument its subject and kind (``xing-fa``); when that is taken, the longer id that adds
     the subject (:func:`fuller_id`), and only then a number."""
     base = _base_id(city, kind, title)
-    if base not in taken:
-        return base
-    return next_free(fuller_id(city, kind, title) or base, taken)
+    return base if base not in taken else _longer_id(city, kind, title, base, taken)
+
+
+def _longer_id(city, kind, title, did: str, taken) -> str:
+    """The id after ``did`` is taken: the subject's start (:func:`fuller_id`), then more of
+    it (上海市促进浦东新区商事调解规定 beside 上海市促进浦东新区保税维修…规定), then a number."""
+    short, longer = fuller_id(city, kind, title), fuller_id(city, kind, title, more=True)
+    if short and short not in taken:
+        return short
+    # the same title again (another version of one law) is numbered: id, id-2 (``taken`` may
+    # map ids to titles); a different subject that opens alike says more of itself
+    same = isinstance(taken, dict) and taken.get(short) == title
+    if longer and not same and longer not in taken:
+        return longer
+    return next_free(short or did, taken)
 
 
 def next_free(did: str, taken) -> str:
@@ -562,7 +574,7 @@ def unique_id(doc: Document, taken) -> str:
     number after it. Used wherever documents of several files meet (a folder, ``add``)."""
     if doc.id not in taken:
         return doc.id
-    return next_free(fuller_id(doc.city, doc.kind, doc.title) or doc.id, taken)
+    return _longer_id(doc.city, doc.kind, doc.title, doc.id, taken)
 
 
 def _pinyin(text: str) -> str:
@@ -642,14 +654,17 @@ def _ordinal(kind: str | None, title: str) -> str:
     return str(to_int(m.group(1))) if m and kind == "修正案" else ""
 
 
-def fuller_id(city: str | None, kind: str | None, title: str) -> str | None:
+def fuller_id(city: str | None, kind: str | None, title: str, *, more: bool = False) -> str | None:
     """The longer id of a document whose short one is taken: its place, the first six
     characters of its subject and its kind (``shanghai-wuyeguanli-tiaoli``); for a national
-    instrument the first eight of its subject (``renminjingchajingxian-tiaoli``). None when it
-    would say no more than the short one."""
+    instrument the first eight of its subject (``renminjingchajingxian-tiaoli``); with ``more``
+    twice as many. None when it would say no more than the shorter one."""
     place, subject = _place_and_subject(city, kind, title)
-    head = subject[:6] if place else subject[:8]
+    width = (6 if place else 8) * (2 if more else 1)
+    head = subject[:width]
     if not _pinyin(head) or (not place and len(subject) <= 4):
+        return None
+    if more and len(subject) <= width // 2:
         return None
     parts = [_place_pinyin(place)] if place else []
     parts.append(_pinyin(head))
