@@ -367,7 +367,6 @@ def test_amendments_in_the_header_are_events_however_long_the_decision_named():
     地方各级人民政府组织法〉的决定》第二次修正), and 通过的 / 公布的 before it is the decision's verb,
     not this law's adoption or promulgation; an adoption line and a notice that publishes the
     law (…会议通过的《…条例》，现予公布) keep their kinds."""
-    from jdcorpus.parse import parse_text
 
     header = (
         "中华人民共和国人民法院组织法\n"
@@ -381,14 +380,9 @@ def test_amendments_in_the_header_are_events_however_long_the_decision_named():
         "2018年10月26日第十三届全国人民代表大会常务委员会第六次会议修订）\n"
     )
     body = "\n第一条 为了规范人民法院的设置，制定本法。\n第二条 本法自2019年1月1日起施行。\n"
-    (doc,) = parse_text(header + body)
-    assert [(e.date, e.kind) for e in doc.events] == [
-        ("1979-07-01", "adopted"),
-        ("1986-12-02", "amended"),
-        ("2001-05-18", "amended"),
-        ("2008-12-16", "amended"),
-        ("2018-10-26", "revised"),
-    ]
+    doc, events = _events(header + body)
+    assert events == ["1979-07-01 adopted", "1986-12-02 amended", "2001-05-18 amended",
+                      "2008-12-16 amended", "2018-10-26 revised"]  # fmt: skip
     assert (doc.adopted, doc.revised, doc.promulgated) == ("1979-07-01", "2018-10-26", None)
 
     notice = (
@@ -397,15 +391,21 @@ def test_amendments_in_the_header_are_events_however_long_the_decision_named():
         "27日通过，现予公布，自2020年1月1日起施行。\n"
         "北京市街道办事处条例\n"
     )
-    (doc,) = parse_text(notice + body.replace("本法", "本条例"))
-    assert [(e.date, e.kind) for e in doc.events] == [("2019-11-27", "adopted")]
+    assert _events(notice + body.replace("本法", "本条例"))[1] == ["2019-11-27 adopted"]
+
+
+def _events(text: str):
+    """The one document of ``text`` and its events as 'date kind' strings."""
+    from jdcorpus.parse import parse_text
+
+    (doc,) = parse_text(text)
+    return doc, [f"{e.date} {e.kind}" for e in doc.events]
 
 
 def test_the_events_of_a_departmental_rule():
     """A rule's header: 第4号令公布 names its organ by the order's number, an organ's meeting
     may carry a year (2021年第20次室务会议), and a 修改 by a decision whose title names its organ
     is an amendment — while 关于修改 inside a decision's name is no event."""
-    from jdcorpus.parse import parse_text
 
     header = (
         "药品进口管理办法\n"
@@ -414,14 +414,9 @@ def test_the_events_of_a_departmental_rule():
         "2022年3月24日 《国家市场监督管理总局关于修改和废止有关规章的决定》修改\n"
         "2023年5月6日 某某省人民代表大会常务委员会第二次会议关于修改《药品进口管理办法》的决定第二次修正\n"
     )
-    body = "\n第一条 为了规范药品进口，制定本办法。\n第二条 本办法自2004年1月1日起施行。\n"
-    (doc,) = parse_text(header + body)
-    assert [(e.date, e.kind) for e in doc.events] == [
-        ("2003-08-18", "adopted"),
-        ("2003-08-28", "promulgated"),
-        ("2022-03-24", "amended"),
-        ("2023-05-06", "amended"),
-    ]
+    doc, events = _events(header + "\n第一条 为了规范药品进口，制定本办法。\n")
+    assert events == ["2003-08-18 adopted", "2003-08-28 promulgated", "2022-03-24 amended",
+                      "2023-05-06 amended"]  # fmt: skip
     last = doc.events[-1].body
     assert last.endswith("的决定第二次") and "关于修改《药品进口管理办法》" in last
 
