@@ -134,11 +134,12 @@ class Corpus:
         return h.hexdigest()
 
     # -- delegations to the verb modules -----------------------------------------------
-    def articles(self):
-        """One row per article (DataFrame)."""
+    def articles(self, *, units: bool = False):
+        """One row per article (DataFrame); ``units=True`` adds the paragraphs (第N段) of
+        instruments without articles, which search finds."""
         from .frames import articles_frame
 
-        return articles_frame(self)
+        return articles_frame(self, units=units)
 
     def paragraphs(self):
         """One row per 款 (DataFrame)."""

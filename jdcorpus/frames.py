@@ -292,8 +292,10 @@ def documents_frame(corpus) -> pd.DataFrame:
     return _frame(rows, cols, _corpus_categories(corpus))
 
 
-def articles_frame(corpus) -> pd.DataFrame:
-    """One row per article (条), with its document's city, title, kind and status.
+def articles_frame(corpus, *, units: bool = False) -> pd.DataFrame:
+    """One row per article (条), with its document's city, title, kind and status; with
+    ``units``, also one row per paragraph of an instrument without articles (a 决定 or 修正案
+    in 一、二、 paragraphs: label 第N段, as search shows it).
 
     例: ``corpus.articles().groupby(["city", "chapter_title"], observed=True).size()``
     """
@@ -301,7 +303,7 @@ def articles_frame(corpus) -> pd.DataFrame:
     rows = []
     for d in corpus.documents:
         context = {n: getattr(d, n) for n in ARTICLE_CONTEXT}
-        for a in d.articles:
+        for a in d.units if units else d.articles:
             row = _scalars(a, Article) | context | _counts(a, cols)
             row["items"] = len(a.items)
             row["characters"] = _characters(a.text)

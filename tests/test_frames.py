@@ -107,7 +107,8 @@ def test_documents_frame_values(corpus):
 
 def test_a_document_of_paragraphs_is_counted_by_its_paragraphs():
     """An instrument without articles is a row of the documents frame with 0 articles and the
-    paragraphs, items and characters of its paragraphs; it has no row among the articles."""
+    paragraphs, items and characters of its paragraphs; it has no row among the articles, but
+    one per paragraph among the units (``articles(units=True)``)."""
     from jdcorpus.corpus import Corpus
     from jdcorpus.parse import parse_text
 
@@ -120,6 +121,10 @@ def test_a_document_of_paragraphs_is_counted_by_its_paragraphs():
     assert (row["articles"], row["paragraphs"], row["items"]) == (0, 2, 2)
     assert row["characters"] == len("一、市人民政府负责。二、禁止下列行为：（一）甲；（二）乙。")
     assert frames.articles_frame(c).empty
+    # with units=True its paragraphs are rows, labelled as search shows them
+    units = c.articles(units=True)
+    assert list(units["label"]) == ["第1段", "第2段"] and list(units["items"]) == [0, 2]
+    assert list(units.columns) == list(frames.articles_frame(c).columns)
 
 
 def test_articles_frame_values(corpus):
