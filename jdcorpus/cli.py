@@ -878,18 +878,24 @@ def export():
     default=None,
     help="File format (default: from the file suffix).",
 )
+@click.option(
+    "--units",
+    is_flag=True,
+    help="Also the paragraphs (第N段) of instruments without articles (决定, 修正案 …).",
+)
 @library_errors
-def export_articles_cmd(output, fmt):
+def export_articles_cmd(output, fmt, units):
     """All articles of the corpus as a table: OUTPUT.csv, .json or .parquet.
 
     \b
     Examples:
       jdcorpus export articles articles.csv
       jdcorpus export articles - --to csv | head
+      jdcorpus export articles units.csv --units
     """
     from .export import export_articles
 
-    _written(export_articles(_corpus(), output, fmt))
+    _written(export_articles(_corpus(), output, fmt, units=units))
 
 
 @export.command("document")

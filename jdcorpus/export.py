@@ -629,8 +629,11 @@ ARTICLE_FORMATS = ("csv", "json", "parquet")
 DOCUMENT_FORMATS = ("akn", "html", "json")
 
 
-def export_articles(corpus, path: str | os.PathLike, fmt: str | None = None) -> Path:
-    """Write the articles frame (``corpus.articles()``) as CSV, JSON (records) or Parquet.
+def export_articles(
+    corpus, path: str | os.PathLike, fmt: str | None = None, *, units: bool = False
+) -> Path:
+    """Write the articles frame (``corpus.articles()``) as CSV, JSON (records) or Parquet;
+    with ``units``, the paragraphs (第N段) of instruments without articles too.
 
     The format is ``fmt`` or the file suffix (.csv, .json, .parquet). CSV reads back with its
     dtypes through :func:`jdcorpus.frames.read_articles_csv`; Parquet keeps them by itself.
@@ -641,7 +644,7 @@ def export_articles(corpus, path: str | os.PathLike, fmt: str | None = None) -> 
     )
     from .frames import articles_frame
 
-    df = articles_frame(corpus)
+    df = articles_frame(corpus, units=units)
     if fmt == "csv":
         return write_atomic(path, df.to_csv(index=False))
     if fmt == "json":

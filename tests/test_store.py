@@ -195,6 +195,10 @@ def test_a_decision_without_articles_is_added_searched_and_shown_but_not_compare
     assert shown.exit_code == 0 and "不提高耕地占用税的适用税额" in shown.stdout
     outline = jd(home, "show", did).stdout
     assert all(f"第{n}段" in outline for n in (1, 2, 3))
+    rows = json.loads(jd(home, "export", "articles", "-", "--to", "json").stdout)
+    assert not [r for r in rows if r["doc_id"] == did] and rows
+    rows = json.loads(jd(home, "export", "articles", "-", "--to", "json", "--units").stdout)
+    assert [r["label"] for r in rows if r["doc_id"] == did] == ["第1段", "第2段", "第3段"]
     for args in (["align", did, "wenzhou-guiding"], ["gaps", did], ["similar", f"{did}:1"]):
         r = jd(home, *args)
         assert r.exit_code == 1, (args, r.output)
