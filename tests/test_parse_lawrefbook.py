@@ -438,3 +438,17 @@ def test_an_annex_opened_by_a_bare_fujian_line_is_kept_beside_the_law():
     assert any(
         n.startswith("附件：\n1、查处酒后驾驶操作规程") and "应当检验" in n for n in doc.notices
     )
+
+
+def test_a_shortened_title_in_the_text_takes_the_whole_title_of_the_markup(tmp_path):
+    """A text whose own title line leaves out the place (国家机关工作人员条例) under a Markdown
+    heading that states it (# 北京市人民代表大会常务委员会任免国家机关工作人员条例) is titled by the
+    heading, and gets its city from it."""
+    path = tmp_path / "law.md"
+    path.write_text(
+        "# 北京市人民代表大会常务委员会任免国家机关工作人员条例\n\n<!-- INFO END -->\n\n"
+        "国家机关工作人员条例\n\n第一条 为了规范任免，制定本条例。\n\n第二条 本条例自公布之日起施行。\n",
+        encoding="utf-8",
+    )
+    (doc,) = parse_file(path)
+    assert (doc.title, doc.city) == ("北京市人民代表大会常务委员会任免国家机关工作人员条例", "北京")

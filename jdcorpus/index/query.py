@@ -596,7 +596,7 @@ def search(
 
     Query language: words (all required), ``OR``, ``NOT``, ``"quoted phrases"`` (contiguous
     text), parentheses, field filters ``city:北京 doc:changchun kind:条例 status:draft
-    chapter:总则 heading:目的 word:网格`` (``word:`` matches whole jieba words only). A word
+    chapter:总则 part:物权 heading:目的 word:网格`` (``word:`` matches whole jieba words only). A word
     matches every article whose normalized text (or heading) contains it. ``filters``: ``city``,
     ``doc`` (id, title or city), ``kind``, ``status``, ``chapter``, ``section`` and ``part``
     (the 编 of a code; number or title). ``limit=None`` returns every hit. The result has
