@@ -117,6 +117,9 @@ def to_akn(doc: Document) -> bytes:
     - Body: ``chapter`` › ``section`` › ``article`` › ``paragraph`` (款) › ``point`` (项), each with
       ``num``/``heading`` and ``content`` (a 款 with items has its lead text in ``intro``); eIds
       in the AKN naming convention, the full path: ``chp_1__sec_2__art_8__para_1__point_3``.
+    - The notices and 序言 kept from the header (:attr:`Document.notices`): a ``container``
+      ``notice`` each in the ``preface``; the 附件 and 说明 after the last article
+      (:attr:`Document.annexes`): an ``attachment`` each, its lines ``p`` of an ``interstitial``.
 
     :func:`from_akn` reads it back.
     """
@@ -271,6 +274,11 @@ def to_akn(doc: Document) -> bytes:
     el(p, "docTitle", doc.title)
     if draft:
         el(el(preface, "p"), "docStatus", "草案")
+    # notices and 序言 kept from the header: one container each, a p per line
+    for k, notice in enumerate(doc.notices, 1):
+        box = el(preface, "container", name="notice", eId=f"preface__container_{k}")
+        for line in notice.split("\n"):
+            el(box, "p", line)
     body_el = el(top, "body")
     eid = _EIds()
 
@@ -342,6 +350,14 @@ def to_akn(doc: Document) -> bytes:
             fill(add_container(parent, kind, node, f"{pre}{prefix}_{node['no']}"), node)
     if not len(body_el):
         el(el(el(body_el, "paragraph", eId="para_1"), "content"), "p", "")
+    if doc.annexes:  # 附件 and 说明 after the last article: an attachment each
+        box = el(top, "attachments")
+        for k, annex in enumerate(doc.annexes, 1):
+            inter = el(
+                el(box, "attachment", eId=f"att_{k}"), "interstitial", eId=f"att_{k}__intrst_1"
+            )
+            for line in annex.split("\n"):
+                el(inter, "p", line)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -355,8 +371,9 @@ def from_akn(data: bytes | str) -> Document:
     """Read Akoma Ntoso written by :func:`to_akn` back into a :class:`Document`.
 
     Recovered: id, title, kind, status (a ``bill`` is a draft), the named dates, the events
-    (lifecycle, with the organ of each workflow step), city, and the whole body: chapters,
-    sections, articles (number, label, heading, chapter and section), 款 and 项 with their text.
+    (lifecycle, with the organ of each workflow step), city, the notices (``preface``
+    containers), the whole body: chapters, sections, articles (number, label, heading, chapter
+    and section), 款 and 项 with their text, and the annexes (``attachments``).
     Source offsets are not in AKN: every unit gets ``start``/``end`` 0 and its text as
     ``original``.
     """
@@ -500,6 +517,12 @@ def from_akn(data: bytes | str) -> Document:
         parts=tuple(parts),
         events=tuple(events),
         paragraphs=() if articles else tuple(loose),
+        notices=tuple(
+            text_of(c) for c in top.iterfind("a:preface/a:container[@name='notice']", ns)
+        ),
+        annexes=tuple(
+            text_of(i) for i in top.iterfind("a:attachments/a:attachment/a:interstitial", ns)
+        ),
     )
 
 
@@ -514,11 +537,16 @@ dl.meta dt { font-weight: bold; }
 .article .num { font-weight: bold; margin-right: .5em; }
 .points { list-style: none; padding-left: 2em; margin: .2em 0; }
 .warnings { color: #a40; }
+.notice { color: #444; font-size: .95em; border-left: 3px solid #ccc; padding-left: 1em; }
+.notice p, .annex p { margin: .3em 0; }
+.annex { margin-top: 2em; border-top: 1px solid #ccc; padding-top: 1em; }
+.annex p:first-child { font-weight: bold; }
 """
 
 
 def to_html(doc: Document) -> str:
-    """The document as a small standalone HTML page (chapters, sections, articles with ids)."""
+    """The document as a small standalone HTML page: its metadata, the notices and 序言 kept from
+    the header, chapters, sections and articles with ids, then the annexes."""
     from lxml import etree
     from lxml.html import builder as E
 
@@ -563,8 +591,14 @@ def to_html(doc: Document) -> str:
         kind = "chapter" if level == 2 else "section"
         return E.SECTION(head, *inner, E.CLASS(kind), id=eid(eid_))
 
+    def kept(texts, kind: str):  # notices before the body, annexes after it: a p per line
+        return [
+            E.SECTION(*[E.P(line) for line in t.split("\n")], E.CLASS(kind), id=f"{kind}_{k}")
+            for k, t in enumerate(texts, 1)
+        ]
+
     tree = outline(doc)
-    content = [E.H1(doc.title), E.DL(*meta_items, E.CLASS("meta"))]
+    content = [E.H1(doc.title), E.DL(*meta_items, E.CLASS("meta")), *kept(doc.notices, "notice")]
     parts = {p["no"]: p for p in tree["parts"]}
     holder, pre, open_part = content, "", None  # a code's 编: a section around its chapters
     for kind, node, part in in_text_order(tree):
@@ -583,6 +617,7 @@ def to_html(doc: Document) -> str:
             is_chapter = kind == "chapter"
             prefix = "chp" if is_chapter else "sec"
             holder.append(container(node, 2 if is_chapter else 3, f"{pre}{prefix}_{node['no']}"))
+    content += kept(doc.annexes, "annex")
     if doc.warnings:
         content.append(
             E.DIV(E.H3("warnings"), E.UL(*[E.LI(w) for w in doc.warnings]), E.CLASS("warnings"))

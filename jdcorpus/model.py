@@ -206,6 +206,8 @@ class Document:
     parts: tuple[Part, ...] = ()  # the 编 of a code
     events: tuple[Event, ...] = ()
     notices: tuple[str, ...] = ()  # promulgation notices, 印发通知, preambles (normalized)
+    # 附件, 附表, 说明 and other text kept after the last article (normalized), one entry each
+    annexes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     steps: tuple[str, ...] = ()  # names of the normalization steps that ran
     # the body of an instrument drafted without articles (a 决定 in 一、二、 paragraphs), read with

@@ -527,6 +527,7 @@ def test_bundled_akn_validates_and_reads_back(doc_id, bundled, akn_schema):
     assert akn_schema.validate(root), (doc.id, akn_schema.error_log)
     back = export.from_akn(data)
     assert _units(back) == _units(doc)
+    assert (back.notices, back.annexes) == (doc.notices, doc.annexes)
     assert (back.id, back.title, back.kind, back.status, back.city) == (
         doc.id,
         doc.title,
@@ -664,6 +665,38 @@ def test_akn_of_a_document_of_paragraphs_validates_and_reads_back(akn_schema):
         (p.no, p.text, [(i.label, i.text) for i in p.items]) for p in doc.paragraphs
     ]
     assert [c.title for c in back.chapters] == ["总则", "附则"]
+
+
+def test_notices_and_annexes_in_akn_html_and_json(akn_schema, tmp_path):
+    """A 序言 or promulgation notice kept from the header and the 附件 after the last article are
+    exported: AKN ``preface`` containers and ``attachments`` (valid, read back to the same
+    texts), HTML sections before and after the articles, and the JSON outline."""
+    from jdcorpus.parse import parse_text
+
+    (doc,) = parse_text(
+        "某市人民代表大会常务委员会公告\n《某市养犬条例》已通过，现予公布。\n某市人大常委会\n"
+        "2020年1月1日\n某市养犬条例\n第一条 为了规范养犬，制定本条例。\n"
+        "第二条 本条例自2020年3月1日起施行。\n附件：\n犬只登记表\n一、犬主姓名\n"
+    )
+    assert len(doc.notices) == 1 and "现予公布" in doc.notices[0]
+    assert doc.annexes == ("附件：\n犬只登记表\n一、犬主姓名",)
+    root = _akn(doc)
+    assert akn_schema.validate(root), akn_schema.error_log
+    box = root.findall(f".//{AKN}preface/{AKN}container")
+    assert [c.get("name") for c in box] == ["notice"]
+    att = root.findall(f".//{AKN}attachments/{AKN}attachment/{AKN}interstitial/{AKN}p")
+    assert [p.text for p in att] == ["附件：", "犬只登记表", "一、犬主姓名"]
+    back = export.from_akn(export.to_akn(doc))
+    assert (back.notices, back.annexes) == (doc.notices, doc.annexes)
+
+    page = lhtml.fromstring(export.to_html(doc))
+    order = [e.get("id") for e in page.xpath("//article/*[@id]")]
+    assert order == ["notice_1", "art_1", "art_2", "annex_1"]
+    assert page.get_element_by_id("annex_1").text_content().split() == [
+        "附件：", "犬只登记表", "一、犬主姓名"
+    ]  # fmt: skip
+    outline = json.loads(views.render_outline(doc, "json"))
+    assert (outline["notices"], outline["annexes"]) == (list(doc.notices), list(doc.annexes))
 
 
 def test_a_codes_parts_in_akn_html_and_the_outline(akn_schema):

@@ -351,7 +351,7 @@ def test_a_repeal_clause_after_the_last_article_is_its_last_paragraph():
 
 def test_an_annex_after_a_bare_fu_colon_is_kept_beside_the_law():
     """附：⏎国旗制法说明 after the last article opens an annex (as 附件 does): it is kept among the
-    notices, not glued to the last article as two more 款 and then cut off with a warning."""
+    annexes, not glued to the last article as two more 款 and then cut off with a warning."""
     (doc,) = parse_text(
         "中华人民共和国国旗法\n第一条 为了维护国旗的尊严，制定本法。\n"
         "第二条 本法自1990年10月1日起施行。\n附：\n国旗制法说明\n"
@@ -359,8 +359,9 @@ def test_an_annex_after_a_bare_fu_colon_is_kept_beside_the_law():
         "国旗的形状、颜色两面相同。\n（一）旗面为红色，长方形。\n"
     )
     assert [p.text for p in doc.articles[-1].paragraphs] == ["本法自1990年10月1日起施行。"]
-    assert doc.notices and doc.notices[-1].startswith("附：\n国旗制法说明")
-    assert "旗面为红色" in doc.notices[-1] and doc.warnings == ()
+    assert len(doc.annexes) == 1 and doc.annexes[0].startswith("附：\n国旗制法说明")
+    assert "旗面为红色" in doc.annexes[0] and doc.warnings == ()
+    assert not any("国旗制法说明" in n for n in doc.notices), "an annex is no header notice"
 
 
 def test_a_document_of_paragraphs_lists_them_as_units():

@@ -423,8 +423,8 @@ def test_the_events_of_a_departmental_rule():
 
 def test_an_annex_opened_by_a_bare_fujian_line_is_kept_beside_the_law():
     """附件： alone on its line is a web page's noise before its download links, but right before
-    the text that follows the last article it opens the annexes: they are kept among the
-    notices, not dropped with a warning; the last article keeps only its own text."""
+    the text that follows the last article it opens the annexes: they are kept in
+    ``Document.annexes``, not dropped with a warning; the last article keeps only its own text."""
     from jdcorpus.parse import parse_text
 
     law = (
@@ -435,9 +435,8 @@ def test_an_annex_opened_by_a_bare_fujian_line_is_kept_beside_the_law():
     (doc,) = parse_text(law)
     assert not [w for w in doc.warnings if "ignored" in w], doc.warnings
     assert doc.articles[-1].text == "本规范自2009年1月1日起实施。"
-    assert any(
-        n.startswith("附件：\n1、查处酒后驾驶操作规程") and "应当检验" in n for n in doc.notices
-    )
+    (annex,) = doc.annexes
+    assert annex.startswith("附件：\n1、查处酒后驾驶操作规程") and "应当检验" in annex
 
 
 def test_a_shortened_title_in_the_text_takes_the_whole_title_of_the_markup(tmp_path):

@@ -203,9 +203,10 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
         and bool(RE_ANNEX.match(shown[0].key))
         and shown[1] is (kept[0] if kept else None)
     )
+    annexes = []
     if kept and (opened or kept[0].kind in ("annex", "notice", "title")):
         # 附件, 起草说明: kept beside the law
-        notices.append("\n".join(norm(s.raw) for s in ([shown[0]] if opened else []) + kept))
+        annexes.append("\n".join(norm(s.raw) for s in ([shown[0]] if opened else []) + kept))
     elif kept:
         warnings.append(f"text after the last article ignored: {norm(kept[0].raw)[:30]}…")
 
@@ -267,8 +268,9 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
         revised=first("revised", last=True), promulgated=promulgated, effective=effective,
         source_file=source_file, start=start, end=end, original_title=original_title,
         script=script, articles=articles, chapters=tuple(chapters), sections=tuple(sections),
-        parts=tuple(parts), events=tuple(events), notices=tuple(notices), warnings=tuple(warnings),
-        steps=tuple(_ordered_steps(steps)), paragraphs=tuple(paragraphs), source_text=text,
+        parts=tuple(parts), events=tuple(events), notices=tuple(notices), annexes=tuple(annexes),
+        warnings=tuple(warnings), steps=tuple(_ordered_steps(steps)), paragraphs=tuple(paragraphs),
+        source_text=text,
     )  # fmt: skip
 
 

@@ -247,6 +247,12 @@ def _outline_table(doc: Document) -> str:
                     f"  {sec['label'] or ''} {sec['title'] or ''}  {_span(sec['articles'])}".rstrip()
                 )
                 lines += article_lines(sec["articles"], "    ")
+    if doc.annexes:  # 附件 after the last article: the first words of each, its length
+        lines += ["", "annexes:"]
+        for annex in doc.annexes:
+            head = " ".join(annex.split("\n")[:2])
+            head = head if len(head) <= 40 else head[:40] + "…"
+            lines.append(f"  - {head} ({len(annex.splitlines())} lines)")
     if doc.warnings:
         lines.append("")
         lines.append("warnings:")
@@ -256,11 +262,11 @@ def _outline_table(doc: Document) -> str:
 
 def render_outline(doc: Document, fmt: str) -> str:
     """A document outline (``jdcorpus show DOC``): metadata, chapters and sections with their
-    article ranges, each article's label and heading, warnings.
+    article ranges, each article's label and heading, the annexes' first words, warnings.
 
     JSON: the metadata, ``chapters`` (each with ``first``/``last`` article numbers, a count and
-    its ``sections``), loose ``sections``, ``articles`` (one summary per article), ``warnings``
-    and ``notices``. CSV: one row per article.
+    its ``sections``), loose ``sections``, ``articles`` (one summary per article), ``warnings``,
+    ``notices`` and ``annexes``. CSV: one row per article.
     """
     if fmt == "table":
         return _outline_table(doc)
@@ -284,6 +290,7 @@ def render_outline(doc: Document, fmt: str) -> str:
         "articles": [_article_row(doc, a) for a in doc.articles],
         "warnings": list(doc.warnings),
         "notices": list(doc.notices),
+        "annexes": list(doc.annexes),
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
