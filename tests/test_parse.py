@@ -526,3 +526,55 @@ def test_a_page_break_inside_the_last_article_keeps_its_end():
         "不能自行处理的，应当及时上报街道办事处，由街道办事处协调有关部门依法处理。"
     )
     assert "— 2 —" not in a.text and "2" not in a.text
+
+
+def test_a_preamble_listed_in_the_table_of_contents_is_kept_once():
+    """目录 ⏎ 序言 ⏎ 第一章 … ⏎ 序言 ⏎ text: the 目录's 序言 entry is no line of the preamble, which
+    opens with its own heading once (it was 序言⏎序言⏎…)."""
+    (doc,) = parse_text(
+        "某自治县自治条例\n目录\n序　　言\n第一章　总则\n第二章　附则\n序　　言\n"
+        "某自治县是实行区域自治的地方。\n第一章　总则\n第一条 为了保障自治权，制定本条例。\n"
+        "第二章　附则\n第二条 本条例自公布之日起施行。\n"
+    )
+    assert doc.notices == ("序言\n某自治县是实行区域自治的地方。",)
+    assert [c.title for c in doc.chapters] == ["总则", "附则"]
+
+
+def test_a_hard_wrapped_preamble_is_joined_like_an_article():
+    """A 序言 hard-wrapped at a fixed width (a PDF's text) keeps its paragraphs, not its lines:
+    a long line that ends mid-sentence goes on in the next one, as inside an article."""
+    (doc,) = parse_text(
+        "中华人民共和国宪法\n序言\n中国是世界上历史最悠久的国家之一。中国各族人民共同创造了光辉灿烂的\n"
+        "文化，具有光荣的革命传统。\n二十世纪，中国发生了翻天覆地的伟大历史变革。\n"
+        "第一章 总纲\n第一条 中华人民共和国是社会主义国家。\n"
+    )
+    assert doc.notices == (
+        "序言\n中国是世界上历史最悠久的国家之一。中国各族人民共同创造了光辉灿烂的文化，具有光荣的革命传统。"
+        "\n二十世纪，中国发生了翻天覆地的伟大历史变革。",
+    )
+
+
+def test_a_long_chapter_title_wrapped_after_a_blank_line_is_joined():
+    """### 第四章 犯罪嫌疑人、被告人逃匿、死亡案件 ⏎⏎ 违法所得的没收程序 ⏎⏎ 第X条: a long title
+    wrapped with a blank line between is one title (the second line was ignored with a warning);
+    a short title's next line, or a line where the chapter's 第一节 should be, stays apart."""
+    head = "某某管理条例\n第一章 总则\n第一条 为了规范，制定本条例。\n"
+    (doc,) = parse_text(
+        head + "第二章 犯罪嫌疑人、被告人逃匿、死亡案件\n\n违法所得的没收程序\n\n"
+        "第二条 人民检察院可以提出申请。\n"
+    )
+    assert doc.chapters[1].title == "犯罪嫌疑人、被告人逃匿、死亡案件违法所得的没收程序"
+    assert doc.warnings == (), doc.warnings
+    (doc,) = parse_text(head + "第二章 业主自治管理\n\n业主\n\n第二条 房屋的所有权人为业主。\n")
+    assert doc.chapters[1].title == "业主自治管理"  # a short title: 业主 heads its articles
+    (doc,) = parse_text(
+        head + "第二章 固体废物污染环境的防治\n\n一般规定\n\n第二条 产生固体废物的单位应当防治。\n"
+        "第二节 工业固体废物\n第三条 企业应当减少工业固体废物。\n"
+    )
+    assert doc.chapters[1].title == "固体废物污染环境的防治"  # 一般规定 lost its 第一节 label
+    (doc,) = parse_text(
+        head + "第二章 市人民代表大会及其常务委员会\n\n制定地方性法规程序\n\n"
+        "第一节 市人民代表大会\n第二条 议案由主席团提出。\n"
+    )
+    assert doc.chapters[1].title == "市人民代表大会及其常务委员会制定地方性法规程序"
+    assert [s.title for s in doc.sections] == ["市人民代表大会"]

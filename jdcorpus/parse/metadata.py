@@ -21,10 +21,12 @@ from .patterns import (
     RE_DATE_LINE,
     RE_DRAFT,
     RE_ISSUERS,
+    RE_PREAMBLE,
     RE_TITLE,
     RE_TIZHU,
     key_of,
     to_int,
+    unwrap,
 )
 from .segments import Seg
 from .structure import body_structure, paragraph_structure
@@ -170,7 +172,10 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
         texts.append(key)
         if RE_TIZHU.match(key):
             continue
-        notices.append("\n".join(norm(s.raw) for s in b))
+        lines = [norm(s.raw) for s in b]
+        if RE_PREAMBLE.fullmatch(lines[0]):  # a 序言 (hard-wrapped: its paragraphs)
+            lines = unwrap(lines)
+        notices.append("\n".join(lines))
         date = _promulgation([s.key for s in b])
         if date:
             promulgations.append(date)

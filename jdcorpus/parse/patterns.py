@@ -165,6 +165,23 @@ _RE_TAIL_JUNK = re.compile(rf"[\s{INVISIBLE}\ue000-\uf8ff]+$")
 _RE_TRAILING_NOTE = re.compile(r"(?<=[。；;！!？?])[（(][^（）()]{1,40}[）)]$")
 
 
+RE_PREAMBLE = re.compile(r"[\s　]*序[\s　]*言[\s　]*")  # the heading of a 序言
+
+
+def unwrap(lines: list[str]) -> list[str]:
+    """Lines of a notice or 序言 as paragraphs: a long line (20 characters or more, as a
+    hard-wrapped one is) that ends mid-sentence goes on in the next line, as inside an article."""
+    out: list[str] = []
+    prev = ""
+    for line in lines:
+        if out and len(prev) >= 20 and not ends_paragraph(prev):
+            out[-1] += line
+        else:
+            out.append(line)
+        prev = line
+    return out
+
+
 def ends_sentence(s: str) -> bool:
     s = _RE_TAIL_JUNK.sub("", s) if s else s
     return bool(s) and s[-1] in TERMINAL

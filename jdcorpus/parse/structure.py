@@ -24,6 +24,7 @@ from .patterns import (
     RE_MARKER,
     RE_NOTICE,
     RE_ORDINAL_HEADING,
+    RE_PREAMBLE,
     RE_SUBITEM,
     RE_TITLE,
     ends_paragraph,
@@ -32,11 +33,35 @@ from .patterns import (
     label_num,
     rstrip_edge,
     to_int,
+    unwrap,
 )
 from .segments import Seg
 
 # a heading title that ends like this goes on on the next line
 _RE_TITLE_GOES_ON = re.compile(r"[、，,和及与或]$")
+
+
+def _wrapped_title(body: list[Seg], i: int, j: int, kind: str) -> bool:
+    """Whether the short line ``body[j]`` after the heading ``body[i]`` ends its title, wrapped
+    (### 第四章 犯罪嫌疑人、被告人逃匿、死亡案件 ⏎⏎ 违法所得的没收程序): the title is long, as a
+    wrapped one is (a short one followed by a short line, 第三章 业主自治管理 ⏎ 业主, is a
+    heading whose 第一节 label was lost), and an article follows the line, or the heading's
+    第一节; a chapter whose sections begin at another number lost the 第一节 label of that line."""
+    if len(re.sub(r"\s", "", body[i].rest)) < 10:
+        return False
+    after = [s for s in body[j + 1 :] if s.kind not in ("blank", "noise")]
+    if not after or after[0].kind not in ("article", "section"):
+        return False
+    if after[0].kind == "section":
+        return kind != "section" and after[0].num == 1
+    if kind == "section":
+        return True
+    for s in after:  # the chapter's first section, if any, is its 第一节
+        if s.kind in ("chapter", "part"):
+            return True
+        if s.kind == "section":
+            return s.num == 1
+    return True
 
 
 def _heads_an_article(body: list[Seg], i: int) -> bool:
@@ -289,10 +314,10 @@ def body_structure(
                 consumed.add(j)
             elif (
                 j is not None
-                and _RE_TITLE_GOES_ON.search(title_raw)
                 and body[j].kind == "text"
                 and len(body[j].key) <= 30
                 and not re.search(r"[。；;：:]", body[j].key)
+                and (_RE_TITLE_GOES_ON.search(title_raw) or _wrapped_title(body, i, j, s.kind))
             ):
                 title_raw, end = (
                     title_raw + body[j].raw,
@@ -344,7 +369,9 @@ def body_structure(
         if cur is None:
             if s.kind in ("text", "item", "subitem", "title", "notice", "tizhu"):
                 if not built:  # a 序言 or preamble before the first article
-                    preamble.append(norm(s.raw))
+                    line = norm(s.raw)
+                    if not (preamble and line == preamble[-1] and RE_PREAMBLE.fullmatch(line)):
+                        preamble.append(line)  # 序言 twice: the 目录's entry, then the heading
                 else:
                     warnings.append(f"text outside any article ignored: {norm(s.raw)[:30]}")
             continue
@@ -380,7 +407,7 @@ def body_structure(
         norm.prefetch([ln for ls in lines.values() for ln in ls])  # one normalization call
     articles = [_finish(text, a, norm, doc_id, lines) for a in built]
     _check_numbering(articles, warnings)
-    return chapters, sections, articles, preamble, parts
+    return chapters, sections, articles, unwrap(preamble), parts
 
 
 def _unpunctuated_list(text: str, a: _A) -> bool:
