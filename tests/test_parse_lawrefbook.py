@@ -451,3 +451,36 @@ def test_a_shortened_title_in_the_text_takes_the_whole_title_of_the_markup(tmp_p
     )
     (doc,) = parse_file(path)
     assert (doc.title, doc.city) == ("北京市人民代表大会常务委员会任免国家机关工作人员条例", "北京")
+
+
+def test_a_preamble_after_the_header_lines_of_a_national_law_is_kept():
+    """LawRefBook writes a law's 题注 as lines without brackets, then ## 序言: the preamble is a
+    notice of its own, not read as more lines of the 题注 and dropped with it (民族区域自治法)."""
+    from jdcorpus.parse import parse_text
+
+    law = (
+        "# 中华人民共和国民族区域自治法\n\n1984年5月31日 第六届全国人民代表大会第二次会议通过\n\n"
+        "2001年2月28日 第九届全国人民代表大会常务委员会第二十次会议《关于修改<中华人民共和国"
+        "民族区域自治法>的决定》修正\n\n<!-- INFO END -->\n\n## 序言\n\n"
+        "中华人民共和国是全国各族人民共同缔造的统一的多民族国家。\n\n"
+        "民族区域自治是在国家统一领导下，各少数民族聚居的地方实行区域自治。\n\n"
+        "## 第一章 总则\n\n第一条 中华人民共和国民族区域自治法，根据中华人民共和国宪法制定。\n"
+    )
+    (doc,) = parse_text(law)
+    assert doc.notices == (
+        "序言\n中华人民共和国是全国各族人民共同缔造的统一的多民族国家。\n"
+        "民族区域自治是在国家统一领导下，各少数民族聚居的地方实行区域自治。",
+    )
+    assert [e.kind for e in doc.events] == ["adopted", "amended"]
+    assert doc.articles[0].text.startswith("中华人民共和国民族区域自治法，根据")
+
+
+def test_an_arrangement_of_the_supreme_court_is_a_title_and_a_kind():
+    """最高人民法院关于内地与香港特别行政区法院…的安排 is a judicial instrument like a 解释."""
+    from jdcorpus.parse import parse_text
+
+    (doc,) = parse_text(
+        "最高人民法院关于内地与香港特别行政区法院就仲裁程序相互协助保全的安排\n"
+        "第一条 本安排所称“保全”，包括财产保全、证据保全、行为保全。\n第二条 本安排自2019年10月1日起施行。\n"
+    )
+    assert doc.title.endswith("相互协助保全的安排") and doc.kind == "安排"

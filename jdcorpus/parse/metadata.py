@@ -158,6 +158,7 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
             or (s.kind == "title" and blocks and blocks[-1])
             or closed_tizhu
             or closed_notice
+            or RE_PREAMBLE.fullmatch(s.key)  # 序言 after a 题注 whose lines have no brackets
         ):
             blocks.append([])
         if s.kind in ("notice", "text", "tizhu"):
@@ -349,6 +350,8 @@ def _kind(title: str) -> str | None:
         if t.endswith(k):
             return k
     national = t.startswith(("中华人民共和国", "全国人民代表大会", "最高人民"))
+    if t.startswith("最高人民") and t.endswith("安排"):
+        return "安排"  # 最高人民法院关于内地与香港特别行政区法院…的安排
     for k in LAW_KINDS:  # a national law (中华人民共和国刑法, 民法典, 刑法修正案（十一）)
         # (…法律适用法 is a law's name; without the national prefix …用法 is a wrapped line)
         if t.endswith(k) and (

@@ -69,8 +69,8 @@ KINDS = (
     "规则", "决定", "规程", "章程", "准则", "守则", "规范", "意见",
 )  # fmt: skip
 # a national law: 中华人民共和国刑法, …民法典, …刑法修正案（十一）, 全国人民代表大会常务委员会关于…的决议;
-# a judicial interpretation: 最高人民法院关于适用《中华人民共和国民法典》有关担保制度的解释, or a reply
-# (…的批复).
+# a judicial interpretation: 最高人民法院关于适用《中华人民共和国民法典》有关担保制度的解释, a reply
+# (…的批复) or an arrangement with Hong Kong or Macao (…的安排).
 # Without the national prefix a line that ends in 法 is as often a hard-wrapped line (…文化体育、法⏎
 # 律咨询…); a Markdown file's own title (# 反分裂国家法) is taken from its markup instead.
 LAW_KINDS = ("法典", "修正案", "决议", "解释", "批复", "法")
@@ -79,7 +79,7 @@ RE_TITLE = re.compile(
     + "|".join(KINDS)
     + r")|(?:中华人民共和国|全国人民代表大会)[^，,。；;：:！？\s]{1,60}?(?:"
     + "|".join(LAW_KINDS)
-    + r")|最高人民(?:法院|检察院)[^，,。；;：:！？\s]{1,80}?(?:解释|批复))(?:[（(][^（）()]{1,20}[）)])?)》?"
+    + r")|最高人民(?:法院|检察院)[^，,。；;：:！？\s]{1,80}?(?:解释|批复|安排))(?:[（(][^（）()]{1,20}[）)])?)》?"
     r"(?:[（(]?(?:征求意见稿|草案|送审稿|修订草案|草案修改稿|试行)[）)]?)?"
     r"(?:[（(]\d{4}年(?:修订|修正|修改)(?:本|版)?[）)])?$"
 )
