@@ -484,3 +484,33 @@ def test_an_arrangement_of_the_supreme_court_is_a_title_and_a_kind():
         "第一条 本安排所称“保全”，包括财产保全、证据保全、行为保全。\n第二条 本安排自2019年10月1日起施行。\n"
     )
     assert doc.title.endswith("相互协助保全的安排") and doc.kind == "安排"
+
+
+def test_headings_written_after_the_label_without_brackets():
+    """Older 司法解释 put a heading after the label, the body on the next line (第二条 存单纠纷案件的
+    案由 ⏎ 人民法院可将…): the phrase is the article's heading, not glued to its first sentence;
+    once two articles show the style, one whose next line is an item has its heading too. A
+    sentence broken at a fixed width (the next line no longer than the label's) is no heading."""
+    from jdcorpus.parse import parse_text
+
+    (doc,) = parse_text(
+        "最高人民法院关于审理存单纠纷案件的若干规定\n\n第一条 存单纠纷案件的范围\n\n"
+        "（一）存单持有人以存单为重要证据向人民法院提起诉讼的纠纷案件；\n\n（二）其他存单纠纷案件。\n\n"
+        "第二条 存单纠纷案件的案由\n\n人民法院可将本规定第一条所列案件，一律以存单纠纷为案由。\n\n"
+        "第三条 存单纠纷案件的管辖\n\n依照《中华人民共和国民事诉讼法》的规定，存单纠纷案件由被告住所地人民法院管辖。\n"
+    )
+    assert [a.heading for a in doc.articles] == [
+        "存单纠纷案件的范围",
+        "存单纠纷案件的案由",
+        "存单纠纷案件的管辖",
+    ]
+    assert doc.articles[1].text == "人民法院可将本规定第一条所列案件，一律以存单纠纷为案由。"
+    assert [i.text for i in doc.articles[0].items][0].startswith("存单持有人")
+    (doc,) = parse_text(
+        "某市测绘条例\n第一条 为了加强测绘管理，根据有关法律\n法规，结合本市实际，制定本条例。\n"
+        "第二条 县级以上人民政府测绘主管部门负责\n本行政区域测绘工作的统一监督管理。\n"
+    )
+    assert [a.heading for a in doc.articles] == [None, None]
+    assert (
+        doc.articles[1].text == "县级以上人民政府测绘主管部门负责本行政区域测绘工作的统一监督管理。"
+    )

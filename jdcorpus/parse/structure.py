@@ -258,6 +258,7 @@ def body_structure(
         zip(map(id, arts), keys_of([_after_heading(s.rest)[1] for s in arts]), strict=True)
     )
 
+    line_headings = _line_headings(body, rest_keys)
     for i, s in enumerate(body):
         if i in consumed:
             continue
@@ -358,6 +359,8 @@ def body_structure(
             if m:
                 cur.heading = norm(m.group(1) or m.group(2)).strip()
                 cur.heading_raw = m.group(0)
+            elif i in line_headings:  # 第二条 存单纠纷案件的案由 ⏎ 人民法院可将…
+                cur.heading, cur.heading_raw, rest = norm(rest).strip(), rest, ""
             if rest:
                 rs = s.end - len(rest)
                 if RE_ITEM.match(rest_keys[id(s)]):
@@ -439,6 +442,44 @@ def _bare_chapters(body: list[Seg]) -> dict[int, int]:
         elif s.kind in ("text", "title") and s.key == titles.get(last + 1):
             out[i] = last = last + 1
     return out
+
+
+def _line_headings(body: list[Seg], rest_keys: dict[int, str]) -> set[int]:
+    """The article lines whose text after the label is a heading without brackets, the style of
+    older 司法解释 (第二条 存单纠纷案件的案由 ⏎ 人民法院可将…): a phrase of at most 20 characters
+    without punctuation, the next line a text line more than twice as long as the label's line (a line broken by a
+    fixed width is never shorter than the line after it, so a wrapped sentence is not taken).
+    It is a style of the whole instrument: at least two articles written so, and with the articles
+    of the same style (a phrase of up to 40 characters) whose next line is text or an item (第五条
+    对一般存单纠纷案件的认定和处理 ⏎ （一）认定) two thirds of all; a line broken after a few
+    words here and there (a web copy's stray breaks) is no heading, nor a phrase with the words
+    of a rule (应当, 适用, 为了 …: ``rest_keys``, the simplified keys of the articles' text)."""
+    strict, loose = set(), set()
+    for i, s in enumerate(body):
+        rest = _after_heading(s.rest)[1].strip() if s.kind == "article" else ""
+        if not _RE_LINE_HEADING.fullmatch(rest) or _RE_RULE_WORDS.search(rest_keys[id(s)]):
+            continue
+        nxt = next((n for n in body[i + 1 :] if n.kind not in ("blank", "noise")), None)
+        if nxt is None:
+            continue
+        length = len(nxt.raw.strip())
+        if nxt.kind == "text" and len(rest) <= 20 and length >= 20 and length > 2 * len(s.raw):
+            strict.add(i)
+        elif nxt.kind in ("text", "item"):
+            loose.add(i)
+    # a style of the whole instrument, not a line broken after a few words here and there
+    articles = sum(1 for s in body if s.kind == "article")
+    if len(strict) < 2 or 3 * len(strict | loose) < 2 * articles:
+        return set()
+    return strict | loose
+
+
+# the words of a rule's sentence, never of a heading (a line broken after 本条例适用于本市…)
+_RE_RULE_WORDS = re.compile(
+    r"应当|可以|不得|必须|负责|适用|为了|根据|依照|按照|依据|本(?:条例|办法|规定|法|细则|决定)|是指|所称"
+)
+# a heading written after the label without brackets: no punctuation, not opened by a bracket
+_RE_LINE_HEADING = re.compile(r"[^\s。；;：:，,、！？（(【\[<“\"][^\s。；;：:，,、！？]{1,39}")
 
 
 def _after_heading(rest: str) -> tuple[re.Match | None, str]:
