@@ -578,3 +578,17 @@ def test_a_long_chapter_title_wrapped_after_a_blank_line_is_joined():
     )
     assert doc.chapters[1].title == "市人民代表大会及其常务委员会制定地方性法规程序"
     assert [s.title for s in doc.sections] == ["市人民代表大会"]
+
+
+def test_a_dated_note_after_a_space_stays_with_its_paragraph():
+    """…指令性计划。 (2011年1月8日删除): a space between a 款 and its dated note in brackets is no
+    new 款 (the note was a paragraph of its own); any other text after 。 and a space still is."""
+    (doc,) = parse_text(
+        "某条例\n第一条 企业享有生产经营决策权。\n\n"
+        "企业有权不执行任何部门下达的指令性计划。 (2011年1月8日删除)\n\n第二条 甲。 乙。\n"
+    )
+    assert [p.text for p in doc.articles[0].paragraphs] == [
+        "企业享有生产经营决策权。",
+        "企业有权不执行任何部门下达的指令性计划。（2011年1月8日删除）",
+    ]
+    assert [p.text for p in doc.articles[1].paragraphs] == ["甲。", "乙。"]
