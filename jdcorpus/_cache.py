@@ -350,8 +350,13 @@ def output(path: str | os.PathLike, mode: str = "w", *, encoding: str | None = "
             f = open(target, mode, encoding=None if binary else encoding)
         except OSError as e:
             raise OutputError(f"{shown}: {e.strerror or e}") from None
-        with f:
-            yield f
+        try:  # a device or a pipe: a write that fails (/dev/full) is the output's error too
+            with f:
+                yield f
+        except BrokenPipeError:
+            raise
+        except OSError as e:
+            raise OutputError(f"{shown}: {e.strerror or e}") from None
         return
     if target.is_dir():
         raise OutputError(f"{shown}: is a directory")

@@ -76,7 +76,8 @@ def _silence_stdout() -> None:
 
 class Jdcorpus(click.Group):
     """The command group; a reader that closes the pipe early (``jdcorpus docs | head -1``) ends
-    the command quietly with exit code 0, as Unix tools do (click alone exits 1)."""
+    the command quietly with exit code 0, as Unix tools do (click alone exits 1); any other
+    system error is one line naming its file, with exit code 1."""
 
     def make_context(self, *args, **kwargs):  # where --help and --version print
         try:
@@ -91,6 +92,11 @@ class Jdcorpus(click.Group):
         except BrokenPipeError:
             _silence_stdout()
             raise click.exceptions.Exit(0) from None
+        except OSError as e:  # a system error no command expected: one line, not a traceback
+            if e.filename is None:  # standard output full (> /dev/full) or broken: no retry at exit
+                _silence_stdout()
+                raise click.ClickException(f"cannot write the output: {e.strerror or e}") from None
+            raise click.ClickException(f"{e.filename}: {e.strerror or e}") from None
 
 
 @click.group(cls=Jdcorpus, context_settings={"help_option_names": ["-h", "--help"]})

@@ -84,6 +84,45 @@ def test_head_keeps_the_first_lines_and_exit_code_zero():
     assert len(lines) == 3 and r.stderr == ""
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "args, where",
+    [
+        (["docs"], "standard output"),
+        (["parse", "{file}", "--format", "json"], "standard output"),
+        (["export", "document", "changchun", "/dev/full", "--to", "json"], "file"),
+    ],
+    ids=["docs", "parse", "export"],
+)
+def test_a_full_disk_is_one_line_and_exit_code_one(args, where, tmp_path):
+    """Output that cannot be written (standard output or a file on a full device): one line
+    naming what failed and exit code 1, no traceback, nothing more at exit."""
+    law = tmp_path / "law.txt"
+    law.write_text("某条例\n第一条 为了规范，制定本条例。\n", "utf-8")
+    args = [a.replace("{file}", str(law)) for a in args]
+    with open("/dev/full", "w") as full:
+        r = subprocess.run(
+            [sys.executable, "-m", "jdcorpus", *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=120,
+            text=True,
+        )
+    assert r.returncode == 1, r.stderr
+    assert len(r.stderr.splitlines()) == 1 and "No space left on device" in r.stderr, r.stderr
+    if where == "file":
+        assert r.stderr.startswith("Error: /dev/full: ")
+
+
+def test_an_encoding_that_is_no_text_encoding_is_a_one_line_error(tmp_path):
+    """``--encoding rot13`` (a codec, not a text encoding) names the file and the encoding."""
+    law = tmp_path / "law.txt"
+    law.write_text("某条例\n第一条 为了规范，制定本条例。\n", "utf-8")
+    r = _invoke("parse", str(law), "--encoding", "rot13")
+    assert r.exit_code == 1
+    assert r.output.strip() == f"Error: {law}: 'rot13' is not a text encoding"
+
+
 # -- numbers ---------------------------------------------------------------------------------
 
 

@@ -283,9 +283,11 @@ def decode(data: bytes, *, encoding: str | None = None, name: str = "<input>") -
     """
     if encoding:
         try:
-            codecs.lookup(encoding)
+            info = codecs.lookup(encoding)
         except LookupError:
             raise SourceError(f"{name}: unknown encoding {encoding!r}") from None
+        if not getattr(info, "_is_text_encoding", True):  # rot13, base64: no text encodings
+            raise SourceError(f"{name}: {encoding!r} is not a text encoding") from None
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as e:
