@@ -444,20 +444,33 @@ def parse_many(jobs: Sequence[tuple], progress=None, *, cache: bool = True):
         _warm_parser()
         # the largest files first, so that no worker is left with a large one at the end
         todo.sort(key=lambda job: -len(job[1]))
-        with (
-            cf.ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool,
-            gc_paused(),
-        ):
-            results = pool.map(partial(_parse_job, pickled=True), todo, chunksize=4)
-            with bar as ticks:
-                for _tick, (i, blob, _none, err) in zip(ticks, results, strict=True):
-                    out[i] = (None, None, err) if err else (*pickle.loads(blob), None)
+        # Ctrl-C reaches the parent alone: it cancels the files not begun and waits for the few
+        # being parsed (workers killed by the signal break the pool, and Python 3.11 then prints
+        # an error from its own thread after "Aborted!")
+        pool = cf.ProcessPoolExecutor(
+            workers, mp_context=mp.get_context("fork"), initializer=_ignore_interrupts
+        )
+        try:
+            with gc_paused():
+                results = pool.map(partial(_parse_job, pickled=True), todo, chunksize=4)
+                with bar as ticks:
+                    for _tick, (i, blob, _none, err) in zip(ticks, results, strict=True):
+                        out[i] = (None, None, err) if err else (*pickle.loads(blob), None)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     else:
         with bar as ticks:
             for job in ticks:
                 i, docs, info, err = _parse_job(job)
                 out[i] = (docs, info, err)
     return out
+
+
+def _ignore_interrupts() -> None:
+    """A parsing worker's start: Ctrl-C is the parent's to handle (see :func:`parse_many`)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 # -- adding ----------------------------------------------------------------------------------

@@ -287,3 +287,38 @@ def test_python_m_jdcorpus_runs_commands():
     assert len(json.loads(r.stdout)) == 6
     bad = _run("show")
     assert bad.returncode == 2 and b"Usage: jdcorpus show" in bad.stderr
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+def test_ctrl_c_while_adding_many_files_is_aborted_cleanly(tmp_path):
+    """Ctrl-C (to the whole process group, as a terminal sends it) while a folder is parsed in
+    worker processes: click's "Aborted!", exit code 1, no
+    traceback from the pool's thread (workers killed by the signal broke it), and the corpus
+    still lists what it held (here nothing: the files are stored after parsing)."""
+    import signal
+    import time
+
+    folder = tmp_path / "laws"
+    folder.mkdir()
+    body = "".join(
+        f"第{i}条 为了规范第{i}项管理工作，根据有关法律，结合本市实际，制定本条。\n"
+        for i in range(1, 400)
+    )
+    for k in range(300):
+        (folder / f"{k:03d}.txt").write_text(f"某市第{k}号管理条例\n{body}", "utf-8")
+    env = {**os.environ, "JDCORPUS_CACHE_DIR": str(tmp_path / "cache")}
+    corpus = tmp_path / "corpus"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jdcorpus", "--corpus", str(corpus), "add", str(folder)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        start_new_session=True,
+    )  # fmt: skip
+    time.sleep(2.5)
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, (out, err)
+    assert err.rstrip().endswith("Aborted!") and "Traceback" not in err, err
+    listed = _run(
+        "--corpus", str(corpus), "list", env={"JDCORPUS_CACHE_DIR": str(tmp_path / "cache")}
+    )
+    assert listed.returncode == 0, listed.stderr
