@@ -514,3 +514,23 @@ def test_headings_written_after_the_label_without_brackets():
     assert (
         doc.articles[1].text == "县级以上人民政府测绘主管部门负责本行政区域测绘工作的统一监督管理。"
     )
+
+
+def test_the_enacting_clause_after_a_bare_header_is_kept_and_a_part_heading_is_no_title():
+    """A 司法解释 in LawRefBook: 题注 lines without brackets, then its enacting clause (为了…制定本
+    规定。) and a part heading 一、一般规定 before 第一条. The clause is a notice (it was read as
+    more of the 题注 and dropped, in 71 documents of the collection and the national samples),
+    and 一、一般规定 is no title (it ends in 规定): the Markdown heading names the document."""
+    from jdcorpus.parse import parse_text
+
+    law = (
+        "# 最高人民法院关于审理期货纠纷案件若干问题的规定\n\n"
+        "2003年5月16日 最高人民法院审判委员会第1270次会议通过\n\n<!-- INFO END -->\n\n"
+        "为了正确审理期货纠纷案件，根据有关法律的规定，制定本规定。\n\n一、一般规定\n\n"
+        "第一条 人民法院审理期货纠纷案件，应当依法保护当事人的合法权益。\n\n"
+        "二、管辖\n\n第二条 期货纠纷案件由中级人民法院管辖。\n"
+    )
+    (doc,) = parse_text(law)
+    assert doc.title == "最高人民法院关于审理期货纠纷案件若干问题的规定"
+    assert doc.notices == ("为了正确审理期货纠纷案件，根据有关法律的规定，制定本规定。",)
+    assert doc.adopted == "2003-05-16" and len(doc.articles) == 2

@@ -21,6 +21,7 @@ from .patterns import (
     RE_DATE_LINE,
     RE_DRAFT,
     RE_ISSUERS,
+    RE_ORDINAL_HEADING,
     RE_PREAMBLE,
     RE_TITLE,
     RE_TIZHU,
@@ -46,6 +47,9 @@ _RE_PROVINCE_OPENS = re.compile(
 
 #: The title of an instrument in whose text no title was found.
 UNTITLED = "（无标题）"
+
+
+_RE_ENDS_SENTENCE = re.compile(r"[。：:；;！？]$")
 
 
 def inherit_promulgation(doc: Document, earlier: list[Document]) -> Document:
@@ -135,7 +139,17 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
     # notices and preambles: blocks of header text, a notice heading opening a new block; a 题注
     # broken over several lines is a block too, and is metadata, not a notice
     blocks: list[list[Seg]] = []
+    header_lines = [s for s in header if s.kind not in ("blank", "noise")]
+    # 一、一般规定 right before 第一条: the heading of a 司法解释's first part, as those between
+    # its articles are (they are no structure of the model), not a line of a notice
+    part_heading = (
+        header_lines[-1]
+        if header_lines and RE_ORDINAL_HEADING.match(header_lines[-1].key)
+        else None
+    )
     for s in header:
+        if s is part_heading:
+            continue
         if s is issuers or (s is title_seg and s.kind != "title"):  # the title's own lines
             if blocks and blocks[-1]:
                 blocks.append([])
@@ -153,12 +167,21 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
             and bool(RE_DATE_LINE.match(blocks[-1][-1].key))
             and not s.key.startswith(("（", "(", "【", "["))
         )
+        # a 题注 written as lines without brackets (LawRefBook: 2003年5月16日 …会议通过 ⏎ …修正)
+        # goes on in no sentence (为了…制定本规定。) and no 序言: they are a block of their own
+        after_bare_tizhu = (
+            bool(blocks and blocks[-1])
+            and blocks[-1][0].kind == "tizhu"
+            and not blocks[-1][0].raw.lstrip().startswith(("（", "(", "【", "["))
+            and s.kind == "text"
+            and (bool(_RE_ENDS_SENTENCE.search(s.key)) or bool(RE_PREAMBLE.fullmatch(s.key)))
+        )
         if (
             s.kind in ("notice", "tizhu")
             or (s.kind == "title" and blocks and blocks[-1])
             or closed_tizhu
             or closed_notice
-            or RE_PREAMBLE.fullmatch(s.key)  # 序言 after a 题注 whose lines have no brackets
+            or after_bare_tizhu
         ):
             blocks.append([])
         if s.kind in ("notice", "text", "tizhu"):

@@ -74,8 +74,8 @@ KINDS = (
 # Without the national prefix a line that ends in 法 is as often a hard-wrapped line (…文化体育、法⏎
 # 律咨询…); a Markdown file's own title (# 反分裂国家法) is taken from its markup instead.
 LAW_KINDS = ("法典", "修正案", "决议", "解释", "批复", "法")
-RE_TITLE = re.compile(
-    r"^《?(?P<title>(?:[^，,。；;：:！？\s]{2,60}?(?:"
+RE_TITLE = re.compile(  # (never a part's heading: 一、一般规定)
+    r"^《?(?![一二三四五六七八九十百]+[、．.])(?P<title>(?:[^，,。；;：:！？\s]{2,60}?(?:"
     + "|".join(KINDS)
     + r")|(?:中华人民共和国|全国人民代表大会)[^，,。；;：:！？\s]{1,60}?(?:"
     + "|".join(LAW_KINDS)
