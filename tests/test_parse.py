@@ -592,3 +592,17 @@ def test_a_dated_note_after_a_space_stays_with_its_paragraph():
         "企业有权不执行任何部门下达的指令性计划。（2011年1月8日删除）",
     ]
     assert [p.text for p in doc.articles[1].paragraphs] == ["甲。", "乙。"]
+
+
+def test_a_section_heading_with_a_stray_full_stop_is_a_heading():
+    """### 第五节 生活、卫生。 (监狱法 in LawRefBook): a short title set apart from its label may end
+    in a stray full stop; it was read as text, its articles counted in the 第四节 before it."""
+    (doc,) = parse_text(
+        "中华人民共和国监狱法\n第一章 狱政管理\n第一节 警戒\n第一条 监狱实行警戒。\n"
+        "第二节 生活、卫生。\n第二条 罪犯的生活标准按实物量计算。\n"
+    )
+    assert [(s.label, s.title) for s in doc.sections] == [
+        ("第一节", "警戒"),
+        ("第二节", "生活、卫生"),
+    ]
+    assert [a.section_no for a in doc.articles] == [1, 2]

@@ -308,9 +308,9 @@ def _classify(seg: Seg, noisy: bool = True) -> None:
     if key.startswith("第"):
         for kind, rx in (("chapter", RE_CHAPTER), ("section", RE_SECTION), ("part", RE_PART)):
             m = rx.match(key)
-            if m and _is_heading_title(m.group(2)):
+            if m and _is_heading_title(m.group(2), spaced=bool(_RE_SPACED_LABEL_END.match(raw))):
                 seg.kind, seg.num = kind, to_int(m.group(1))
-                seg.rest = _strip_toc_page(m.group(2))
+                seg.rest = _strip_toc_page(m.group(2)).removesuffix("。")
                 return
     m = _RE_LABEL.match(halfwidth_digits(raw)) if raw.startswith("第") else None
     if m:
@@ -351,15 +351,22 @@ def _classify(seg: Seg, noisy: bool = True) -> None:
 _RE_REFERENCE_GOES_ON = re.compile(r"^(?:规定|所称|所列|的|之|中|至|第|和|及|或|、|，|,)")
 
 
-def _is_heading_title(title: str) -> bool:
+def _is_heading_title(title: str, *, spaced: bool = False) -> bool:
     """A 章/节/编 title is short and no sentence; a comma may join two subjects
-    (…主席团，主席、副主席), but then it does not read as the rest of a reference."""
+    (…主席团，主席、副主席), but then it does not read as the rest of a reference. A short title
+    set apart from its label may end in a stray full stop (### 第五节 生活、卫生。)."""
+    if spaced and title.endswith("。") and len(title) <= 16:
+        title = title[:-1]
     if len(title) > 30 or re.search(r"[。；;]", title):
         return False
     return not re.search(r"[，,]", title) or not _RE_REFERENCE_GOES_ON.match(title)
 
 
 _RE_SPACED = re.compile(rf"[{HS}]+(?!第)")
+# a 章/节/编 label followed by white space (第五节 生活、卫生。): set apart as a heading's is
+_RE_SPACED_LABEL_END = re.compile(
+    rf"^#*[{HS}]*第[{HS}]*{SPACED_NUM}[{HS}]*分?[章节編编節][{HS}]+\S"
+)
 _RE_LABEL = re.compile(rf"^第\s*({SPACED_NUM})\s*[条條](?:之([一二三四五六七八九十]+))?")
 
 
