@@ -97,6 +97,8 @@ NATIONAL_MD = """# {title}
         ("全国人民代表大会组织法", "法", "quanguorenmin-fa"),
         # a reply (批复) is a judicial interpretation's form
         ("最高人民法院关于新民间借贷司法解释适用范围问题的批复", "批复", "xinminjianjie-pifu"),
+        # a State Council order (命令) is a kind too
+        ("国务院关于在我国统一实行法定计量单位的命令", "命令", "zaiwoguotong-mingling"),
     ],
 )
 def test_a_national_law_has_its_title_kind_and_an_id_of_its_subject(tmp_path, title, kind, did):
