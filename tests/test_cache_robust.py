@@ -65,7 +65,20 @@ DAMAGE = {
     "segment bytes changed, same size": lambda d: _flip(_segment(d), 0.25, 0.75),
     "segment missing": lambda d: _segment(d).unlink(),
     "description garbled": lambda d: (d / "jdcorpus.json").write_text("{garbage", "utf-8"),
+    # valid JSON of another shape (hand-edited, or another program's): tracebacks or hits
+    # without their city and title until the adversarial tester found them
+    "documents a string": lambda d: _edit_meta(d, documents="x"),
+    "documents not records": lambda d: _edit_meta(d, documents=[1, 2]),
+    "documents emptied": lambda d: _edit_meta(d, documents=[]),
+    "files a string": lambda d: _edit_meta(d, files="zzz"),
+    "format null": lambda d: _edit_meta(d, format=None),
+    "fingerprint null": lambda d: _edit_meta(d, fingerprint=None),
 }
+
+
+def _edit_meta(d: Path, **changes) -> None:
+    meta = json.loads((d / "jdcorpus.json").read_text("utf-8"))
+    (d / "jdcorpus.json").write_text(json.dumps({**meta, **changes}), "utf-8")
 
 
 @pytest.mark.parametrize("how", DAMAGE)

@@ -272,10 +272,36 @@ class IndexStatus:
 
 
 def _meta(path: Path) -> dict:
+    """The build's description of the index at ``path``; ``{}`` (an index to rebuild) when it is
+    missing, unreadable, or valid JSON of another shape than :func:`_write_meta` writes."""
     try:
-        return json.loads((path / _META).read_text("utf-8"))
+        meta = json.loads((path / _META).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
+    return meta if _well_formed(meta) else {}
+
+
+def _well_formed(meta) -> bool:
+    """Whether ``meta`` has the keys and types :func:`_write_meta` writes, its documents' article
+    counts adding up to its own (a hand-edited or half-written manifest is a damaged index)."""
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT_VERSION:
+        return False
+    if not all(isinstance(meta.get(k), str) for k in ("key", "code", "fingerprint")):
+        return False
+    docs, files, articles = meta.get("documents"), meta.get("files"), meta.get("articles")
+    if not isinstance(docs, list) or not isinstance(files, dict) or type(articles) is not int:
+        return False
+    if not all(
+        isinstance(d, dict) and isinstance(d.get("id"), str) and type(d.get("articles")) is int
+        for d in docs
+    ):
+        return False
+    if sum(d["articles"] for d in docs) != articles:
+        return False
+    return all(
+        isinstance(e, list) and len(e) >= 2 and type(e[0]) is int and isinstance(e[1], str)
+        for e in files.values()
+    )
 
 
 def index_status(corpus=None, *, verify: bool = False) -> IndexStatus:
@@ -329,7 +355,7 @@ def _quick_damage(path: Path, meta: dict) -> str | None:
     """What a few ``stat`` calls can tell is wrong (a file missing, emptied or truncated):
     checked on every first open, it costs nothing next to opening the index."""
     if not meta:
-        return f"{_META} is missing or unreadable"
+        return f"{_META} is missing, unreadable or malformed"
     for name, (size, *_digests) in meta.get("files", {}).items():
         try:
             actual = (path / name).stat().st_size
