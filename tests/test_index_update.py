@@ -239,3 +239,47 @@ def test_segments_kept_as_separate_files_give_the_same_hits(bundled, tmp_path, m
     updated = _hits(now)
     monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path / "rebuilt"))
     assert _hits(Corpus(docs, name="files-test")) == updated
+
+
+def test_many_small_updates_merge_and_give_the_hits_of_a_rebuild(bundled, tmp_path, monkeypatch):
+    """``jdcorpus add`` one small file at a time: from the seventh update on, Whoosh merges the
+    small segments, and its merge failed on an assertion (``vbytes=''``: the empty value of an
+    inlined posting read back as a str) — every later add exited with a traceback. Ten updates in
+    a row now succeed and give the hits of a rebuild."""
+    from jdcorpus.parse import parse_text
+
+    monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path / "cache"))
+    docs = list(bundled.documents)
+    build_index(Corpus(docs, name="small-steps"))
+    for k in range(1, 11):
+        (doc,) = parse_text(
+            f"长春市第{k}号网格管理条例\n第一条 为了规范网格管理第{k}项工作，制定本条例。\n",
+            doc_id=f"step-{k}",
+        )
+        docs.append(doc)
+        corpus = Corpus(list(docs), name="small-steps")
+        update_index(corpus, added=[doc])
+    assert search(corpus, "doc:step-7", limit=None).total == 1
+    updated = _hits(corpus)
+    monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path / "fresh"))
+    assert _hits(Corpus(list(docs), name="small-steps")) == updated
+
+
+def test_an_update_finds_documents_another_process_added_meanwhile(bundled, tmp_path, monkeypatch):
+    """Two ``jdcorpus add`` at once: each tells the index of its own file, but the corpus it
+    loads holds the other's too, which the index has not seen — a KeyError traceback (3 of 8
+    parallel adds reported a failure although their files were stored). The update indexes
+    every document the corpus holds that the index lacks."""
+    from jdcorpus.parse import parse_text
+
+    monkeypatch.setenv("JDCORPUS_CACHE_DIR", str(tmp_path / "cache"))
+    docs = list(bundled.documents)
+    build_index(Corpus(docs, name="together"))
+    mine, theirs = (
+        parse_text(f"长春市{w}管理条例\n第一条 为了规范{w}网格管理，制定本条例。\n", doc_id=i)[0]
+        for w, i in (("甲", "mine"), ("乙", "theirs"))
+    )
+    corpus = Corpus([*docs, theirs, mine], name="together")
+    update_index(corpus, added=[mine])
+    assert search(corpus, "doc:theirs", limit=None).total == 1
+    assert search(corpus, "doc:mine", limit=None).total == 1

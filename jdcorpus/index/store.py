@@ -22,6 +22,7 @@ import time
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -510,6 +511,7 @@ def _commit(ix, segments: list, deleted: Iterable[str] = ()) -> None:
     from .segments import Codec
 
     w = SegmentWriter(ix, _lk=False, codec=Codec())
+    w.add_postings_to_pool = partial(_add_postings_to_pool, w)
     try:
         for doc_id in deleted:
             w.delete_by_term("doc_id", doc_id)
@@ -521,6 +523,19 @@ def _commit(ix, segments: list, deleted: Iterable[str] = ()) -> None:
         w._commit_toc(kept + segments)
     finally:
         w._finish()
+
+
+def _add_postings_to_pool(w, reader, startdoc, docmap) -> None:
+    """``SegmentWriter.add_postings_to_pool``, the postings of a segment being merged, with the
+    empty value of an inlined posting (``ListMatcher.value`` gives the str ``""`` where the
+    pool wants bytes) as ``b""``: Whoosh's merge of small segments otherwise fails on an
+    assertion (``vbytes=''``) from the seventh small update of an index on (``jdcorpus add``
+    one file at a time)."""
+    add = w.pool.add
+    for fieldname, text, docnum, weight, vbytes in w._process_posts(
+        reader.iter_postings(), startdoc, docmap
+    ):
+        add((fieldname, text, docnum, weight, b"" if vbytes == "" else vbytes))
 
 
 def _rebuild(root: Path, src: _Source, progress) -> None:
@@ -661,7 +676,10 @@ def _update(tmp: Path, base: Path, src: _Source, added, removed, progress) -> No
         changed = [i for i, e in entries.items() if old.get(i, {}).get("fp") != e["fp"]]
         gone = [i for i in old if i not in now]
     else:
-        changed = [getattr(d, "id", d) for d in (added or ())]
+        changed = [i for i in (getattr(d, "id", d) for d in added or ()) if i in now]
+        # a document another process added (or removed) since this corpus's index was built:
+        # what the corpus holds now decides, not only what this process changed
+        changed += [i for i in now if i not in old and i not in changed]
         gone = [i for i in (removed or ()) if i not in now]
         entries = {i: old[i] for i in now if i in old}
         entries.update((i, _doc_entry(now[i], names)) for i in changed)
