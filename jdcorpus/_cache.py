@@ -272,8 +272,8 @@ def source_fingerprint(root) -> str:
                     continue
                 if p.is_dir():
                     walk(p, f"{prefix}{p.name}/")
-                elif os.path.splitext(p.name)[1].lower() in SOURCE_SUFFIXES:
-                    files.append((f"{prefix}{p.name}", p))
+                elif os.path.splitext(p.name)[1].lower() in SOURCE_SUFFIXES and p.is_file():
+                    files.append((f"{prefix}{p.name}", p))  # (a FIFO or a broken link: not read)
 
         walk(root, "")
 

@@ -429,10 +429,12 @@ def _load(path: str | Path | None) -> Corpus:
 
 
 def _folder_files(root: Path) -> list[Path]:
-    """The regulation files of a plain folder, recursively, sorted; hidden ones left out."""
+    """The regulation files of a plain folder, recursively, sorted; hidden ones left out, and
+    what is no regular file (a FIFO would hang the read, a symlink loop or a dangling link fail
+    every command): the files :func:`source_fingerprint` hashes."""
     from .store import _walk
 
-    return _walk(root, None)[0]
+    return [p for p in _walk(root, None)[0] if p.is_file()]
 
 
 def _load_folder(root: Path, progress=None) -> tuple[list[Document], list[str]]:

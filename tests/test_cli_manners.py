@@ -322,3 +322,23 @@ def test_ctrl_c_while_adding_many_files_is_aborted_cleanly(tmp_path):
         "--corpus", str(corpus), "list", env={"JDCORPUS_CACHE_DIR": str(tmp_path / "cache")}
     )
     assert listed.returncode == 0, listed.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs and symlinks")
+def test_a_plain_folder_with_a_fifo_or_broken_links_still_works(tmp_path, bundled):
+    """A FIFO named like a regulation (it hung every command on reading it), a symlink loop and
+    a dangling link (they failed every command) in a plain folder corpus: what is no regular file
+    is left out, the regulations are searched."""
+    folder = tmp_path / "laws"
+    folder.mkdir()
+    (folder / "changchun.txt").write_text(bundled.get("changchun").source_text, "utf-8")
+    os.mkfifo(folder / "fifo.txt")
+    (folder / "loopa.txt").symlink_to("loopb")
+    (folder / "loopb").symlink_to("loopa.txt")
+    (folder / "dangling.txt").symlink_to("nowhere.txt")
+    r = _run(
+        "--corpus", str(folder), "--no-bundled", "search", "网格", "--count",
+        env={"JDCORPUS_CACHE_DIR": str(tmp_path / "cache")},
+    )  # fmt: skip
+    assert (r.returncode, r.stderr.decode()) == (0, "")
+    assert int(r.stdout) > 0
