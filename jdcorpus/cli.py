@@ -30,12 +30,14 @@ def format_option(f):
 
 
 class FilePath(click.Path):
-    """click.Path that refuses a NUL byte with a usage error (click's own check lets the
-    ``ValueError`` of ``os.stat`` through)."""
+    """click.Path that refuses a NUL byte (click's own check lets the ``ValueError`` of
+    ``os.stat`` through) and an empty string with a usage error."""
 
     def convert(self, value, param, ctx):
         if isinstance(value, str) and "\0" in value:
             self.fail("a path cannot hold a NUL byte", param, ctx)
+        if isinstance(value, str) and not value.strip():  # '' is no path (add '' read the cwd)
+            self.fail("an empty path", param, ctx)
         return super().convert(value, param, ctx)
 
 
@@ -74,10 +76,34 @@ def _silence_stdout() -> None:
         sys.stdout = PacifyFlushWrapper(sys.stdout)
 
 
+class OneLineUsageError(click.ClickException):
+    """A usage error (bad option value, unknown option, missing argument) as one line naming
+    the argument and where help is, with exit code 2 — not click's four-line usage block."""
+
+    exit_code = 2
+
+    def __init__(self, error: click.UsageError):
+        super().__init__(error.format_message())
+        ctx = error.ctx
+        self.hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+
+    def show(self, file=None) -> None:
+        click.echo(f"Error: {self.message}{self.hint}", err=True)
+
+
+def _one_line(error: click.UsageError) -> click.ClickException:
+    """``error`` as :class:`OneLineUsageError`, unless it asks for the help page to be shown
+    (``jdcorpus`` with no command prints its help)."""
+    if type(error).__name__ == "NoArgsIsHelpError":
+        return error
+    return OneLineUsageError(error)
+
+
 class Jdcorpus(click.Group):
     """The command group; a reader that closes the pipe early (``jdcorpus docs | head -1``) ends
     the command quietly with exit code 0, as Unix tools do (click alone exits 1); any other
-    system error is one line naming its file, with exit code 1."""
+    system error is one line naming its file, with exit code 1; a usage error is one line
+    naming the argument, with exit code 2."""
 
     def make_context(self, *args, **kwargs):  # where --help and --version print
         try:
@@ -85,6 +111,8 @@ class Jdcorpus(click.Group):
         except BrokenPipeError:
             _silence_stdout()
             raise click.exceptions.Exit(0) from None
+        except click.UsageError as e:
+            raise _one_line(e) from None
 
     def invoke(self, ctx):
         try:
@@ -92,6 +120,8 @@ class Jdcorpus(click.Group):
         except BrokenPipeError:
             _silence_stdout()
             raise click.exceptions.Exit(0) from None
+        except click.UsageError as e:
+            raise _one_line(e) from None
         except OSError as e:  # a system error no command expected: one line, not a traceback
             if e.filename is None:  # standard output full (> /dev/full) or broken: no retry at exit
                 _silence_stdout()
@@ -845,6 +875,8 @@ def report(draft, against, top, output, fmt):
 
     fmt = report_format(output, fmt)  # before the work: a bad name fails at once
     names = [n.strip() for a in against for n in a.replace("，", ",").split(",") if n.strip()]
+    if against and not names:  # --against '' is no document (it meant every one before)
+        raise click.BadParameter("names no document", param_hint="'--against'")
     rep = build_report(draft, names or None, top=top or DEFAULT_TOP, corpus=_corpus())
     written = write_report(rep, output, fmt)
     if output != "-":

@@ -280,13 +280,15 @@ def test_docs_follows_columns_env():
 
 
 def test_python_m_jdcorpus_runs_commands():
-    """``python -m jdcorpus docs --format json`` works like the console script, and usage
-    errors name the program ``jdcorpus``."""
+    """``python -m jdcorpus docs --format json`` works like the console script, and a usage
+    error is one line that names the argument and the program ``jdcorpus`` (click printed a
+    four-line usage block)."""
     r = _run("docs", "--format", "json")
     assert r.returncode == 0, r.stderr
     assert len(json.loads(r.stdout)) == 6
     bad = _run("show")
-    assert bad.returncode == 2 and b"Usage: jdcorpus show" in bad.stderr
+    assert bad.returncode == 2, bad.stderr
+    assert bad.stderr.decode() == "Error: Missing argument 'DOC'. (see 'jdcorpus show --help')\n"
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
@@ -342,3 +344,28 @@ def test_a_plain_folder_with_a_fifo_or_broken_links_still_works(tmp_path, bundle
     )  # fmt: skip
     assert (r.returncode, r.stderr.decode()) == (0, "")
     assert int(r.stdout) > 0
+
+
+@pytest.mark.parametrize(
+    "args, named",
+    [
+        (["add", ""], "'PATHS...': an empty path"),  # it added the current directory
+        (["--corpus", "", "docs"], "'--corpus': an empty path"),  # it fell back to the default
+        (["diff", "长春:27", "呼和浩特:24", "--html", ""], "'--html': an empty path"),  # ignored
+        (["report", "suzhou", "--against", ",", "-o", "{out}"], "'--against': names no document"),
+        (["search", "网格", "--nope"], "No such option '--nope'"),
+        (["show"], "Missing argument 'DOC'"),
+    ],
+    ids=["add-empty", "corpus-empty", "html-empty", "against-empty", "unknown-option", "missing"],
+)
+def test_usage_errors_are_one_line_naming_the_argument(args, named, tmp_path):
+    """A usage error is one line naming the argument, exit code 2; an empty path or an empty
+    --against is one (they read the current directory, fell back to a default, were ignored or
+    overwrote a report with one against every document); the file named is left alone."""
+    out = tmp_path / "keep.html"
+    out.write_text("keep", "utf-8")
+    args = [a.replace("{out}", str(out)) for a in args]
+    r = _run(*args, env={"JDCORPUS_HOME": str(tmp_path / "home")})
+    err = r.stderr.decode()
+    assert r.returncode == 2 and len(err.splitlines()) == 1 and named in err, err
+    assert out.read_text("utf-8") == "keep"
