@@ -111,6 +111,7 @@ def writable_cache_dir() -> Path:
 CACHE_PATTERNS = (
     r"corpus/[0-9a-f]{24}\.pickle",  # parsed corpora (corpus.load_corpus)
     r"parsed/[0-9a-f]{32}\.pickle",  # parsed user documents (the user corpus)
+    r"parsed/all-[0-9a-f]{32}\.pickle",  # a folder's documents, parsed at once (store.load_many)
     r"jieba-[0-9a-f]{16}\.pickle",  # the jieba dictionary with the user words (index.analyzers)
     r"(bundled|dir-[0-9a-f]{8}|mem-[0-9a-f]{8})-[0-9a-f]{20}",  # search indexes (index.store)
     r"\.(build|old)-.+",  # index builds interrupted or swapped out (index.store)

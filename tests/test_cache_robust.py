@@ -231,12 +231,21 @@ def test_index_clear_removes_every_cache_and_nothing_else(cache):
 
     load_corpus()
     search(None, "word:网格")
+    folder = cache.parent / "folder"  # a plain folder of regulations: its parsed/all-… pickle
+    folder.mkdir()
+    for p in load_corpus().documents[:2]:
+        (folder / f"{p.id}.txt").write_text(p.source_text, "utf-8")
+    from jdcorpus.corpus import _load_folder
+
+    _load_folder(folder)
+    assert list(cache.glob("parsed/all-*.pickle"))
     cache.joinpath("corpus").mkdir(exist_ok=True)
     mine = [
         cache / "notes.txt",
         cache / "corpus" / "notes.txt",
         cache / "bundled-notes",
         cache / "jieba-mine.txt",
+        cache / "jieba-mine.pickle",  # named like the dictionary cache, not its name: kept
         cache / ".hidden.tmp",
     ]
     for p in mine:

@@ -188,7 +188,10 @@ def _ours(p: Path) -> bool:
     name = p.name
     if p.is_dir():
         return bool(_INDEX_DIR.fullmatch(name)) or name.startswith((".build-", ".old-"))
-    return name.startswith("jieba-") and name.endswith(".pickle")
+    return bool(_JIEBA_CACHE.fullmatch(name))  # the name analyzers writes, nothing like it
+
+
+_JIEBA_CACHE = re.compile(r"jieba-[0-9a-f]{16}\.pickle")
 
 
 class _Source:
