@@ -76,6 +76,9 @@ _SYNTAX = str.maketrans({"“": '"', "”": '"', "＂": '"', "「": '"', "」": 
 #: Deepest nesting of parentheses a query may have: far beyond any real query, far below the
 #: depth where the parser's recursion fails (~1,000).
 MAX_DEPTH = 50
+#: the longest query taken (100,000 characters took minutes: the parse grows faster than the
+#: query)
+MAX_QUERY = 1000
 #: ``网格*`` outside quotes: a trailing ``*`` (or several) ends a word; anything else with * or ?.
 _STARRED = re.compile(r"[^\s()]*[*?][^\s()]*")
 
@@ -125,6 +128,8 @@ def _check_wildcards(part: str, raw: str) -> str:
 def _check(raw: str, fieldnames: set[str]) -> str:
     """Reject what Whoosh would silently misread; returns the query with ASCII syntax."""
     check_text(raw)
+    if len(raw) > MAX_QUERY:  # a pasted article is no query, and its parse grows as its square
+        raise QueryError(f"the query has {len(raw):,} characters; at most {MAX_QUERY:,}")
     q = raw.translate(_SYNTAX)
     q = re.sub(r"(?<=[A-Za-z_])：", ":", q)
     if not q.strip():
