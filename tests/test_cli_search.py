@@ -176,7 +176,7 @@ def test_colour_on_a_terminal_unless_no_color(monkeypatch):
         (["网格", "--status", "repealed"], "no document has status"),
         (["网格", "--doc", "北京"], "names 2 documents"),
         # a pasted text: 100,000 characters took minutes before the query was refused
-        (["网格" * 20000], "the query has 40,000 characters; at most 1,000"),
+        (["网格" * 20000], "a term of 40,000 characters in the query; at most 200"),
     ],
 )
 def test_bad_queries_give_a_one_line_error(args, message):

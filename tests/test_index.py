@@ -669,3 +669,17 @@ def test_phrases_ranked_whole_give_the_top_hits_and_total_of_the_top_n(bundled, 
                 m.setattr(query, "_whole", lambda q: False)
                 top = search(None, q, limit=limit)
             assert list(whole) == list(top) and whole.total == top.total, (q, limit)
+
+
+def test_a_snippet_is_one_line_even_when_the_matches_run_together():
+    """网格 repeated through a whole article is one highlighted span: the snippet is a line of
+    the usual width with the span cut at its end (it was the whole article, 18 million
+    characters for an 18 MB line), and the offsets still point into the snippet."""
+    from jdcorpus.index.query import SNIPPET_WIDTH, _snippet
+
+    text = "第一条 " + "网格" * 50_000
+    snippet, matches = _snippet(text, [(4, len(text))])
+    assert len(snippet) <= SNIPPET_WIDTH + 2 and snippet.endswith("…")
+    assert matches == ((4, SNIPPET_WIDTH),) and snippet[4:6] == "网格"
+    short = "为了规范网格管理，制定本条例。"
+    assert _snippet(short, [(4, 6)]) == (short, ((4, 6),))  # an ordinary match: as before

@@ -76,9 +76,11 @@ _SYNTAX = str.maketrans({"“": '"', "”": '"', "＂": '"', "「": '"', "」": 
 #: Deepest nesting of parentheses a query may have: far beyond any real query, far below the
 #: depth where the parser's recursion fails (~1,000).
 MAX_DEPTH = 50
-#: the longest query taken (100,000 characters took minutes: the parse grows faster than the
-#: query)
-MAX_QUERY = 1000
+#: the longest term (a run without spaces, quotes or parentheses) a query may hold: a pasted
+#: text of 40,000 characters took 50 s, of 100,000 minutes (its parse grows as its square);
+#: long queries of many terms (3,000 ORs) are no problem
+MAX_TERM = 200
+_RE_TERM_BREAK = re.compile(r'[\s"“”()（）]+')
 #: ``网格*`` outside quotes: a trailing ``*`` (or several) ends a word; anything else with * or ?.
 _STARRED = re.compile(r"[^\s()]*[*?][^\s()]*")
 
@@ -128,8 +130,9 @@ def _check_wildcards(part: str, raw: str) -> str:
 def _check(raw: str, fieldnames: set[str]) -> str:
     """Reject what Whoosh would silently misread; returns the query with ASCII syntax."""
     check_text(raw)
-    if len(raw) > MAX_QUERY:  # a pasted article is no query, and its parse grows as its square
-        raise QueryError(f"the query has {len(raw):,} characters; at most {MAX_QUERY:,}")
+    longest = max((len(w) for w in _RE_TERM_BREAK.split(raw)), default=0)
+    if longest > MAX_TERM:  # a pasted text is no word, and its parse grows as its square
+        raise QueryError(f"a term of {longest:,} characters in the query; at most {MAX_TERM}")
     q = raw.translate(_SYNTAX)
     q = re.sub(r"(?<=[A-Za-z_])：", ":", q)
     if not q.strip():
@@ -506,14 +509,18 @@ def _snippet(text: str, spans: list[tuple[int, int]], cuts=(), width: int = SNIP
     end = min(len(text), start + width)
     if end < len(text) and cuts:
         end = max(cuts[bisect_right(cuts, end) - 1], start + 1)
-    for s, e in spans:  # never cut a highlighted span in two
-        if s < end < e:
+    for s, e in spans:  # never cut a highlighted span in two, unless it is longer than a line
+        if s < end < e and e - start <= 2 * width:  # (网格网格…: one span of the whole article)
             end = e
     pre = "…" if start > 0 else ""
     body = text[start:end].replace("\n", " ")
     snippet = pre + body + ("…" if end < len(text) else "")
     base = len(pre) - start
-    matches = tuple((s + base, e + base) for s, e in spans if s >= start and e <= end)
+    matches = tuple(  # a span cut at the window's end (longer than a line) ends there
+        (s + base, min(e, end) + base)
+        for s, e in spans
+        if start <= s < end and (e <= end or e - s > width)
+    )
     return snippet, matches
 
 
