@@ -271,6 +271,9 @@ def show(doc, article, original, fmt):
     """
     from .render.views import render_article, render_outline
 
+    ctx = click.get_current_context()
+    if original and ctx.get_parameter_source("fmt") != click.core.ParameterSource.DEFAULT:
+        raise click.UsageError("--original prints the source text as it is: no --format")
     corpus = _corpus()
     d = corpus.get(doc)
     if article is None:

@@ -437,6 +437,8 @@ def report_format(path: str | os.PathLike, fmt: str | None = None) -> str:
             )
     if fmt not in REPORT_FORMATS:
         raise UsageError(f"unknown report format {fmt!r}; one of {', '.join(REPORT_FORMATS)}")
+    if path != "-" and Path(path).is_dir():  # said before the work, not after it
+        raise UsageError(f"{path}: is a directory; name the report's file in it")
     return fmt
 
 

@@ -355,13 +355,23 @@ def test_a_plain_folder_with_a_fifo_or_broken_links_still_works(tmp_path, bundle
         (["report", "suzhou", "--against", ",", "-o", "{out}"], "'--against': names no document"),
         (["search", "网格", "--nope"], "No such option '--nope'"),
         (["show"], "Missing argument 'DOC'"),
+        (["show", "长春", "8", "--original", "--format", "json"], "--original prints the source"),
     ],
-    ids=["add-empty", "corpus-empty", "html-empty", "against-empty", "unknown-option", "missing"],
+    ids=[
+        "add-empty",
+        "corpus-empty",
+        "html-empty",
+        "against-empty",
+        "unknown-option",
+        "missing",
+        "original-format",
+    ],  # fmt: skip
 )
 def test_usage_errors_are_one_line_naming_the_argument(args, named, tmp_path):
     """A usage error is one line naming the argument, exit code 2; an empty path or an empty
     --against is one (they read the current directory, fell back to a default, were ignored or
-    overwrote a report with one against every document); the file named is left alone."""
+    overwrote a report with one against every document), and --format with --original (it was
+    ignored); the file named is left alone."""
     out = tmp_path / "keep.html"
     out.write_text("keep", "utf-8")
     args = [a.replace("{out}", str(out)) for a in args]

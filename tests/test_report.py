@@ -394,6 +394,9 @@ def test_write_report_formats(suzhou, tmp_path):
     link.symlink_to(tmp_path / "r.HTML")
     rp.write_report(suzhou, link)
     assert link.is_symlink()
+    # a folder is refused when the format is read, before any work (it was after the report)
+    with pytest.raises(UsageError, match="is a directory"):
+        rp.report_format(tmp_path, "html")
 
 
 def _jdcorpus(*args, cwd=None):
