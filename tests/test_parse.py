@@ -606,3 +606,20 @@ def test_a_section_heading_with_a_stray_full_stop_is_a_heading():
         ("第二节", "生活、卫生"),
     ]
     assert [a.section_no for a in doc.articles] == [1, 2]
+
+
+def test_formula_lines_are_paragraphs_of_their_own():
+    """应纳税额＝销售额×比例税率 lines (消费税暂行条例) end without punctuation, as a line broken
+    mid-sentence does: they were glued to each other and to the sentence after them."""
+    (doc,) = parse_text(
+        "中华人民共和国消费税暂行条例\n第一条 应纳税额计算公式：\n\n"
+        "实行从价定率办法计算的应纳税额＝销售额×比例税率\n\n"
+        "实行从量定额办法计算的应纳税额＝销售数量×定额税率\n\n"
+        "纳税人销售的应税消费品，以人民币计算销售额。\n"
+    )
+    assert [p.text for p in doc.articles[0].paragraphs] == [
+        "应纳税额计算公式：",
+        "实行从价定率办法计算的应纳税额＝销售额×比例税率",
+        "实行从量定额办法计算的应纳税额＝销售数量×定额税率",
+        "纳税人销售的应税消费品，以人民币计算销售额。",
+    ]

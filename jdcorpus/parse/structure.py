@@ -398,7 +398,12 @@ def body_structure(
             _extend(cur, s, new_line=True)  # a 目 inside a （一） item
         elif s.kind == "subitem":
             _add_item(cur, s.start, s.end, s.raw, s.key, style="num")
-        elif cur.paras and not ends_paragraph(cur.last_text) and not _unpunctuated_list(text, cur):
+        elif (
+            cur.paras
+            and not ends_paragraph(cur.last_text)
+            and not _unpunctuated_list(text, cur)
+            and not _RE_FORMULA.search(cur.last_text)
+        ):
             _extend(cur, s, new_line=False)  # a line broken mid-sentence
         else:
             cur.paras.append(_P(parts=[(s.start, s.end)], start=s.start, end=s.end))
@@ -411,6 +416,10 @@ def body_structure(
     articles = [_finish(text, a, norm, doc_id, lines) for a in built]
     _check_numbering(articles, warnings)
     return chapters, sections, articles, unwrap(preamble), parts
+
+
+# a formula (应纳税额＝销售额×比例税率) is a line of its own, unpunctuated: it goes on in no line
+_RE_FORMULA = re.compile(r"[^\s＝=][＝=][^\s＝=]")
 
 
 def _unpunctuated_list(text: str, a: _A) -> bool:
