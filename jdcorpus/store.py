@@ -605,9 +605,12 @@ def parse_dates(values: Iterable[str]) -> dict[str, str]:
                 f"--date {v!r}: give KIND=YYYY-MM-DD, KIND one of {', '.join(DATE_KINDS)}"
             )
         try:
-            out[kind] = _dt.date.fromisoformat(date.strip()).isoformat()
+            day = _dt.date.fromisoformat(date.strip()).isoformat()
         except ValueError:
             raise UsageError(f"--date {v!r}: {date!r} is not a date (YYYY-MM-DD)") from None
+        if out.get(kind, day) != day:  # --date effective=… twice: which one is meant?
+            raise UsageError(f"--date {kind}= given twice: {out[kind]} and {day}")
+        out[kind] = day
     return out
 
 

@@ -259,6 +259,8 @@ def test_options_override_metadata_and_dry_run_stores_nothing(tmp_path):
     [
         ["--date", "effective=2020-13-01"],
         ["--date", "born=2020-01-01"],
+        # two different days for one kind (the last one won, silently)
+        ["--date", "effective=2024-01-01", "--date", "effective=2025-01-01"],
         ["--status", "repealed"],
         ["--title", "x", str(LAWREFBOOK / BEIJING)],  # --title with two files
     ],
