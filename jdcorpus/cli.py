@@ -83,12 +83,24 @@ class OneLineUsageError(click.ClickException):
     exit_code = 2
 
     def __init__(self, error: click.UsageError):
-        super().__init__(error.format_message())
+        super().__init__(error.format_message() + _from_environment(error))
         ctx = error.ctx
         self.hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
 
     def show(self, file=None) -> None:
         click.echo(f"Error: {self.message}{self.hint}", err=True)
+
+
+def _from_environment(error: click.UsageError) -> str:
+    """`` (from $JDCORPUS_HOME)`` when the bad value came from the option's environment variable,
+    not from the command line (the message names only the option)."""
+    param = getattr(error, "param", None)
+    env = getattr(param, "envvar", None)
+    value = os.environ.get(env) if isinstance(env, str) else None
+    if not value or value not in error.format_message():
+        return ""
+    given = any(a in getattr(param, "opts", ()) or a.split("=")[0] in param.opts for a in sys.argv)
+    return "" if given else f" (from ${env})"
 
 
 def _one_line(error: click.UsageError) -> click.ClickException:

@@ -379,3 +379,14 @@ def test_usage_errors_are_one_line_naming_the_argument(args, named, tmp_path):
     err = r.stderr.decode()
     assert r.returncode == 2 and len(err.splitlines()) == 1 and named in err, err
     assert out.read_text("utf-8") == "keep"
+
+
+def test_a_bad_corpus_from_the_environment_names_the_variable(tmp_path):
+    """JDCORPUS_HOME naming a file: the one-line error names the variable, not only --corpus."""
+    afile = tmp_path / "afile"
+    afile.write_text("", "utf-8")
+    r = _run("docs", env={"JDCORPUS_HOME": str(afile)})
+    err = r.stderr.decode()
+    assert r.returncode == 2 and len(err.splitlines()) == 1 and "(from $JDCORPUS_HOME)" in err, err
+    r = _run("--corpus", str(afile), "docs")
+    assert r.returncode == 2 and "JDCORPUS_HOME" not in r.stderr.decode()
