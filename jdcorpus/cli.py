@@ -7,6 +7,7 @@ start-up: ``jdcorpus search`` starts in about the time of ``import click, whoosh
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import io
 import os
@@ -99,7 +100,8 @@ def _from_environment(error: click.UsageError) -> str:
     value = os.environ.get(env) if isinstance(env, str) else None
     if not value or value not in error.format_message():
         return ""
-    given = any(a in getattr(param, "opts", ()) or a.split("=")[0] in param.opts for a in sys.argv)
+    opts = getattr(param, "opts", ())
+    given = any(a.split("=")[0] in opts for a in sys.argv)
     return "" if given else f" (from ${env})"
 
 
@@ -135,10 +137,12 @@ class Jdcorpus(click.Group):
         except click.UsageError as e:
             raise _one_line(e) from None
         except OSError as e:  # a system error no command expected: one line, not a traceback
-            if e.filename is None:  # standard output full (> /dev/full) or broken: no retry at exit
-                _silence_stdout()
-                raise click.ClickException(f"cannot write the output: {e.strerror or e}") from None
-            raise click.ClickException(f"{e.filename}: {e.strerror or e}") from None
+            if e.filename is not None:
+                raise click.ClickException(f"{e.filename}: {e.strerror or e}") from None
+            if e.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EBADF):
+                _silence_stdout()  # standard output full (> /dev/full): no second try at exit
+                raise click.ClickException(f"cannot write the output: {e.strerror}") from None
+            raise click.ClickException(str(e.strerror or e)) from None
 
 
 @click.group(cls=Jdcorpus, context_settings={"help_option_names": ["-h", "--help"]})
