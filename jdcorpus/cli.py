@@ -472,6 +472,7 @@ def remove(names):
     from .store import remove as remove_files
 
     spec = _spec()
+    names = list(dict.fromkeys(names))  # a name given twice is removed once, not then unknown
     for line in remove_files(
         spec.path, names, on_commit=_index_update(spec), bundled_ids=_bundled_titles()
     ):

@@ -287,6 +287,15 @@ def test_remove_errors(tmp_path):
     assert snapshot(home) == before
 
 
+def test_a_name_given_twice_is_removed_once(tmp_path):
+    """remove X X removes X (the second X was reported as no document or file, exit 1)."""
+    home = tmp_path / "home"
+    assert jd(home, "add", LAWREFBOOK / WENZHOU).exit_code == 0
+    r = jd(home, "remove", WENZHOU, WENZHOU)
+    assert r.exit_code == 0 and r.output.count("removed ") == 1, r.output
+    assert jd(home, "list", "--format", "json").output.strip() == "[]"
+
+
 def test_parse_reads_standard_input_in_any_format():
     """`parse -` reads bytes from standard input: a .docx or GB18030 text as well as UTF-8."""
     md = (LAWREFBOOK / WENZHOU).read_text("utf-8")
