@@ -173,6 +173,7 @@ def test_colour_on_a_terminal_unless_no_color(monkeypatch):
         (['"网格'], "unbalanced quote"),
         (["foo:网格"], "unknown field 'foo'"),
         (["网格", "OR"], "operator without an operand"),
+        (["网格 AND AND 社区"], "operator without an operand"),  # was searched as the word AND
         (["网格", "--status", "repealed"], "no document has status"),
         (["网格", "--doc", "北京"], "names 2 documents"),
         # a pasted text: 100,000 characters took minutes before the query was refused

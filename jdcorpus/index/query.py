@@ -158,8 +158,15 @@ def _check(raw: str, fieldnames: set[str]) -> str:
             if m.group(1) not in fieldnames:
                 known = ", ".join(sorted(fieldnames))
                 raise QueryError(f"unknown field {m.group(1)!r} in query (fields: {known})")
-    words = [w for w in q.split('"')[0::2] for w in w.split()]
-    if words and (words[-1] in _OPERATORS or words[0] in _OPERATORS - {"NOT"}):
+    # the query's words, a phrase standing as one: an operator needs an operand on each side
+    # ("网格 AND" AND 社区 is a phrase, then AND; 网格 AND AND 社区 searched the word AND)
+    words = [w for i, p in enumerate(q.split('"')) for w in (p.split() if i % 2 == 0 else [p])]
+    binary = _OPERATORS - {"NOT"}
+    if words and (
+        words[-1] in _OPERATORS
+        or words[0] in binary
+        or any(a in binary and b in binary for a, b in zip(words, words[1:], strict=False))
+    ):
         raise QueryError(f"operator without an operand in query: {raw}")
     return q
 
