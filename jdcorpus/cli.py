@@ -129,6 +129,8 @@ class Jdcorpus(click.Group):
             raise _one_line(e) from None
 
     def invoke(self, ctx):
+        if sys.stdout is None:  # started with standard output closed (>&-): say so, do nothing
+            raise click.ClickException("standard output is closed")
         try:
             return super().invoke(ctx)
         except BrokenPipeError:

@@ -390,3 +390,15 @@ def test_a_bad_corpus_from_the_environment_names_the_variable(tmp_path):
     assert r.returncode == 2 and len(err.splitlines()) == 1 and "(from $JDCORPUS_HOME)" in err, err
     r = _run("--corpus", str(afile), "docs")
     assert r.returncode == 2 and "JDCORPUS_HOME" not in r.stderr.decode()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file descriptors")
+def test_a_closed_standard_output_is_an_error():
+    """``jdcorpus docs >&-``: nothing can be written, so the command says so and exits 1 (it
+    exited 0 with its output lost)."""
+    r = subprocess.run(
+        [sys.executable, "-m", "jdcorpus", "docs"], stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, timeout=120, close_fds=True,
+        preexec_fn=lambda: os.close(1),
+    )  # fmt: skip
+    assert (r.returncode, r.stderr.decode()) == (1, "Error: standard output is closed\n")
