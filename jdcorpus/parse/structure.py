@@ -456,13 +456,14 @@ def _bare_chapters(body: list[Seg]) -> dict[int, int]:
 def _line_headings(body: list[Seg], rest_keys: dict[int, str]) -> set[int]:
     """The article lines whose text after the label is a heading without brackets, the style of
     older 司法解释 (第二条 存单纠纷案件的案由 ⏎ 人民法院可将…): a phrase of at most 20 characters
-    without punctuation, the next line a text line more than twice as long as the label's line (a line broken by a
-    fixed width is never shorter than the line after it, so a wrapped sentence is not taken).
-    It is a style of the whole instrument: at least two articles written so, and with the articles
-    of the same style (a phrase of up to 40 characters) whose next line is text or an item (第五条
-    对一般存单纠纷案件的认定和处理 ⏎ （一）认定) two thirds of all; a line broken after a few
-    words here and there (a web copy's stray breaks) is no heading, nor a phrase with the words
-    of a rule (应当, 适用, 为了 …: ``rest_keys``, the simplified keys of the articles' text)."""
+    without punctuation, the next line a text line more than twice as long as the label's line
+    (a line broken by a fixed width is never shorter than the line after it, so a wrapped
+    sentence is not taken). It is a style of the whole instrument: at least two articles written
+    so, and with the articles of the same style (a phrase of up to 40 characters) whose next line
+    is text or an item (第五条 对一般存单纠纷案件的认定和处理 ⏎ （一）认定) two thirds of all; a line
+    broken after a few words here and there (a web copy's stray breaks) is no heading, nor a
+    phrase with the words of a rule (应当, 适用, 为了 …: ``rest_keys``, the simplified keys of
+    the articles' text)."""
     strict, loose = set(), set()
     for i, s in enumerate(body):
         rest = _after_heading(s.rest)[1].strip() if s.kind == "article" else ""
