@@ -264,18 +264,25 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
     effective = None
     for unit in reversed([*articles, *paragraphs]):
         m = re.search(
-            r"自(.{4,14}?日|公布之日|发布之日|印发之日)(?:起?施行|起实行(?![\u4e00-\u9fff]))",
+            r"自(.{4,14}?日|公布之日|发布之日|印发之日)"
+            r"(?:起?施行|起实行(?![\u4e00-\u9fff])|起?实施(?![\u4e00-\u9fff]))",
             unit.text.replace(" ", ""),
         )
         if m:
             effective = _iso(m.group(1)) if "之日" not in m.group(1) else "promulgation"
             break
     if effective is None:
-        # 二〇二四年一月一日 too; 实行 in older laws (本修正案自2021年3月1日起实行)
-        m = re.search(rf"自({_ANY_DATE})(?:起?施行|起实行(?![\u4e00-\u9fff]))", header_text)
+        # 二〇二四年一月一日 too; 实行 in older laws (本修正案自2021年3月1日起实行), 实施 in
+        # rules and the Basic Laws (1999年12月20日 实施)
+        m = re.search(
+            rf"自({_ANY_DATE})(?:起?施行|起实行(?![\u4e00-\u9fff])|起?实施(?![\u4e00-\u9fff]))",
+            header_text,
+        )
         if m is None:  # or a line of a collection's own dates: 2021年1月1日 施行 (LawRefBook)
             lines = (
-                re.fullmatch(rf"({_ANY_DATE})施行", s.key) for s in header if s.kind != "noise"
+                re.fullmatch(rf"({_ANY_DATE})(?:施行|实施)", s.key)
+                for s in header
+                if s.kind != "noise"
             )
             m = next(filter(None, lines), None)
         effective = _iso(m.group(1)) if m else listed.get("effective")
