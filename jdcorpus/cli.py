@@ -108,7 +108,7 @@ def _from_environment(error: click.UsageError) -> str:
 def _one_line(error: click.UsageError) -> click.ClickException:
     """``error`` as :class:`OneLineUsageError`, unless it asks for the help page to be shown
     (``jdcorpus`` with no command prints its help)."""
-    if type(error).__name__ == "NoArgsIsHelpError":
+    if isinstance(error, getattr(click.exceptions, "NoArgsIsHelpError", ())):
         return error
     return OneLineUsageError(error)
 

@@ -26,7 +26,14 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .._cache import cache_dir, code_stamp, notice, source_fingerprint, writable_cache_dir
+from .._cache import (
+    _cache_re,
+    cache_dir,
+    code_stamp,
+    notice,
+    source_fingerprint,
+    writable_cache_dir,
+)
 from .._data import bundled_root
 from .analyzers import (
     BigramTokenizer,
@@ -188,10 +195,7 @@ def _ours(p: Path) -> bool:
     name = p.name
     if p.is_dir():
         return bool(_INDEX_DIR.fullmatch(name)) or name.startswith((".build-", ".old-"))
-    return bool(_JIEBA_CACHE.fullmatch(name))  # the name analyzers writes, nothing like it
-
-
-_JIEBA_CACHE = re.compile(r"jieba-[0-9a-f]{16}\.pickle")
+    return bool(_cache_re().fullmatch(name))  # the dictionary cache's own name, nothing like it
 
 
 class _Source:

@@ -25,6 +25,7 @@ from .patterns import (
     RE_PREAMBLE,
     RE_TITLE,
     RE_TIZHU,
+    ends_paragraph,
     key_of,
     to_int,
     unwrap,
@@ -47,9 +48,6 @@ _RE_PROVINCE_OPENS = re.compile(
 
 #: The title of an instrument in whose text no title was found.
 UNTITLED = "（无标题）"
-
-
-_RE_ENDS_SENTENCE = re.compile(r"[。：:；;！？]$")
 
 
 def inherit_promulgation(doc: Document, earlier: list[Document]) -> Document:
@@ -174,7 +172,7 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
             and blocks[-1][0].kind == "tizhu"
             and not blocks[-1][0].raw.lstrip().startswith(("（", "(", "【", "["))
             and s.kind == "text"
-            and (bool(_RE_ENDS_SENTENCE.search(s.key)) or bool(RE_PREAMBLE.fullmatch(s.key)))
+            and (ends_paragraph(s.key) or bool(RE_PREAMBLE.fullmatch(s.key)))
         )
         if (
             s.kind in ("notice", "tizhu")

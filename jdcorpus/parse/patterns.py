@@ -165,7 +165,7 @@ _RE_TAIL_JUNK = re.compile(rf"[\s{INVISIBLE}\ue000-\uf8ff]+$")
 _RE_TRAILING_NOTE = re.compile(r"(?<=[。；;！!？?])[（(][^（）()]{1,40}[）)]$")
 
 
-RE_PREAMBLE = re.compile(r"[\s　]*序[\s　]*言[\s　]*")  # the heading of a 序言
+RE_PREAMBLE = re.compile(r"\s*序\s*言\s*")  # the heading of a 序言
 
 
 def unwrap(lines: list[str]) -> list[str]:

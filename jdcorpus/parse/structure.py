@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 from bisect import bisect_left
@@ -49,11 +50,12 @@ def _wrapped_title(body: list[Seg], i: int, j: int, kind: str) -> bool:
     第一节; a chapter whose sections begin at another number lost the 第一节 label of that line."""
     if len(re.sub(r"\s", "", body[i].rest)) < 10:
         return False
-    after = [s for s in body[j + 1 :] if s.kind not in ("blank", "noise")]
-    if not after or after[0].kind not in ("article", "section"):
+    after = _shown_after(body, j)
+    first = next(after, None)
+    if first is None or first.kind not in ("article", "section"):
         return False
-    if after[0].kind == "section":
-        return kind != "section" and after[0].num == 1
+    if first.kind == "section":
+        return kind != "section" and first.num == 1
     if kind == "section":
         return True
     for s in after:  # the chapter's first section, if any, is its 第一节
@@ -62,6 +64,11 @@ def _wrapped_title(body: list[Seg], i: int, j: int, kind: str) -> bool:
         if s.kind == "section":
             return s.num == 1
     return True
+
+
+def _shown_after(body: list[Seg], i: int):
+    """The segments after ``body[i]`` that are no blank line or noise, in order (no copy)."""
+    return (s for s in itertools.islice(body, i + 1, None) if s.kind not in ("blank", "noise"))
 
 
 def _heads_an_article(body: list[Seg], i: int) -> bool:
@@ -469,7 +476,7 @@ def _line_headings(body: list[Seg], rest_keys: dict[int, str]) -> set[int]:
         rest = _after_heading(s.rest)[1].strip() if s.kind == "article" else ""
         if not _RE_LINE_HEADING.fullmatch(rest) or _RE_RULE_WORDS.search(rest_keys[id(s)]):
             continue
-        nxt = next((n for n in body[i + 1 :] if n.kind not in ("blank", "noise")), None)
+        nxt = next(_shown_after(body, i), None)
         if nxt is None:
             continue
         length = len(nxt.raw.strip())
