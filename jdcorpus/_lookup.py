@@ -131,14 +131,15 @@ def find_article(doc, ref):
 
 
 def with_articles(doc, command: str):
-    """``doc`` when it has articles, else a :class:`UsageError` naming it: an instrument drafted
-    without them (read as paragraphs, :attr:`Document.units`) is searched and shown, not
-    compared — the comparison commands work on articles."""
-    from .errors import UsageError
+    """``doc`` when it has articles, else an :class:`UnknownArticle` naming it: an instrument
+    drafted without them (read as paragraphs, :attr:`Document.units`) is searched and shown,
+    not compared — the comparison commands work on articles. (What the corpus holds, not how
+    the command was typed: exit code 1, not a usage error's 2.)"""
+    from .errors import UnknownArticle
 
     if not doc.articles:
         n = len(doc.paragraphs)
-        raise UsageError(
+        raise UnknownArticle(
             f"{doc.id} has no articles (第…条; it is read as {n} paragraph{'s' * (n != 1)}): "
             f"{command} compares articles"
         )

@@ -52,7 +52,9 @@ def library_errors(f):
         try:
             return f(*args, **kwargs)
         except JdcorpusError as e:
-            raise click.ClickException(e.message) from None
+            err = click.ClickException(e.message)
+            err.exit_code = e.exit_code  # a UsageError exits 2, as click's own usage errors do
+            raise err from None
 
     return wrapper
 

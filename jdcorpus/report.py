@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._lookup import find_article, with_articles
-from .errors import UnknownDocument, UsageError
+from .errors import CorpusError, ParseError, UnknownDocument, UsageError
 from .model import Article, Document
 from .render.report_html import LABEL_CHARS, RELATION_ZH, STATUS_ZH, _excerpt
 
@@ -183,7 +183,7 @@ def _read_draft(path: Path, taken: set[str]) -> tuple[Document, str | None]:
 
     docs = parse_file(path, taken=taken)
     if not docs:  # pragma: no cover - parse_file raises on a text without articles
-        raise UsageError(f"{path}: no regulation found")
+        raise ParseError(f"{path}: no regulation found")
     draft = max(docs, key=lambda d: len(d.articles))
     note = None
     if len(docs) > 1:
@@ -296,7 +296,7 @@ def build_report(
     # an instrument drafted without articles (read as paragraphs) has nothing to compare
     others = [d for d in corpus.documents if d.id != doc.id and d.articles]
     if not others:
-        raise UsageError(f"nothing to compare {doc.id} with: the corpus holds no other document")
+        raise CorpusError(f"nothing to compare {doc.id} with: the corpus holds no other document")
 
     gap_rows = compare.gaps(corpus, doc.id, min_docs=1)
     aligned_in: dict[str, set[int]] = {}

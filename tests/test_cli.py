@@ -43,19 +43,22 @@ def test_docs_json_keys():
 
 
 @pytest.mark.parametrize(
-    "args,message",
+    "args,message,code",
     [
-        (["show", "北京"], "beijing-tiaoli"),  # ambiguous city lists the candidates
-        (["show", "上海"], "no document"),
-        (["show", "长春", "99"], "no article 99"),
-        (["export", "articles", "out.txt"], "format"),
+        (["show", "北京"], "beijing-tiaoli", 1),  # ambiguous city lists the candidates
+        (["show", "上海"], "no document", 1),
+        (["show", "长春", "99"], "no article 99", 1),
+        # a file name whose suffix names no format is a usage error, as click's own are
+        (["export", "articles", "out.txt"], "format", 2),
+        (["report", "苏州", "-o", "."], "format", 2),
+        (["report", "苏州", "-o", ".", "--to", "html"], "is a directory", 2),
     ],
 )
-def test_errors_are_one_line(args, message, tmp_path, monkeypatch):
+def test_errors_are_one_line(args, message, code, tmp_path, monkeypatch):
     """Bad input gives a one-line error and a non-zero exit code, never a traceback."""
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, args)
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == code, result.output
     assert message in result.output
     # CliRunner keeps an escaped exception out of the output: check that none escaped
     assert isinstance(result.exception, SystemExit), repr(result.exception)
