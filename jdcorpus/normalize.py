@@ -307,6 +307,20 @@ def tw_phrases(text: str) -> str:
     return pattern.sub(lambda m: table[m.group()], text)
 
 
+_RE_DI_TYPO = re.compile(
+    "笫(?=[" + _HSPACE + "]*[零〇一二两三四五六七八九十百千0-9][零〇一二两三四五六七八九十百千0-9"
+    + _HSPACE + "]*[条條章节節编編款项項])"
+)
+
+
+@step("label_typos")
+def label_typos(text: str) -> str:
+    """笫 typed for 第 before a numbered label (笫五十四条→第五十四条); 床笫 and the like kept."""
+    if "笫" not in text:
+        return text
+    return _RE_DI_TYPO.sub("第", text)
+
+
 # -- script detection ---------------------------------------------------------------------
 #: The ranges of :data:`_HAN`, for short texts (a query): compiling the pattern takes ~2 ms.
 _HAN_RANGES = (("\u3400", "\u4dbf"), ("\u4e00", "\u9fff"), ("\uf900", "\ufaff"),

@@ -274,3 +274,13 @@ def test_han_characters_of_short_texts_are_the_patterns():
     ]
     for t in texts:
         assert _han(t) == _rx(_P_HAN).findall(t)
+
+
+def test_label_typos_fix_the_look_alike_di_before_a_label_only():
+    """笫 typed for 第 before a numbered label becomes 第 (in running text too: 依照本法笫三条);
+    床笫 and 笫 before no label stay."""
+    assert normalize("依照本法笫３条和笫 二 章。床笫之间，笫二次。")[0] == (
+        "依照本法第3条和第二章。床笫之间，笫二次。"
+    )
+    assert "label_typos" in normalize("笫五十四条")[1]
+    assert "label_typos" not in normalize("床笫之间")[1]

@@ -183,3 +183,24 @@ def test_an_item_may_begin_with_the_word_project():
     ]
     assert len(a1.paragraphs) == 1
     assert (a2.items, a2.text) == ((), "违反本条例第一条第（二）项规定的，依法处理。")
+
+
+@pytest.mark.parametrize(
+    ("typed", "label"), [("笫三条", "第三条"), ("笫 三 条", "第三条"), ("笫３条", "第3条")]
+)
+def test_a_label_typed_with_the_look_alike_di_is_a_label(typed, label):
+    """笫 typed for 第 (it looks the same: 笫五十四条 in a real file) starts an article as 第 does;
+    the label reads 第三条, the source keeps what was typed, and 床笫 in a sentence is no label."""
+    text = f"某市测试条例\n第一条 为了规范，制定本条例。\n第二条 本条例适用于本市。\n{typed} 床笫之事不在此列。\n第四条 自公布之日起施行。\n"
+    (doc,) = parse_text(text)
+    assert [a.no for a in doc.articles] == [1, 2, 3, 4]
+    a3 = doc.articles[2]
+    assert (a3.label, a3.text) == (label, "床笫之事不在此列。")
+    assert a3.original.startswith(typed) and doc.source(a3.start, a3.end) == a3.original
+    assert not doc.warnings  # no numbering jump from 第二条 to 第四条
+
+
+def test_the_look_alike_di_is_no_label_elsewhere():
+    """笫 before no numbered label (床笫之间) is text, and 笫 inside a sentence starts nothing."""
+    (doc,) = parse_text("某条例\n第一条 床笫之间，笫二次。\n第二条 施行。\n")
+    assert [a.text for a in doc.articles] == ["床笫之间，笫二次。", "施行。"]

@@ -133,9 +133,18 @@ def halfwidth_digits(s: str) -> str:
     return s.translate(FULLWIDTH_DIGITS) if _RE_FULLWIDTH_DIGIT.search(s) else s
 
 
+def _key_pre(s: str) -> str:
+    s = _RE_KEY_DROP.sub("", halfwidth_digits(s))
+    # 笫 typed for 第 in a label (笫五十四条): a typo that looks the same (床笫 is no label)
+    return _RE_DI_TYPO.sub("第", s) if "笫" in s else s
+
+
+_RE_DI_TYPO = re.compile(rf"^笫(?={NUM}[条條章节節编編])")
+
+
 def key_of(s: str) -> str:
     """Simplified, space-free form of a segment used for classification only."""
-    return _t2s().convert(_RE_KEY_DROP.sub("", halfwidth_digits(s)))
+    return _t2s().convert(_key_pre(s))
 
 
 def keys_of(strings: list[str], chunk: int = 4096) -> list[str]:
@@ -144,7 +153,7 @@ def keys_of(strings: list[str], chunk: int = 4096) -> list[str]:
     text makes on the way small)."""
     out: list[str] = []
     for k in range(0, len(strings), chunk):
-        pre = [_RE_KEY_DROP.sub("", halfwidth_digits(s)) for s in strings[k : k + chunk]]
+        pre = [_key_pre(s) for s in strings[k : k + chunk]]
         out += _t2s().convert("\n".join(pre)).split("\n")
     return out
 
@@ -193,5 +202,5 @@ def label_num(raw: str) -> str:
     return _RE_SPACES.sub("", m.group(1)).translate(FULLWIDTH_DIGITS) if m else ""
 
 
-_RE_LABEL_NUM = re.compile(rf"\s*第\s*({SPACED_NUM})")
+_RE_LABEL_NUM = re.compile(rf"\s*[第笫]\s*({SPACED_NUM})")
 _RE_SPACES = re.compile(r"\s+")

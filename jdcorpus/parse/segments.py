@@ -312,7 +312,7 @@ def _classify(seg: Seg, noisy: bool = True) -> None:
                 seg.kind, seg.num = kind, to_int(m.group(1))
                 seg.rest = _strip_toc_page(m.group(2)).removesuffix("。")
                 return
-    m = _RE_LABEL.match(halfwidth_digits(raw)) if raw.startswith("第") else None
+    m = _RE_LABEL.match(halfwidth_digits(raw)) if key.startswith("第") else None
     if m:
         ma = RE_ARTICLE.match(key)
         # a space after the label settles it: 第三条 中国共产党… is a label even though 第三条中…
@@ -367,7 +367,7 @@ _RE_SPACED = re.compile(rf"[{HS}]+(?!第)")
 _RE_SPACED_LABEL_END = re.compile(
     rf"^#*[{HS}]*第[{HS}]*{SPACED_NUM}[{HS}]*分?[章节編编節][{HS}]+\S"
 )
-_RE_LABEL = re.compile(rf"^第\s*({SPACED_NUM})\s*[条條](?:之([一二三四五六七八九十]+))?")
+_RE_LABEL = re.compile(rf"^[第笫]\s*({SPACED_NUM})\s*[条條](?:之([一二三四五六七八九十]+))?")  # 笫: a typo
 
 
 def _rest_after(raw: str, label: re.Match) -> str:
