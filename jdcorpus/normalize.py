@@ -307,9 +307,9 @@ def tw_phrases(text: str) -> str:
     return pattern.sub(lambda m: table[m.group()], text)
 
 
+_LABEL_NUM = "[零〇一二两三四五六七八九十百千0-9]"
 _RE_DI_TYPO = re.compile(
-    "笫(?=[" + _HSPACE + "]*[零〇一二两三四五六七八九十百千0-9][零〇一二两三四五六七八九十百千0-9"
-    + _HSPACE + "]*[条條章节節编編款项項])"
+    f"笫(?=[{_HSPACE}]*{_LABEL_NUM}[{_HSPACE}0-9零〇一二两三四五六七八九十百千]*[条條章节節编編款项項])"
 )
 
 

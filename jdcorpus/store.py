@@ -500,15 +500,29 @@ class FileResult:
             return f"unchanged {self.path}: already in the corpus ({self.stored})"
         n = len(self.documents)
         arts = sum(d["articles"] for d in self.documents)
-        ids = ", ".join(d["id"] for d in self.documents)
+        ids = _first([d["id"] for d in self.documents], LINE_IDS, ", ")
         out = f"{self.status} {self.path}: {n} document{'s' * (n != 1)} ({ids}), {arts} articles"
         notes = self.messages + self.warnings
         if notes:
             out += f"; {len(self.warnings)} warning{'s' * (len(self.warnings) != 1)}" * bool(
                 self.warnings
             )
-            out += ": " + " | ".join(notes)
+            out += ": " + _first(notes, LINE_NOTES, " | ")
         return out
+
+
+#: How many document ids and notes a file's line shows: a file of a thousand instruments (a
+#: whole collection pasted into one file) is still one readable line; ``jdcorpus show DOC`` and
+#: ``docs`` list the rest.
+LINE_IDS = 10
+LINE_NOTES = 5
+
+
+def _first(items: list[str], k: int, sep: str) -> str:
+    """The first ``k`` of ``items`` joined by ``sep``, and how many more there are."""
+    if len(items) <= k:
+        return sep.join(items)
+    return sep.join(items[:k]) + f"{sep}… {len(items) - k} more"
 
 
 @dataclass

@@ -776,3 +776,22 @@ def test_a_name_matching_none_or_many_of_a_collection_lists_ten():
         resolve_document("条例", docs + [DocumentRef("x", "某条例", None)])
     msg = str(e.value)
     assert "names 1001 documents" in msg and msg.count("(文海市") == 10 and "and 991 more" in msg
+
+
+def test_a_file_of_many_instruments_is_still_one_readable_line():
+    """A file holding hundreds of instruments (a collection pasted into one file) reports on one
+    line of bounded length: the first ids and notes, and how many more there are."""
+    from jdcorpus.store import LINE_IDS, LINE_NOTES, FileResult
+
+    docs = [{"id": f"doc-{k}", "title": "t", "articles": 2} for k in range(300)]
+    notes = [f"article number repeated: 第{k}条" for k in range(900)]
+    line = FileResult("big.txt", "added", documents=docs, warnings=notes).line()
+    assert "\n" not in line and len(line) < 1000
+    assert line.startswith("added big.txt: 300 documents (doc-0, doc-1,")
+    assert f"… {300 - LINE_IDS} more), 600 articles; 900 warnings:" in line
+    assert line.endswith(f"… {900 - LINE_NOTES} more")
+    few = FileResult("a.txt", "added", documents=docs[:2], warnings=notes[:2]).line()
+    assert few == (
+        "added a.txt: 2 documents (doc-0, doc-1), 4 articles; 2 warnings: "
+        "article number repeated: 第0条 | article number repeated: 第1条"
+    )

@@ -367,7 +367,8 @@ _RE_SPACED = re.compile(rf"[{HS}]+(?!第)")
 _RE_SPACED_LABEL_END = re.compile(
     rf"^#*[{HS}]*第[{HS}]*{SPACED_NUM}[{HS}]*分?[章节編编節][{HS}]+\S"
 )
-_RE_LABEL = re.compile(rf"^[第笫]\s*({SPACED_NUM})\s*[条條](?:之([一二三四五六七八九十]+))?")  # 笫: a typo
+# 笫 is 第 mistyped (it looks the same)
+_RE_LABEL = re.compile(rf"^[第笫]\s*({SPACED_NUM})\s*[条條](?:之([一二三四五六七八九十]+))?")
 
 
 def _rest_after(raw: str, label: re.Match) -> str:
