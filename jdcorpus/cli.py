@@ -399,6 +399,7 @@ def add(paths, city, province, title, kind, status, dates, encoding, pattern, dr
     from .errors import UsageError
 
     spec = _spec()
+    follow = _index_update(spec)
     try:
         report = store.add(
             spec.path,
@@ -414,7 +415,7 @@ def add(paths, city, province, title, kind, status, dates, encoding, pattern, dr
             dry_run=dry_run,
             taken=_bundled_titles,
             progress=_progress("Parsing"),
-            on_commit=_index_update(spec),
+            on_commit=follow,
         )
     except UsageError as e:  # exit status 2, like click's own usage errors
         raise click.UsageError(e.message) from None
@@ -423,19 +424,36 @@ def add(paths, city, province, title, kind, status, dates, encoding, pattern, dr
         click.echo(prefix + r.line(), err=not r.ok)
     if len(report.files) != 1 or report.ignored:
         click.echo(prefix + report.summary(), err=True)
+    follow.aborted()
     sys.exit(report.exit_code)
 
 
-def _index_update(spec):
+class _index_update:
     """What runs after an add or remove is committed: the search index follows, incrementally
-    (:func:`jdcorpus.corpus.follow_index`)."""
+    (:func:`jdcorpus.corpus.follow_index`). Ctrl-C while it runs interrupts the index only: the
+    change is committed, so the command still says what it added or removed, then
+    :meth:`aborted` says the index is left for the next search and exits 1."""
 
-    def follow(added, removed):
+    def __init__(self, spec):
+        self.spec = spec
+        self.interrupted = False
+
+    def __call__(self, added, removed):
         from .corpus import follow_index
 
-        follow_index(spec, added, removed, progress=_progress())
+        try:
+            follow_index(self.spec, added, removed, progress=_progress())
+        except KeyboardInterrupt:
+            self.interrupted = True
 
-    return follow
+    def aborted(self) -> None:
+        if self.interrupted:
+            click.echo(
+                "Aborted! (while updating the search index: the corpus has the change; "
+                "the next search brings the index up to date)",
+                err=True,
+            )
+            sys.exit(1)
 
 
 @main.command("list")
@@ -477,10 +495,10 @@ def remove(names):
 
     spec = _spec()
     names = list(dict.fromkeys(names))  # a name given twice is removed once, not then unknown
-    for line in remove_files(
-        spec.path, names, on_commit=_index_update(spec), bundled_ids=_bundled_titles()
-    ):
+    follow = _index_update(spec)
+    for line in remove_files(spec.path, names, on_commit=follow, bundled_ids=_bundled_titles()):
         click.echo(line)
+    follow.aborted()
 
 
 # -- search (issue 3) -------------------------------------------------------------------------

@@ -795,3 +795,29 @@ def test_a_file_of_many_instruments_is_still_one_readable_line():
         "added a.txt: 2 documents (doc-0, doc-1), 4 articles; 2 warnings: "
         "article number repeated: 第0条 | article number repeated: 第1条"
     )
+
+
+def test_ctrl_c_while_the_index_follows_still_reports_the_change(tmp_path, monkeypatch):
+    """Ctrl-C after the commit, while the search index follows an add or a remove: the lines
+    say what was added or removed, then one line says the corpus has the change and the next
+    search updates the index (exit 1) — never a bare "Aborted!" over a change that was made."""
+    import jdcorpus.corpus
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(jdcorpus.corpus, "follow_index", interrupted)
+    home = tmp_path / "corpus"
+    r = jd(home, "add", LAWREFBOOK / WENZHOU)
+    assert r.exit_code == 1, r.output
+    assert r.stdout.startswith(f"added {LAWREFBOOK / WENZHOU}: 1 document")
+    assert r.stderr.startswith("Aborted! (while updating the search index: the corpus has")
+    (row,) = json.loads(jd(home, "list", "--format", "json").stdout)
+    monkeypatch.undo()
+    hits = json.loads(jd(home, "search", "烟花爆竹", "--format", "json").stdout)
+    assert "wenzhou-guiding" in {h["doc"] for h in hits}  # the search brought the index up
+    monkeypatch.setattr(jdcorpus.corpus, "follow_index", interrupted)
+    r = jd(home, "remove", row["name"])
+    assert r.exit_code == 1 and r.stdout.startswith("removed"), r.output
+    assert "the next search brings the index up to date" in r.stderr
+    assert json.loads(jd(home, "list", "--format", "json").stdout) == []
