@@ -204,3 +204,63 @@ def test_the_look_alike_di_is_no_label_elsewhere():
     """笫 before no numbered label (床笫之间) is text, and 笫 inside a sentence starts nothing."""
     (doc,) = parse_text("某条例\n第一条 床笫之间，笫二次。\n第二条 施行。\n")
     assert [a.text for a in doc.articles] == ["床笫之间，笫二次。", "施行。"]
+
+
+@pytest.mark.parametrize(
+    "tizhu",
+    [
+        "2013年3月8日 最高人民法院审判委员会第1571次会议\n"
+        "2013年3月18日 最高人民检察院第十二届检察委员会第1次会议通过\n",
+        "（2013年3月8日最高人民法院审判委员会第1571次会议、"
+        "2013年3月18日最高人民检察院第十二届检察委员会第1次会议通过）\n",
+    ],
+)
+def test_a_joint_tizhu_adopts_at_both_meetings(tizhu):
+    """（2013年3月8日最高人民法院审判委员会第1571次会议、2013年3月18日最高人民检察院…会议通过）,
+    in brackets or broken into lines after the first meeting (as LawRefBook writes it): the
+    first meeting shares the verb — an adoption, and its line no notice."""
+    (doc,) = parse_text(
+        "最高人民法院、最高人民检察院关于办理盗窃刑事案件适用法律若干问题的解释\n"
+        + tizhu
+        + "为依法惩治盗窃犯罪活动，现就办理盗窃刑事案件适用法律的若干问题解释如下：\n"
+        "第一条 盗窃公私财物价值一千元以上的，应当认定为“数额较大”。\n"
+        "第二条 本解释自发布之日起施行。\n"
+    )
+    assert [(e.kind, e.date) for e in doc.events] == [
+        ("adopted", "2013-03-08"),
+        ("adopted", "2013-03-18"),
+    ]
+    assert doc.adopted == "2013-03-08"
+    assert doc.notices == (
+        "为依法惩治盗窃犯罪活动，现就办理盗窃刑事案件适用法律的若干问题解释如下：",
+    )
+
+
+def test_a_meeting_line_without_an_adoption_after_it_adopts_nothing():
+    """A date and a meeting alone on a line adopt only when the next line of the 题注 does."""
+    (doc,) = parse_text(
+        "某市测试条例\n2013年3月8日 市人民代表大会常务委员会第1次会议\n"
+        "第一条 为了规范，制定本条例。\n第二条 施行。\n"
+    )
+    assert doc.events == ()
+
+
+def test_a_title_the_markup_states_is_no_notice(tmp_path):
+    """# 反分裂国家法: a title with no place is no title by its words, but the Markdown heading
+    states it; its line is the title's, not a notice."""
+    from jdcorpus.parse import parse_file
+
+    path = tmp_path / "反分裂国家法.md"
+    path.write_text(
+        "# 反分裂国家法\n\n2005年3月14日 第十届全国人民代表大会第三次会议通过\n\n"
+        "第一条 为了反对和遏制分裂势力，制定本法。\n\n第二条 本法自公布之日起施行。\n",
+        "utf-8",
+    )
+    (doc,) = parse_file(path)
+    assert (doc.title, doc.original_title, doc.notices, doc.warnings) == (
+        "反分裂国家法",
+        "反分裂国家法",
+        (),
+        (),
+    )
+    assert doc.adopted == "2005-03-14"

@@ -104,6 +104,13 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
                 doc_title = whole
     if not doc_title and fallback_title:
         doc_title = _clean_title(norm(fallback_title))
+        # the line that states it (# 反分裂国家法: no place, so no title by RE_TITLE) is the
+        # title's line, not a notice
+        title_seg = next(
+            (s for s in header if s.kind == "text" and _clean_title(norm(s.raw)) == doc_title),
+            title_seg,
+        )
+        original_title = title_seg.raw if title_seg else original_title
     # 某市人民代表大会常务委员会⏎关于…的决定: a 关于… line (no 印发《…》) under its organs
     if not doc_title:
         for s in header:
@@ -522,8 +529,24 @@ def _events(texts: list[str]) -> list[Event]:
             body = re.sub(r"^.*?(已由|已经|经)", "", m.group(1))
             if _ORGAN.search(body):
                 add(_iso(m.group(2)), dict(_EVENT_WORDS)[m.group(m.lastindex)], body)
+    # a joint 题注 (2013年3月8日最高人民法院审判委员会第1571次会议、2013年3月18日最高人民检察院…
+    # 会议通过): the first meeting shares the verb of the next — in one text, or alone on its line
+    # (RE_TIZHU) before the next one's
+    for k, t in enumerate(texts):
+        for m in _RE_SHARED_VERB.finditer(t):
+            add(_iso(m.group("date")), "adopted", m.group("meeting"))
+        m = _RE_MEETING_ONLY.fullmatch(t)
+        if m and any(e.kind == "adopted" for e in _events(texts[k + 1 : k + 2])):
+            add(_iso(m.group("date")), "adopted", m.group("meeting"))
     events.sort(key=lambda e: e.date)
     return events
+
+
+_MEETING = r"[^，,。；;：:、]{0,80}?会议"
+_RE_MEETING_ONLY = re.compile(rf"(?P<date>{_ANY_DATE})(?P<meeting>{_MEETING})")
+_RE_SHARED_VERB = re.compile(
+    rf"(?P<date>{_ANY_DATE})(?P<meeting>{_MEETING})(?=[、，,]?{_ANY_DATE}{_MEETING}(?:审议)?通过)"
+)
 
 
 _RE_FIELD = re.compile(

@@ -96,6 +96,9 @@ RE_NOTICE = re.compile(r"(公告|通知|决定|令|公报)$|^关于.*的(通知|
 RE_DRAFT = re.compile(r"草案|征求意见稿|送审稿|审议稿|修改稿|草稿|讨论稿")
 RE_TIZHU = re.compile(
     r"^(?:[（(【].*)?(?:\d{4}|[零〇一二三四五六七八九]{4})年.{0,120}(通过|批准|修订|修正|公布|发布|印发)"
+    # the first meeting of a joint 题注 broken before the next one (2013年5月27日最高人民法院审判委员会
+    # 第1579次会议 ⏎ 2013年4月28日最高人民检察院…会议通过): the verb is the next line's
+    r"|^(?:\d{4}|[零〇一二三四五六七八九]{4})年[^，,。；;：:]{0,80}会议$"
 )
 # a sentence that repeals an earlier instrument (1994年…通过的《…规定》同时废止。): the last 款 of a
 # final article, though it opens with a date and names a meeting like a 题注 (whose own 《关于废止
