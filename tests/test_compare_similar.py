@@ -137,7 +137,7 @@ def test_cli_table():
 @pytest.mark.parametrize(
     "args, code",
     [
-        (["similar", "长春"], 1),
+        (["similar", "长春"], 2),  # not DOC:ARTICLE: an argument of the wrong form
         (["similar", "长春:999"], 1),
         (["similar", "nowhere:1"], 1),
         (["similar", "长春:1", "--limit", "0"], 2),
