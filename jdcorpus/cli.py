@@ -399,7 +399,7 @@ def add(paths, city, province, title, kind, status, dates, encoding, pattern, dr
     from .errors import UsageError
 
     spec = _spec()
-    follow = _index_update(spec)
+    follow = _IndexFollower(spec)
     try:
         report = store.add(
             spec.path,
@@ -428,7 +428,7 @@ def add(paths, city, province, title, kind, status, dates, encoding, pattern, dr
     sys.exit(report.exit_code)
 
 
-class _index_update:
+class _IndexFollower:
     """What runs after an add or remove is committed: the search index follows, incrementally
     (:func:`jdcorpus.corpus.follow_index`). Ctrl-C while it runs interrupts the index only: the
     change is committed, so the command still says what it added or removed, then
@@ -495,7 +495,7 @@ def remove(names):
 
     spec = _spec()
     names = list(dict.fromkeys(names))  # a name given twice is removed once, not then unknown
-    follow = _index_update(spec)
+    follow = _IndexFollower(spec)
     for line in remove_files(spec.path, names, on_commit=follow, bundled_ids=_bundled_titles()):
         click.echo(line)
     follow.aborted()

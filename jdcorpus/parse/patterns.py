@@ -138,11 +138,11 @@ def halfwidth_digits(s: str) -> str:
 
 def _key_pre(s: str) -> str:
     s = _RE_KEY_DROP.sub("", halfwidth_digits(s))
-    # 笫 typed for 第 in a label (笫五十四条): a typo that looks the same (床笫 is no label)
-    return _RE_DI_TYPO.sub("第", s) if "笫" in s else s
+    if "笫" in s:  # 笫 typed for 第 in a label (笫五十四条): the normalization step's rule
+        from ..normalize import label_typos
 
-
-_RE_DI_TYPO = re.compile(rf"^笫(?={NUM}[条條章节節编編])")
+        s = label_typos(s)
+    return s
 
 
 def key_of(s: str) -> str:
