@@ -321,6 +321,27 @@ def label_typos(text: str) -> str:
     return _RE_DI_TYPO.sub("第", text)
 
 
+# a year in Chinese numerals whose 〇 was typed as a look-alike: ○ (U+25CB) ◯ О Ο O Ｏ 0
+_ZERO_LIKE = "○◯ОΟOＯ0"
+_RE_CN_YEAR_ZERO = re.compile(f"(?<![0-9A-Za-z])[零〇一二三四五六七八九{_ZERO_LIKE}]{{4}}(?=年)")
+_TABLE_ZERO = str.maketrans(dict.fromkeys(_ZERO_LIKE, "〇"))
+
+
+def _year_zero(m: re.Match) -> str:
+    year = m.group()
+    if not any(c in "一二三四五六七八九" for c in year):
+        return year  # 2000年, OOOO年: no Chinese year
+    return year.translate(_TABLE_ZERO)
+
+
+@step("year_zeros")
+def year_zeros(text: str) -> str:
+    """The 〇 of a year in Chinese numerals typed as a look-alike (二○○四年→二〇〇四年)."""
+    if "年" not in text or not any(c in text for c in _ZERO_LIKE):
+        return text
+    return _RE_CN_YEAR_ZERO.sub(_year_zero, text)
+
+
 # -- script detection ---------------------------------------------------------------------
 #: The ranges of :data:`_HAN`, for short texts (a query): compiling the pattern takes ~2 ms.
 _HAN_RANGES = (("\u3400", "\u4dbf"), ("\u4e00", "\u9fff"), ("\uf900", "\ufaff"),

@@ -284,3 +284,29 @@ def test_label_typos_fix_the_look_alike_di_before_a_label_only():
     )
     assert "label_typos" in normalize("笫五十四条")[1]
     assert "label_typos" not in normalize("床笫之间")[1]
+
+
+def test_year_zeros_fix_look_alike_zeros_in_a_chinese_year_only():
+    """The 〇 of a year in Chinese numerals typed as ○, ◯, O or 0 becomes 〇; a year in Arabic
+    digits, a code of Latin letters and a ○ outside a year stay."""
+    text = "自二○○四年十月一日起施行，一九九◯年、二OO一年、二0一五年；2000年，A2O1O年，○表示"
+    assert normalize(text)[0] == (
+        "自二〇〇四年十月一日起施行，一九九〇年、二〇〇一年、二〇一五年；2000年，A2O1O年，○表示"
+    )
+    assert "year_zeros" not in normalize("二〇〇四年，2004年")[1]
+
+
+def test_a_year_typed_with_look_alike_zeros_dates_the_instrument():
+    """Dates written 二○○四年 are read as the dates they are: the 题注 adopts, the last article
+    sets the day it takes effect; the source keeps what was typed."""
+    from jdcorpus import parse_text
+
+    text = (
+        "某市物业管理条例\n"
+        "（二○○四年三月五日某市第十届人民代表大会常务委员会第九次会议通过）\n"
+        "第一条 为了规范物业管理，制定本条例。\n"
+        "第二条 本条例自二OO四年五月一日起施行。\n"
+    )
+    doc = parse_text(text, name="x.txt")[0]
+    assert (doc.adopted, doc.effective, doc.notices) == ("2004-03-05", "2004-05-01", ())
+    assert "二OO四年" in doc.articles[-1].original

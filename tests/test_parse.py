@@ -643,3 +643,71 @@ def test_an_effective_date_written_with_shishi():
         "某市某某条例\n第一条 本市制定实施细则。\n第二条 自2009年1月1日起实施细则。\n"
     )
     assert doc.effective is None  # 实施细则 is a kind of instrument, not 施行
+
+
+def test_a_document_of_paragraphs_starts_after_its_header_lines():
+    """Without articles the body starts after the header a collection writes (its date lines,
+    <!-- INFO END -->) and after a 文号 and an addressee: 2001年7月5日 施行 was glued to the first
+    paragraph, 高检发释字〔2001〕3号 was one."""
+    (doc,) = parse_text(
+        "# 最高人民法院关于某类案件适用法律问题的解释\n\n"
+        "2001年6月21日 最高人民法院审判委员会第1181次会议通过\n\n"
+        "2001年7月3日 最高人民法院公告公布\n\n2001年7月5日 施行\n\n<!-- INFO END -->\n\n"
+        "法释〔2001〕22号\n\n各高级人民法院：\n\n"
+        "为依法惩处某类犯罪活动，现就有关问题解释如下：\n\n"
+        "对于某类行为，应当依照刑法第二百八十条的规定定罪处罚。\n",
+        require_articles=False,
+    )
+    assert [p.text[:6] for p in doc.paragraphs] == ["为依法惩处某", "对于某类行为"]
+    assert (doc.adopted, doc.promulgated, doc.effective) == (
+        "2001-06-21",
+        "2001-07-03",
+        "2001-07-05",
+    )
+
+
+def test_a_document_of_paragraphs_whose_first_numbers_were_lost_starts_at_its_text():
+    """三、 as the first numbered paragraph (the source lost 一、 and 二、): the text before it is
+    the body's, not a notice."""
+    (doc,) = parse_text(
+        "某某关于某事的通知\n各区人民政府：\n根据有关规定，现通知如下：\n"
+        "如果甲，依法处理。\n如果乙，依法处理。\n三、本通知自发布之日起执行。\n",
+        require_articles=False,
+    )
+    assert doc.notices == ("某某关于某事的通知\n各区人民政府：",)
+    assert doc.paragraphs[0].text.startswith("根据有关规定")
+    assert doc.paragraphs[-1].text == "三、本通知自发布之日起执行。"
+
+
+def test_another_instruments_date_in_the_body_is_no_event():
+    """2000年3月17日劳动保障部发布的《…》同时废止 names the repealed instrument's date: it is not
+    this one's promulgation, in the body of a document of paragraphs or in a notice."""
+    (doc,) = parse_text(
+        "关于某事问题的通知\n劳社部发[2008]3号\n各省人民政府：\n现将有关问题通知如下：\n"
+        "一、甲。\n二、2000年3月17日劳动保障部发布的《关于某事问题的通知》同时废止。\n",
+        require_articles=False,
+    )
+    assert doc.events == () and doc.promulgated is None
+    (doc,) = parse_text(
+        "某市某某办法\n某市人民政府于2010年5月1日发布的《某市某某暂行办法》同时废止。\n"
+        "第一条 为了规范，制定本办法。\n"
+    )
+    assert doc.promulgated is None
+
+
+def test_markdown_headings_and_formulas_keep_their_lines_in_a_document_of_paragraphs():
+    """## 一、制度工作时间的计算 is a heading on a line of its own, not the start of a sentence
+    broken over two lines; a formula line (÷ or ＝) goes on in no line; ## 三 alone opens a
+    paragraph."""
+    (doc,) = parse_text(
+        "# 关于某事的通知\n\n<!-- INFO END -->\n\n各省人民政府：\n\n现调整如下：\n\n"
+        "## 一、制度工作时间的计算\n\n年工作日：365天-104天-11天＝250天\n\n"
+        "月工作日：250天÷12月＝20.83天/月\n\n## 二、日工资的折算\n\n日工资：月工资收入÷月计薪天数\n\n"
+        "小时工资：月工资收入÷（月计薪天数×8小时）。\n\n## 三\n\n原通知同时废止。\n",
+        require_articles=False,
+    )
+    assert [p.text for p in doc.paragraphs] == [
+        "一、制度工作时间的计算\n年工作日：365天-104天-11天＝250天\n月工作日：250天÷12月＝20.83天/月",
+        "二、日工资的折算\n日工资：月工资收入÷月计薪天数\n小时工资：月工资收入÷（月计薪天数×8小时）。",
+        "三\n原通知同时废止。",
+    ]

@@ -248,7 +248,7 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
     header_text = "".join(s.key for s in header if s.kind != "noise")
     # a 题注 may stand after a web page's own 目录, inside what is structurally the body
     pre_body = []
-    for s in body:
+    for s in body if not paragraphs_only else ():  # without articles the body is all text
         if s.kind == "article":
             break
         if s.kind in ("tizhu", "text", "notice"):
@@ -522,12 +522,15 @@ def _events(texts: list[str]) -> list[Event]:
             rf"({_ANY_DATE})((?:{_QUOTED}|{_NO_DATE}){{0,60}}?)(?:于)?({words})", t
         ):
             body = m.group(m.lastindex - 1)
+            if _another_instrument(m, t):
+                continue
             if not body or _ORGAN.search(body) or _RE_DECISION.fullmatch(body.strip()):
                 add(_iso(m.group(1)), dict(_EVENT_WORDS)[m.group(m.lastindex)], body)
         # notice style: organ, 于, date, verb
+        # (…于2000年3月17日发布的《…》同时废止: another instrument's event, not this one's)
         for m in re.finditer(rf"({_NO_DATE}{{0,60}}?)于({_ANY_DATE})({words})", t):
             body = re.sub(r"^.*?(已由|已经|经)", "", m.group(1))
-            if _ORGAN.search(body):
+            if _ORGAN.search(body) and not _another_instrument(m, t):
                 add(_iso(m.group(2)), dict(_EVENT_WORDS)[m.group(m.lastindex)], body)
     # a joint 题注 (2013年3月8日最高人民法院审判委员会第1571次会议、2013年3月18日最高人民检察院…
     # 会议通过): the first meeting shares the verb of the next — in one text, or alone on its line
@@ -540,6 +543,12 @@ def _events(texts: list[str]) -> list[Event]:
             add(_iso(m.group("date")), "adopted", m.group("meeting"))
     events.sort(key=lambda e: e.date)
     return events
+
+
+def _another_instrument(m: re.Match, t: str) -> bool:
+    """…2000年3月17日劳动保障部发布的《…》同时废止: the date another instrument was promulgated
+    (a 批准的《…决定》修正 is this one's amendment, and stays)."""
+    return m.group(m.lastindex) in ("公布", "发布", "印发") and t.startswith("的", m.end())
 
 
 _MEETING = r"[^，,。；;：:、]{0,80}?会议"

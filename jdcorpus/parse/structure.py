@@ -426,7 +426,7 @@ def body_structure(
 
 
 # a formula (应纳税额＝销售额×比例税率) is a line of its own, unpunctuated: it goes on in no line
-_RE_FORMULA = re.compile(r"[^\s＝=][＝=][^\s＝=]")
+_RE_FORMULA = re.compile(r"[^\s＝=][＝=÷][^\s＝=]")
 
 
 def _unpunctuated_list(text: str, a: _A) -> bool:
@@ -670,17 +670,52 @@ def paragraph_instrument(segs: list[Seg]) -> Instrument | None:
         (i for i, s in enumerate(segs) if _top_numbered(s) or s.kind in ("chapter", "section")),
         None,
     )
+    if start is not None and _top_numbered(segs[start]) and _top_no(segs[start]) != 1:
+        start = None  # 三、 first: the source lost 一、 and 二、, whose text comes before it
     if start is None:
         last_head = max(
             (i for i, k in enumerate(kinds) if k in ("title", "tizhu", "notice")), default=-1
         )
+        info_end = next((i for i, s in enumerate(segs) if _RE_INFO_END.match(s.raw)), -1)
         start = next(
-            (i for i in range(last_head + 1, len(segs)) if kinds[i] in ("text", "item")), None
+            (
+                i
+                for i in range(max(last_head, info_end) + 1, len(segs))
+                if kinds[i] in ("text", "item") and not _header_line(segs[i].key)
+            ),
+            None,
         )
     if start is None:
         return None
     end = max(i for i, k in enumerate(kinds) if k not in ("blank", "noise")) + 1
     return Instrument(0, start, end, end)
+
+
+# the end of a Markdown law file's own header (LawRefBook: # title, date lines, then this)
+_RE_INFO_END = re.compile(r"\s*<!--\s*INFO END\s*-->\s*$")
+# header lines before the body of a text without articles: a 文号 (高检发释字〔2001〕3号), a date
+# line of a collection (2001年7月5日 施行), an addressee (各省、自治区、直辖市人民政府：)
+_RE_HEADER_LINE = re.compile(
+    r"[^，,。；;：:]{1,24}[〔［\[（(【]\d{4}[〕］\]）)】]第?\d{1,5}号"
+    r"|(?:\d{4}年\d{1,2}月\d{1,2}日|[零〇一二三四五六七八九]{4}年[十一二三四五六七八九]{1,3}月"
+    r"[十一二三四五六七八九]{1,3}日)(?:起?施行|起?实施)"
+    r"|[^，,。；;：:“”]{2,120}(?<!如下)[：:]"
+)
+
+
+def _header_line(key: str) -> bool:
+    return bool(_RE_HEADER_LINE.fullmatch(key))
+
+
+def _markdown_heading(text: str, s: Seg) -> bool:
+    """The source line of ``s`` is a Markdown heading (``## 一、制度工作时间的计算``)."""
+    head = text[text.rfind("\n", 0, s.start) + 1 : s.start].lstrip()
+    return head.startswith("#")
+
+
+def _top_no(s: Seg) -> int | None:
+    m = RE_ITEM.match(s.key)
+    return to_int(m.group(3)) if m and m.group(3) else None
 
 
 def _top_numbered(s: Seg) -> bool:
@@ -709,9 +744,11 @@ def paragraph_structure(text: str, body: list[Seg], norm):
     numbered = any(_top_numbered(s) for s in body)
     holder = _A(seg=body[0]) if body else None  # the paragraphs, built as one article's 款
     chapter: Chapter | None = None
+    after_heading = False  # the line before was a Markdown heading (## 一、…): a line of its own
     for s in body:
         if s.kind in ("blank", "noise", "toc"):
             continue
+        own_line, after_heading = after_heading, _markdown_heading(text, s)
         if s.kind in ("chapter", "section", "part") and s.rest:
             label = (
                 f"第{label_num(s.raw)}{ {'chapter': '章', 'section': '节', 'part': '编'}[s.kind] }"
@@ -726,7 +763,8 @@ def paragraph_structure(text: str, body: list[Seg], norm):
                 )
             continue
         finished = ends_paragraph(holder.last_text)
-        top = _top_numbered(s)
+        top = _top_numbered(s) or after_heading
+        own_line = own_line or bool(_RE_FORMULA.search(holder.last_text))
         # a quoted provision of several paragraphs (an amendment's new text: each of them opens
         # with “, only the last closes) is one paragraph of the instrument, a line each
         quoted = (
@@ -745,13 +783,15 @@ def paragraph_structure(text: str, body: list[Seg], norm):
         if s.kind in ("item", "subitem"):
             _add_item(holder, s.start, s.end, s.raw, s.key, "cn" if s.kind == "item" else "num")
         elif holder.in_item and not finished:
-            _extend(holder, s, new_line=False)  # an item broken over two lines
+            _extend(holder, s, new_line=own_line)  # an item broken over two lines
         elif holder.in_item and not quoted:  # text after the items: a paragraph of its own
             holder.paras.append(_P(parts=[(s.start, s.end)], start=s.start, end=s.end))
             holder.in_item, holder.last_text = False, s.raw
         else:  # the paragraph goes on: a broken line, or a new line of it
             p = holder.paras[-1]
-            p.parts.append((s.start, s.end) if not finished else (-s.start - 1, s.end))
+            p.parts.append(
+                (s.start, s.end) if not (finished or own_line) else (-s.start - 1, s.end)
+            )
             p.end, holder.last_text = s.end, s.raw
     paras = [_paragraph(text, n, p, norm) for n, p in enumerate(holder.paras if holder else [], 1)]
     return chapters, sections, paras
