@@ -711,3 +711,29 @@ def test_markdown_headings_and_formulas_keep_their_lines_in_a_document_of_paragr
         "二、日工资的折算\n日工资：月工资收入÷月计薪天数\n小时工资：月工资收入÷（月计薪天数×8小时）。",
         "三\n原通知同时废止。",
     ]
+
+
+def test_a_resolution_opening_with_its_meeting_keeps_that_text_after_a_bare_tizhu():
+    """A 决议 whose first sentence opens with the meeting, broken over lines (…会议听 ⏎ 取和审议了…
+    ⏎ 宪法和法律规定…决议：), after a 题注 line without brackets: the text is its notice, not
+    part of the 题注 (it was lost with it); a 题注 line without a date (…会议批准) stays in the
+    题注, and the title broken over two lines is no notice."""
+    (doc,) = parse_text(
+        "# 某省人民代表大会常务委员会关于加强某项工作的决议\n\n"
+        "2019年9月27日 某省第十三届人民代表大会常务委员会第十四次会议通过\n\n<!-- INFO END -->\n\n"
+        "某省第十三届人民代表大会常务委员会第十四次会议听\n\n取和审议了省人民政府的报告。为了加强工作，根据\n\n"
+        "宪法和法律规定，特作如下决议：\n\n一、各级人民政府要加强某项工作。\n\n二、本决议自通过之日起施行。\n",
+        require_articles=False,
+        fallback_title="某省人民代表大会常务委员会关于加强某项工作的决议",  # as parse_file gives it
+    )
+    assert doc.notices == (
+        "某省第十三届人民代表大会常务委员会第十四次会议听\n取和审议了省人民政府的报告。为了加强工作，根据\n"
+        "宪法和法律规定，特作如下决议：",
+    )
+    assert doc.adopted == "2019-09-27" and len(doc.paragraphs) == 2
+    (doc,) = parse_text(
+        "# 某市城市绿化条例\n\n1991年10月26日 某市第九届人民代表大会常务委员会第二十六次会议通过\n\n"
+        "某省第七届人民代表大会常务委员会第二十六次会议批准\n\n<!-- INFO END -->\n\n"
+        "某市城市\n\n绿化条例\n\n总则\n\n第一条 为了规范，制定本条例。\n"
+    )
+    assert doc.notices == () and doc.adopted == "1991-10-26"

@@ -12,6 +12,7 @@ from functools import cache
 
 from ..model import Document, Event, Paragraph
 from .patterns import (
+    BARE_HEADINGS,
     INVISIBLE,
     KINDS,
     LAW_KINDS,
@@ -179,7 +180,17 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
             and blocks[-1][0].kind == "tizhu"
             and not blocks[-1][0].raw.lstrip().startswith(("（", "(", "【", "["))
             and s.kind == "text"
-            and (ends_paragraph(s.key) or bool(RE_PREAMBLE.fullmatch(s.key)))
+            and (
+                ends_paragraph(s.key)
+                or bool(RE_PREAMBLE.fullmatch(s.key))
+                # the 题注 line ends with its verb and this line names no date: the text of
+                # a 决议 that opens with its meeting (…会议听 ⏎ 取和审议了…), not a broken 题注
+                or (
+                    bool(_RE_VERB_END.search(blocks[-1][-1].key))
+                    and not _RE_ANY_YEAR.search(s.key)
+                    and not _RE_VERB_END.search(s.key)  # …会议批准: a 题注 line without its date
+                )
+            )
         )
         if (
             s.kind in ("notice", "tizhu")
@@ -197,6 +208,10 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
     for b in blocks:
         key = "".join(s.key for s in b)
         if not b or RE_DRAFT.fullmatch(key.strip("（()）")):
+            continue
+        if _same_title(key, doc_title):  # the title again, or its first line (broken)
+            continue
+        if key.replace("　", "") in BARE_HEADINGS:  # 总则 over 第一条, its 第一章 lost: no notice
             continue
         texts.append(key)
         if RE_TIZHU.match(key):
@@ -543,6 +558,19 @@ def _events(texts: list[str]) -> list[Event]:
             add(_iso(m.group("date")), "adopted", m.group("meeting"))
     events.sort(key=lambda e: e.date)
     return events
+
+
+def _same_title(key: str, title: str) -> bool:
+    def bare(t: str) -> str:
+        return re.sub(r"[《》〈〉<>\s]", "", t)
+
+    k, t = bare(key), bare(title)
+    # (or its first line, broken before the line the title was read from)
+    return len(k) >= 4 and (k == t or (t.startswith(k) and len(k) < len(t)))
+
+
+_RE_VERB_END = re.compile(r"(?:通过|批准|修订|修正|公布|发布|印发|施行|实施)[）)】]?$")
+_RE_ANY_YEAR = re.compile(r"(?:\d{4}|[零〇一二三四五六七八九]{4})年")
 
 
 def _another_instrument(m: re.Match, t: str) -> bool:
