@@ -674,7 +674,7 @@ def test_a_document_of_paragraphs_whose_first_numbers_were_lost_starts_at_its_te
         "如果甲，依法处理。\n如果乙，依法处理。\n三、本通知自发布之日起执行。\n",
         require_articles=False,
     )
-    assert doc.notices == ("某某关于某事的通知\n各区人民政府：",)
+    assert (doc.title, doc.notices) == ("某某关于某事的通知", ("各区人民政府：",))
     assert doc.paragraphs[0].text.startswith("根据有关规定")
     assert doc.paragraphs[-1].text == "三、本通知自发布之日起执行。"
 
@@ -737,3 +737,19 @@ def test_a_resolution_opening_with_its_meeting_keeps_that_text_after_a_bare_tizh
         "某市城市\n\n绿化条例\n\n总则\n\n第一条 为了规范，制定本条例。\n"
     )
     assert doc.notices == () and doc.adopted == "1991-10-26"
+
+
+def test_a_notice_or_reply_that_is_the_instrument_has_its_kind():
+    """关于…的通知 / 的答复 heading a text of paragraphs is its title (it had none) and gives its
+    kind, which its id names; a title of another kind keeps its own."""
+    text = (
+        "关于职工工资折算问题的通知\n各省人民政府：\n现将有关问题通知如下：\n一、甲。\n二、乙。\n"
+    )
+    (doc,) = parse_text(text, require_articles=False)
+    assert (doc.kind, doc.id.endswith("-tongzhi")) == ("通知", True)
+    (doc,) = parse_text(
+        "最高人民法院关于某问题的答复\n某省高级人民法院：\n一、甲。\n", require_articles=False
+    )
+    assert doc.kind == "答复"
+    (doc,) = parse_text("某市社区服务条例\n第一条 为了规范，制定本条例。\n")
+    assert doc.kind == "条例"

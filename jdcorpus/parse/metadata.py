@@ -121,6 +121,17 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
                     title_seg, original_title = s, s.raw
                     doc_title = organs + _clean_title(norm(s.raw))
                     break
+    # a notice or reply that is itself the instrument: its 关于…的通知 line, first in the text,
+    # is the title (关于职工全年月平均工作时间和工资折算问题的通知 ⏎ 各省…：⏎ 一、…)
+    if not doc_title:
+        first = next((s for s in header if s.kind not in ("blank", "noise")), None)
+        if (
+            first is not None
+            and first.kind in ("notice", "text")
+            and _RE_SELF_TITLE.search(first.key)
+        ):
+            title_seg, original_title = first, first.raw
+            doc_title = _clean_title(norm(first.raw))
     if not doc_title:
         m = re.search(
             r"《([^》]{2,60})》", "".join(norm(s.raw) for s in header if s.kind != "noise")
@@ -408,7 +419,10 @@ def _kind(title: str) -> str | None:
             national or not re.search(r"[本该此其依合违执守方做用说看想手疗]法$", t)
         ):
             return k
-    return None
+    # a notice or reply that is itself the instrument (…关于…问题的通知, 最高人民法院…的答复): its
+    # kind, read from the title only (as a line, 关于…的通知 heads the instrument it issues)
+    m = re.search(r"关于.{2,}的(通知|答复|复函)$", t)
+    return m.group(1) if m else None
 
 
 def _city_from_title(title: str) -> str | None:
@@ -558,6 +572,9 @@ def _events(texts: list[str]) -> list[Event]:
             add(_iso(m.group("date")), "adopted", m.group("meeting"))
     events.sort(key=lambda e: e.date)
     return events
+
+
+_RE_SELF_TITLE = re.compile(r"^[^《》，,。；;：:]*关于[^《》，,。；;：:]{2,}的(?:通知|答复|复函)$")
 
 
 def _same_title(key: str, title: str) -> bool:
