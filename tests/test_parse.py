@@ -753,3 +753,26 @@ def test_a_notice_or_reply_that_is_the_instrument_has_its_kind():
     assert doc.kind == "答复"
     (doc,) = parse_text("某市社区服务条例\n第一条 为了规范，制定本条例。\n")
     assert doc.kind == "条例"
+
+
+def test_items_with_a_heading_line_of_their_own_keep_it():
+    """（一）配制记录 ⏎ 配制记录应包括：… — items written as a heading line, then their text: the
+    heading is a line of the item, not glued to the sentence after it. It is a style (at least
+    two items so written): one short item line before a long one is a broken line, joined."""
+    body = (
+        "第五十条 制剂配制管理文件主要有：\n\n（一）配制规程和标准操作规程\n\n"
+        "配制规程包括：制剂名称、剂型、处方、配制工艺的操作要求等。\n\n（二）配制记录\n\n"
+        "配制记录应包括：编号、制剂名称、配制日期、制剂批号和操作者的签名等。\n"
+    )
+    (doc,) = parse_text("某某质量管理规范\n\n" + body)
+    items = doc.articles[0].paragraphs[0].items
+    assert [it.text for it in items] == [
+        "配制规程和标准操作规程\n配制规程包括：制剂名称、剂型、处方、配制工艺的操作要求等。",
+        "配制记录\n配制记录应包括：编号、制剂名称、配制日期、制剂批号和操作者的签名等。",
+    ]
+    (doc,) = parse_text(
+        "某某管理办法\n\n第五条 街道办事处履行下列职责：\n\n（一）组织实施\n\n"
+        "本辖区内的社区建设规划和公共服务设施建设工作；\n\n（二）指导居民委员会的工作。\n"
+    )
+    first = doc.articles[0].paragraphs[0].items[0].text
+    assert first == "组织实施本辖区内的社区建设规划和公共服务设施建设工作；"

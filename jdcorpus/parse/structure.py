@@ -266,11 +266,14 @@ def body_structure(
     )
 
     line_headings = _line_headings(body, rest_keys)
+    item_headings = _item_headings(body)
+    last = -1  # the index of the line read before this one (no blank line or noise)
     for i, s in enumerate(body):
         if i in consumed:
             continue
         if s.kind in ("blank", "noise", "toc"):
             continue
+        prev, last = last, i
         if s.kind == "title" and title_key and s.key.strip("《》") == title_key:
             continue  # the title repeated as a running page header
         if (
@@ -411,7 +414,9 @@ def body_structure(
             and not _unpunctuated_list(text, cur)
             and not _RE_FORMULA.search(cur.last_text)
         ):
-            _extend(cur, s, new_line=False)  # a line broken mid-sentence
+            # a line broken mid-sentence; after an item's own heading line (（一）配制记录 ⏎
+            # 配制记录应包括：…) a new line of the item
+            _extend(cur, s, new_line=prev in item_headings)
         else:
             cur.paras.append(_P(parts=[(s.start, s.end)], start=s.start, end=s.end))
             cur.in_item = False
@@ -489,6 +494,27 @@ def _line_headings(body: list[Seg], rest_keys: dict[int, str]) -> set[int]:
     if len(strict) < 2 or 3 * len(strict | loose) < 2 * articles:
         return set()
     return strict | loose
+
+
+def _item_headings(body: list[Seg]) -> set[int]:
+    """The items that are a heading on a line of their own, the item's text on the next line
+    (（一）配制规程和标准操作规程 ⏎ 配制规程包括：…): a phrase of at most 20 characters without
+    punctuation, the next line a text line at least 20 characters long and more than twice as
+    long. A style of the instrument: at least two items written so (a line broken after a few
+    words here and there is no heading)."""
+    out = set()
+    for i, s in enumerate(body):
+        if s.kind != "item":
+            continue
+        rest = RE_ITEM.sub("", s.key, count=1)
+        if not _RE_LINE_HEADING.fullmatch(rest) or len(rest) > 20 or _RE_RULE_WORDS.search(rest):
+            continue
+        nxt = next(_shown_after(body, i), None)
+        if nxt is not None and nxt.kind == "text":
+            length = len(nxt.key)
+            if length >= 20 and length > 2 * len(s.key):
+                out.add(i)
+    return out if len(out) >= 2 else set()
 
 
 # the words of a rule's sentence, never of a heading (a line broken after 本条例适用于本市…)
