@@ -770,11 +770,12 @@ def paragraph_structure(text: str, body: list[Seg], norm):
     numbered = any(_top_numbered(s) for s in body)
     holder = _A(seg=body[0]) if body else None  # the paragraphs, built as one article's 款
     chapter: Chapter | None = None
-    after_heading = False  # the line before was a Markdown heading (## 一、…): a line of its own
+    prev_heading = False  # the line before was a Markdown heading (## 一、…): a line of its own
     for s in body:
         if s.kind in ("blank", "noise", "toc"):
             continue
-        own_line, after_heading = after_heading, _markdown_heading(text, s)
+        heading = _markdown_heading(text, s)  # opens a paragraph, as 一、 does
+        own_line, prev_heading = prev_heading, heading
         if s.kind in ("chapter", "section", "part") and s.rest:
             label = (
                 f"第{label_num(s.raw)}{ {'chapter': '章', 'section': '节', 'part': '编'}[s.kind] }"
@@ -789,7 +790,7 @@ def paragraph_structure(text: str, body: list[Seg], norm):
                 )
             continue
         finished = ends_paragraph(holder.last_text)
-        top = _top_numbered(s) or after_heading
+        top = _top_numbered(s) or heading
         own_line = own_line or bool(_RE_FORMULA.search(holder.last_text))
         # a quoted provision of several paragraphs (an amendment's new text: each of them opens
         # with “, only the last closes) is one paragraph of the instrument, a line each
