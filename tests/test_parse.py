@@ -608,20 +608,26 @@ def test_a_section_heading_with_a_stray_full_stop_is_a_heading():
     assert [a.section_no for a in doc.articles] == [1, 2]
 
 
-def test_formula_lines_are_paragraphs_of_their_own():
+def test_formula_lines_are_lines_of_the_paragraph_that_introduces_them():
     """应纳税额＝销售额×比例税率 lines (消费税暂行条例) end without punctuation, as a line broken
-    mid-sentence does: they were glued to each other and to the sentence after them."""
+    mid-sentence does: they were glued to each other and to the sentence after them. Each is a
+    line of its own in the 款 whose lead introduces it (应纳税额计算公式：), as items are; the
+    sentence after them is the next 款, and a formula after a full stop opens one."""
     (doc,) = parse_text(
         "中华人民共和国消费税暂行条例\n第一条 应纳税额计算公式：\n\n"
         "实行从价定率办法计算的应纳税额＝销售额×比例税率\n\n"
         "实行从量定额办法计算的应纳税额＝销售数量×定额税率\n\n"
         "纳税人销售的应税消费品，以人民币计算销售额。\n"
+        "第二条 组成计税价格按照下列公式计算。\n组成计税价格＝（成本＋利润）÷（1－比例税率）\n"
     )
     assert [p.text for p in doc.articles[0].paragraphs] == [
-        "应纳税额计算公式：",
-        "实行从价定率办法计算的应纳税额＝销售额×比例税率",
+        "应纳税额计算公式：\n实行从价定率办法计算的应纳税额＝销售额×比例税率\n"
         "实行从量定额办法计算的应纳税额＝销售数量×定额税率",
         "纳税人销售的应税消费品，以人民币计算销售额。",
+    ]
+    assert [p.text for p in doc.articles[1].paragraphs] == [
+        "组成计税价格按照下列公式计算。",
+        "组成计税价格＝（成本＋利润）÷（1－比例税率）",
     ]
 
 
@@ -727,7 +733,7 @@ def test_a_resolution_opening_with_its_meeting_keeps_that_text_after_a_bare_tizh
         fallback_title="某省人民代表大会常务委员会关于加强某项工作的决议",  # as parse_file gives it
     )
     assert doc.notices == (
-        "某省第十三届人民代表大会常务委员会第十四次会议听\n取和审议了省人民政府的报告。为了加强工作，根据\n"
+        "某省第十三届人民代表大会常务委员会第十四次会议听取和审议了省人民政府的报告。为了加强工作，根据"
         "宪法和法律规定，特作如下决议：",
     )
     assert doc.adopted == "2019-09-27" and len(doc.paragraphs) == 2
@@ -776,3 +782,21 @@ def test_items_with_a_heading_line_of_their_own_keep_it():
     )
     first = doc.articles[0].paragraphs[0].items[0].text
     assert first == "组织实施本辖区内的社区建设规划和公共服务设施建设工作；"
+
+
+def test_the_closing_under_the_text_dates_it_and_is_no_stray_text():
+    """某市人民政府 ⏎ 2019年3月5日 under the last article (the 落款 of a copy of a 规章 or a
+    notice): the signing organ and the date, a promulgation event — not "text after the last
+    article ignored"; a line of other text there still warns, and a stated promulgation wins."""
+    law = "某市某某管理办法\n第一条 为了规范，制定本办法。\n第二条 本办法自2019年4月1日起施行。\n\n"
+    (doc,) = parse_text(law + "　　　　某市人民政府\n　　　　2019年3月5日\n")
+    assert (doc.promulgated, doc.effective, doc.warnings) == ("2019-03-05", "2019-04-01", ())
+    assert doc.events[0].body == "某市人民政府"
+    (doc,) = parse_text(law + "相关链接：某市政府网\n2019年3月5日\n")
+    assert doc.promulgated is None and doc.warnings
+    (doc,) = parse_text(
+        "某市某某管理办法\n（2019年3月1日某市人民政府令第5号公布）\n"
+        + law.split("\n", 1)[1]
+        + "某市人民政府\n2019年3月5日\n"
+    )
+    assert doc.promulgated == "2019-03-01"

@@ -56,6 +56,26 @@ DOC_GETTERS = {
 }
 
 
+# the marker of a 目 (1. / （1） / ①) that opens a line of an item's text
+SUBITEM = re.compile(r"\d+[.．、]|[（(]\d{1,2}[）)]|[①-⑳]")
+FORMULA = re.compile(r"^[^，,。；;：:]*[^\s＝=][＝=÷][^\s＝=][^，,。；;：:]*$")
+
+
+def _heading_line(item) -> bool:
+    """The item opens with a heading line of its own (（一）配制记录 ⏎ 记录每批次…)."""
+    lines = item.text.split("\n")
+    return len(lines) > 1 and not SUBITEM.match(lines[1]) and not re.search(r"[，。；：]", lines[0])
+
+
+def _subitems(item) -> int:
+    return sum(1 for ln in item.text.split("\n")[1:] if SUBITEM.match(ln))
+
+
+def _formula_lines(paragraph) -> int:
+    """The formula lines (应纳税额＝销售额×比例税率) a 款's lead holds after its first line."""
+    return sum(1 for ln in paragraph.text.split("\n")[1:] if FORMULA.match(ln))
+
+
 @functools.cache
 def parsed(name: str):
     """Documents parsed from one fixture file (cached: each file is parsed once per session)."""
@@ -198,14 +218,18 @@ def test_article(name, i, spec):
         problems.append(f"{len(a.paragraphs)} paragraphs != {spec['paragraphs']}")
     if "items" in spec and len(a.items) != spec["items"]:
         problems.append(f"{len(a.items)} items != {spec['items']}")
-    subitems = sum(it.text.count("\n") for it in a.items)  # an item's text breaks before each 目
+    subitems = sum(_subitems(it) for it in a.items)  # an item's text breaks before each 目
     if "items" in spec and subitems != spec.get("subitems", 0):
         problems.append(f"{subitems} 目 != {spec.get('subitems', 0)}")
     if "paragraphs" in spec and "items" in spec:
         # the hand count, not the parse, says how many lines the text has: one per 款, 项 and 目
+        # (and one more for each formula line of a 款 and each item's own heading line)
         want = spec["paragraphs"] + spec["items"] + spec.get("subitems", 0)
         lines = [ln for ln in a.text.split("\n") if ln.strip()]
-        if len(lines) != want:
+        extra = sum(_formula_lines(p) for p in a.paragraphs) + sum(
+            _heading_line(it) for it in a.items
+        )
+        if len(lines) - extra != want:
             problems.append(f"{len(lines)} text lines != {want} (款 + 项 + 目 counted by hand)")
     if "chapter" in spec and a.chapter_title != spec["chapter"]:
         problems.append(f"chapter {a.chapter_title!r} != {spec['chapter']!r}")
@@ -260,16 +284,20 @@ def test_original_is_the_source_span(name):
 def test_text_agrees_with_the_structure(name):
     """Consistency (the hand counts are checked in test_article): an article's text holds one
     line per 款 lead, per 项 and per 目 of its own structure, numbered 1, 2, 3 …"""
-    import re
 
     for d in parsed(name):
         for a in d.articles:
             lines = [ln for ln in a.text.split("\n") if ln.strip()]
-            for it in a.items:  # an item's text breaks only before a 目 marker
-                marker = r"\d+[.．、]|[（(]\d{1,2}[）)]|[①-⑳]"
-                assert all(re.match(marker, ln) for ln in it.text.split("\n")[1:]), it
+            for it in a.items:  # an item's text breaks only before a 目 marker (and after
+                # its own heading line)
+                rest = it.text.split("\n")[1 + _heading_line(it) :]
+                assert all(SUBITEM.match(ln) for ln in rest), it
+            for p in a.paragraphs:  # a 款's lead breaks only before a formula line
+                assert _formula_lines(p) == p.text.count("\n"), p
             want = sum(
-                bool(p.text) + sum(1 + it.text.count("\n") for it in p.items) for p in a.paragraphs
+                (p.text.count("\n") + 1 if p.text else 0)
+                + sum(1 + it.text.count("\n") for it in p.items)
+                for p in a.paragraphs
             )
             assert len(lines) == want, f"{a.label}: {len(lines)} lines, {want} units\n{a.text}"
             assert [p.no for p in a.paragraphs] == list(range(1, len(a.paragraphs) + 1))

@@ -383,6 +383,8 @@ def relabel(name: str, style: str, headings: bool = False) -> str:
     for d in _ok(name):
         for h in (*d.chapters, *d.sections) if headings else ():
             m = _HEADING_LABEL.match(text, h.start)
+            if m is None and not _HEADING_LABEL.search(text, h.start, h.end):
+                continue  # a 第一节 whose label the source lost (its bare title): none to rewrite
             assert m, f"no label at the start of {h.label}: {text[h.start : h.start + 12]!r}"
             edits.append((m.start(), m.end(), f"第{h.no}{m.group(2)}"))
         for a in d.articles:

@@ -24,6 +24,7 @@ from .patterns import (
     RE_ISSUERS,
     RE_ORDINAL_HEADING,
     RE_PREAMBLE,
+    RE_SIGNATURE,
     RE_TITLE,
     RE_TIZHU,
     ends_paragraph,
@@ -228,8 +229,7 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
         if RE_TIZHU.match(key):
             continue
         lines = [norm(s.raw) for s in b]
-        if RE_PREAMBLE.fullmatch(lines[0]):  # a 序言 (hard-wrapped: its paragraphs)
-            lines = unwrap(lines)
+        lines = _unwrap_block(b, lines)  # a hard-wrapped notice or 序言: its paragraphs
         notices.append("\n".join(lines))
         date = _promulgation([s.key for s in b])
         if date:
@@ -264,6 +264,9 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
         and shown[1] is (kept[0] if kept else None)
     )
     annexes = []
+    closing = _closing(kept)  # 某市人民政府 ⏎ 2019年3月5日 under the last article: the 落款
+    if closing:
+        kept = []
     if kept and (opened or kept[0].kind in ("annex", "notice", "title")):
         # 附件, 起草说明: kept beside the law
         annexes.append("\n".join(norm(s.raw) for s in ([shown[0]] if opened else []) + kept))
@@ -290,6 +293,8 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
         events = sorted(
             [*events, Event(promulgations[-1], "promulgated", None)], key=lambda e: e.date
         )
+    if status == "in_force" and closing and not any(e.kind == "promulgated" for e in events):
+        events = sorted([*events, Event(*closing)], key=lambda e: e.date)
     if status == "draft":  # a draft is neither adopted nor promulgated, whatever its notice says
         events = [e for e in events if e.kind not in ("promulgated",)]
     effective = None
@@ -577,6 +582,28 @@ def _events(texts: list[str]) -> list[Event]:
 _RE_SELF_TITLE = re.compile(r"^[^《》，,。；;：:]*关于[^《》，,。；;：:]{2,}的(?:通知|答复|复函)$")
 
 
+def _unwrap_block(block: list[Seg], lines: list[str]) -> list[str]:
+    """The lines of a notice or 序言 as its paragraphs (:func:`unwrap`: a long line that ends
+    mid-sentence goes on in the next), but a notice's heading line, and a title, a signing organ,
+    a date or a bracket (（第12号）) after a line, keep lines of their own."""
+    if RE_PREAMBLE.fullmatch(lines[0]):
+        return unwrap(lines)
+    out = [lines[0]]
+    for s, prev, line in zip(block[1:], lines[:-1], lines[1:], strict=True):
+        own = (
+            (len(out) == 1 and block[0].kind == "notice")
+            or RE_TITLE.match(s.key)
+            or RE_SIGNATURE.fullmatch(s.key)
+            or RE_DATE_LINE.match(s.key)
+            or s.key.startswith(("（", "(", "【", "["))
+        )
+        if not own and len(prev) >= 20 and not ends_paragraph(prev):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
+
+
 def _same_title(key: str, title: str) -> bool:
     def bare(t: str) -> str:
         return re.sub(r"[《》〈〉<>\s]", "", t)
@@ -622,6 +649,22 @@ def _metadata_fields(segs: list[Seg]) -> dict[str, str]:
                     _FIELD_KIND.get(m.group(1), "effective"), f"{y:04d}-{mo:02d}-{d:02d}"
                 )
     return out
+
+
+def _closing(lines: list[Seg]) -> tuple[str, str, str | None] | None:
+    """The 落款 of an instrument — its signing organs, one a line, then the date alone on the
+    last line (农业农村部 ⏎ 2019年3月5日) — as a promulgation event ``(date, "promulgated",
+    organs)``; None when ``lines`` hold anything else."""
+    if not lines or len(lines) > 4:
+        return None
+    m = RE_DATE_LINE.match(lines[-1].key)
+    if not m or m.group(0) != m.group(1):  # the date alone
+        return None
+    organs = [s.key for s in lines[:-1]]
+    if not all(RE_SIGNATURE.fullmatch(k) for k in organs):
+        return None
+    date = _iso(m.group(1))
+    return (date, "promulgated", "、".join(organs) or None) if date else None
 
 
 def _promulgation(block_keys: list[str]) -> str | None:

@@ -79,7 +79,10 @@ RE_TITLE = re.compile(  # (never a part's heading: 一、一般规定)
     + "|".join(KINDS)
     + r")|(?:中华人民共和国|全国人民代表大会)[^，,。；;：:！？\s]{1,60}?(?:"
     + "|".join(LAW_KINDS)
-    + r")|最高人民(?:法院|检察院)[^，,。；;：:！？\s]{1,80}?(?:解释|批复|安排))(?:[（(][^（）()]{1,20}[）)])?)》?"
+    + r")|最高人民(?:法院|检察院)[^，,。；;：:！？\s]{1,80}?(?:解释|批复|安排)"
+    # a local congress's resolution names its congress (浙江省人民代表大会常务委员会关于…的决议)
+    + r"|[^，,。；;：:！？\s]{2,20}人民代表大会(?:常务委员会)?关于[^，,。；;：:！？\s]{2,80}?的决议"
+    + r")(?:[（(][^（）()]{1,20}[）)])?)》?"
     r"(?:[（(]?(?:征求意见稿|草案|送审稿|修订草案|草案修改稿|试行)[）)]?)?"
     r"(?:[（(]\d{4}年(?:修订|修正|修改)(?:本|版)?[）)])?$"
 )
@@ -106,6 +109,11 @@ RE_TIZHU = re.compile(
 RE_REPEALS = re.compile(r"废止[。；;]")
 # a line that is only a date, perhaps after a short signature: the date that closes a notice
 RE_DATE_LINE = re.compile(rf"^[^，,。；;]{{0,30}}?({RE_DATE.pattern}|{RE_CN_DATE.pattern})$")
+# the signing organ of a 落款 (某市人民政府 ⏎ 2019年3月5日 under the text): a name without
+# punctuation that ends as an organ's does
+RE_SIGNATURE = re.compile(
+    r"[^，,。；;：:、？！“”《》\s]{2,30}(?:政府|委员会|常委会|办公厅|办公室|部|局|署|厅|院|委|会|行|所|中心)"
+)
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 # white space and invisible characters at the edges of a piece of source text
 RE_EDGE = re.compile(rf"[\s{INVISIBLE}]*")

@@ -19,6 +19,7 @@ from typing import NamedTuple
 from ..model import Article, Chapter, Item, Paragraph, Part, Section
 from .patterns import (
     BARE_HEADINGS,
+    RE_DATE_LINE,
     RE_EDGE,
     RE_HEADING,
     RE_ITEM,
@@ -26,6 +27,7 @@ from .patterns import (
     RE_NOTICE,
     RE_ORDINAL_HEADING,
     RE_PREAMBLE,
+    RE_SIGNATURE,
     RE_SUBITEM,
     RE_TITLE,
     ends_paragraph,
@@ -379,6 +381,19 @@ def body_structure(
                     cur.paras.append(_P(parts=[(rs, s.end)], start=rs, end=s.end))
                     cur.last_text = rest
             continue
+        if (
+            cur is None
+            and chapter is not None
+            and section is None
+            and s.kind in ("text", "title")  # (一般规定 ends as a title may)
+            and (not built or built[-1].chapter is not chapter)
+            and _lost_first_section(body, i)
+        ):  # 第三章 ⏎ 一般规定 ⏎ 第三十三条 … ⏎ 第二节 …: its 第一节 label was lost
+            section = Section(
+                1, "第一节", norm(s.raw).replace(" ", ""), chapter.no, s.start, s.end, _no(part)
+            )
+            sections.append(section)
+            continue
         if cur is None:
             if s.kind in ("text", "item", "subitem", "title", "notice", "tizhu"):
                 if not built:  # a 序言 or preamble before the first article
@@ -410,6 +425,16 @@ def body_structure(
             _add_item(cur, s.start, s.end, s.raw, s.key, style="num")
         elif (
             cur.paras
+            and not cur.in_item
+            and _formula_line(s.raw)
+            and (
+                cur.last_text.rstrip().endswith(("：", ":"))
+                or (_formula_line(cur.last_text) and len(cur.paras[-1].parts) > 1)
+            )
+        ):
+            _extend(cur, s, new_line=True)  # …的计算公式为： ⏎ 应纳税额＝销售额×比例税率: its 款
+        elif (
+            cur.paras
             and not ends_paragraph(cur.last_text)
             and not _unpunctuated_list(text, cur)
             and not _RE_FORMULA.search(cur.last_text)
@@ -432,6 +457,11 @@ def body_structure(
 
 # a formula (应纳税额＝销售额×比例税率) is a line of its own, unpunctuated: it goes on in no line
 _RE_FORMULA = re.compile(r"[^\s＝=][＝=÷][^\s＝=]")
+
+
+def _formula_line(raw: str) -> bool:
+    """A line that is a formula (应纳税额＝销售额×比例税率), no sentence around it."""
+    return bool(_RE_FORMULA.search(raw)) and not re.search(r"[，,；;：:]", raw)
 
 
 def _unpunctuated_list(text: str, a: _A) -> bool:
@@ -496,13 +526,31 @@ def _line_headings(body: list[Seg], rest_keys: dict[int, str]) -> set[int]:
     return strict | loose
 
 
+def _lost_first_section(body: list[Seg], i: int) -> bool:
+    """``body[i]``, a short line without punctuation between a chapter heading and an article,
+    is the title of the chapter's first section whose 第一节 label was lost: the chapter's first
+    labelled section is its 第二节."""
+    key = body[i].key
+    if len(key) > 20 or not _RE_LINE_HEADING.fullmatch(key) or _RE_RULE_WORDS.search(key):
+        return False
+    nxt = next(_shown_after(body, i), None)
+    if nxt is None or nxt.kind != "article":
+        return False
+    for s in itertools.islice(body, i + 1, None):
+        if s.kind in ("chapter", "part"):
+            return False
+        if s.kind == "section":
+            return s.num == 2
+    return False
+
+
 def _item_headings(body: list[Seg]) -> set[int]:
     """The items that are a heading on a line of their own, the item's text on the next line
     (（一）配制规程和标准操作规程 ⏎ 配制规程包括：…): a phrase of at most 20 characters without
     punctuation, the next line a text line at least 20 characters long and more than twice as
     long. A style of the instrument: at least two items written so (a line broken after a few
-    words here and there is no heading)."""
-    out = set()
+    words here and there is no heading); then also those whose text line is shorter."""
+    strict, loose = set(), set()
     for i, s in enumerate(body):
         if s.kind != "item":
             continue
@@ -512,9 +560,9 @@ def _item_headings(body: list[Seg]) -> set[int]:
         nxt = next(_shown_after(body, i), None)
         if nxt is not None and nxt.kind == "text":
             length = len(nxt.key)
-            if length >= 20 and length > 2 * len(s.key):
-                out.add(i)
-    return out if len(out) >= 2 else set()
+            (strict if length >= 20 and length > 2 * len(s.key) else loose).add(i)
+    # with the style shown, an item whose text line is short has a heading line too
+    return strict | loose if len(strict) >= 2 else set()
 
 
 # the words of a rule's sentence, never of a heading (a line broken after 本条例适用于本市…)
@@ -571,7 +619,7 @@ def _extend(a: _A, s: Seg, new_line: bool) -> None:
     if a.in_item and p.items:
         p.items[-1].append((s.start, s.end) if not new_line else (-s.start - 1, s.end))
     else:
-        p.parts.append((s.start, s.end))
+        p.parts.append((s.start, s.end) if not new_line else (-s.start - 1, s.end))
     p.end = s.end
     a.last_text = s.raw
 
@@ -714,7 +762,20 @@ def paragraph_instrument(segs: list[Seg]) -> Instrument | None:
     if start is None:
         return None
     end = max(i for i, k in enumerate(kinds) if k not in ("blank", "noise")) + 1
-    return Instrument(0, start, end, end)
+    return Instrument(0, start, _closing_start(segs, start, end), end)
+
+
+def _closing_start(segs: list[Seg], start: int, end: int) -> int:
+    """Where the 落款 under a text of paragraphs begins — up to three signing organs, one a
+    line, then the date alone (农业农村部 ⏎ 2019年3月5日) — or ``end`` when it has none."""
+    shown = [i for i in range(start, end) if segs[i].kind not in ("blank", "noise")]
+    m = RE_DATE_LINE.match(segs[shown[-1]].key) if shown else None
+    if not m or m.group(0) != m.group(1):
+        return end
+    k = len(shown) - 1
+    while k > 0 and len(shown) - k <= 3 and RE_SIGNATURE.fullmatch(segs[shown[k - 1]].key):
+        k -= 1
+    return shown[k] if shown[k] > start else end
 
 
 # the end of a Markdown law file's own header (LawRefBook: # title, date lines, then this)
