@@ -137,7 +137,6 @@ def _t2s():
 
 _RE_KEY_DROP = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u00ad]+|\*\*")
 _RE_FULLWIDTH_DIGIT = re.compile("[０-９]")
-_RE_ZERO_LIKE = re.compile("[○◯ОΟOＯ0]")
 
 
 def halfwidth_digits(s: str) -> str:
@@ -151,8 +150,8 @@ def _key_pre(s: str) -> str:
         from ..normalize import label_typos
 
         s = label_typos(s)
-    if "年" in s and _RE_ZERO_LIKE.search(s):  # 二○○四年: the normalization step's rule too
-        from ..normalize import year_zeros
+    if "年" in s and any(c in s for c in "○◯ОΟOＯ0"):  # 二○○四年: the normalization step's
+        from ..normalize import year_zeros  # rule too
 
         s = year_zeros(s)
     return s

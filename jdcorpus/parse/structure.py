@@ -426,11 +426,11 @@ def body_structure(
         elif (
             cur.paras
             and not cur.in_item
-            and _formula_line(s.raw)
             and (
                 cur.last_text.rstrip().endswith(("：", ":"))
-                or (_formula_line(cur.last_text) and len(cur.paras[-1].parts) > 1)
+                or (len(cur.paras[-1].parts) > 1 and _formula_line(cur.last_text))
             )
+            and _formula_line(s.raw)
         ):
             _extend(cur, s, new_line=True)  # …的计算公式为： ⏎ 应纳税额＝销售额×比例税率: its 款
         elif (
@@ -551,10 +551,13 @@ def _item_headings(body: list[Seg]) -> set[int]:
     long. A style of the instrument: at least two items written so (a line broken after a few
     words here and there is no heading); then also those whose text line is shorter."""
     strict, loose = set(), set()
-    for i, s in enumerate(body):
-        if s.kind != "item":
-            continue
-        rest = RE_ITEM.sub("", s.key, count=1)
+    short = [i for i, s in enumerate(body) if s.kind == "item" and len(s.key) <= 26]
+    if len(short) < 2:  # (a marker, then at most 20 characters)
+        return set()
+    for i in short:
+        s = body[i]
+        m = RE_ITEM.match(s.key)
+        rest = s.key[m.end() :] if m else s.key
         if not _RE_LINE_HEADING.fullmatch(rest) or len(rest) > 20 or _RE_RULE_WORDS.search(rest):
             continue
         nxt = next(_shown_after(body, i), None)
