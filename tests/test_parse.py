@@ -792,7 +792,7 @@ def test_the_closing_under_the_text_dates_it_and_is_no_stray_text():
     (doc,) = parse_text(law + "　　　　某市人民政府\n　　　　2019年3月5日\n")
     assert (doc.promulgated, doc.effective, doc.warnings) == ("2019-03-05", "2019-04-01", ())
     assert doc.events[0].body == "某市人民政府"
-    (doc,) = parse_text(law + "相关链接：某市政府网\n2019年3月5日\n")
+    (doc,) = parse_text(law + "条例解读\n2019年3月5日\n")
     assert doc.promulgated is None and doc.warnings
     (doc,) = parse_text(
         "某市某某管理办法\n（2019年3月1日某市人民政府令第5号公布）\n"

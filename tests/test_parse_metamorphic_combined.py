@@ -349,11 +349,12 @@ _ARTICLE_LINES = re.compile(r"[^\n]*\S[^\n]*")
 
 def page_break(name: str, style: str) -> str:
     """In every article of two or more lines, a page break between its middle lines: a page
-    number and a running header repeating the document's title."""
+    number and a running header repeating the document's title (on one line, as a header is,
+    also when the title stands on two lines at the top of the text)."""
     text = base_text(name)
     edits, page = [], 2
     for d in _ok(name):
-        head = d.original_title.strip("《》") if d.original_title else ""
+        head = d.original_title.replace("\n", "").strip("《》") if d.original_title else ""
         for a in d.articles:
             lines = list(_ARTICLE_LINES.finditer(text, a.start, a.end))
             if len(lines) < 2:

@@ -122,6 +122,25 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
                     title_seg, original_title = s, s.raw
                     doc_title = organs + _clean_title(norm(s.raw))
                     break
+    # a title centred over two lines, neither a title alone (融水苗族自治县施行《中华人民共和国民法典》
+    # ⏎ 婚姻家庭编的变通规定: the second is the tail of an unfinished line)
+    if not doc_title and not title:
+        lines = []
+        for s in header:
+            if s.kind in ("tizhu", "notice", "article"):
+                break
+            if s.kind not in ("blank", "noise"):
+                lines.append(s)
+        for a, b in zip(lines[:-1], lines[1:], strict=True):
+            if a.kind != "text" or b.kind != "text" or len(a.key) + len(b.key) > 80:
+                continue
+            if re.search(r"[，,。；;：:！？]", a.key + b.key):
+                continue
+            joined = _clean_title(norm(a.raw) + norm(b.raw)).replace(" ", "")
+            if RE_TITLE.match(joined):
+                title_seg, issuers, doc_title = b, a, joined
+                original_title = a.raw + "\n" + b.raw
+                break
     # a notice or reply that is itself the instrument: its 关于…的通知 line, first in the text,
     # is the title (关于职工全年月平均工作时间和工资折算问题的通知 ⏎ 各省…：⏎ 一、…)
     if not doc_title:
@@ -238,7 +257,8 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
     # -- the id (it depends on the title and the place only), then the body structure
     doc_city = city or _city_from_title(doc_title) or _municipality(doc_title, header)
     did = doc_id or ids.get(doc_title) or _make_id(doc_city, kind, doc_title, taken)
-    title_key = key_of(title_seg.raw).strip("《》") if title_seg else ""
+    # (the whole title, also when it stands on two lines: a page's running header repeats it)
+    title_key = key_of(original_title).strip("《》") if title_seg else ""
     paragraphs: list[Paragraph] = []
     if paragraphs_only:
         chapters, sections, paragraphs = paragraph_structure(text, body, norm)

@@ -73,6 +73,7 @@ def segment_text(text: str) -> list[Seg]:
         s.blank_before = prev_blank
         prev_blank = s.kind == "blank"
     _mark_article_tocs(segs)
+    _mark_note_quotes(segs)
     _demote_broken_titles(segs)  # first: a wrapped line ending in 本条例 is no title …
     return _resolve_labels(text, segs)  # … so the reference after it is seen as one
 
@@ -157,7 +158,7 @@ class Seg:
     raw: str  # source text of the segment, stripped
     key: str = ""
     kind: str = (
-        "text"  # blank noise chapter section part article item subitem title notice tizhu toc text
+        "text"  # blank noise note chapter section part article item subitem title notice tizhu toc
     )
     num: int | None = None
     rest: str = ""  # text after a label (raw)
@@ -172,8 +173,11 @@ class Seg:
     tentative: bool = False  # cut from its line before the label only: undone if no label
 
 
-# Markdown / wiki markup at a line start: headings, quotes, list bullets, bold around a label
-_RE_MARKUP = re.compile(r"^(?:#{1,6}[ \t]*|>[ \t]?|[-*+•·][ \t]+|\*\*(?=第|[（(【《]))+")
+# Markdown / wiki markup at a line start: headings, quotes, list bullets, bold around a label;
+# a web page's bullets and marks (● 款, ★第三条 for a key article), with or without a space
+_RE_MARKUP = re.compile(
+    r"^(?:#{1,6}[ \t]*|>[ \t]?|[-*+•·][ \t]+|\*\*(?=第|[（(【《])|[●★☆■□◆◇▲△▶►◎※][ \t\u3000]*)+"
+)
 
 
 def _flattened(text: str) -> bool:
@@ -284,6 +288,37 @@ def _physical_segments(text: str) -> list[Seg]:
 
 # -- pass 2: classify ---------------------------------------------------------------------------
 
+# an editor's note in a compilation or a database copy (【注】, 注：, 编者注：, [注]): no law
+_RE_NOTE = re.compile(
+    r"(?:【(?:注|注释|编者注|编者按)】|\[(?:注|编者注)\]|(?:注|注\d{1,2}|注释|编者注|编者按)[:：])"
+)
+
+
+def _mark_note_quotes(segs: list[Seg]) -> None:
+    """A note that ends with ： quotes what it introduces on the lines after it (注：2022年修正前，
+    本条规定为：⏎ “第九条 …”): they are the note's, not an article, while the quotation is open;
+    so is the text line after a note broken mid-sentence (a wrapped copy)."""
+    expect = in_quote = wrapped = False
+    for s in segs:
+        if s.kind == "blank":
+            continue
+        if s.kind == "note":
+            expect = s.key.endswith(("：", ":"))  # what follows is quoted
+            in_quote, wrapped = False, not expect and not ends_sentence(s.key)
+            continue
+        starts = expect and s.key.startswith(("“", "「", '"'))
+        if starts or in_quote or (wrapped and s.kind == "text"):
+            # the quotation the note opens (until it closes), or its own line broken mid-sentence
+            opens = s.key.count("“") + s.key.count("「") - s.key.count("”") - s.key.count("」")
+            if starts:
+                in_quote = opens > 0  # “第九条 … with no ” yet
+            elif in_quote:
+                in_quote = opens >= 0  # open until a line closes it
+            s.kind, s.label = "note", None
+            expect, wrapped = False, not in_quote and not ends_sentence(s.key) and not starts
+            continue
+        expect = in_quote = wrapped = False
+
 
 def _classify(seg: Seg, noisy: bool = True) -> None:
     """The kind of ``seg``; ``noisy``: the text may hold an unanchored noise pattern."""
@@ -304,6 +339,9 @@ def _classify(seg: Seg, noisy: bool = True) -> None:
         return
     if key in ("目录", "目次"):
         seg.kind = "toc"
+        return
+    if _RE_NOTE.match(key):  # 【注】本条第三款根据…修改。 — an editor's, between the articles
+        seg.kind = "note"
         return
     if key.startswith("第"):
         for kind, rx in (("chapter", RE_CHAPTER), ("section", RE_SECTION), ("part", RE_PART)):

@@ -19,6 +19,7 @@ from typing import NamedTuple
 from ..model import Article, Chapter, Item, Paragraph, Part, Section
 from .patterns import (
     BARE_HEADINGS,
+    KINDS,
     RE_DATE_LINE,
     RE_EDGE,
     RE_HEADING,
@@ -70,7 +71,9 @@ def _wrapped_title(body: list[Seg], i: int, j: int, kind: str) -> bool:
 
 def _shown_after(body: list[Seg], i: int):
     """The segments after ``body[i]`` that are no blank line or noise, in order (no copy)."""
-    return (s for s in itertools.islice(body, i + 1, None) if s.kind not in ("blank", "noise"))
+    return (
+        s for s in itertools.islice(body, i + 1, None) if s.kind not in ("blank", "noise", "note")
+    )
 
 
 def _heads_an_article(body: list[Seg], i: int) -> bool:
@@ -149,8 +152,8 @@ def _body_end(segs: list[Seg], last_art: int, limit: int, title_key: str = "") -
     header = -1  # a running header: the title after a page number
     for i in range(last_art + 1, limit):
         s = segs[i]
-        if s.kind == "blank" or i == header:
-            continue
+        if s.kind in ("blank", "note") or i == header:
+            continue  # (an editor's note between two 款 of the last article: not its end)
         if s.kind == "noise" and not ends_sentence(prev_text):
             continue  # a page break inside the last article's sentence
         if s.kind == "noise" and title_key:
@@ -172,6 +175,16 @@ def _body_end(segs: list[Seg], last_art: int, limit: int, title_key: str = "") -
             and not ends_sentence(s.raw)
         ):
             return i  # after the 施行 clause, a bare heading (制定过程, 条例解读) is the page's
+        if (
+            s.kind == "text"
+            and "施行" in prev_text
+            and ends_sentence(prev_text)
+            and not re.search(r"[，,。；;：:、]", s.key)
+            and _RE_NAMES_TITLE.search(s.key)
+        ):
+            return (
+                i  # … or a line naming a title ([政策法规] 烟台市养老服务条例 全文发布: a post's)
+            )
         if s.kind == "article":
             prev_text = _body_of(s.rest)
             continue
@@ -179,6 +192,10 @@ def _body_end(segs: list[Seg], last_art: int, limit: int, title_key: str = "") -
             continue  # a running header inside a broken sentence
         prev_text = s.raw
     return limit
+
+
+# a line that names an instrument's title somewhere in it (…烟台市养老服务条例 全文发布)
+_RE_NAMES_TITLE = re.compile(rf"[^\s（）()【】\[\]]{{2,40}}?(?:{'|'.join(KINDS)})")
 
 
 def _body_of(rest: str) -> str:
@@ -273,7 +290,7 @@ def body_structure(
     for i, s in enumerate(body):
         if i in consumed:
             continue
-        if s.kind in ("blank", "noise", "toc"):
+        if s.kind in ("blank", "noise", "toc", "note"):
             continue
         prev, last = last, i
         if s.kind == "title" and title_key and s.key.strip("《》") == title_key:
@@ -836,7 +853,7 @@ def paragraph_structure(text: str, body: list[Seg], norm):
     chapter: Chapter | None = None
     prev_heading = False  # the line before was a Markdown heading (## 一、…): a line of its own
     for s in body:
-        if s.kind in ("blank", "noise", "toc"):
+        if s.kind in ("blank", "noise", "toc", "note"):
             continue
         heading = _markdown_heading(text, s)  # opens a paragraph, as 一、 does
         own_line, prev_heading = prev_heading, heading
