@@ -9,7 +9,11 @@ third (27+: fixed-width wrapping, double spacing, Markdown, Big5, UTF-16, 序言
 tables of contents listing articles, invisible characters, empty files) and a fourth (39+:
 province and district regulations, 盟 and long 自治州 names, 决定 with articles, 试行 and 若干规定,
 审议稿/送审稿 drafts, multi-event 题注, 编 above chapters, Arabic 第1章/第1节, items （十一） and
-一、 ⑴ ㈠ 1、, references opening a sentence, a second instrument named only by its notice). The
+一、 ⑴ ㈠ 1、, references opening a sentence, a second instrument named only by its notice) and,
+written blind in round 17, two more (82+: a 通知 and a 批复 without articles, look-alike zeros
+in dates, formulas and item headings, a 决议 with a bare 题注, a lost 第一节 label; 89+: editor's
+notes between articles, ★ and ● marks, an English translation after the text, a title centred
+over two lines, wrapped references opening a line, a 修改决定 after the amended text). The
 ground truth is ``expected.json``, counted by hand from the texts; every case below is one row
 of it, so a failure names the fixture, the document and the expectation that broke.
 """
