@@ -201,7 +201,7 @@ def notice_for(title: str) -> str:
 
 
 def with_separator(a: str, b: str, kind: str) -> str:
-    title_b = _ok(b)[0].original_title.strip("《》")
+    title_b = _ok(b)[0].original_title.replace("\n", "").strip("《》")  # (a title on two lines)
     parts = {
         "nav": [NAV],
         "related": [RELATED],
@@ -371,8 +371,9 @@ def page_break(name: str, style: str) -> str:
 
 _FULL = str.maketrans("0123456789", "０１２３４５６７８９")
 _NUMERAL = r"[零〇一二两三四五六七八九十百千0-9０-９](?:[ \t\u3000]?[零〇一二两三四五六七八九十百千0-9０-９])*"
-_LABEL = re.compile(rf"第[ \t\u3000]*({_NUMERAL})[ \t\u3000]*([条條])")
+_LABEL = re.compile(rf"[第笫][ \t\u3000]*({_NUMERAL})[ \t\u3000]*([条條])")  # (笫: a typo)
 _HEADING_LABEL = re.compile(rf"第[ \t\u3000]*({_NUMERAL})[ \t\u3000]*([章节節])")
+_SPLIT_LABEL = re.compile(rf"第{_NUMERAL}[ \t\u3000]*\n")
 
 
 def relabel(name: str, style: str, headings: bool = False) -> str:
@@ -386,10 +387,14 @@ def relabel(name: str, style: str, headings: bool = False) -> str:
             m = _HEADING_LABEL.match(text, h.start)
             if m is None and not _HEADING_LABEL.search(text, h.start, h.end):
                 continue  # a 第一节 whose label the source lost (its bare title): none to rewrite
+            if m is None and _SPLIT_LABEL.match(text, h.start):
+                continue  # 第三 ⏎ 38 ⏎ … ⏎ 章: cut by a page break, left as it is
             assert m, f"no label at the start of {h.label}: {text[h.start : h.start + 12]!r}"
             edits.append((m.start(), m.end(), f"第{h.no}{m.group(2)}"))
         for a in d.articles:
             m = _LABEL.match(text, a.start)
+            if m is None and _SPLIT_LABEL.match(text, a.start):
+                continue  # 第十 ⏎ 39 ⏎ … ⏎ 二条: a label cut by a page break, left as it is
             assert m, f"no label at the start of {a.label}: {text[a.start : a.start + 12]!r}"
             digits = str(a.no) if style == "arabic" else str(a.no).translate(_FULL)
             edits.append((m.start(), m.end(), f"第{digits}{m.group(2)}"))

@@ -211,6 +211,8 @@ KNOWN_BAD: dict[tuple[str, int], str] = {
     ("76-criminal", 3): _NOISE_IN_LAST,
     ("76-criminal", 4): _SHORT_AFTER_COMMENCEMENT,
     ("76-criminal", 7): _SHORT_AFTER_COMMENCEMENT,
+    ("97-supreme", 4): _SHORT_AFTER_COMMENCEMENT,  # 本院以前发布⏎的司法解释…
+    ("97-supreme", 7): _SHORT_AFTER_COMMENCEMENT,
     ("61-jiujiang", 7): _NEXT_REFERENCE_WRAPPED,
     ("beijing", 0): _QUOTE_END,
     ("beijing", 2): _QUOTE_END,

@@ -124,23 +124,27 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
                     break
     # a title centred over two lines, neither a title alone (融水苗族自治县施行《中华人民共和国民法典》
     # ⏎ 婚姻家庭编的变通规定: the second is the tail of an unfinished line)
-    if not doc_title and not title:
+    # (nearer the body than any other title line: a list of related titles may stand above it)
+    if not title:
         lines = []
         for s in header:
-            if s.kind in ("tizhu", "notice", "article"):
+            if s.kind in ("tizhu", "article"):
                 break
             if s.kind not in ("blank", "noise"):
                 lines.append(s)
+        pair = None
         for a, b in zip(lines[:-1], lines[1:], strict=True):
             if a.kind != "text" or b.kind != "text" or len(a.key) + len(b.key) > 80:
                 continue
             if re.search(r"[，,。；;：:！？]", a.key + b.key):
                 continue
             joined = _clean_title(norm(a.raw) + norm(b.raw)).replace(" ", "")
-            if RE_TITLE.match(joined):
-                title_seg, issuers, doc_title = b, a, joined
-                original_title = a.raw + "\n" + b.raw
-                break
+            balanced = joined.count("《") == joined.count("》")  # (no wrapped 题注: no date)
+            if balanced and RE_TITLE.match(joined) and not _RE_ANY_YEAR.search(joined):
+                pair = a, b, joined
+        if pair and (title_seg is None or header.index(pair[1]) > header.index(title_seg)):
+            issuers, title_seg, doc_title = pair
+            original_title = issuers.raw + "\n" + title_seg.raw
     # a notice or reply that is itself the instrument: its 关于…的通知 line, first in the text,
     # is the title (关于职工全年月平均工作时间和工资折算问题的通知 ⏎ 各省…：⏎ 一、…)
     if not doc_title:

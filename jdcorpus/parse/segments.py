@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -72,6 +73,8 @@ def segment_text(text: str) -> list[Seg]:
         _classify(s, noisy)
         s.blank_before = prev_blank
         prev_blank = s.kind == "blank"
+    _mark_running_headers(segs)
+    segs = _join_split_labels(segs)
     _mark_article_tocs(segs)
     _mark_note_quotes(segs)
     _demote_broken_titles(segs)  # first: a wrapped line ending in 本条例 is no title …
@@ -129,7 +132,7 @@ _RE_CJK = re.compile(r"[\u3400-\u9fff]")
 # undone when the numbering shows a reference, see _resolve_labels), before an item marker that
 # follows ；：。 or a space, after 。！？ followed by a space (a new paragraph)
 _INLINE_BREAK = re.compile(
-    rf"(?<=[。；;！？!?”」])(?P<label>\s*)(?=第[{HS}]*{SPACED_NUM}[{HS}]*[条條])"
+    rf"(?<=[。；;！？!?”」])(?P<label>\s*)(?=[第笫][{HS}]*{SPACED_NUM}[{HS}]*[条條])"  # (笫: a typo)
     # (not in a reference spaced out: 第 （二）、 （三）项)
     rf"|(?:(?<=[；;。：:])\s*|(?<![第、和或至及与\s])\s+)(?=[（(][零〇一二三四五六七八九十]+[）)]|[（(][0-9]{{1,2}}[）)]|[①-⑳])"
     r"|(?<=[；;：:])\s*(?=[0-9]{1,2}[.．、][^0-9]|[一二三四五六七八九十]{1,3}、(?![一二三四五六七八九十])|[⑴-⒇㈠-㈩])"
@@ -205,7 +208,10 @@ def _trim(piece: str) -> tuple[int, str]:
         extra = RE_EDGE.match(body).end()
         body = body[extra:]
         lead += m.end() + extra
-    return lead, rstrip_edge(body)
+    body = rstrip_edge(body)
+    if body.endswith("**") and body.count("**") % 2:  # **第六条 …。**: the bold's close
+        body = rstrip_edge(body[:-2])
+    return lead, body
 
 
 # what every break of _INLINE_BREAK needs around its place, led by one character class (the
@@ -213,7 +219,7 @@ def _trim(piece: str) -> tuple[int, str]:
 # a line without a match of this holds no inline break
 _NEAR_INLINE_BREAK = re.compile(
     r"[。；;！？!?”」：:\s](?:"
-    r"(?<=[。；;！？!?”」])[^\S\n]*第"
+    r"(?<=[。；;！？!?”」])[^\S\n]*[第笫]"
     r"|(?<=[；;。：:])[^\S\n]*[（(①-⑳]"
     r"|(?<=[^\S\n])[（(①-⑳]"
     r"|(?<=[；;：:])[^\S\n]*[0-9一二三四五六七八九十⑴-⒇㈠-㈩]"
@@ -470,6 +476,64 @@ def _demote_broken_titles(segs: list[Seg]) -> None:
             prev = s
 
 
+# a page number alone on its line (38, - 3 -, — 3 —, 第3页): page furniture
+_RE_PAGE_NO = re.compile(
+    r"[\s\-—–－·•_/|]*(?:第?\d{1,4}页?|[\-—–－]\s*\d{1,4}\s*[\-—–－])[\s\-—–－·•_/|]*"
+)
+
+
+def _mark_running_headers(segs: list[Seg]) -> None:
+    """A line that follows a page number twice or more (全国人民代表大会常务委员会公报　2024 · 6,
+    the gazette's running header) is page furniture wherever it follows one."""
+    after: list[int] = []
+    for i, s in enumerate(segs):
+        if s.kind == "noise" and _RE_PAGE_NO.fullmatch(s.raw):
+            j = next((k for k in range(i + 1, len(segs)) if segs[k].kind != "blank"), None)
+            if j is not None and segs[j].kind in ("text", "title", "notice", "tizhu"):
+                after.append(j)
+    if len(after) < 2:
+        return
+    seen = Counter(segs[j].key for j in after)
+    for j in after:
+        if seen[segs[j].key] >= 2 and segs[j].kind != "title":  # (a title: the running header
+            segs[j].kind = "noise"  # the parser knows already)
+
+
+# a label cut after its number (第十 ⏎ page break ⏎ 二条　…): the head, alone on its line …
+_RE_LABEL_HEAD = re.compile(r"第[零〇一二两三四五六七八九十百千0-9]{1,7}")
+# … and the rest of the label that opens the line after the break
+_RE_LABEL_TAIL = re.compile(r"[零〇一二两三四五六七八九十百千0-9]{0,7}[条章节编]")
+
+
+def _join_split_labels(segs: list[Seg]) -> list[Seg]:
+    """A label or heading cut by a page break or a wrap (　　第十 ⏎ 39 ⏎ running header ⏎ 二条　县级…;
+    第三 ⏎ … ⏎ 章　供水工程运行管理) is read whole: the line after the break becomes one segment
+    from the head on (its source span holds the page furniture, its text is the label's)."""
+    out: list[Seg] = []
+    drop_to = -1
+    for i, s in enumerate(segs):
+        if i <= drop_to:
+            continue
+        if s.kind == "text" and _RE_LABEL_HEAD.fullmatch(s.key):
+            k, after_noise = i + 1, False
+            while k < len(segs) and (
+                segs[k].kind in ("blank", "noise") or (segs[k].kind == "title" and after_noise)
+            ):
+                after_noise = after_noise or segs[k].kind == "noise"
+                k += 1
+            if k < len(segs) and segs[k].kind != "blank" and _RE_LABEL_TAIL.match(segs[k].key):
+                t = segs[k]
+                t.raw, t.key, t.start = s.raw + t.raw, "", s.start
+                t.kind, t.label, t.label_sub, t.label_rest, t.strong = "text", None, None, "", False
+                _classify(t)
+                t.blank_before = s.blank_before
+                out.append(t)
+                drop_to = k
+                continue
+        out.append(s)
+    return out
+
+
 def _mark_article_tocs(segs: list[Seg]) -> None:
     """A table of contents that lists articles (第一条　目的和依据 …): a run of article labels
     with short unpunctuated titles and no body, whose numbers come again later, is not law."""
@@ -605,6 +669,8 @@ def _opens_article(s: Seg, prev: Seg | None, last_no: int, upcoming: int | None)
     unfinished = unfinished and prev.key not in BARE_HEADINGS
     unfinished = unfinished and not (prev.kind == "item" and RE_ORDINAL_HEADING.match(prev.key))
     if s.strong:
+        if 1 < num < last_no - 1 and upcoming != num + 1 and not _spaced_label(s.raw):
+            return False  # back to 第三条, no 第四条 after it: 第三条列举了… in an appended 说明
         return not (unfinished and (num not in (last_no, last_no + 1) or refers))
     # (a 题注 ends with its line; a line before a blank line is finished unless it refers)
     if refers or (unfinished and prev.kind not in ("tizhu", "title") and not s.blank_before):
@@ -612,6 +678,12 @@ def _opens_article(s: Seg, prev: Seg | None, last_no: int, upcoming: int | None)
     if s.label_sub is not None:
         return num == last_no
     return num == last_no + 1 and upcoming != num
+
+
+def _spaced_label(raw: str) -> bool:
+    """The label of ``raw`` is set apart from its text by a space (第三条 戊。, not 第三条列举了…)."""
+    m = _RE_LABEL.match(halfwidth_digits(raw))
+    return bool(m and _RE_SPACED.match(raw, m.end()))
 
 
 def _extend_segment(text: str, seg: Seg, end: int) -> None:

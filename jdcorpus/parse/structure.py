@@ -111,7 +111,8 @@ def instruments(segs: list[Seg], arts: list[int]) -> list[Instrument]:
     for k, first in enumerate(firsts):
         nxt = firsts[k + 1] if k + 1 < len(firsts) else len(segs)
         last_art = arts[bisect_left(arts, nxt) - 1]  # the last label before the next instrument
-        end = _body_end(segs, last_art, nxt, _title_key(segs, header_from, first))
+        own = _title_key(segs, header_from, first)
+        end = _body_end(segs, last_art, nxt, own)
         # header: from the end of the previous body to the first structural line of this body
         body_start = first
         for i in range(header_from, first):
@@ -125,11 +126,27 @@ def instruments(segs: list[Seg], arts: list[int]) -> list[Instrument]:
                 (i for i in range(end, nxt) if segs[i].kind in ("notice", "title", "tizhu", "toc")),
                 end,
             )
+        elif end < nxt and own and segs[end].kind == "notice" and _names(segs[end].key, own):
+            # 关于《西宁市…条例（草案）》的说明 after its articles: this instrument's, as an annex
+            following = next(
+                (
+                    i
+                    for i in range(end + 1, nxt)
+                    if segs[i].kind in ("notice", "title", "tizhu", "toc")
+                ),
+                end,
+            )
         out.append(
             Instrument(header_from, body_start, end, following if k + 1 < len(firsts) else nxt)
         )
         header_from = following
     return out
+
+
+def _names(key: str, title: str) -> bool:
+    """``key`` quotes ``title`` (or it with its stage: 《…决定（草案）》)."""
+    title = re.sub(r"[（(](?:草案|征求意见稿|送审稿|修订草案)[）)]$", "", title)
+    return bool(re.search(rf"《{re.escape(title)}(?:[（(][^（）()]{{1,8}}[）)])?》", key))
 
 
 def _title_key(segs: list[Seg], lo: int, hi: int) -> str:
@@ -179,8 +196,10 @@ def _body_end(segs: list[Seg], last_art: int, limit: int, title_key: str = "") -
             s.kind == "text"
             and "施行" in prev_text
             and ends_sentence(prev_text)
-            and not re.search(r"[，,。；;：:、]", s.key)
-            and _RE_NAMES_TITLE.search(s.key)
+            and (
+                (not re.search(r"[，,。；;：:、]", s.key) and _RE_NAMES_TITLE.search(s.key))
+                or re.search(r"如下[：:。]$", s.key)  # …条例，全文如下。: a report's lead
+            )
         ):
             return (
                 i  # … or a line naming a title ([政策法规] 烟台市养老服务条例 全文发布: a post's)
@@ -215,7 +234,12 @@ def _wrapped_heading(segs: list[Seg], i: int, limit: int) -> bool:
         key += s.key
         if ends_sentence(s.raw) and not s.raw.endswith(("）", ")")):
             return False
-        if s.kind in ("notice", "title") or RE_NOTICE.search(key):
+        # (two text lines that read as a title together: 融水苗族自治县施行《…》 ⏎ …的变通规定)
+        if (
+            s.kind in ("notice", "title")
+            or RE_NOTICE.search(key)
+            or (key != s.key and RE_TITLE.match(key))
+        ):
             return bool(RE_NOTICE.search(key) or RE_TITLE.match(key)) and len(key) <= 80
     return False
 
