@@ -13,7 +13,9 @@ province and district regulations, 盟 and long 自治州 names, 决定 with art
 written blind in round 17, two more (82+: a 通知 and a 批复 without articles, look-alike zeros
 in dates, formulas and item headings, a 决议 with a bare 题注, a lost 第一节 label; 89+: editor's
 notes between articles, ★ and ● marks, an English translation after the text, a title centred
-over two lines, wrapped references opening a line, a 修改决定 after the amended text). The
+over two lines, wrapped references opening a line, a 修改决定 after the amended text; 96+:
+national instruments and damaged copies — page breaks inside labels, OCR typos, 编 without
+chapters, inconsistent Markdown). The
 ground truth is ``expected.json``, counted by hand from the texts; every case below is one row
 of it, so a failure names the fixture, the document and the expectation that broke.
 """
