@@ -145,16 +145,22 @@ def halfwidth_digits(s: str) -> str:
     return s.translate(FULLWIDTH_DIGITS) if _RE_FULLWIDTH_DIGIT.search(s) else s
 
 
+@lru_cache(maxsize=1)
+def _year_zeros():
+    from ..normalize import year_zeros  # (imported on first use: normalize stays out of a
+
+    # command that parses nothing)
+    return year_zeros
+
+
 def _key_pre(s: str) -> str:
     s = _RE_KEY_DROP.sub("", halfwidth_digits(s))
     if "笫" in s:  # 笫 typed for 第 in a label (笫五十四条): the normalization step's rule
         from ..normalize import label_typos
 
         s = label_typos(s)
-    if "年" in s and any(c in s for c in "○◯ОΟOＯ0"):  # 二○○四年: the normalization step's
-        from ..normalize import year_zeros  # rule too
-
-        s = year_zeros(s)
+    if "年" in s:  # 二○○四年: the normalization step's rule too
+        s = _year_zeros()(s)
     return s
 
 

@@ -68,15 +68,29 @@ def segment_text(text: str) -> list[Seg]:
         or floating.search(text)
         or floating.search("\n".join(keys))
     )
-    prev_blank = False
-    for s in segs:
+    prev_blank = has_note = False
+    page_nos: list[int] = []  # page numbers alone on their line
+    heads: set[int] = set()  # 第十 alone on its line: a label a page break may have cut
+    for i, s in enumerate(segs):
         _classify(s, noisy)
         s.blank_before = prev_blank
-        prev_blank = s.kind == "blank"
-    _mark_running_headers(segs)
-    segs = _join_split_labels(segs)
+        kind = s.kind
+        prev_blank = kind == "blank"
+        if kind == "noise":
+            if _RE_PAGE_NO.fullmatch(s.raw):
+                page_nos.append(i)
+        elif kind == "note":
+            has_note = True
+        elif kind == "text" and len(s.key) <= 8 and s.key[:1] == "第":
+            if _RE_LABEL_HEAD.fullmatch(s.key):
+                heads.add(i)
+    if len(page_nos) > 1:
+        _mark_running_headers(segs, page_nos)
+    if heads:
+        segs = _join_split_labels(segs, heads)
     _mark_article_tocs(segs)
-    _mark_note_quotes(segs)
+    if has_note:
+        _mark_note_quotes(segs)
     _demote_broken_titles(segs)  # first: a wrapped line ending in 本条例 is no title …
     return _resolve_labels(text, segs)  # … so the reference after it is seen as one
 
@@ -183,6 +197,10 @@ _RE_MARKUP = re.compile(
 )
 
 
+# the characters _RE_MARKUP can start with (a quick test before the pattern)
+_MARKUP_FIRST = frozenset("#>-*+•·●★☆■□◆◇▲△▶►◎※")
+
+
 def _flattened(text: str) -> bool:
     """At least three labels stand after spaces inside lines (:data:`_RE_SPACED_LABEL`)."""
     n = 0
@@ -200,7 +218,7 @@ def _trim(piece: str) -> tuple[int, str]:
     removed."""
     lead = RE_EDGE.match(piece).end()
     body = piece[lead:]
-    while True:
+    while body[:1] in _MARKUP_FIRST:
         m = _RE_MARKUP.match(body)
         if not m or not m.end():
             break
@@ -209,7 +227,7 @@ def _trim(piece: str) -> tuple[int, str]:
         body = body[extra:]
         lead += m.end() + extra
     body = rstrip_edge(body)
-    if body.endswith("**") and body.count("**") % 2:  # **第六条 …。**: the bold's close
+    if body[-2:] == "**" and body.count("**") % 2:  # **第六条 …。**: the bold's close
         body = rstrip_edge(body[:-2])
     return lead, body
 
@@ -482,15 +500,14 @@ _RE_PAGE_NO = re.compile(
 )
 
 
-def _mark_running_headers(segs: list[Seg]) -> None:
-    """A line that follows a page number twice or more (全国人民代表大会常务委员会公报　2024 · 6,
-    the gazette's running header) is page furniture wherever it follows one."""
+def _mark_running_headers(segs: list[Seg], page_nos: list[int]) -> None:
+    """A line that follows a page number (at ``page_nos``) twice or more (全国人民代表大会常务委员会
+    公报　2024 · 6, the gazette's running header) is page furniture wherever it follows one."""
     after: list[int] = []
-    for i, s in enumerate(segs):
-        if s.kind == "noise" and _RE_PAGE_NO.fullmatch(s.raw):
-            j = next((k for k in range(i + 1, len(segs)) if segs[k].kind != "blank"), None)
-            if j is not None and segs[j].kind in ("text", "title", "notice", "tizhu"):
-                after.append(j)
+    for i in page_nos:
+        j = next((k for k in range(i + 1, len(segs)) if segs[k].kind != "blank"), None)
+        if j is not None and segs[j].kind in ("text", "title", "notice", "tizhu"):
+            after.append(j)
     if len(after) < 2:
         return
     seen = Counter(segs[j].key for j in after)
@@ -505,16 +522,17 @@ _RE_LABEL_HEAD = re.compile(r"第[零〇一二两三四五六七八九十百千0
 _RE_LABEL_TAIL = re.compile(r"[零〇一二两三四五六七八九十百千0-9]{0,7}[条章节编]")
 
 
-def _join_split_labels(segs: list[Seg]) -> list[Seg]:
+def _join_split_labels(segs: list[Seg], heads: set[int]) -> list[Seg]:
     """A label or heading cut by a page break or a wrap (　　第十 ⏎ 39 ⏎ running header ⏎ 二条　县级…;
-    第三 ⏎ … ⏎ 章　供水工程运行管理) is read whole: the line after the break becomes one segment
-    from the head on (its source span holds the page furniture, its text is the label's)."""
+    第三 ⏎ … ⏎ 章　供水工程运行管理; the heads at ``heads``) is read whole: the line after the
+    break becomes one segment from the head on (its source span holds the page furniture, its
+    text is the label's)."""
     out: list[Seg] = []
     drop_to = -1
     for i, s in enumerate(segs):
         if i <= drop_to:
             continue
-        if s.kind == "text" and _RE_LABEL_HEAD.fullmatch(s.key):
+        if i in heads:
             k, after_noise = i + 1, False
             while k < len(segs) and (
                 segs[k].kind in ("blank", "noise") or (segs[k].kind == "title" and after_noise)
