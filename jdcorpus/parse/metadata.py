@@ -240,8 +240,27 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
                 blocks.append([])
             blocks[-1].append(s)
     notices, promulgations, texts = [], [], []
+    # a 题注 under a notice's heading (关于批准《…办法》的决定 ⏎ （…会议通过）) dates the notice,
+    # when the instrument has a 题注 of its own under its title
+    own_tizhu = title_seg is not None and any(
+        b and b[0].kind == "tizhu" and b[0].start > title_seg.start for b in blocks
+    )
+    shown = [s for s in header if s.kind not in ("blank", "noise")]
+    above = {id(b): a for a, b in zip(shown[:-1], shown[1:], strict=True)}  # the line above
     for b in blocks:
         key = "".join(s.key for s in b)
+        heading = above.get(id(b[0])) if b else None
+        if (
+            own_tizhu
+            and b
+            and b[0].kind == "tizhu"
+            and b[0].start < title_seg.start
+            and heading is not None
+            and heading is not title_seg
+            and heading.kind in ("title", "notice")
+            and RE_TIZHU.match(key)
+        ):
+            continue
         if not b or RE_DRAFT.fullmatch(key.strip("（()）")):
             continue
         if _same_title(key, doc_title):  # the title again, or its first line (broken)

@@ -372,7 +372,8 @@ def _classify(seg: Seg, noisy: bool = True) -> None:
             m = rx.match(key)
             if m and _is_heading_title(m.group(2), spaced=bool(_RE_SPACED_LABEL_END.match(raw))):
                 seg.kind, seg.num = kind, to_int(m.group(1))
-                seg.rest = _strip_toc_page(m.group(2)).removesuffix("。")
+                # (第一章、总则 and 第一章：总则: the mark after the label is no part of the title)
+                seg.rest = _strip_toc_page(m.group(2)).removesuffix("。").lstrip("、：:．.，,")
                 return
     m = _RE_LABEL.match(halfwidth_digits(raw)) if key.startswith("第") else None
     if m:

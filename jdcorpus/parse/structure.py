@@ -171,8 +171,10 @@ def _body_end(segs: list[Seg], last_art: int, limit: int, title_key: str = "") -
         s = segs[i]
         if s.kind in ("blank", "note") or i == header:
             continue  # (an editor's note between two 款 of the last article: not its end)
-        if s.kind == "noise" and not ends_sentence(prev_text):
-            continue  # a page break inside the last article's sentence
+        if s.kind == "noise" and (
+            not ends_sentence(prev_text) or RE_HEADING.fullmatch(prev_text.strip())
+        ):
+            continue  # a page break inside the last article's sentence, or after its heading
         if s.kind == "noise" and title_key:
             k = next((k for k in range(i + 1, limit) if segs[k].kind != "blank"), limit)
             if k < limit and segs[k].kind == "title" and segs[k].key.strip("《》") == title_key:
@@ -460,6 +462,25 @@ def body_structure(
         cur.end = s.end
         if s.kind == "item":
             _add_item(cur, s.start, s.end, s.raw, s.key)
+        elif (
+            s.kind == "subitem"
+            and s.key[:1] in _CIRCLED
+            and (not cur.paras or cur.last_text.rstrip().endswith(("。", "！", "？")))
+        ):
+            # ①市、区人民政府应当…。⏎ ②…: a web page's numbers of the 款, not 目 — a circled
+            # number that opens the article's text or follows a finished sentence
+            cur.paras.append(_P(parts=[(s.start, s.end)], start=s.start, end=s.end))
+            cur.in_item = False
+            cur.last_text = s.raw
+        elif (
+            s.kind == "text"
+            and cur.in_item
+            and cur.last_text.rstrip().endswith("。")
+            and _item_sentence_goes_on(body, i)
+        ):
+            # （四）…队伍。⏎ 发生突发事件时，…；⏎ （五）…: the item's second sentence on a line
+            # of its own, the list going on after it
+            _extend(cur, s, new_line=False)
         elif s.kind == "subitem" and cur.in_item and cur.paras[-1].style == "cn":
             _extend(cur, s, new_line=True)  # a 目 inside a （一） item
         elif s.kind == "subitem":
@@ -495,6 +516,8 @@ def body_structure(
     _check_numbering(articles, warnings)
     return chapters, sections, articles, unwrap(preamble), parts
 
+
+_CIRCLED = frozenset("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
 
 # a formula (应纳税额＝销售额×比例税率) is a line of its own, unpunctuated: it goes on in no line
 _RE_FORMULA = re.compile(r"[^\s＝=][＝=÷][^\s＝=]")
@@ -565,6 +588,22 @@ def _line_headings(body: list[Seg], rest_keys: dict[int, str]) -> set[int]:
     if len(strict) < 2 or 3 * len(strict | loose) < 2 * articles:
         return set()
     return strict | loose
+
+
+def _item_sentence_goes_on(body: list[Seg], i: int) -> bool:
+    """The text from ``body[i]`` on (over wrapped lines) ends with ；and an item follows it: the
+    second sentence of the item before, the list going on (…队伍。⏎ 发生突发事件时，…；⏎ （五）)."""
+    for k, s in enumerate(itertools.islice(body, i, i + 8), i):
+        if s.kind in ("blank", "noise", "note"):
+            continue
+        if s.kind != "text":
+            return False
+        line = s.raw.rstrip()
+        if line.endswith(("；", ";")):
+            return next((b.kind for b in _shown_after(body, k)), None) == "item"
+        if ends_paragraph(line):
+            return False
+    return False
 
 
 def _lost_first_section(body: list[Seg], i: int) -> bool:
