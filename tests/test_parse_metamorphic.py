@@ -78,7 +78,7 @@ _NUM = "[零〇一二两三四五六七八九十百千0-9０-９]+"
 _PROTECTED = re.compile(
     rf"第\s*{_NUM}\s*[章节節编編][ \t\u3000]*[^\s，,。；;：:、第<>]{{1,20}}"  # a heading, title included
     rf"|第\s*{_NUM}\s*[条條章节節编編](?:之[一二三四五六七八九十]+)?"
-    r"(?:[ \t\u3000]*(?:【[^】\n]{1,24}】|[（(][^（）()\n]{1,24}[）)]))?"
+    r"(?:[ \t\u3000]*(?:【[^】\n]{1,24}】|[（(〔][^（）()〔〕\n]{1,24}[）)〕]))?"
     r"|[（(][零〇一二三四五六七八九十]+[）)]"
     r"|<[^<>\n]{0,80}>|&#?\w{1,8};"
     r"|[!-~]{2,}"  # a typesetter never breaks inside a Latin word or a number
@@ -370,8 +370,8 @@ def parsed(name: str, transform: str | None = None):
 
 
 def _fold(compare: str) -> Callable[[str], str]:
-    if compare == "dates":
-        return lambda s: _arabic_dates(s) if s else s
+    if compare == "dates":  # (a space before a date in Arabic digits stays, before 二〇… not)
+        return lambda s: re.sub(r"(?<=\S) (?=\d{4}年)", "", _arabic_dates(s)) if s else s
     if compare == "items":
         return lambda s: _ANY_ITEM.sub("•", s) if s else s
     if compare == "t2s":

@@ -21,6 +21,7 @@ from .patterns import (
     BARE_HEADINGS,
     KINDS,
     RE_DATE_LINE,
+    RE_DRAFT,
     RE_EDGE,
     RE_HEADING,
     RE_ITEM,
@@ -122,10 +123,31 @@ def instruments(segs: list[Seg], arts: list[int]) -> list[Instrument]:
         # an annex after the last article is this instrument's; the next header starts after it
         following = end
         if end < nxt and segs[end].kind == "annex":
-            following = next(
-                (i for i in range(end, nxt) if segs[i].kind in ("notice", "title", "tizhu", "toc")),
-                end,
-            )
+            # (a heading that names this instrument — 附：…关于修改《…条例》的决定 — and its 题注
+            # are the annex's too)
+            named = False
+            following = end
+            for i in range(end, nxt):
+                if segs[i].kind in ("notice", "title") and own and _names(segs[i].key, own):
+                    named = True
+                    continue
+                if segs[i].kind == "tizhu" and named:
+                    continue
+                if segs[i].kind in ("notice", "title", "tizhu", "toc"):
+                    following = i
+                    break
+            # (二次审议稿 right above the next title is that instrument's stage, not the annex's)
+            above = next((k for k in range(following - 1, end, -1) if segs[k].kind != "blank"), 0)
+            if above and len(segs[above].key) <= 14 and RE_DRAFT.search(segs[above].key):
+                following = above
+        elif end < nxt and segs[end].kind == "toc":
+            # a 目录 after the last article (a copy that puts it at the end): this instrument's,
+            # up to the title of the next
+            k = end + 1
+            while k < nxt and segs[k].kind in ("chapter", "section", "part", "blank", "noise"):
+                k += 1
+            if k < nxt and segs[k].kind in ("title", "notice", "tizhu"):
+                following = k
         elif end < nxt and own and segs[end].kind == "notice" and _names(segs[end].key, own):
             # 关于《西宁市…条例（草案）》的说明 after its articles: this instrument's, as an annex
             following = next(
@@ -206,6 +228,10 @@ def _body_end(segs: list[Seg], last_art: int, limit: int, title_key: str = "") -
             return (
                 i  # … or a line naming a title ([政策法规] 烟台市养老服务条例 全文发布: a post's)
             )
+        if s.kind == "text" and len(s.key) <= 14 and RE_DRAFT.search(s.key):
+            k = next((k for k in range(i + 1, limit) if segs[k].kind not in ("blank", "noise")), 0)
+            if k and segs[k].kind == "title":
+                return i  # 二次审议稿 ⏎ 某市…条例: the stage of the next instrument, over its title
         if s.kind == "article":
             prev_text = _body_of(s.rest)
             continue
