@@ -710,7 +710,7 @@ def html_text(page: str, name: str = "<html>") -> str:
 
 # -- Markdown law collections ------------------------------------------------------------------
 
-_RE_INFO_END = re.compile(r"^\s*<!--\s*INFO END\s*-->\s*$", re.M)
+RE_INFO_END = re.compile(r"^\s*<!--\s*INFO END\s*-->\s*$", re.M)
 _RE_MD_TITLE = re.compile(r"^#[ \t]+(\S.*?)[ \t#]*$", re.M)
 
 
@@ -721,7 +721,7 @@ def markdown_meta(text: str) -> dict:
     >>> markdown_meta("# 某市条例\\n\\n2020年1月1日 某市人大常委会通过\\n\\n<!-- INFO END -->\\n第一条 ……")
     {'title': '某市条例', 'info': ['2020年1月1日 某市人大常委会通过']}
     """
-    m = _RE_INFO_END.search(text)
+    m = RE_INFO_END.search(text)
     head = text[: m.start()] if m else text[:2000]
     titles = _RE_MD_TITLE.findall(head)
     meta: dict = {}

@@ -27,6 +27,7 @@ from .patterns import (
     RE_SIGNATURE,
     RE_TITLE,
     RE_TIZHU,
+    closing_start,
     ends_paragraph,
     key_of,
     to_int,
@@ -698,16 +699,11 @@ def _closing(lines: list[Seg]) -> tuple[str, str, str | None] | None:
     """The 落款 of an instrument — its signing organs, one a line, then the date alone on the
     last line (农业农村部 ⏎ 2019年3月5日) — as a promulgation event ``(date, "promulgated",
     organs)``; None when ``lines`` hold anything else."""
-    if not lines or len(lines) > 4:
+    keys = [s.key for s in lines]
+    if closing_start(keys) != 0:
         return None
-    m = RE_DATE_LINE.match(lines[-1].key)
-    if not m or m.group(0) != m.group(1):  # the date alone
-        return None
-    organs = [s.key for s in lines[:-1]]
-    if not all(RE_SIGNATURE.fullmatch(k) for k in organs):
-        return None
-    date = _iso(m.group(1))
-    return (date, "promulgated", "、".join(organs) or None) if date else None
+    date = _iso(RE_DATE_LINE.match(keys[-1]).group(1))
+    return (date, "promulgated", "、".join(keys[:-1]) or None) if date else None
 
 
 def _promulgation(block_keys: list[str]) -> str | None:

@@ -115,6 +115,20 @@ RE_DATE_LINE = re.compile(rf"^[^，,。；;]{{0,30}}?({RE_DATE.pattern}|{RE_CN_D
 RE_SIGNATURE = re.compile(
     r"[^，,。；;：:、？！“”《》\s]{2,30}(?:政府|委员会|常委会|办公厅|办公室|部|局|署|厅|院|委|会|行|所|中心)"
 )
+
+
+def closing_start(keys: list[str]) -> int | None:
+    """Where the 落款 at the end of ``keys`` (lines without blanks) begins — up to three signing
+    organs, one a line, then the date alone (农业农村部 ⏎ 2019年3月5日) — or None."""
+    m = RE_DATE_LINE.match(keys[-1]) if keys else None
+    if not m or m.group(0) != m.group(1):  # the date alone
+        return None
+    k = len(keys) - 1
+    while k > 0 and len(keys) - k <= 3 and RE_SIGNATURE.fullmatch(keys[k - 1]):
+        k -= 1
+    return k
+
+
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 # white space and invisible characters at the edges of a piece of source text
 RE_EDGE = re.compile(rf"[\s{INVISIBLE}]*")
@@ -147,9 +161,9 @@ def halfwidth_digits(s: str) -> str:
 
 @lru_cache(maxsize=1)
 def _year_zeros():
-    from ..normalize import year_zeros  # (imported on first use: normalize stays out of a
+    """normalize.year_zeros, imported on first use (a command that parses nothing skips it)."""
+    from ..normalize import year_zeros
 
-    # command that parses nothing)
     return year_zeros
 
 

@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ..model import Article, Chapter, Item, Paragraph, Part, Section
+from .formats import RE_INFO_END
 from .patterns import (
     BARE_HEADINGS,
     KINDS,
-    RE_DATE_LINE,
+    RE_CN_DATE,
+    RE_DATE,
     RE_DRAFT,
     RE_EDGE,
     RE_HEADING,
@@ -29,9 +31,9 @@ from .patterns import (
     RE_NOTICE,
     RE_ORDINAL_HEADING,
     RE_PREAMBLE,
-    RE_SIGNATURE,
     RE_SUBITEM,
     RE_TITLE,
+    closing_start,
     ends_paragraph,
     ends_sentence,
     keys_of,
@@ -122,10 +124,10 @@ def instruments(segs: list[Seg], arts: list[int]) -> list[Instrument]:
                 break
         # an annex after the last article is this instrument's; the next header starts after it
         following = end
-        if end < nxt and segs[end].kind == "annex":
-            # (a heading that names this instrument — 附：…关于修改《…条例》的决定 — and its 题注
-            # are the annex's too)
-            named = False
+        named = own and end < nxt and segs[end].kind == "notice" and _names(segs[end].key, own)
+        if end < nxt and (segs[end].kind == "annex" or named):
+            # (a heading that names this instrument — 关于《…条例（草案）》的说明, 附：…关于修改
+            # 《…条例》的决定 — and its 题注 are the annex's too)
             following = end
             for i in range(end, nxt):
                 if segs[i].kind in ("notice", "title") and own and _names(segs[i].key, own):
@@ -143,21 +145,11 @@ def instruments(segs: list[Seg], arts: list[int]) -> list[Instrument]:
         elif end < nxt and segs[end].kind == "toc":
             # a 目录 after the last article (a copy that puts it at the end): this instrument's,
             # up to the title of the next
-            k = end + 1
-            while k < nxt and segs[k].kind in ("chapter", "section", "part", "blank", "noise"):
-                k += 1
-            if k < nxt and segs[k].kind in ("title", "notice", "tizhu"):
-                following = k
-        elif end < nxt and own and segs[end].kind == "notice" and _names(segs[end].key, own):
-            # 关于《西宁市…条例（草案）》的说明 after its articles: this instrument's, as an annex
-            following = next(
-                (
-                    i
-                    for i in range(end + 1, nxt)
-                    if segs[i].kind in ("notice", "title", "tizhu", "toc")
-                ),
-                end,
-            )
+            j = end + 1  # (not k: it counts the instruments)
+            while j < nxt and segs[j].kind in ("chapter", "section", "part", "blank", "noise"):
+                j += 1
+            if j < nxt and segs[j].kind in ("title", "notice", "tizhu"):
+                following = j
         out.append(
             Instrument(header_from, body_start, end, following if k + 1 < len(firsts) else nxt)
         )
@@ -859,7 +851,8 @@ def paragraph_instrument(segs: list[Seg]) -> Instrument | None:
         last_head = max(
             (i for i, k in enumerate(kinds) if k in ("title", "tizhu", "notice")), default=-1
         )
-        info_end = next((i for i, s in enumerate(segs) if _RE_INFO_END.match(s.raw)), -1)
+        # (the end of a Markdown law file's own header: # title, date lines, <!-- INFO END -->)
+        info_end = next((i for i, s in enumerate(segs) if RE_INFO_END.match(s.raw)), -1)
         start = next(
             (
                 i
@@ -878,23 +871,15 @@ def _closing_start(segs: list[Seg], start: int, end: int) -> int:
     """Where the 落款 under a text of paragraphs begins — up to three signing organs, one a
     line, then the date alone (农业农村部 ⏎ 2019年3月5日) — or ``end`` when it has none."""
     shown = [i for i in range(start, end) if segs[i].kind not in ("blank", "noise")]
-    m = RE_DATE_LINE.match(segs[shown[-1]].key) if shown else None
-    if not m or m.group(0) != m.group(1):
-        return end
-    k = len(shown) - 1
-    while k > 0 and len(shown) - k <= 3 and RE_SIGNATURE.fullmatch(segs[shown[k - 1]].key):
-        k -= 1
-    return shown[k] if shown[k] > start else end
+    k = closing_start([segs[i].key for i in shown])
+    return shown[k] if k is not None and shown[k] > start else end
 
 
-# the end of a Markdown law file's own header (LawRefBook: # title, date lines, then this)
-_RE_INFO_END = re.compile(r"\s*<!--\s*INFO END\s*-->\s*$")
 # header lines before the body of a text without articles: a 文号 (高检发释字〔2001〕3号), a date
 # line of a collection (2001年7月5日 施行), an addressee (各省、自治区、直辖市人民政府：)
 _RE_HEADER_LINE = re.compile(
     r"[^，,。；;：:]{1,24}[〔［\[（(【]\d{4}[〕］\]）)】]第?\d{1,5}号"
-    r"|(?:\d{4}年\d{1,2}月\d{1,2}日|[零〇一二三四五六七八九]{4}年[十一二三四五六七八九]{1,3}月"
-    r"[十一二三四五六七八九]{1,3}日)(?:起?施行|起?实施)"
+    rf"|(?:{RE_DATE.pattern}|{RE_CN_DATE.pattern})(?:起?施行|起?实施)"
     r"|[^，,。；;：:“”]{2,120}(?<!如下)[：:]"
 )
 
