@@ -417,11 +417,6 @@ KNOWN: dict[tuple[str, str], tuple[frozenset[str], str]] = {
         "a 目录 listing articles, each label alone on its line with its title on the next, is "
         "read as articles, and 第二条 to 第四条 of the text are lost",
     ),
-    ("105-shanghai", "items-dunhao"): (
-        frozenset({"structure"}),
-        "an item in 一、 style whose text opens with a numeral (一、七十五周岁以上的老年人；) reads "
-        "as an enumeration (一、七…), not an item, so it leads a 款 of its own",
-    ),
 }
 
 

@@ -42,11 +42,12 @@ RE_ARTICLE = re.compile(rf"^第({NUM})条(?:之([一二三四五六七八九十]
 RE_CHAPTER = re.compile(rf"^第({NUM})章(.*)$")
 RE_SECTION = re.compile(rf"^第({NUM})节(.*)$")
 RE_PART = re.compile(rf"^第({NUM})分?编(.*)$")  # 编, and the 分编 of a code (民法典)
-# first-level items (项): （一） (一) ㈠, and 一、 in older drafting; never 第（二）项 or 一、二级
+# first-level items (项): （一） (一) ㈠, and 一、 in older drafting; never 第（二）项 or 一、二级 (but
+# 一、七十五周岁以上的 is an item: one numeral after 、 is an enumeration, a number is the text)
 # (but （三）项目建设管理情况 is an item: 项目, a project, is no reference to a 项)
 RE_ITEM = re.compile(
     r"^(?:[（(]([零〇一二三四五六七八九十百]+)[）)](?!项(?!目))(?!目(?:[、，,。；;和或的规所中]|$))"
-    r"|([㈠-㈩])|([一二三四五六七八九十]{1,3})、(?![一二三四五六七八九十]))"
+    r"|([㈠-㈩])|([一二三四五六七八九十]{1,3})、(?![一二三四五六七八九十](?![〇零一二三四五六七八九十百千万])))"
 )
 # second-level markers: 目 inside a （一） item, or the items themselves where there is no （一）
 RE_SUBITEM = re.compile(r"^(?:[（(]([0-9]{1,2})[）)]|([①-⑳])|([0-9]{1,2})[.．、](?![0-9])|([⑴-⒇]))")
