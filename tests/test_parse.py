@@ -800,3 +800,85 @@ def test_the_closing_under_the_text_dates_it_and_is_no_stray_text():
         + "某市人民政府\n2019年3月5日\n"
     )
     assert doc.promulgated == "2019-03-01"
+
+
+def _pdf_copy(paragraphs: list[str], width: int) -> str:
+    """Each 款 set in with two ideographic spaces and broken every ``width`` characters, the
+    rest of it from the margin (a PDF's text); closing punctuation never starts a line."""
+    out = []
+    for p in paragraphs:
+        line, rest = "\u3000\u3000", p
+        while rest:
+            take = width - len(line)
+            piece, rest = rest[:take], rest[take:]
+            while rest[:1] and rest[0] in "。，；：、）”":
+                piece, rest = piece + rest[0], rest[1:]
+            out.append(line + piece)
+            line = ""
+    return "\n".join(out)
+
+
+def test_a_pdf_copy_tells_its_kuan_by_their_indent_not_by_a_full_stop_at_the_margin():
+    """In a copy broken at a fixed width whose 款 start set in, a line at the margin under a
+    full line goes on that 款 even when the line above ends with 。 (…制作调解书。⏎当事人…); a
+    line set in starts one. A copy with lines of many lengths (a web page's stray breaks) or
+    with every line set in alike has no such style, and a line under a sentence end is a 款."""
+    kuan = [
+        "第一条 为了规范某某工作，保障当事人的合法权益，根据有关法律、法规，结合本市实际，制定本办法。",
+        "第二条 市知识产权局处理专利侵权纠纷时，可以根据双方当事人的意愿先行调解。调解达成协议的，"
+        "市知识产权局应当制作调解书。当事人不愿调解或者调解不成的，市知识产权局认定侵权行为成立，应当作出处理决定。",
+        "当事人对处理决定不服的，可以依法申请行政复议或者提起行政诉讼。",
+        "第三条 本市各级人民政府应当加强对某某工作的领导，将所需经费列入本级财政预算，并予以保障。",
+        "第四条 本办法自2020年1月1日起施行。",
+    ]
+    text = "某市专利纠纷处理办法\n\n" + _pdf_copy(kuan, 30)
+    assert "调解书。\n" in text  # a line ends with 。 at the margin, and the 款 goes on
+    (doc,) = parse_text(text)
+    assert [len(a.paragraphs) for a in doc.articles] == [1, 2, 1, 1]
+    assert doc.articles[1].paragraphs[0].text.endswith("应当作出处理决定。")
+    # every line set in by two more (a Word copy indents all): the same 款
+    (doc,) = parse_text(
+        "某市专利纠纷处理办法\n\n"
+        + "\n".join("\u3000\u3000" + ln for ln in _pdf_copy(kuan, 30).split("\n"))
+    )
+    assert [len(a.paragraphs) for a in doc.articles] == [1, 2, 1, 1]
+    # the same lines, all at the margin: nothing tells the 款 apart, a full stop ends one
+    (doc,) = parse_text(text.replace("\u3000", ""))
+    assert [len(a.paragraphs) for a in doc.articles][1] == 3
+
+
+def test_a_wrapped_line_without_cjk_and_a_wrapped_repeal_are_text():
+    """65％。 alone on a line (the end of a wrapped sentence) is text, not page furniture; a
+    repeal after the 施行 clause broken after 通过的《北京 is the last 款, not a 题注."""
+    (doc,) = parse_text(
+        "某市公园条例\n\n第一条 公园的绿化用地比例应当不少于陆地面积的\n65％。\n"
+        "第二条 本条例自2003年10月15日起施行。\n"
+        "1994年11月30日北京市第十届人民代表大会常务委员会第十四次会议通过的《北京\n"
+        "市严格限制养犬规定》同时废止。\n"
+    )
+    assert doc.articles[0].text == "公园的绿化用地比例应当不少于陆地面积的65％。"
+    assert [p.text for p in doc.articles[1].paragraphs][1].endswith(
+        "《北京市严格限制养犬规定》同时废止。"
+    )
+    assert not doc.warnings
+
+
+def test_an_item_whose_text_opens_with_a_number_is_an_item():
+    """一、七十五周岁以上的老年人； is an item; 一、二级 (one numeral after 、) is not."""
+    (doc,) = parse_text(
+        "某市老年人优待办法\n第一条 下列老年人享受免费乘车优待：\n一、七十五周岁以上的老年人；\n"
+        "二、六十周岁以上的残疾老年人；\n三、其他符合条件的老年人。\n第二条 本办法自公布之日起施行。\n"
+    )
+    (para,) = doc.articles[0].paragraphs
+    assert [it.no for it in para.items] == [1, 2, 3]
+    assert para.items[0].text == "七十五周岁以上的老年人；"
+
+
+def test_a_file_without_articles_named_by_its_markup_is_one_document_of_paragraphs():
+    """A standard with Markdown sections and no 第…条 (# 人体损伤程度鉴定标准): its markup names
+    it, so it is read as paragraphs instead of failing for want of a title the parser knows."""
+    text = "# 某某损伤程度鉴定标准\n\n<!-- INFO END -->\n\n## 范围\n\n本标准规定了鉴定的原则。\n\n本标准适用于刑事案件。\n"
+    (doc,) = parse_text(text, require_articles=False, fallback_title="某某损伤程度鉴定标准")
+    assert doc.title == "某某损伤程度鉴定标准" and len(doc.paragraphs) >= 2
+    with pytest.raises(ParseError):
+        parse_text(text, require_articles=False)

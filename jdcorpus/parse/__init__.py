@@ -88,7 +88,10 @@ def parse_text(
     arts = [i for i, s in enumerate(segs) if s.kind == "article"]
     found = instruments(segs, arts) if arts else []
     if not arts and not require_articles:
-        found = [ins for ins in [paragraph_instrument(segs)] if ins is not None]
+        named = fallback_title is not None and any(
+            s.raw.strip("#《》 ") == fallback_title for s in segs[:8]
+        )
+        found = [ins for ins in [paragraph_instrument(segs, named)] if ins is not None]
     if not found:
         raise ParseError(
             "no articles found: the text has no article labels such as 第一条 or 第1条"

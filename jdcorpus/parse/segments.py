@@ -79,8 +79,12 @@ def segment_text(text: str) -> list[Seg]:
         if kind == "noise":
             if _RE_PAGE_NO.fullmatch(s.raw):
                 page_nos.append(i)
+            elif i and _sentence_tail(s, segs[i - 1]):
+                s.kind = "text"  # …不少于陆地面积的 ⏎ 65％。: the end of a wrapped sentence
         elif kind == "note":
             has_note = True
+        elif kind == "tizhu" and not ends_sentence(s.key) and _wrapped_repeal(segs, i):
+            s.kind = "text"  # 1994年…会议通过的《北京 ⏎ 市严格限制养犬规定》同时废止。
         elif kind == "text" and len(s.key) <= 8 and s.key[:1] == "第":
             if _RE_LABEL_HEAD.fullmatch(s.key):
                 heads.add(i)
@@ -93,6 +97,36 @@ def segment_text(text: str) -> list[Seg]:
         _mark_note_quotes(segs)
     _demote_broken_titles(segs)  # first: a wrapped line ending in 本条例 is no title …
     return _resolve_labels(text, segs)  # … so the reference after it is seen as one
+
+
+# the end of a sentence wrapped onto a line of its own without a CJK character: 65％。, 500元 is
+# not one (元 is CJK), 2019）。 is; a page number, a URL or a line of English is not
+_RE_BARE_TAIL = re.compile(r"[^\s]{0,40}[。；，、：％）》”](?:[）》”]?[。；，：])?")
+
+
+def _sentence_tail(seg: Seg, prev: Seg) -> bool:
+    """``seg``, noise for want of a CJK character, ends the sentence that the line above it
+    (text, an article or an item, no blank line between) leaves unfinished."""
+    if prev.kind not in ("text", "article", "item", "subitem") or ends_sentence(prev.raw):
+        return False
+    if not _RE_BARE_TAIL.fullmatch(seg.raw):
+        return False
+    at_start, anywhere = _noise_patterns()
+    return not (at_start.match(seg.raw) or anywhere.search(seg.raw))
+
+
+def _wrapped_repeal(segs: list[Seg], i: int) -> bool:
+    """The line ``segs[i]``, which opens with a date and names a meeting, begins a sentence
+    wrapped over the next lines (up to six, no blank line between) that repeals an earlier
+    instrument: the last 款 of a final article (:data:`RE_REPEALS`), not a 题注."""
+    keys = [segs[i].key]
+    for s in segs[i + 1 : i + 7]:
+        if not s.raw:
+            return False
+        keys.append(s.key)
+        if ends_sentence(s.key):
+            return bool(RE_REPEALS.search(re.sub(r"《[^》]*》", "", "".join(keys))))
+    return False
 
 
 @lru_cache(maxsize=1)

@@ -13,6 +13,7 @@ import itertools
 import re
 import sys
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -20,6 +21,7 @@ from ..model import Article, Chapter, Item, Paragraph, Part, Section
 from .formats import RE_INFO_END
 from .patterns import (
     BARE_HEADINGS,
+    INVISIBLE,
     KINDS,
     RE_CN_DATE,
     RE_DATE,
@@ -288,6 +290,78 @@ class _A:  # article under construction
     in_item: bool = False
 
 
+_MARGIN = " \t\u3000\xa0" + INVISIBLE
+
+
+def _width(line: str) -> float:
+    """A line's width in the units of a CJK character: a half-width character is half of one."""
+    return sum(
+        0.5 if c < "\u1100" or "\uff61" <= c <= "\uffdc" else 0.0 if c in INVISIBLE else 1.0
+        for c in line
+    )
+
+
+def _wrapped_at_margin(text: str, body: list[Seg]) -> set[int]:
+    """The lines that go on the paragraph of the line above although it ends a sentence, in a
+    hard-wrapped copy whose 款 start indented (a PDF: 　　第一条　… at the indent, the rest of
+    each 款 from the margin). A style of the whole body, read off its lines: three labels or
+    more, nine in ten at one indent; lines under a line that ends mid-sentence (surely wrapped),
+    three or more, nine in ten at the margin and half of those above them within two characters
+    of one width, the full line's (a random or a web copy's breaks have none; a label alone on
+    its line is short). Then a text line at
+    the margin under a full line goes on; and under any line where the copy shows it marks
+    every 款 (two or more short lines that end a sentence, nine in ten of the lines after them
+    indented). Blank lines between all lines (a double-spaced copy) are passed over."""
+    heads = []  # (index, indent, width of its physical line, blank lines before it) of each
+    gap = page = False  # line's first segment; a page break's lines and blanks are passed over
+    for i, s in enumerate(body):
+        if s.kind in ("blank", "noise") or (s.kind == "title" and page):
+            gap, page = gap or s.kind == "blank", page or s.kind != "blank"
+            continue  # (the title repeated under a page number: a running header)
+        ls = text.rfind("\n", 0, s.start) + 1
+        lead = text[ls : s.start]
+        if lead.strip(_MARGIN):
+            continue  # not the line's first segment, or after markup
+        lead = lead.strip(INVISIBLE)  # (a zero-width space is no indent)
+        le = text.find("\n", s.start)
+        width = _width(text[ls : le if le >= 0 else len(text)].rstrip())
+        heads.append((i, lead, width, gap and not page))
+        gap = page = False
+    labels = [lead for i, lead, _, _ in heads if body[i].kind == "article"]
+    if len(labels) < 3:
+        return set()
+    indent, n = Counter(labels).most_common(1)[0]
+    margin = min((h[1] for h in heads), key=len)  # (every line set in alike: 　　 more in a 款)
+    if len(indent) <= len(margin) or 10 * n < 9 * len(labels):
+        return set()
+    heads = [(i, lead[len(margin) :], w, gap) for i, lead, w, gap in heads]
+    spaced = 5 * sum(h[3] for h in heads) >= 4 * len(heads)
+    pairs = [
+        (a, b)
+        for a, b in zip(heads, heads[1:], strict=False)
+        if (spaced or not b[3]) and body[a[0]].kind in _RUNS_ON
+    ]
+    wrapped = [
+        (a, b) for a, b in pairs if body[b[0]].kind == "text" and not ends_sentence(body[a[0]].raw)
+    ]
+    if len(wrapped) < 3 or 10 * sum(not b[1] for a, b in wrapped) < 9 * len(wrapped):
+        return set()
+    widths = [a[2] for a, b in wrapped if not b[1]]
+    full = max(set(widths), key=lambda w: sum(abs(v - w) <= 1 for v in widths))
+    if 2 * sum(abs(w - full) <= 2 for w in widths) < len(widths):
+        return set()
+    ends = [b[1] for a, b in pairs if ends_sentence(body[a[0]].raw) and a[2] < full - 2]
+    marks_all = len(ends) >= 2 and 10 * sum(map(bool, ends)) >= 9 * len(ends)
+    return {
+        b[0]
+        for a, b in pairs
+        if not b[1] and body[b[0]].kind == "text" and (marks_all or a[2] >= full - 2)
+    }
+
+
+_RUNS_ON = frozenset({"text", "article", "item", "subitem"})
+
+
 def body_structure(
     text: str, body: list[Seg], norm, warnings: list[str], title_key: str = "", doc_id: str = ""
 ):
@@ -330,6 +404,7 @@ def body_structure(
 
     line_headings = _line_headings(body, rest_keys)
     item_headings = _item_headings(body)
+    at_margin = _wrapped_at_margin(text, body)
     last = -1  # the index of the line read before this one (no blank line or noise)
     for i, s in enumerate(body):
         if i in consumed:
@@ -480,6 +555,8 @@ def body_structure(
         cur.end = s.end
         if s.kind == "item":
             _add_item(cur, s.start, s.end, s.raw, s.key)
+        elif i in at_margin and cur.paras:
+            _extend(cur, s, new_line=False)  # …制作调解书。当事人不愿调解或者调解不成 ⏎ 的，…
         elif (
             s.kind == "subitem"
             and s.key[:1] in _CIRCLED
@@ -831,14 +908,15 @@ def _check_numbering(articles: list[Article], warnings: list[str]) -> None:
 # -- instruments drafted without articles -----------------------------------------------------
 
 
-def paragraph_instrument(segs: list[Seg]) -> Instrument | None:
+def paragraph_instrument(segs: list[Seg], titled: bool = False) -> Instrument | None:
     """A text without article labels read as one instrument of paragraphs: the header ends at
     the first numbered paragraph (一、), heading (第一章) or, with neither, at the first text after
     the title, 题注 and notices. None when there is no such text, or when the text has neither a
-    title nor numbered paragraphs (a news item that cites a law is no instrument)."""
+    title nor numbered paragraphs (a news item that cites a law is no instrument); ``titled``:
+    the file's markup names it (# 人体损伤程度鉴定标准, a title of no kind the parser knows)."""
     kinds = [s.kind for s in segs]
     numbered = next((i for i, s in enumerate(segs) if _top_numbered(s)), None)
-    titled = any(k in ("title", "notice") for k in kinds[: numbered or len(kinds)])
+    titled = titled or any(k in ("title", "notice") for k in kinds[: numbered or len(kinds)])
     if numbered is None and not titled:
         return None
     start = next(
