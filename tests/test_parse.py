@@ -829,19 +829,20 @@ def test_a_pdf_copy_tells_its_kuan_by_their_indent_not_by_a_full_stop_at_the_mar
         "市知识产权局应当制作调解书。当事人不愿调解或者调解不成的，市知识产权局认定侵权行为成立，应当作出处理决定。",
         "当事人对处理决定不服的，可以依法申请行政复议或者提起行政诉讼。",
         "第三条 本市各级人民政府应当加强对某某工作的领导，将所需经费列入本级财政预算，并予以保障。",
+        "有关部门应当按照各自职责做好相关工作。",
         "第四条 本办法自2020年1月1日起施行。",
     ]
     text = "某市专利纠纷处理办法\n\n" + _pdf_copy(kuan, 30)
     assert "调解书。\n" in text  # a line ends with 。 at the margin, and the 款 goes on
     (doc,) = parse_text(text)
-    assert [len(a.paragraphs) for a in doc.articles] == [1, 2, 1, 1]
+    assert [len(a.paragraphs) for a in doc.articles] == [1, 2, 2, 1]
     assert doc.articles[1].paragraphs[0].text.endswith("应当作出处理决定。")
     # every line set in by two more (a Word copy indents all): the same 款
     (doc,) = parse_text(
         "某市专利纠纷处理办法\n\n"
         + "\n".join("\u3000\u3000" + ln for ln in _pdf_copy(kuan, 30).split("\n"))
     )
-    assert [len(a.paragraphs) for a in doc.articles] == [1, 2, 1, 1]
+    assert [len(a.paragraphs) for a in doc.articles] == [1, 2, 2, 1]
     # the same lines, all at the margin: nothing tells the 款 apart, a full stop ends one
     (doc,) = parse_text(text.replace("\u3000", ""))
     assert [len(a.paragraphs) for a in doc.articles][1] == 3

@@ -120,10 +120,20 @@ def _wrap_line(line: str, width: int) -> list[str]:
     return pieces
 
 
+# a page's running header or footer (1786　　澳门特别行政区公报——第一组　　第 46 期 —— 2017 年…):
+# a page number at one end, no sentence punctuation; a PDF sets it on a line of its own, whole
+_FURNITURE = re.compile(r"^\s*\d{1,5}[^，,。；;：:]*$|^[^，,。；;：:]*\d{1,5}\s*$")
+
+
 def wrap(width: int) -> Callable[[str], str]:
     def hard_wrap(text: str) -> str:
-        """Every line longer than ``width`` broken into lines of ``width`` characters (a PDF copy)."""
-        return "\n".join(p for ln in text.split("\n") for p in _wrap_line(ln, width))
+        """Every line longer than ``width`` broken into lines of ``width`` characters (a PDF copy)
+        but a page's running header."""
+        return "\n".join(
+            p
+            for ln in text.split("\n")
+            for p in ([ln] if _FURNITURE.match(ln) else _wrap_line(ln, width))
+        )
 
     return hard_wrap
 
@@ -307,12 +317,66 @@ _ANY_ITEM = re.compile(
 )
 
 
+_SET_IN = " \t\u3000"
+_LABEL_LINE_START = re.compile(r"[ \t\u3000]*第[零〇一二两三四五六七八九十百千0-9]+条")
+_CLAUSE = re.compile(r"[，。；]")  # a line of text, not a heading (三、责任承担)
+_ITEM_START = re.compile(
+    r"[ \t\u3000]*(?:[（(][一二三四五六七八九十0-9]+[）)]|[①-⑳]|[0-9]+[.．、]|[一二三四五六七八九十]+、)"
+)
+
+
+def kuan_marks(text: str) -> str | None:
+    """How the text's typography tells where a 款 begins, when a full stop at a line's end does
+    not: "indent" (every label set in, and a line of text at the margin right under a line
+    that ends a sentence: the 宪法's 主导力量。⏎国家保障… in a PDF copy), "blank" (lines of one
+    width, a blank line before every label and before other 款 too, and a line of text right
+    under a full line that ends a sentence: a Word copy broken at a fixed width), else None.
+    Transforms that indent every line at random, or add blank lines, take that away: they are
+    not run on such texts."""
+    lines = text.split("\n")
+    labels = [k for k, ln in enumerate(lines) if _LABEL_LINE_START.match(ln)]
+    if len(labels) < 3:
+        return None
+    run_on = [
+        a.strip()
+        for a, b in zip(lines, lines[1:], strict=False)
+        if a.strip()
+        and a.rstrip()[-1:] in tuple(_TERMINAL)
+        and _CLAUSE.search(b)
+        and not _LABEL_LINE_START.match(b)
+        and b[:1] not in _SET_IN
+        and not _ITEM_START.match(b)
+    ]
+    if run_on and all(lines[k][:1] in _SET_IN for k in labels):
+        return "indent"
+    long = [len(ln.strip()) for ln in lines if len(ln.strip()) >= 12]
+    width = max(set(long), key=lambda w: sum(abs(v - w) <= 1 for v in long), default=0)
+    if len(long) < 20 or 5 * sum(abs(v - width) <= 1 for v in long) < 2 * len(long):
+        return None  # not broken at one width
+    after_blank = [
+        b
+        for a, b in zip(lines, lines[1:], strict=False)
+        if not a.strip()
+        and _CLAUSE.search(b)
+        and not _LABEL_LINE_START.match(b)
+        and not _ITEM_START.match(b)
+    ]
+    if (
+        all(k and not lines[k - 1].strip() for k in labels)
+        and len(after_blank) >= 2
+        and any(len(a) >= width - 1 for a in run_on)
+    ):
+        return "blank"
+    return None
+
+
 @dataclass(frozen=True)
 class Transform:
     name: str
     func: Callable[[str], str]
     compare: str = "exact"  # how article text is compared: exact | nospace | t2s | dates | items
     only_simplified: bool = False  # applies to simplified sources only
+    adds_blanks: bool = False  # blank lines between lines: not on a text whose 款 follow blanks
 
 
 TRANSFORMS = {
@@ -322,7 +386,7 @@ TRANSFORMS = {
         Transform("bom", bom),
         Transform("indent", fullwidth_indent),
         Transform("trailing", trailing_blanks),
-        Transform("blanklines", double_spaced),
+        Transform("blanklines", double_spaced, adds_blanks=True),
         # a join point may have been a space between Latin words or digits: spacing may differ
         Transform("wrap40", wrap(40), compare="nospace"),
         Transform("wrap60", wrap(60), compare="nospace"),
@@ -425,6 +489,8 @@ def _cases():
         simplified = detect_script(source(name)) == "simplified"
         for t in (TRANSFORMS[n] for n in SWEEP):
             if t.only_simplified and not simplified:
+                continue
+            if t.adds_blanks and kuan_marks(source(name)) == "blank":
                 continue
             if t.func(source(name)) == source(name):  # nothing to wrap, no space, no ，
                 continue

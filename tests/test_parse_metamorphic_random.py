@@ -15,7 +15,8 @@ picks, per input and seed, a random combination of
 The expectation is the parse of the untransformed text: the same documents, chapters, sections,
 article numbers and headings, 款 and 项 per article, and the same article text without white
 space (a wrap may fall at a space between Latin words). Where an invariant cannot honestly hold
-the generator is constrained (see ``_wrap_cuts``), never the assertion — and only by what the
+the generator is constrained (see ``_wrap_cuts``; and a text whose 款 its typography marks by
+indent or by blank lines keeps them, see ``kuan_marks``), never the assertion — and only by what the
 text says (its typography: sentence ends, labels, markers, numbers, titles), never by the
 parser's own rules, which would keep the generator away from exactly the cuts the parser
 misreads. The copies it still misreads are listed in ``KNOWN_BAD`` with the class of bug.
@@ -27,7 +28,7 @@ import random
 import re
 
 import pytest
-from test_parse_metamorphic import _NO_LINE_START, _PROTECTED, _TERMINAL, _fold
+from test_parse_metamorphic import _NO_LINE_START, _PROTECTED, _TERMINAL, _fold, kuan_marks
 from test_parse_metamorphic_combined import (
     CORPUS_INPUTS,
     FIXTURE_INPUTS,
@@ -137,34 +138,6 @@ def _article_lines(name: str) -> set[int]:
     return {i for i, s in enumerate(starts) if any(a <= s < b for a, b in spans)}
 
 
-_INDENT = " \t\u3000"
-_LABEL_START = re.compile(r"[ \t\u3000]*第[零〇一二两三四五六七八九十百千0-9]+条")
-
-
-_RE_CLAUSE = re.compile(r"[，。；]")  # a line of text, not a heading (三、责任承担)
-
-
-def _at_margin(line: str) -> bool:
-    return bool(line.strip()) and line[:1] not in _INDENT
-
-
-def _indent_marks_kuan(lines: list[str]) -> bool:
-    """The text tells its 款 by indentation alone (a PDF copy: every label and 款 set in, the
-    rest of a 款 at the margin, even under a line that ends a sentence: 第七条 of the 宪法, 主导
-    力量。⏎国家保障…): random indentation, or a blank line before a line at the margin, would
-    take away what says where a 款 begins — its typography, not a rule of the parser."""
-    labels = [ln for ln in lines if _LABEL_START.match(ln)]
-    return (
-        len(labels) >= 3
-        and all(ln[:1] in _INDENT for ln in labels)
-        and any(
-            a.rstrip()[-1:] in tuple(_TERMINAL) and _at_margin(b) and _RE_CLAUSE.search(b)
-            for a, b in zip(lines, lines[1:], strict=False)
-            if a.strip()
-        )
-    )
-
-
 def randomize(name: str, seed: int, keep=None) -> tuple[str, tuple[str, ...]]:
     """The text of ``name`` with a random combination of the four kinds of damage; and the kinds.
     ``keep`` (a set of event numbers) applies only those random edits, to shrink a failing copy."""
@@ -172,9 +145,15 @@ def randomize(name: str, seed: int, keep=None) -> tuple[str, tuple[str, ...]]:
     ops = tuple(op for op in OPS if rng.random() < 0.6) or (rng.choice(OPS),)
     text = base_text(name)
     lines = text.split("\n")
-    by_indent = _indent_marks_kuan(lines)
-    if by_indent:  # its 款 are told by their indent: the generator keeps it
-        ops = tuple(op for op in ops if op != "indent") or ("blank",)
+    # its 款 told by their indent, or by blank lines and the full width of the line above a
+    # 款 that goes on after a full stop: the generator keeps the indent, the blanks and widths
+    marks = kuan_marks(text)
+    ops = tuple(
+        op
+        for op in ops
+        if op not in {"indent": ("indent",), "blank": ("blank", "wrap")}.get(marks, ())
+    )
+    ops = ops or ("noise",)
     depth = _bracket_depths(text)
     wrappable = _article_lines(name)
     p_blank, p_noise, p_wrap = rng.uniform(0.05, 0.5), rng.uniform(0.02, 0.2), rng.uniform(0.2, 1)
@@ -184,7 +163,8 @@ def randomize(name: str, seed: int, keep=None) -> tuple[str, tuple[str, ...]]:
         return keep is None or next(events) in keep
 
     for i, ln in enumerate(lines):
-        if i and "blank" in ops and rng.random() < p_blank and not (by_indent and _at_margin(ln)):
+        at_margin = ln.strip() and ln[:1] not in " \t\u3000"
+        if i and "blank" in ops and rng.random() < p_blank and not (marks and at_margin):
             n = rng.randint(1, 2)
             out += [""] * n if kept() else []
         if i and "noise" in ops and depth[i] == 0 and rng.random() < p_noise:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..errors import ParseError, SourceError
 from ..model import Document
+from .formats import RE_INFO_END
 from .metadata import build_document, inherit_promulgation
 from .patterns import to_int
 from .segments import segment_text
@@ -88,8 +89,10 @@ def parse_text(
     arts = [i for i, s in enumerate(segs) if s.kind == "article"]
     found = instruments(segs, arts) if arts else []
     if not arts and not require_articles:
-        named = fallback_title is not None and any(
-            s.raw.strip("#《》 ") == fallback_title for s in segs[:8]
+        named = (  # a law file of a collection whose markup names it (# 标题 … <!-- INFO END -->)
+            fallback_title is not None
+            and any(s.raw.strip("#《》 ") == fallback_title for s in segs[:8])
+            and any(RE_INFO_END.match(s.raw) for s in segs[:40])
         )
         found = [ins for ins in [paragraph_instrument(segs, named)] if ins is not None]
     if not found:

@@ -240,6 +240,7 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
             if not blocks:
                 blocks.append([])
             blocks[-1].append(s)
+    blocks = _drop_page_chatter(blocks, header)
     notices, promulgations, texts = [], [], []
     # a 题注 under a notice's heading (关于批准《…办法》的决定 ⏎ （…会议通过）) dates the notice,
     # when the instrument has a 题注 of its own under its title
@@ -279,7 +280,12 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
             promulgations.append(date)
 
     # -- the id (it depends on the title and the place only), then the body structure
-    doc_city = city or _city_from_title(doc_title) or _municipality(doc_title, header)
+    doc_city = (
+        city
+        or _city_from_title(doc_title)
+        or _municipality(doc_title, header)
+        or _district_city(doc_title, header)
+    )
     did = doc_id or ids.get(doc_title) or _make_id(doc_city, kind, doc_title, taken)
     # (the whole title, also when it stands on two lines: a page's running header repeats it)
     title_key = key_of(original_title).strip("《》") if title_seg else ""
@@ -502,6 +508,41 @@ def _city_from_title(title: str) -> str | None:
     if m and not re.match(r"^.{2,8}?省", title):
         return m.group(1)
     return None
+
+
+def _drop_page_chatter(blocks: list[list], header: list) -> list[list]:
+    """Blocks of plain text lines with web-page furniture between them and the next notice
+    heading (回复 ⏎ 城南旧事 ⏎ 支持一下，楼主辛苦了！ ⏎ 返回列表 发新帖 ⏎ 关于印发…的通知; an
+    encyclopedia's summary ⏎ 基本介绍 ⏎ …公告): the page's text, not a notice of the instrument."""
+    place = {id(s): n for n, s in enumerate(header)}
+    noise = [n for n, s in enumerate(header) if s.kind == "noise"]
+    heads = [place[id(b[0])] for b in blocks if b and b[0].kind == "notice"]
+    if not noise or not heads:
+        return blocks
+
+    def chatter(b: list) -> bool:
+        if not b or any(s.kind != "text" for s in b):
+            return False
+        end = place[id(b[-1])]
+        nxt = next((h for h in heads if h > end), None)
+        return nxt is not None and any(end < n < nxt for n in noise)
+
+    return [b for b in blocks if not chatter(b)]
+
+
+def _district_city(title: str, header: list) -> str | None:
+    """历下区既有住宅加装电梯实施办法: a district's text is its city's, when the header names
+    the city with the district (济南市历下区人民政府办公室 in a red header or the 落款)."""
+    m = re.match(r"^(.{2,4}?区)", title)
+    if not m or re.search(r"[的因或往于对向为在]", m.group(1)):
+        return None
+    own = re.compile(
+        rf"(?:^|日|[（(])(?:[\u4e00-\u9fff]{{2,3}}?(?:省|自治区))?(?!关于)([\u4e00-\u9fff]{{2,4}}?)市"
+        rf"{m.group(1)}(?:人民|委员会|党)"
+    )  # (the organ opens its line, or follows a 题注's date: no 关于济南市…)
+    return next(
+        (hit.group(1) for s in header if s.kind != "noise" and (hit := own.search(s.key))), None
+    )
 
 
 def _municipality(title: str, header: list) -> str | None:

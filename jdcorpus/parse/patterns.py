@@ -58,6 +58,8 @@ RE_MARKER = re.compile(
 RE_ORDINAL_HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|[㈠-㈩])[^，,。；;：:！？!?]{1,24}$"
 )
+# a division numbered 第一部分 (a 规范性文件's parts, 第二部分　申请与审批): no chapter, no text
+RE_DIVISION = re.compile(rf"^第({NUM})部分[^，,。；;：:！!？?]{{0,24}}$")
 RE_ANNEX = re.compile(r"^(附件|附表|附录|附(?=[:：]))[0-9一二三四五六七八九十]*[:：]?(?!.*[。；])")
 BARE_HEADINGS = {"总则", "附则", "分则", "法律责任", "罚则", "附录"}
 RE_HEADING = re.compile(r"^(?:【([^】]{1,24})】|[（(〔]([^（）()〔〕，,。；;：:]{1,24})[）)〕])")

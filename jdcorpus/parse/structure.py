@@ -25,6 +25,7 @@ from .patterns import (
     KINDS,
     RE_CN_DATE,
     RE_DATE,
+    RE_DIVISION,
     RE_DRAFT,
     RE_EDGE,
     RE_HEADING,
@@ -86,7 +87,7 @@ def _heads_an_article(body: list[Seg], i: int) -> bool:
     for b in body[i + 1 :]:
         if b.kind in ("blank", "noise"):
             continue
-        if b.kind == "item" and RE_ORDINAL_HEADING.match(b.key):
+        if (b.kind == "item" and RE_ORDINAL_HEADING.match(b.key)) or RE_DIVISION.match(b.key):
             continue  # 三、关于担保物权 ⏎ （一）担保合同与担保物权的效力 ⏎ 第三十七条
         return b.kind == "article"
     return False
@@ -302,18 +303,20 @@ def _width(line: str) -> float:
 
 
 def _wrapped_at_margin(text: str, body: list[Seg]) -> set[int]:
-    """The lines that go on the paragraph of the line above although it ends a sentence, in a
-    hard-wrapped copy whose 款 start indented (a PDF: 　　第一条　… at the indent, the rest of
-    each 款 from the margin). A style of the whole body, read off its lines: three labels or
-    more, nine in ten at one indent; lines under a line that ends mid-sentence (surely wrapped),
-    three or more, nine in ten at the margin and half of those above them within two characters
-    of one width, the full line's (a random or a web copy's breaks have none; a label alone on
-    its line is short). Then a text line at
-    the margin under a full line goes on; and under any line where the copy shows it marks
-    every 款 (two or more short lines that end a sentence, nine in ten of the lines after them
-    indented). Blank lines between all lines (a double-spaced copy) are passed over."""
-    heads = []  # (index, indent, width of its physical line, blank lines before it) of each
-    gap = page = False  # line's first segment; a page break's lines and blanks are passed over
+    """The lines that go on the 款 of the line above although it ends a sentence, in a copy
+    broken at a fixed width whose 款 are marked — set in (a PDF: 　　第一条　… at the indent, the
+    rest of each 款 from the margin) or a blank line before each (a Word copy saved as text).
+    A style of the whole body, read off its lines: three labels or more, nine in ten marked
+    (at one indent, or after a blank line); lines under a line that ends mid-sentence (surely
+    wrapped), three or more, nine in ten unmarked, and half of the lines above them within two
+    characters of one width, the full line's (a random or a web copy's breaks have none; a
+    label alone on its line is no wrapped line); and the 款 marked too, not only the articles:
+    two or more short lines that end a sentence, nine in ten of the text lines after them
+    marked.
+    Then an unmarked text line goes on the 款 above it. Blank lines between all lines (a
+    double-spaced copy) and a page break's lines are passed over (in a copy set in)."""
+    heads = []  # (index, indent, width, blank lines before it not at a page break, blank lines
+    gap = page = False  # before it) of each line's first segment
     for i, s in enumerate(body):
         if s.kind in ("blank", "noise") or (s.kind == "title" and page):
             gap, page = gap or s.kind == "blank", page or s.kind != "blank"
@@ -325,24 +328,31 @@ def _wrapped_at_margin(text: str, body: list[Seg]) -> set[int]:
         lead = lead.strip(INVISIBLE)  # (a zero-width space is no indent)
         le = text.find("\n", s.start)
         width = _width(text[ls : le if le >= 0 else len(text)].rstrip())
-        heads.append((i, lead, width, gap and not page))
+        heads.append((i, lead, width, gap and not page, gap, page))
         gap = page = False
-    labels = [lead for i, lead, _, _ in heads if body[i].kind == "article"]
+    labels = [(lead, gap) for i, lead, _, _, gap, _ in heads if body[i].kind == "article"]
     if len(labels) < 3:
         return set()
-    indent, n = Counter(labels).most_common(1)[0]
+    indent, n = Counter(lead for lead, _ in labels).most_common(1)[0]
     margin = min((h[1] for h in heads), key=len)  # (every line set in alike: 　　 more in a 款)
-    if len(indent) <= len(margin) or 10 * n < 9 * len(labels):
-        return set()
-    heads = [(i, lead[len(margin) :], w, gap) for i, lead, w, gap in heads]
     spaced = 5 * sum(h[3] for h in heads) >= 4 * len(heads)
-    pairs = [
+    raw = heads
+    if len(indent) > len(margin) and 10 * n >= 9 * len(labels):  # 款 set in
+        heads = [(i, len(lead) > len(margin), w, False) for i, lead, w, _, _, _ in heads]
+        pairs = [
+            (a, b) for a, b, h in zip(heads, heads[1:], raw[1:], strict=False) if spaced or not h[3]
+        ]
+    elif not spaced and 10 * sum(gap for _, gap in labels) >= 9 * len(labels):  # 款 after blanks
+        # (the blank lines around a page break's furniture say nothing: the line before it does)
+        heads = [(i, gap and not page, w, page) for i, _, w, _, gap, page in heads]
+        pairs = list(zip(heads, heads[1:], strict=False))
+    else:
+        return set()
+    pairs = [(a, b) for a, b in pairs if body[a[0]].kind in _RUNS_ON]
+    wrapped = [  # (not a label alone on its line: 第三条 ⏎ （部门职责）…)
         (a, b)
-        for a, b in zip(heads, heads[1:], strict=False)
-        if (spaced or not b[3]) and body[a[0]].kind in _RUNS_ON
-    ]
-    wrapped = [
-        (a, b) for a, b in pairs if body[b[0]].kind == "text" and not ends_sentence(body[a[0]].raw)
+        for a, b in pairs
+        if body[b[0]].kind == "text" and not ends_sentence(body[a[0]].raw) and a[2] >= 12
     ]
     if len(wrapped) < 3 or 10 * sum(not b[1] for a, b in wrapped) < 9 * len(wrapped):
         return set()
@@ -350,12 +360,22 @@ def _wrapped_at_margin(text: str, body: list[Seg]) -> set[int]:
     full = max(set(widths), key=lambda w: sum(abs(v - w) <= 1 for v in widths))
     if 2 * sum(abs(w - full) <= 2 for w in widths) < len(widths):
         return set()
-    ends = [b[1] for a, b in pairs if ends_sentence(body[a[0]].raw) and a[2] < full - 2]
-    marks_all = len(ends) >= 2 and 10 * sum(map(bool, ends)) >= 9 * len(ends)
+    ends = [  # (a 款 after another in an article, not the next article)
+        b[1]
+        for a, b in pairs
+        if body[b[0]].kind == "text"
+        and ends_sentence(body[a[0]].raw)
+        and a[2] < full - 2
+        and not b[3]
+    ]
+    if len(ends) < 2 or 10 * sum(ends) < 9 * len(ends):
+        return set()  # 款 not marked, only the articles (blank lines between them, labels set in)
     return {
         b[0]
         for a, b in pairs
-        if not b[1] and body[b[0]].kind == "text" and (marks_all or a[2] >= full - 2)
+        if not b[1]
+        and body[b[0]].kind == "text"
+        and not (b[3] and ends_sentence(body[a[0]].raw) and a[2] < full - 2)
     }
 
 
@@ -439,8 +459,7 @@ def body_structure(
                 part = None  # a code's 附则 after its last 编 is in none
             continue  # a heading without a 第X章 label (附  则): its articles are in no chapter
         if (
-            s.kind == "item"
-            and RE_ORDINAL_HEADING.match(s.key)
+            ((s.kind == "item" and RE_ORDINAL_HEADING.match(s.key)) or RE_DIVISION.match(s.key))
             and (cur is None or cur.last_text.rstrip().endswith(("。", "！", "？")))
             and _heads_an_article(body, i)
         ):
@@ -760,7 +779,9 @@ def _after_heading(rest: str) -> tuple[re.Match | None, str]:
 
 
 # what stands in an article that was deleted (第一百九十九条 （删去）): its text, not a heading
-_RE_REPEALED = re.compile(r"[（(【\[](?:删去|删除|已删除|废止|已废止|取消)[）)】\]]")
+_RE_REPEALED = re.compile(
+    r"[（(【\[]已?(?:删去|删除|刪去|刪除|废止|廢止|取消)[）)】\]]"
+)  # (繁体 too)
 
 
 def _add_item(a: _A, start: int, end: int, raw: str, key: str, style: str = "cn") -> None:
