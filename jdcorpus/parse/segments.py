@@ -101,7 +101,7 @@ def segment_text(text: str) -> list[Seg]:
 
 # the end of a sentence wrapped onto a line of its own without a CJK character: 65％。, 500元 is
 # not one (元 is CJK), 2019）。 is; a page number, a URL or a line of English is not
-_RE_BARE_TAIL = re.compile(r"[^\s]{0,40}[。；，、：％）》”](?:[）》”]?[。；，：])?")
+_RE_BARE_TAIL = re.compile(r"[^\s]{0,40}[。；，、：％）》”;:,)](?:[）》”)]?[。；，：;:,])?")
 
 
 def _sentence_tail(seg: Seg, prev: Seg) -> bool:

@@ -313,7 +313,8 @@ def _wrapped_at_margin(text: str, body: list[Seg]) -> set[int]:
     label alone on its line is no wrapped line); and the 款 marked too, not only the articles:
     two or more short lines that end a sentence, nine in ten of the text lines after them
     marked.
-    Then an unmarked text line goes on the 款 above it. Blank lines between all lines (a
+    Then an unmarked text line goes on the 款 above it, and so does an unmarked line that opens
+    like an item where the items are marked as well. Blank lines between all lines (a
     double-spaced copy) and a page break's lines are passed over (in a copy set in)."""
     heads = []  # (index, indent, width, blank lines before it not at a page break, blank lines
     gap = page = False  # before it) of each line's first segment
@@ -370,16 +371,21 @@ def _wrapped_at_margin(text: str, body: list[Seg]) -> set[int]:
     ]
     if len(ends) < 2 or 10 * sum(ends) < 9 * len(ends):
         return set()  # 款 not marked, only the articles (blank lines between them, labels set in)
+    # items marked as 款 are (nine in ten of those after a line that ends a clause): then an
+    # unmarked line that opens like one is a broken reference (第（一）、（三）、⏎（七）项…)
+    items = [b[1] for a, b in pairs if body[b[0]].kind in _ITEMS and ends_paragraph(body[a[0]].raw)]
+    kinds = {"text"} | (_ITEMS if len(items) >= 2 and 10 * sum(items) >= 9 * len(items) else set())
     return {
         b[0]
         for a, b in pairs
         if not b[1]
-        and body[b[0]].kind == "text"
+        and body[b[0]].kind in kinds
         and not (b[3] and ends_sentence(body[a[0]].raw) and a[2] < full - 2)
     }
 
 
 _RUNS_ON = frozenset({"text", "article", "item", "subitem"})
+_ITEMS = frozenset({"item", "subitem"})
 
 
 def body_structure(
@@ -572,10 +578,11 @@ def body_structure(
                     cur.last_text = body_raw
                 continue
         cur.end = s.end
-        if s.kind == "item":
+        if i in at_margin and cur.paras:
+            # …制作调解书。当事人不愿调解或者调解不成 ⏎ 的，…; …第（一）、（三）、 ⏎ （七）项规定的
+            _extend(cur, s, new_line=False)
+        elif s.kind == "item":
             _add_item(cur, s.start, s.end, s.raw, s.key)
-        elif i in at_margin and cur.paras:
-            _extend(cur, s, new_line=False)  # …制作调解书。当事人不愿调解或者调解不成 ⏎ 的，…
         elif (
             s.kind == "subitem"
             and s.key[:1] in _CIRCLED
