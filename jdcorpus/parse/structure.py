@@ -294,12 +294,15 @@ class _A:  # article under construction
 _MARGIN = " \t\u3000\xa0" + INVISIBLE
 
 
+_RE_HALF = re.compile(r"[\x00-\u10ff\uff61-\uffdc]+")
+_RE_INVISIBLE = re.compile(f"[{INVISIBLE}]+")
+
+
 def _width(line: str) -> float:
-    """A line's width in the units of a CJK character: a half-width character is half of one."""
-    return sum(
-        0.5 if c < "\u1100" or "\uff61" <= c <= "\uffdc" else 0.0 if c in INVISIBLE else 1.0
-        for c in line
-    )
+    """A line's width in the units of a CJK character: a half-width character is half of one,
+    an invisible one (a zero-width space) none."""
+    half = len(line) - len(_RE_HALF.sub("", line))
+    return len(line) - half / 2 - (len(line) - len(_RE_INVISIBLE.sub("", line)))
 
 
 def _wrapped_at_margin(text: str, body: list[Seg]) -> set[int]:
@@ -327,9 +330,7 @@ def _wrapped_at_margin(text: str, body: list[Seg]) -> set[int]:
         if lead.strip(_MARGIN):
             continue  # not the line's first segment, or after markup
         lead = lead.strip(INVISIBLE)  # (a zero-width space is no indent)
-        le = text.find("\n", s.start)
-        width = _width(text[ls : le if le >= 0 else len(text)].rstrip())
-        heads.append((i, lead, width, gap and not page, gap, page))
+        heads.append((i, lead, ls, gap and not page, gap, page))
         gap = page = False
     labels = [(lead, gap) for i, lead, _, _, gap, _ in heads if body[i].kind == "article"]
     if len(labels) < 3:
@@ -337,18 +338,24 @@ def _wrapped_at_margin(text: str, body: list[Seg]) -> set[int]:
     indent, n = Counter(lead for lead, _ in labels).most_common(1)[0]
     margin = min((h[1] for h in heads), key=len)  # (every line set in alike: 　　 more in a 款)
     spaced = 5 * sum(h[3] for h in heads) >= 4 * len(heads)
+    set_in = len(indent) > len(margin) and 10 * n >= 9 * len(labels)
+    if not set_in and (spaced or 10 * sum(gap for _, gap in labels) < 9 * len(labels)):
+        return set()
+    ends_at = [text.find("\n", h[2]) for h in heads]
+    heads = [
+        (i, lead, _width(text[ls : le if le >= 0 else len(text)].rstrip()), adj, gap, page)
+        for (i, lead, ls, adj, gap, page), le in zip(heads, ends_at, strict=True)
+    ]
     raw = heads
-    if len(indent) > len(margin) and 10 * n >= 9 * len(labels):  # 款 set in
+    if set_in:  # 款 set in
         heads = [(i, len(lead) > len(margin), w, False) for i, lead, w, _, _, _ in heads]
         pairs = [
             (a, b) for a, b, h in zip(heads, heads[1:], raw[1:], strict=False) if spaced or not h[3]
         ]
-    elif not spaced and 10 * sum(gap for _, gap in labels) >= 9 * len(labels):  # 款 after blanks
+    else:  # 款 after blank lines
         # (the blank lines around a page break's furniture say nothing: the line before it does)
         heads = [(i, gap and not page, w, page) for i, _, w, _, gap, page in heads]
         pairs = list(zip(heads, heads[1:], strict=False))
-    else:
-        return set()
     pairs = [(a, b) for a, b in pairs if body[a[0]].kind in _RUNS_ON]
     wrapped = [  # (not a label alone on its line: 第三条 ⏎ （部门职责）…)
         (a, b)
