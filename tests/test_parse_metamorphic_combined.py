@@ -408,7 +408,7 @@ def relabel(name: str, style: str, headings: bool = False) -> str:
 
 # a heading right after the label, on its line or on the next one; and the space before the body
 _HEADING = re.compile(
-    r"[ \t\u3000]*\n?[ \t\u3000]*(?:【([^】\n]{1,24})】|[（(〔]([^（）()〔〕\n]{1,24})[）)〕])"
+    r"[ \t\u3000]*\n?[ \t\u3000]*(?:【([^】\n]{1,24})】|[（(〔\[]([^（）()〔〕\[\]\n]{1,24})[）)〕\]])"
     r"(?:\*\*)?[ \t\u3000]*\n?[ \t\u3000]*"  # ** closing a Markdown bold label and heading
 )
 HEADING_STYLES = {

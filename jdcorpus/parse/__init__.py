@@ -25,7 +25,7 @@ from pathlib import Path
 from ..errors import ParseError, SourceError
 from ..model import Document
 from .formats import RE_INFO_END
-from .metadata import build_document, inherit_promulgation
+from .metadata import build_document, inherit_effective, inherit_promulgation
 from .patterns import to_int
 from .segments import segment_text
 from .source import plain_text, read_text
@@ -114,7 +114,7 @@ def parse_text(
             paragraphs_only=not arts, fallback_title=fallback_title if k == 0 else None,
         )  # fmt: skip
         taken.add(doc.id)
-        docs.append(inherit_promulgation(doc, docs))
+        docs.append(inherit_effective(inherit_promulgation(doc, docs), docs))
         # the segments of this instrument are done with (the next one's header starts at its
         # end): a long text of many instruments then holds its segments or its documents, not
         # both at their largest (memory linear in the input, with a smaller factor)

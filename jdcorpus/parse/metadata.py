@@ -71,6 +71,23 @@ def inherit_promulgation(doc: Document, earlier: list[Document]) -> Document:
     return doc
 
 
+_RE_SAME_DAY = re.compile(r"与《([^》]{2,60})》(?:同步|同时|一并)(?:施行|实施)")
+
+
+def inherit_effective(doc: Document, earlier: list[Document]) -> Document:
+    """本办法与《…实施细则》同步施行: an instrument with no date of its own takes effect with the
+    earlier one of the same file that it names."""
+    if doc.effective:
+        return doc
+    from dataclasses import replace
+
+    named = {m.group(1) for a in doc.articles[-3:] for m in _RE_SAME_DAY.finditer(a.text)}
+    for prev in reversed(earlier):
+        if prev.effective and prev.title in named:
+            return replace(doc, effective=prev.effective)
+    return doc
+
+
 def build_document(text, header, body, trailer, script, *, source_file, city, province, title,
                     ids, doc_id, taken, paragraphs_only=False,
                     fallback_title=None) -> Document:  # fmt: skip

@@ -294,6 +294,26 @@ def _lines_with_breaks(text: str, flat: bool = False) -> set[int]:
     return {bisect_right(starts, m.start()) - 1 for rx in scans for m in rx.finditer(text)}
 
 
+# a line number in the margin (a Word or court copy printed with them: "  29   15平方米。")
+RE_LINE_NUMBER = re.compile(r"[ \t]*(\d{1,4})[ \t\u3000]{2,}(?=\S)")
+
+
+def _line_numbers(lines: list[str]) -> bool:
+    """Whether the text's lines are numbered in the margin: nine in ten of its lines (ten or
+    more), blank ones aside, open with the number one more than the line before's."""
+    shown = [ln for ln in lines if ln.strip()]
+    if len(shown) < 10 or not RE_LINE_NUMBER.match(shown[0]):
+        return False
+    prev, hits = 0, 0
+    for ln in shown:
+        m = RE_LINE_NUMBER.match(ln)
+        if m and int(m.group(1)) == prev + 1:
+            hits += 1
+        if m:
+            prev = int(m.group(1))
+    return 10 * hits >= 9 * len(shown)
+
+
 def _physical_segments(text: str) -> list[Seg]:
     """Pass 1: the lines of ``text`` cut at the breaks a line may hide (:data:`_INLINE_BREAK`);
     an empty line is one blank segment."""
@@ -302,9 +322,13 @@ def _physical_segments(text: str) -> list[Seg]:
     flat = _flattened(text)
     breaks = [_INLINE_BREAK, _FLAT_BREAK] if flat else [_INLINE_BREAK]
     candidates = _lines_with_breaks(text, flat)
-    for i, line in enumerate(text.split("\n")):
+    lines = text.split("\n")
+    numbered = _line_numbers(lines)
+    for i, line in enumerate(lines):
         line_start, line_end = pos, pos + len(line)
         pos = line_end + 1
+        if numbered and (m := RE_LINE_NUMBER.match(line)):
+            line = " " * m.end() + line[m.end() :]  # the number is margin: no segment's text
         matches = [m for rx in breaks for m in rx.finditer(line)] if i in candidates else None
         if not matches:  # the whole line is one segment (or one blank)
             lead, stripped = _trim(line)

@@ -45,7 +45,7 @@ from .patterns import (
     to_int,
     unwrap,
 )
-from .segments import Seg
+from .segments import RE_LINE_NUMBER, Seg
 
 # a heading title that ends like this goes on on the next line
 _RE_TITLE_GOES_ON = re.compile(r"[、，,和及与或]$")
@@ -273,6 +273,8 @@ class _P:  # paragraph under construction
     items: list[list[tuple[int, int]]] = field(default_factory=list)
     item_nos: list[int] = field(default_factory=list)
     style: str = ""  # "cn" for （一） items, "num" for (1) ① 1. items
+    marker: int = 0  # of "num" items: which of (1) ① 1. ⑴ (the group of RE_SUBITEM)
+    sub: bool = False  # the last line was a 目 of a "num" item (1.… ⏎ (1)…)
     start: int = 0
     end: int = 0
 
@@ -327,6 +329,8 @@ def _wrapped_at_margin(text: str, body: list[Seg]) -> set[int]:
             continue  # (the title repeated under a page number: a running header)
         ls = text.rfind("\n", 0, s.start) + 1
         lead = text[ls : s.start]
+        if lead.strip(_MARGIN) and (m := RE_LINE_NUMBER.match(lead)):
+            lead = lead[m.end(1) :]  # after a line number in the margin
         if lead.strip(_MARGIN):
             continue  # not the line's first segment, or after markup
         lead = lead.strip(INVISIBLE)  # (a zero-width space is no indent)
@@ -611,6 +615,16 @@ def body_structure(
             _extend(cur, s, new_line=False)
         elif s.kind == "subitem" and cur.in_item and cur.paras[-1].style == "cn":
             _extend(cur, s, new_line=True)  # a 目 inside a （一） item
+        elif (
+            s.kind == "subitem"
+            and cur.in_item
+            and cur.paras[-1].style == "num"
+            and _marker_kind(s.key) not in (0, cur.paras[-1].marker)
+            and (cur.paras[-1].sub or cur.last_text.rstrip().endswith(("：", ":")))
+        ):
+            # 3.收入、住房状况证明材料，包括： ⏎ (1)劳动合同…: a 目 of a 1. item, numbered otherwise
+            _extend(cur, s, new_line=True)
+            cur.paras[-1].sub = True
         elif s.kind == "subitem":
             _add_item(cur, s.start, s.end, s.raw, s.key, style="num")
         elif (
@@ -804,11 +818,19 @@ def _add_item(a: _A, start: int, end: int, raw: str, key: str, style: str = "cn"
         a.paras.append(_P(start=start, end=end))
     p = a.paras[-1]
     p.style = style
+    p.marker = p.marker or (_marker_kind(key) if style == "num" else 0)
+    p.sub = False
     p.items.append([(start, end)])
     p.item_nos.append(_item_no(key, len(p.items)))
     p.end = end
     a.in_item = True
     a.last_text = raw
+
+
+def _marker_kind(key: str) -> int:
+    """Which kind of number opens ``key``: 1 for (1), 2 for ①, 3 for 1., 4 for ⑴; 0 none."""
+    m = RE_SUBITEM.match(key)
+    return next((k for k in range(1, 5) if m.group(k)), 0) if m else 0
 
 
 def _item_no(key: str, default: int) -> int:
