@@ -321,6 +321,25 @@ def _wrapped_at_margin(text: str, body: list[Seg]) -> set[int]:
     Then an unmarked text line goes on the 款 above it, and so does an unmarked line that opens
     like an item where the items are marked as well. Blank lines between all lines (a
     double-spaced copy) and a page break's lines are passed over (in a copy set in)."""
+    # (first the labels that open their lines alone: most bodies are marked neither way, or
+    # double-spaced)
+    arts = [
+        (i, lead)
+        for i, s in enumerate(body)
+        if s.kind == "article"
+        and not (lead := _margin_lead(text[text.rfind("\n", 0, s.start) + 1 : s.start])).strip(
+            _MARGIN
+        )
+    ]
+    if len(arts) < 3:
+        return set()
+    common, n = Counter(lead for _, lead in arts).most_common(1)[0]
+    shown = [s for s in body if s.kind not in ("blank", "noise")]
+    if not (common and 10 * n >= 9 * len(arts)) and (
+        5 * sum(s.blank_before for s in shown) >= 4 * len(shown)
+        or 10 * sum(_after_blank(body, i) for i, _ in arts) < 9 * len(arts)
+    ):
+        return set()
     heads = []  # (index, indent, width, blank lines before it not at a page break, blank lines
     gap = page = False  # before it) of each line's first segment
     for i, s in enumerate(body):
@@ -328,12 +347,9 @@ def _wrapped_at_margin(text: str, body: list[Seg]) -> set[int]:
             gap, page = gap or s.kind == "blank", page or s.kind != "blank"
             continue  # (the title repeated under a page number: a running header)
         ls = text.rfind("\n", 0, s.start) + 1
-        lead = text[ls : s.start]
-        if lead.strip(_MARGIN) and (m := RE_LINE_NUMBER.match(lead)):
-            lead = lead[m.end(1) :]  # after a line number in the margin
+        lead = _margin_lead(text[ls : s.start])
         if lead.strip(_MARGIN):
             continue  # not the line's first segment, or after markup
-        lead = lead.strip(INVISIBLE)  # (a zero-width space is no indent)
         heads.append((i, lead, ls, gap and not page, gap, page))
         gap = page = False
     labels = [(lead, gap) for i, lead, _, _, gap, _ in heads if body[i].kind == "article"]
@@ -393,6 +409,22 @@ def _wrapped_at_margin(text: str, body: list[Seg]) -> set[int]:
         and body[b[0]].kind in kinds
         and not (b[3] and ends_sentence(body[a[0]].raw) and a[2] < full - 2)
     }
+
+
+def _after_blank(body: list[Seg], i: int) -> bool:
+    """A blank line stands before ``body[i]``, page furniture aside."""
+    k = i - 1
+    while k >= 0 and body[k].kind == "noise":
+        k -= 1
+    return k >= 0 and (body[k].kind == "blank" or body[i].blank_before)
+
+
+def _margin_lead(lead: str) -> str:
+    """What stands before a line's first segment, as its indent: after a line number in the
+    margin, zero-width spaces aside."""
+    if lead.strip(_MARGIN) and (m := RE_LINE_NUMBER.match(lead)):
+        lead = lead[m.end(1) :]
+    return lead.strip(INVISIBLE)
 
 
 _RUNS_ON = frozenset({"text", "article", "item", "subitem"})
