@@ -210,9 +210,21 @@ def _punct_segment(s: str) -> str:
     for m in _RE_ANY_PUNCT.finditer(s):
         i, ch = m.start(), m.group()
         if i not in paired:
-            if _is_cjk(_neighbour(s, i, -1)) or _is_cjk(_neighbour(s, i, 1)):
+            right = _neighbour(s, i, 1)
+            if _is_cjk(_neighbour(s, i, -1)) or _is_cjk(right):
                 out[i] = _PUNCT[ch]
+            elif ch in ";," and right is None and _after_chinese_word(s, i):
+                out[i] = _PUNCT[ch]  # …轴距不小于2650mm; at a line's end: a Chinese clause's
     return "".join(out)
+
+
+_RE_LATIN_WORD_END = re.compile(r"[A-Za-z0-9.%]+$")
+
+
+def _after_chinese_word(s: str, i: int) -> bool:
+    """``s[i]`` follows a Latin word or number that Chinese text runs into (…不低于1.4T)."""
+    m = _RE_LATIN_WORD_END.search(s, 0, i)
+    return bool(m) and m.start() > 0 and _is_cjk(s[m.start() - 1])
 
 
 @step("cjk_punctuation", query=False)

@@ -55,10 +55,10 @@ def _inputs() -> dict[str, Path]:
         # cut by page breaks — the transforms rewrite labels and lines they take as whole; since
         # round 18 118, a pdftotext copy whose page footers and form feeds stand inside articles,
         # and 119, whose lines are numbered in the margin: a transform that adds, joins or moves
-        # lines breaks the numbering, and the numbers become text; and 120-122, whose copies the
-        # transforms still misread (a box-drawing table re-wrapped, ；after full-width letters
-        # made half-width, a database's 【章节】 line and ①-numbered 款 under re-wrapping and the
-        # ordinal openings): open work, listed in the round's closing note)
+        # lines breaks the numbering, and the numbers become text; and 120 and 122, whose copies
+        # the transforms still misread (a box-drawing table re-wrapped; a database's 【章节】 line
+        # re-wrapped into a bare 第五章　附则 above the title, ①-numbered 款 under the ordinal
+        # openings): open work, listed in the round's closing note)
         if "error" not in fx and fx.get("metamorphic", True):
             out["-".join(fx["file"].split("_")[:2])] = FIXTURES / fx["file"]
     return out

@@ -314,6 +314,10 @@ def _line_numbers(lines: list[str]) -> bool:
     return 10 * hits >= 9 * len(shown)
 
 
+# another heading label in a heading's title: the line lists headings (a database's 【章节】 line)
+_RE_MORE_HEADINGS = re.compile(r"第[一二三四五六七八九十百]+[章节编]")
+
+
 def _physical_segments(text: str) -> list[Seg]:
     """Pass 1: the lines of ``text`` cut at the breaks a line may hide (:data:`_INLINE_BREAK`);
     an empty line is one blank segment."""
@@ -428,6 +432,9 @@ def _classify(seg: Seg, noisy: bool = True) -> None:
     if key.startswith("第"):
         for kind, rx in (("chapter", RE_CHAPTER), ("section", RE_SECTION), ("part", RE_PART)):
             m = rx.match(key)
+            if m and _RE_MORE_HEADINGS.search(m.group(2)):
+                seg.kind = "toc"  # 第四章　监督检查　第五章　附则: a list, no heading
+                return
             if m and _is_heading_title(m.group(2), spaced=bool(_RE_SPACED_LABEL_END.match(raw))):
                 seg.kind, seg.num = kind, to_int(m.group(1))
                 # (第一章、总则 and 第一章：总则: the mark after the label is no part of the title)
