@@ -340,8 +340,10 @@ def _wrapped_at_margin(text: str, body: list[Seg]) -> set[int]:
         or 10 * sum(_after_blank(body, i) for i, _ in arts) < 9 * len(arts)
     ):
         return set()
-    heads = []  # (index, indent, width, blank lines before it not at a page break, blank lines
-    gap = page = False  # before it) of each line's first segment
+    # each line's first segment: (index, indent, where its line starts — its width below —, blank
+    # lines before it but not at a page break, blank lines before it, a page break before it)
+    heads = []
+    gap = page = False
     for i, s in enumerate(body):
         if s.kind in ("blank", "noise") or (s.kind == "title" and page):
             gap, page = gap or s.kind == "blank", page or s.kind != "blank"
