@@ -324,11 +324,15 @@ _ANY_ITEM = re.compile(
 
 
 _SET_IN = " \t\u3000"
-_LABEL_LINE_START = re.compile(r"[ \t\u3000]*第[零〇一二两三四五六七八九十百千0-9]+条")
 _CLAUSE = re.compile(r"[，。；]")  # a line of text, not a heading (三、责任承担)
 _ITEM_START = re.compile(
     r"[ \t\u3000]*(?:[（(][一二三四五六七八九十0-9]+[）)]|[①-⑳]|[0-9]+[.．、]|[一二三四五六七八九十]+、)"
 )
+
+
+def _opens_with_label(line: str) -> bool:
+    m = _HEAD_LABEL.match(line)
+    return bool(m) and m.group(3) == "条"
 
 
 def kuan_marks(text: str) -> str | None:
@@ -340,7 +344,7 @@ def kuan_marks(text: str) -> str | None:
     Transforms that indent every line at random, or add blank lines, take that away: they are
     not run on such texts."""
     lines = text.split("\n")
-    labels = [k for k, ln in enumerate(lines) if _LABEL_LINE_START.match(ln)]
+    labels = [k for k, ln in enumerate(lines) if _opens_with_label(ln)]
     if len(labels) < 3:
         return None
     run_on = [
@@ -349,7 +353,7 @@ def kuan_marks(text: str) -> str | None:
         if a.strip()
         and a.rstrip()[-1:] in tuple(_TERMINAL)
         and _CLAUSE.search(b)
-        and not _LABEL_LINE_START.match(b)
+        and not _opens_with_label(b)
         and b[:1] not in _SET_IN
         and not _ITEM_START.match(b)
     ]
@@ -364,7 +368,7 @@ def kuan_marks(text: str) -> str | None:
         for a, b in zip(lines, lines[1:], strict=False)
         if not a.strip()
         and _CLAUSE.search(b)
-        and not _LABEL_LINE_START.match(b)
+        and not _opens_with_label(b)
         and not _ITEM_START.match(b)
     ]
     if (

@@ -115,6 +115,10 @@ def _sentence_tail(seg: Seg, prev: Seg) -> bool:
     return not (at_start.match(seg.raw) or anywhere.search(seg.raw))
 
 
+# what stands in 《》: a title names its own 废止 and 通过, no sentence of the text
+_RE_IN_TITLE_MARKS = re.compile(r"《[^》]*》")
+
+
 def _wrapped_repeal(segs: list[Seg], i: int) -> bool:
     """The line ``segs[i]``, which opens with a date and names a meeting, begins a sentence
     wrapped over the next lines (up to six, no blank line between) that repeals an earlier
@@ -125,7 +129,7 @@ def _wrapped_repeal(segs: list[Seg], i: int) -> bool:
             return False
         keys.append(s.key)
         if ends_sentence(s.key):
-            return bool(RE_REPEALS.search(re.sub(r"《[^》]*》", "", "".join(keys))))
+            return bool(RE_REPEALS.search(_RE_IN_TITLE_MARKS.sub("", "".join(keys))))
     return False
 
 
@@ -301,8 +305,11 @@ RE_LINE_NUMBER = re.compile(r"[ \t]*(\d{1,4})[ \t\u3000]{2,}(?=\S)")
 def _line_numbers(lines: list[str]) -> bool:
     """Whether the text's lines are numbered in the margin: nine in ten of its lines (ten or
     more), blank ones aside, open with the number one more than the line before's."""
+    first = next((ln for ln in lines if ln.strip()), "")
+    if not RE_LINE_NUMBER.match(first):
+        return False
     shown = [ln for ln in lines if ln.strip()]
-    if len(shown) < 10 or not RE_LINE_NUMBER.match(shown[0]):
+    if len(shown) < 10:
         return False
     prev, hits = 0, 0
     for ln in shown:
@@ -460,7 +467,7 @@ def _classify(seg: Seg, noisy: bool = True) -> None:
     if RE_SUBITEM.match(key):
         seg.kind = "subitem"
         return
-    if RE_TIZHU.match(key) and not RE_REPEALS.search(re.sub(r"《[^》]*》", "", key)):
+    if RE_TIZHU.match(key) and not RE_REPEALS.search(_RE_IN_TITLE_MARKS.sub("", key)):
         seg.kind = "tizhu"
         return
     if RE_ANNEX.match(key):

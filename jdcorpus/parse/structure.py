@@ -303,8 +303,8 @@ _RE_INVISIBLE = re.compile(f"[{INVISIBLE}]+")
 def _width(line: str) -> float:
     """A line's width in the units of a CJK character: a half-width character is half of one,
     an invisible one (a zero-width space) none."""
-    half = len(line) - len(_RE_HALF.sub("", line))
-    return len(line) - half / 2 - (len(line) - len(_RE_INVISIBLE.sub("", line)))
+    shown = _RE_INVISIBLE.sub("", line)
+    return len(shown) - (len(shown) - len(_RE_HALF.sub("", shown))) / 2
 
 
 def _wrapped_at_margin(text: str, body: list[Seg]) -> set[int]:
@@ -363,21 +363,26 @@ def _wrapped_at_margin(text: str, body: list[Seg]) -> set[int]:
     set_in = len(indent) > len(margin) and 10 * n >= 9 * len(labels)
     if not set_in and (spaced or 10 * sum(gap for _, gap in labels) < 9 * len(labels)):
         return set()
-    ends_at = [text.find("\n", h[2]) for h in heads]
-    heads = [
-        (i, lead, _width(text[ls : le if le >= 0 else len(text)].rstrip()), adj, gap, page)
-        for (i, lead, ls, adj, gap, page), le in zip(heads, ends_at, strict=True)
+    # each line as (index, marked, width, unsure): marked by its indent, or by a blank line
+    # before it — where blank lines around a page break's furniture say nothing (unsure: the
+    # line before it does); a set-in copy's lines pair across no blank line unless all have one
+    stops = [text.find("\n", h[2]) for h in heads]
+    width = [
+        _width(text[h[2] : e if e >= 0 else None].rstrip())
+        for h, e in zip(heads, stops, strict=True)
     ]
-    raw = heads
-    if set_in:  # 款 set in
-        heads = [(i, len(lead) > len(margin), w, False) for i, lead, w, _, _, _ in heads]
-        pairs = [
-            (a, b) for a, b, h in zip(heads, heads[1:], raw[1:], strict=False) if spaced or not h[3]
+    if set_in:
+        lines = [
+            (h[0], len(h[1]) > len(margin), w, False) for h, w in zip(heads, width, strict=True)
         ]
-    else:  # 款 after blank lines
-        # (the blank lines around a page break's furniture say nothing: the line before it does)
-        heads = [(i, gap and not page, w, page) for i, _, w, _, gap, page in heads]
-        pairs = list(zip(heads, heads[1:], strict=False))
+        pairs = [
+            (a, b)
+            for a, b, h in zip(lines, lines[1:], heads[1:], strict=False)
+            if spaced or not h[3]
+        ]
+    else:
+        lines = [(h[0], h[4] and not h[5], w, h[5]) for h, w in zip(heads, width, strict=True)]
+        pairs = list(zip(lines, lines[1:], strict=False))
     pairs = [(a, b) for a, b in pairs if body[a[0]].kind in _RUNS_ON]
     wrapped = [  # (not a label alone on its line: 第三条 ⏎ （部门职责）…)
         (a, b)
