@@ -114,6 +114,15 @@ class ArticleSpan:
     arabic: bool  # the label uses Arabic digits (第5条)
 
 
+# Material appended after the last article: a blank line, then a line opening with 附 (附：,
+# 附件, 附表, 附录), which belongs to no article.
+_ANNEX = re.compile(r"\n[ \t\u3000]*\n[ \t\u3000]*附(?:件|表|录)?[\s：:0-9一二三四五六七八九十]")
+
+# A body that opens with its first 款's own mark (①, ⑴): an opening put before it would stand
+# ahead of the mark, which no one writes.
+_KUAN_MARK = "①⑴"
+
+
 def article_spans(text: str) -> list[ArticleSpan]:
     """Articles whose label starts a line, in order (see the module docstring for the rule)."""
     found: list[tuple[int, str, int, int, int, bool]] = []
@@ -134,6 +143,8 @@ def article_spans(text: str) -> list[ArticleSpan]:
     spans = []
     for i, (no, label, start, label_end, body_start, arabic) in enumerate(found):
         end = found[i + 1][2] if i + 1 < len(found) else len(text)
+        if annex := _ANNEX.search(text, body_start, end):  # 附：⏎ an appended decision
+            end = annex.start() + 1
         spans.append(ArticleSpan(no, label, start, label_end, body_start, end, arabic))
     return spans
 
@@ -182,7 +193,7 @@ def prepend_ordinal(
     numbers = [s.no for s in spans]
     out, pos = [], 0
     for i, s in enumerate(spans):
-        if rng.random() >= rate:
+        if rng.random() >= rate or text[s.body_start : s.body_start + 1] in _KUAN_MARK:
             continue
         kind = rng.choice(("ordinal", "ordinal", "earlier", "later", "next"))
         if kind == "earlier" and i > 0:

@@ -55,10 +55,10 @@ def _inputs() -> dict[str, Path]:
         # cut by page breaks — the transforms rewrite labels and lines they take as whole; since
         # round 18 118, a pdftotext copy whose page footers and form feeds stand inside articles,
         # and 119, whose lines are numbered in the margin: a transform that adds, joins or moves
-        # lines breaks the numbering, and the numbers become text; and 120 and 122, whose copies
-        # the transforms still misread (a box-drawing table re-wrapped; a database's 【章节】 line
-        # re-wrapped into a bare 第五章　附则 above the title, ①-numbered 款 under the ordinal
-        # openings): open work, listed in the round's closing note)
+        # lines breaks the numbering, and the numbers become text. 120 and 122 run since round
+        # 19: a table's rows are not wrapped as text is, a database's 【章节】 line re-wrapped
+        # or cut goes on as database apparatus, and the ordinal openings stand after no ① of a
+        # body's first 款)
         if "error" not in fx and fx.get("metamorphic", True):
             out["-".join(fx["file"].split("_")[:2])] = FIXTURES / fx["file"]
     return out
@@ -127,8 +127,9 @@ def _wrap_line(line: str, width: int) -> list[str]:
 
 
 # a page's running header or footer (1786　　澳门特别行政区公报——第一组　　第 46 期 —— 2017 年…):
-# a page number at one end, no sentence punctuation; a PDF sets it on a line of its own, whole
-_FURNITURE = re.compile(r"^\s*\d{1,5}[^，,。；;：:]*$|^[^，,。；;：:]*\d{1,5}\s*$")
+# a page number at one end, no sentence punctuation; a PDF sets it on a line of its own, whole;
+# a table's row or rule (box-drawing characters) is laid out on its own, not broken as text is
+_FURNITURE = re.compile(r"^\s*\d{1,5}[^，,。；;：:]*$|^[^，,。；;：:]*\d{1,5}\s*$|^\s*[│┃├┌└╔╠╚║]")
 
 
 def wrap(width: int) -> Callable[[str], str]:
@@ -443,9 +444,15 @@ def parsed(name: str, transform: str | None = None):
         return e
 
 
+_RE_PADDED = re.compile(r"(?<=\d年)0(?=\d月)|(?<=\d月)0(?=\d日)")
+
+
 def _fold(compare: str) -> Callable[[str], str]:
     if compare == "dates":  # (a space before a date in Arabic digits stays, before 二〇… not)
-        return lambda s: re.sub(r"(?<=\S) (?=\d{4}年)", "", _arabic_dates(s)) if s else s
+        # (and 2024年01月01日, zero-padded, back from 二〇二四年一月一日 as 2024年1月1日)
+        return lambda s: (
+            _RE_PADDED.sub("", re.sub(r"(?<=\S) (?=\d{4}年)", "", _arabic_dates(s))) if s else s
+        )
     if compare == "items":
         return lambda s: _ANY_ITEM.sub("•", s) if s else s
     if compare == "t2s":

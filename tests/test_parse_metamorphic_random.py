@@ -52,11 +52,12 @@ OPS = ("blank", "noise", "wrap", "indent")
 
 _NUMERALS = "零〇一二两三四五六七八九十百千"
 # spans a random wrap never splits, beyond the labels and markers of the single-text wrap: numbers,
-# dates, Chinese numerals (第十二条第二款 included), 《titles》, 〈titles〉, 【headings】, Latin words
+# dates, Chinese numerals (第十二条第二款 included), 《titles》, 〈titles〉, 【headings】, [headings],
+# Latin words
 _MORE_PROTECTED = re.compile(
     rf"\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|[{_NUMERALS}〇]{{4}}年[{_NUMERALS}]{{1,3}}月[{_NUMERALS}]{{1,3}}日"
     rf"|第?[{_NUMERALS}0-9０-９]+[条條款项項章节節编編目]?|[0-9０-９.．,，%％]*[0-9０-９]"
-    r"|《[^《》\n]{0,60}》|〈[^〈〉\n]{0,60}〉|【[^【】\n]{0,24}】|[A-Za-z0-9]+"
+    r"|《[^《》\n]{0,60}》|〈[^〈〉\n]{0,60}〉|【[^【】\n]{0,24}】|\[[^\[\]\n]{0,24}\]|[A-Za-z0-9]+"
 )
 # a new line must not start like a label, an item, a heading or a 题注
 _BAD_START = re.compile(rf"[\s第（(【〔《〈\[①-⑳⑴-⒇㈠-㈩{_NUMERALS}0-9０-９附]")

@@ -88,6 +88,8 @@ def segment_text(text: str) -> list[Seg]:
         elif kind == "text" and len(s.key) <= 8 and s.key[:1] == "第":
             if _RE_LABEL_HEAD.fullmatch(s.key):
                 heads.add(i)
+        elif kind in ("chapter", "section", "part") and i and _lists_headings(text, segs[i - 1], s):
+            s.kind = segs[i - 1].kind  # 【章节】第一章　总则　…⏎第五章　附则: the list wrapped
     if len(page_nos) > 1:
         _mark_running_headers(segs, page_nos)
     if heads:
@@ -113,6 +115,19 @@ def _sentence_tail(seg: Seg, prev: Seg) -> bool:
         return False
     at_start, anywhere = _noise_patterns()
     return not (at_start.match(seg.raw) or anywhere.search(seg.raw))
+
+
+def _lists_headings(text: str, prev: Seg, seg: Seg) -> bool:
+    """``prev``, right before the heading ``seg``, is a database line or a table of contents
+    that lists headings (【章节】第一章　总则　第二章　…), so ``seg`` continues the list: the
+    line under one that lists two or more, or a piece of the same database line (a copy whose
+    line breaks were lost is cut before every heading; a table of contents on one line with
+    the text is ended by its own rule)."""
+    if prev.kind not in ("noise", "toc"):
+        return False
+    if prev.kind == "noise" and "\n" not in text[prev.end : seg.start]:
+        return True
+    return len(_RE_MORE_HEADINGS.findall(prev.raw)) >= 2
 
 
 # what stands in 《》: a title names its own 废止 and 通过, no sentence of the text
