@@ -1,5 +1,6 @@
 """The parser on the bundled corpus: structure, headings, 款/项, joins, metadata and dates."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -883,3 +884,108 @@ def test_a_file_without_articles_named_by_its_markup_is_one_document_of_paragrap
     assert doc.title == "某某损伤程度鉴定标准" and len(doc.paragraphs) >= 2
     with pytest.raises(ParseError):
         parse_text(text, require_articles=False)
+
+
+def _pdf_law(articles: list[list[str]], width: int = 30) -> str:
+    """A law's articles (each a list of 款) as a PDF copy (:func:`_pdf_copy`) under a title."""
+    kuan = [
+        (f"第{_CN_NO[n]}条 " if k == 0 else "") + p
+        for n, paras in enumerate(articles, 1)
+        for k, p in enumerate(paras)
+    ]
+    return "某市市政设施管理办法\n\n" + _pdf_copy(kuan, width)
+
+
+_CN_NO = dict(enumerate("零一二三四五六七八九十", 0))
+
+
+def test_a_pdf_copy_ends_its_kuan_where_a_closed_bracket_or_an_item_ends_them():
+    """In a PDF copy: a line that ends with 。） (a bracket opened a line above and closed after
+    its own full stop) ends its 款; items run together on one line (…： （一）…； （二）…；)
+    and broken so that （三） opens a line at the margin keep being items, not a broken
+    reference; a 版记 (送：…) under the last article is no 款 of it."""
+    law = [
+        ["本办法适用于本市行政区域内市政设施的建设、养护、维修和管理活动。"],
+        [
+            "市市政管理局负责全市市政设施的监督管理；区市政管理部门负责本区市政设施的管理。"
+            "（市市政管理局和区市政管理部门，以下统称“管理部门”。）",
+            "管理部门可以委托有关单位承担市政设施的日常养护工作。",
+        ],
+        ["本办法自2020年1月1日起施行。"],
+    ]
+    text = _pdf_law(law) + "\n\u3000\u3000送：市人大常委会办公厅\n\u3000\u3000市政府各部门\n"
+    assert re.search(r"\n[^\u3000\n]*”。）\n\u3000\u3000管理部门", text)
+    (doc,) = parse_text(text)
+    assert [len(a.paragraphs) for a in doc.articles] == [1, 2, 1]
+    assert doc.articles[1].paragraphs[0].text.endswith("统称“管理部门”。）")
+    assert "送" not in doc.articles[2].text
+    items = (
+        "某市海域使用管理办法\n\n"
+        "\u3000\u3000第一条 海域使用权人应当依法缴纳海域使用金。\n"
+        "\u3000\u3000下列用海免缴海域使用金： （一）军事用海； （二）公务船舶专用码\n"
+        "头用海； \n"
+        "（三）非经营性的航道、锚地等交通基础设施用海； （四）教学、科研、\n"
+        "防灾减灾等非经营性公益事业用海。\n"
+        "\u3000\u3000第二条 有关单位应当配合海域使用的监督检查，如实提供有关情况和\n"
+        "资料。监督检查人员应当出示执法证件，并为被检查单位保守商业秘密。\n"
+        "\u3000\u3000被检查单位不得拒绝、阻碍监督检查人员依法执行公务。\n"
+        "\u3000\u3000第三条 本办法自2020年1月1日起施行。本办法施行前的有关规定与本\n"
+        "办法不一致的，以本办法为准。\n"
+        "\u3000\u3000本办法由市海洋主管部门负责解释。\n"
+    )
+    (doc,) = parse_text(items)
+    assert [len(p.items) for p in doc.articles[0].paragraphs] == [0, 4]
+    assert [len(a.paragraphs) for a in doc.articles] == [2, 2, 2]
+
+
+def test_a_pdf_copy_keeps_a_long_repeal_and_one_broken_inside_a_title():
+    """The repeal after the 施行 clause is the last 款 also when it runs over more than six
+    lines (four instruments named) or breaks inside 《 on a line without punctuation."""
+    long_repeal = (
+        "1993年9月17日市第十届人民代表大会常务委员会第五次会议通过、根据1997年4月16日"
+        "市第十届人民代表大会常务委员会第三十六次会议《关于修改〈某市市容条例〉的决定》修正的"
+        "《某市市容条例》，1994年8月17日市人民政府第17号令发布的《违反〈某市市容条例〉"
+        "行政处罚办法》，1985年11月30日市人民政府发布的《某市居住区环境卫生管理规定》，"
+        "1986年10月29日市人民政府发布、根据1994年9月5日市人民政府第20号令修改的"
+        "《某市人民政府关于维护楼房阳台整洁的规定》同时废止。"
+    )
+    text = _pdf_law([["本办法适用于本市。"], ["本办法自2002年10月1日起施行。", long_repeal]])
+    assert text[text.index("1993年") :].count("\n") > 6  # seven lines or more
+    (doc,) = parse_text(text)
+    assert [len(a.paragraphs) for a in doc.articles] == [1, 2]
+    assert doc.articles[1].paragraphs[1].text.endswith("同时废止。")
+    text = (
+        "某市市政设施管理办法\n\n\u3000\u3000第一条 本办法适用于本市。\n"
+        "\u3000\u3000第二条 本办法自1990年10月1日起施行。\n"
+        "\u3000\u3000市人民政府1961年3月22日发布的《某市道路管理暂行办法》和《某市下\n"
+        "水道管理暂行办法》同时废止。\n"
+    )
+    (doc,) = parse_text(text)
+    assert doc.articles[1].paragraphs[1].text.endswith("《某市下水道管理暂行办法》同时废止。")
+
+
+def test_a_pdf_copy_of_a_decision_in_numbered_paragraphs_keeps_them_at_a_full_stop():
+    """A 决定 without articles, its 一、 paragraphs set in like labels: a line at the margin
+    under an item's line that ends with 。 goes on the item; without the indent it is text
+    after the items, a paragraph of its own."""
+    body = (
+        "\u3000\u3000一、加强预算审查。市人民代表大会常务委员会应当加强对政\n"
+        "府全口径预算的审查监督，审查的重点包括：\n"
+        "\u3000\u3000（一）支出政策与重大投资项目，重点支出对国家重大方针政策\n"
+        "的落实情况。\n"
+        "\u3000\u3000（二）政府债务的规模、结构和风险情况，以及债务资金的使用\n"
+        "情况和绩效。\n"
+        "\u3000\u3000（三）国有资本经营预算的收支情况，及其与一般公共预算的衔\n"
+        "接情况。国有企业上缴收益与经营状况、效益指标等的匹配情况。\n"
+        "政府性基金项目的绩效和评估调整等情况。\n"
+        "\u3000\u3000二、加强决算审查。市人民政府编制的决算草案应当如实反映预\n"
+        "算执行情况，决算草案应当按照规定的程序报送审查，并附有说明。\n"
+        "\u3000\u3000三、本决定自公布之日起施行。\n"
+    )
+    title = "某市人民代表大会常务委员会关于加强预算审查监督的决定\n\n"
+    (doc,) = parse_text(title + body, require_articles=False)
+    assert [len(p.items) for p in doc.paragraphs] == [3, 0, 0]
+    assert doc.paragraphs[0].items[2].text.endswith("评估调整等情况。")
+    # the same lines without the indent: nothing tells the line at the margin from a paragraph
+    (doc,) = parse_text(title + body.replace("\u3000", ""), require_articles=False)
+    assert len(doc.paragraphs) == 4

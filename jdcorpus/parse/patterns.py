@@ -206,10 +206,15 @@ def keys_of(strings: list[str], chunk: int = 4096) -> list[str]:
 def ends_paragraph(s: str) -> bool:
     """Inside an article a line ends its 款 or 项 only with sentence punctuation: a line-final
     ） (…报请县（市） / 区人民政府。) or a bare item marker （二） continues on the next line; a
-    note in brackets after a full stop (…指令性计划。（2009年8月27日删除）) ends it."""
+    note in brackets after a full stop (…指令性计划。（2009年8月27日删除）) ends it, and so does
+    a bracket closed after its own full stop (…统称“登记机关”。）, the bracket opened on a line
+    above)."""
     s = _RE_TAIL_JUNK.sub("", s) if s else s
-    if s and s[-1] in "）)" and (m := _RE_TRAILING_NOTE.search(s)):
-        s = s[: m.start()]
+    if s and s[-1] in "）)":
+        if s[-2:-1] in ("。", "！", "？"):
+            return True
+        if m := _RE_TRAILING_NOTE.search(s):
+            s = s[: m.start()]
     return bool(s) and s[-1] in "。；;：:！!？?…」”』"
 
 

@@ -136,10 +136,11 @@ _RE_IN_TITLE_MARKS = re.compile(r"《[^》]*》")
 
 def _wrapped_repeal(segs: list[Seg], i: int) -> bool:
     """The line ``segs[i]``, which opens with a date and names a meeting, begins a sentence
-    wrapped over the next lines (up to six, no blank line between) that repeals an earlier
-    instrument: the last 款 of a final article (:data:`RE_REPEALS`), not a 题注."""
+    wrapped over the next lines (up to sixteen, no blank line between: a repeal may list four
+    instruments) that repeals an earlier instrument: the last 款 of a final article
+    (:data:`RE_REPEALS`), not a 题注."""
     keys = [segs[i].key]
-    for s in segs[i + 1 : i + 7]:
+    for s in segs[i + 1 : i + 17]:
         if not s.raw:
             return False
         keys.append(s.key)

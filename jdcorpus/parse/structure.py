@@ -216,7 +216,11 @@ def _body_end(segs: list[Seg], last_art: int, limit: int, title_key: str = "") -
             and "施行" in prev_text
             and ends_sentence(prev_text)
             and (
-                (not re.search(r"[，,。；;：:、]", s.key) and _RE_NAMES_TITLE.search(s.key))
+                (
+                    not re.search(r"[，,。；;：:、]", s.key)
+                    and _RE_NAMES_TITLE.search(s.key)
+                    and s.key.count("《") <= s.key.count("》")  # (…和《青岛市下 ⏎ 水道…: wrapped)
+                )
                 or re.search(r"如下[：:。]$", s.key)  # …条例，全文如下。: a report's lead
             )
         ):
@@ -307,7 +311,7 @@ def _width(line: str) -> float:
     return len(shown) - (len(shown) - len(_RE_HALF.sub("", shown))) / 2
 
 
-def _wrapped_at_margin(text: str, body: list[Seg]) -> set[int]:
+def _wrapped_at_margin(text: str, body: list[Seg], is_label=None) -> set[int]:
     """The lines that go on the 款 of the line above although it ends a sentence, in a copy
     broken at a fixed width whose 款 are marked — set in (a PDF: 　　第一条　… at the indent, the
     rest of each 款 from the margin) or a blank line before each (a Word copy saved as text).
@@ -320,13 +324,17 @@ def _wrapped_at_margin(text: str, body: list[Seg]) -> set[int]:
     marked.
     Then an unmarked text line goes on the 款 above it, and so does an unmarked line that opens
     like an item where the items are marked as well. Blank lines between all lines (a
-    double-spaced copy) and a page break's lines are passed over (in a copy set in)."""
+    double-spaced copy) and a page break's lines are passed over (in a copy set in).
+    ``is_label`` tells a label (default: an article's; a 决定's 一、 paragraphs in a body
+    without articles)."""
+    if is_label is None:
+        is_label = _is_article
     # (first the labels that open their lines alone: most bodies are marked neither way, or
     # double-spaced)
     arts = [
         (i, lead)
         for i, s in enumerate(body)
-        if s.kind == "article"
+        if is_label(s)
         and not (lead := _margin_lead(text[text.rfind("\n", 0, s.start) + 1 : s.start])).strip(
             _MARGIN
         )
@@ -354,7 +362,7 @@ def _wrapped_at_margin(text: str, body: list[Seg]) -> set[int]:
             continue  # not the line's first segment, or after markup
         heads.append((i, lead, ls, gap and not page, gap, page))
         gap = page = False
-    labels = [(lead, gap) for i, lead, _, _, gap, _ in heads if body[i].kind == "article"]
+    labels = [(lead, gap) for i, lead, _, _, gap, _ in heads if is_label(body[i])]
     if len(labels) < 3:
         return set()
     indent, n = Counter(lead for lead, _ in labels).most_common(1)[0]
@@ -395,10 +403,14 @@ def _wrapped_at_margin(text: str, body: list[Seg]) -> set[int]:
     full = max(set(widths), key=lambda w: sum(abs(v - w) <= 1 for v in widths))
     if 2 * sum(abs(w - full) <= 2 for w in widths) < len(widths):
         return set()
-    ends = [  # (a 款 after another in an article, not the next article)
+    # (a 款 after another in an article, not the next article; in a body without articles an
+    # item or a paragraph under its numbered one)
+    after = {"text"} if is_label is _is_article else {"text"} | _ITEMS
+    ends = [
         b[1]
         for a, b in pairs
-        if body[b[0]].kind == "text"
+        if body[b[0]].kind in after
+        and not is_label(body[b[0]])
         and ends_sentence(body[a[0]].raw)
         and a[2] < full - 2
         and not b[3]
@@ -415,7 +427,19 @@ def _wrapped_at_margin(text: str, body: list[Seg]) -> set[int]:
         if not b[1]
         and body[b[0]].kind in kinds
         and not (b[3] and ends_sentence(body[a[0]].raw) and a[2] < full - 2)
+        and not (body[b[0]].kind in _ITEMS and _item_ended(body, b[0]))
     }
+
+
+def _is_article(s: Seg) -> bool:
+    return s.kind == "article"
+
+
+def _item_ended(body: list[Seg], i: int) -> bool:
+    """The text before the item ``body[i]`` ends a clause: … （二）公务船舶专用码头用海； ⏎
+    （三）…, items run together on lines broken at the margin, not a broken reference."""
+    prev = next((s for s in reversed(body[:i]) if s.kind not in ("blank", "noise")), None)
+    return prev is not None and prev.kind in _ITEMS and ends_paragraph(prev.raw)
 
 
 def _after_blank(body: list[Seg], i: int) -> bool:
@@ -1100,8 +1124,14 @@ def paragraph_structure(text: str, body: list[Seg], norm):
     holder = _A(seg=body[0]) if body else None  # the paragraphs, built as one article's 款
     chapter: Chapter | None = None
     prev_heading = False  # the line before was a Markdown heading (## 一、…): a line of its own
-    for s in body:
+    # a copy broken at a fixed width whose paragraphs are set in: a line at the margin goes on
+    # (one whose 一、 paragraphs are set in, as an article's labels are)
+    at_margin = _wrapped_at_margin(text, body, _top_numbered) if numbered else set()
+    for n, s in enumerate(body):
         if s.kind in ("blank", "noise", "toc", "note"):
+            continue
+        if n in at_margin and holder.paras:
+            _extend(holder, s, new_line=False)
             continue
         heading = _markdown_heading(text, s)  # opens a paragraph, as 一、 does
         own_line, prev_heading = prev_heading, heading
