@@ -432,6 +432,8 @@ def reheading(name: str, style: str) -> str:
                 continue
             lab = _LABEL.match(text, a.start)
             m = _HEADING.match(text, lab.end())
+            if not m and re.search(rf"【{re.escape(a.heading)}】\s*$", text[: a.start]):
+                continue  # 【立法目的】 ⏎ 第一条　…: the heading on the line above, left alone
             assert m, f"{a.label}: heading {a.heading!r} not found after the label"
             h = m.group(1) or m.group(2)
             if "paren" in style and re.search(r"[，,。；;：:（）()]", h):

@@ -120,15 +120,11 @@ def instruments(segs: list[Seg], arts: list[int]) -> list[Instrument]:
         own = _title_key(segs, header_from, first)
         end = _body_end(segs, last_art, nxt, own)
         # header: from the end of the previous body to the first structural line of this body
-        body_start = first
-        for i in range(header_from, first):
-            if segs[i].kind in ("chapter", "section", "part", "toc"):
-                body_start = i
-                break
+        body_start = _body_start(segs, header_from, first)
         # an annex after the last article is this instrument's; the next header starts after it
         following = end
         named = own and end < nxt and segs[end].kind == "notice" and _names(segs[end].key, own)
-        if end < nxt and (segs[end].kind == "annex" or named):
+        if end < nxt and (segs[end].kind == "annex" or named or _bare_annex(segs[end])):
             # (a heading that names this instrument — 关于《…条例（草案）》的说明, 附：…关于修改
             # 《…条例》的决定 — and its 题注 are the annex's too)
             following = end
@@ -138,7 +134,9 @@ def instruments(segs: list[Seg], arts: list[int]) -> list[Instrument]:
                     continue
                 if segs[i].kind == "tizhu" and named:
                     continue
-                if segs[i].kind in ("notice", "title", "tizhu", "toc"):
+                if segs[i].kind in ("notice", "title", "tizhu") or (
+                    segs[i].kind == "toc" and _RE_TOC_ALONE.fullmatch(segs[i].key)
+                ):  # (…事项目录, the annex's own caption, is no 目录 of the next)
                     following = i
                     break
             # (二次审议稿 right above the next title is that instrument's stage, not the annex's)
@@ -160,10 +158,35 @@ def instruments(segs: list[Seg], arts: list[int]) -> list[Instrument]:
     return out
 
 
+def _bare_annex(seg: Seg) -> bool:
+    """附件 alone on its line, read as a web page's noise: right after the last article it
+    opens the instrument's annex all the same."""
+    return seg.kind == "noise" and seg.key.rstrip("：: \u3000") in ("附件", "附表", "附录")
+
+
 def _names(key: str, title: str) -> bool:
     """``key`` quotes ``title`` (or it with its stage: 《…决定（草案）》)."""
     title = re.sub(r"[（(](?:草案|征求意见稿|送审稿|修订草案)[）)]$", "", title)
     return bool(re.search(rf"《{re.escape(title)}(?:[（(][^（）()]{{1,8}}[）)])?》", key))
+
+
+_STRUCTURE = ("chapter", "section", "part", "toc")
+_RE_TOC_ALONE = re.compile(r"目[\s\u3000]*[录錄次]")  # (not …事项目录, an annex's caption)
+
+
+def _body_start(segs: list[Seg], lo: int, first: int) -> int:
+    """The first structural line of a body whose first article is at ``first`` (its header
+    starts at ``lo``): a chapter, section, part or 目录 line, else the article. A 目录 whose
+    entries are no headings, with a title or notice under it (a gazette issue's contents
+    above the instrument), is the header's: the body starts after that title."""
+    start = next((i for i in range(lo, first) if segs[i].kind in _STRUCTURE), first)
+    if start < first and segs[start].kind == "toc" and _RE_TOC_ALONE.fullmatch(segs[start].key):
+        for i in range(start + 1, first):
+            if segs[i].kind in ("chapter", "section", "part"):
+                break
+            if segs[i].kind in ("title", "notice"):
+                return _body_start(segs, i + 1, first)
+    return start
 
 
 def _title_key(segs: list[Seg], lo: int, hi: int) -> str:
@@ -227,6 +250,12 @@ def _body_end(segs: list[Seg], last_art: int, limit: int, title_key: str = "") -
             return (
                 i  # … or a line naming a title ([政策法规] 烟台市养老服务条例 全文发布: a post's)
             )
+        if (
+            s.kind == "text"
+            and ends_sentence(prev_text)
+            and (RE_HEADING_LINE.fullmatch(s.key) or s.key.startswith(("编者按", "编者注")))
+        ):
+            return i  # 【记者观察】 or 编者按： under the last article: a page goes on, no 款
         if s.kind == "text" and len(s.key) <= 14 and RE_DRAFT.search(s.key):
             k = next((k for k in range(i + 1, limit) if segs[k].kind not in ("blank", "noise")), 0)
             if k and segs[k].kind == "title":
@@ -431,6 +460,23 @@ def _wrapped_at_margin(text: str, body: list[Seg], is_label=None) -> set[int]:
     }
 
 
+# a line that is a 【heading】 and nothing else
+RE_HEADING_LINE = re.compile(r"【([^【】]{1,24})】")
+
+
+def _headings_above(body: list[Seg]) -> dict[int, int]:
+    """Article label → the line right above it (no other line between, blank lines aside) that
+    is a 【heading】 alone, where the label carries none of its own: 【适用范围】 ⏎ 第二条　…"""
+    out: dict[int, int] = {}
+    for i, s in enumerate(body):
+        if s.kind != "text" or s.key[:1] != "【" or not RE_HEADING_LINE.fullmatch(s.key):
+            continue
+        j = next((k for k in range(i + 1, len(body)) if body[k].kind != "blank"), None)
+        if j is not None and body[j].kind == "article" and not _after_heading(body[j].rest)[0]:
+            out[j] = i
+    return out
+
+
 def _is_article(s: Seg) -> bool:
     return s.kind == "article"
 
@@ -440,6 +486,47 @@ def _item_ended(body: list[Seg], i: int) -> bool:
     （三）…, items run together on lines broken at the margin, not a broken reference."""
     prev = next((s for s in reversed(body[:i]) if s.kind not in ("blank", "noise")), None)
     return prev is not None and prev.kind in _ITEMS and ends_paragraph(prev.raw)
+
+
+def _full_lines_go_on(text: str, body: list[Seg]) -> set[int]:
+    """The lines that go on the 款 of the line above in a copy broken at a fixed width with no
+    marks at all — no indent, no blank lines (a PDF's text pasted flat): where the line above
+    fills the type area, it is the type area's break, not the 款's end, whatever it ends with.
+    A style of the whole body: five or more lines under a line that ends mid-sentence, nine in
+    ten of those lines at one width (the type area, a closing mark hanging past it aside), the
+    labels at the margin, hardly a blank line. A shorter line ends its 款 as before."""
+    lines = []  # (index, width) of each line's first segment
+    blanks = shown = 0
+    for i, s in enumerate(body):
+        if s.kind in ("blank", "noise"):
+            blanks += s.kind == "blank"
+            continue
+        ls = text.rfind("\n", 0, s.start) + 1
+        if text[ls : s.start].strip(INVISIBLE):
+            if not text[ls : s.start].strip(_MARGIN + INVISIBLE):
+                return set()  # a line set in: marked, not flat
+            continue  # not the line's first segment
+        shown += 1
+        stop = text.find("\n", ls)
+        lines.append((i, _width(text[ls : stop if stop >= 0 else None].rstrip())))
+    if 10 * blanks > shown:
+        return set()
+    pairs = [
+        (a, b)
+        for a, b in zip(lines, lines[1:], strict=False)
+        if body[a[0]].kind in _RUNS_ON and body[b[0]].kind == "text" and b[0] == a[0] + 1
+    ]
+    wrapped = [a[1] for a, b in pairs if not ends_sentence(body[a[0]].raw) and a[1] >= 12]
+    if len(wrapped) < 5:
+        return set()
+    full = max(set(wrapped), key=lambda w: sum(w <= v <= w + 2 for v in wrapped))
+    if 10 * sum(full <= w <= full + 2 for w in wrapped) < 9 * len(wrapped):
+        return set()
+    return {
+        b[0]
+        for a, b in pairs
+        if a[1] >= full and body[a[0]].raw.rstrip(_MARGIN).endswith(("；", ";"))
+    }
 
 
 def _after_blank(body: list[Seg], i: int) -> bool:
@@ -504,7 +591,9 @@ def body_structure(
 
     line_headings = _line_headings(body, rest_keys)
     item_headings = _item_headings(body)
-    at_margin = _wrapped_at_margin(text, body)
+    at_margin = _wrapped_at_margin(text, body) or _full_lines_go_on(text, body)
+    above = _headings_above(body)  # 【适用范围】 ⏎ 第二条　…: the heading on the line above
+    consumed.update(above.values())
     last = -1  # the index of the line read before this one (no blank line or noise)
     for i, s in enumerate(body):
         if i in consumed:
@@ -608,6 +697,9 @@ def body_structure(
                 cur.heading_raw = m.group(0)
             elif i in line_headings:  # 第二条 存单纠纷案件的案由 ⏎ 人民法院可将…
                 cur.heading, cur.heading_raw, rest = norm(rest).strip(), rest, ""
+            elif i in above:
+                h = RE_HEADING_LINE.fullmatch(body[above[i]].key)
+                cur.heading, cur.heading_raw = norm(h.group(1)).strip(), body[above[i]].raw
             if rest:
                 rs = s.end - len(rest)
                 if RE_ITEM.match(rest_keys[id(s)]):
