@@ -122,12 +122,13 @@ def _lists_headings(text: str, prev: Seg, seg: Seg) -> bool:
     that lists headings (【章节】第一章　总则　第二章　…), so ``seg`` continues the list: the
     line under one that lists two or more, or a piece of the same database line (a copy whose
     line breaks were lost is cut before every heading; a table of contents on one line with
-    the text is ended by its own rule)."""
+    the text is ended by its own rule) — when its number goes on from the last one listed."""
     if prev.kind not in ("noise", "toc"):
         return False
-    if prev.kind == "noise" and "\n" not in text[prev.end : seg.start]:
-        return True
-    return len(_RE_MORE_HEADINGS.findall(prev.raw)) >= 2
+    listed = _RE_MORE_HEADINGS.findall(prev.raw)
+    if not listed or (seg.num or 0) <= to_int(listed[-1][1:-1]):
+        return False  # (…第六章　附则 ⏎ 第一章　总则: the list ends, the body begins)
+    return len(listed) >= 2 or (prev.kind == "noise" and "\n" not in text[prev.end : seg.start])
 
 
 # what stands in 《》: a title names its own 废止 and 通过, no sentence of the text
