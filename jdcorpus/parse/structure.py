@@ -36,6 +36,7 @@ from .patterns import (
     RE_PREAMBLE,
     RE_SUBITEM,
     RE_TITLE,
+    TERMINAL,
     closing_start,
     ends_paragraph,
     ends_sentence,
@@ -495,6 +496,16 @@ def _full_lines_go_on(text: str, body: list[Seg]) -> set[int]:
     A style of the whole body: five or more lines under a line that ends mid-sentence, nine in
     ten of those lines at one width (the type area, a closing mark hanging past it aside), the
     labels at the margin, hardly a blank line. A shorter line ends its 款 as before."""
+    # (first, cheaply, the text lines under a line that does not end a sentence: a copy with
+    # its 款 on lines of their own has next to none)
+    under = 0
+    for a, b in zip(body, body[1:], strict=False):
+        if b.kind == "text" and a.kind in _RUNS_ON and a.raw[-1:] not in TERMINAL:
+            under += 1
+            if under >= 5:
+                break
+    else:
+        return set()
     lines = []  # (index, width) of each line's first segment
     blanks = shown = 0
     for i, s in enumerate(body):
