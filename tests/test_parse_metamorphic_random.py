@@ -194,10 +194,6 @@ SEEDS = range(10)
 
 # Copies on which the parser still fails, by class of bug (found when the cut points stopped
 # following the parser's own list of line ends). Strict: a fix shows as XPASS and the entry goes.
-_QUOTE_END = (
-    "a line that ends in a closing quote with no sentence end before it (…“部门报到”⏎改革, "
-    "…“四风”⏎特别是) is read as the end of a 款"
-)
 _HEADING_WRAP = (
     "with the label alone on its line, a wrap in the line that starts with the （heading） "
     "(（施行日期）本规定⏎自2023年…) loses the heading"
@@ -226,10 +222,6 @@ KNOWN_BAD: dict[tuple[str, int], str] = {
     ("97-supreme", 4): _SHORT_AFTER_COMMENCEMENT,  # 本院以前发布⏎的司法解释…
     ("97-supreme", 7): _SHORT_AFTER_COMMENCEMENT,
     ("61-jiujiang", 7): _NEXT_REFERENCE_WRAPPED,
-    ("beijing", 0): _QUOTE_END,
-    ("beijing", 2): _QUOTE_END,
-    ("beijing", 8): _QUOTE_END,
-    ("02-shaoxing", 1): _HEADING_WRAP,
     ("02-shaoxing", 2): _HEADING_WRAP,
     ("09-ningbo", 0): _REFERENCE_ALONE,
 }

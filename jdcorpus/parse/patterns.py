@@ -208,13 +208,16 @@ def ends_paragraph(s: str) -> bool:
     ） (…报请县（市） / 区人民政府。) or a bare item marker （二） continues on the next line; a
     note in brackets after a full stop (…指令性计划。（2009年8月27日删除）) ends it, and so does
     a bracket closed after its own full stop (…统称“登记机关”。）, the bracket opened on a line
-    above)."""
+    above); a closing quote ends it only after sentence punctuation (…“管理部门”。” does,
+    …推荐“上海市荣誉市民” does not)."""
     s = _RE_TAIL_JUNK.sub("", s) if s else s
     if s and s[-1] in "）)":
         if s[-2:-1] in ("。", "！", "？"):
             return True
         if m := _RE_TRAILING_NOTE.search(s):
             s = s[: m.start()]
+    if s and s[-1] in "」”』" and len(s) > 1 and s[-2] not in "。；;：:！!？?…":
+        return False  # …收到推荐“上海市荣誉市民” ⏎ 的申报后: a quoted term, not a sentence's end
     return bool(s) and s[-1] in "。；;：:！!？?…」”』"
 
 

@@ -541,13 +541,24 @@ def _strip_toc_page(title: str) -> str:
     return re.sub(rf"[（(]第{NUM}条?(?:[至到—\-~～－]+第?{NUM}条)?[）)]$", "", title)
 
 
+# what a line cannot open with unless it goes on a sentence from the line above
+_GOES_ON = tuple("的之地得，、；。：）》”")
+
+
+def _goes_on(segs: list[Seg], i: int) -> bool:
+    """The line right under ``segs[i]`` (no blank line between) goes on its sentence: …安排不少于
+    国家和省规定 ⏎ 的比例用于…, a wrapped line that ends like a title is none."""
+    nxt = segs[i + 1] if i + 1 < len(segs) else None
+    return nxt is not None and nxt.kind == "text" and nxt.key.startswith(_GOES_ON)
+
+
 def _demote_broken_titles(segs: list[Seg]) -> None:
     """A title is a line of its own: not the tail of an unfinished line (a wrapped 题注 that ends
     in …关于修改《某某条例), and with its 《》 balanced."""
     prev: Seg | None = None
     depth = 0  # open （ of a 题注 wrapped over several lines, blank lines between them or not
     after_noise = False
-    for s in segs:
+    for i, s in enumerate(segs):
         if s.kind == "blank":
             prev = None
             continue
@@ -572,8 +583,9 @@ def _demote_broken_titles(segs: list[Seg]) -> None:
         )
         if s.kind == "title":
             unbalanced = s.key.count("《") != s.key.count("》") and not s.key.startswith("《")
-            if unbalanced or unfinished or depth > 0:
-                s.kind = "text"
+            bare_label = prev is not None and prev.kind == "article" and not prev_text
+            if unbalanced or unfinished or depth > 0 or bare_label or _goes_on(segs, i):
+                s.kind = "text"  # (第二条 ⏎ （施行日期）本规定 ⏎ 自…: the label's body)
         elif s.kind == "tizhu" and unfinished and not s.key.startswith(("（", "(", "【")):
             s.kind = "text"  # a wrapped notice line that happens to begin with a date
         if s.kind != "noise":
