@@ -198,10 +198,6 @@ _HEADING_WRAP = (
     "with the label alone on its line, a wrap in the line that starts with the （heading） "
     "(（施行日期）本规定⏎自2023年…) loses the heading"
 )
-_REFERENCE_ALONE = (
-    "a wrapped reference alone on its line after blank lines (依照本条例⏎⏎第七条第二款规定⏎确定的"
-    "事项) is dropped from the article text"
-)
 _NEXT_REFERENCE_WRAPPED = (
     "issue 11: a run-together label whose body opens with a reference to the next article, "
     "wrapped after 规定 below a page-number line (第十五条第十六条规定⏎以外的…), loses the article"
@@ -223,7 +219,6 @@ KNOWN_BAD: dict[tuple[str, int], str] = {
     ("97-supreme", 7): _SHORT_AFTER_COMMENCEMENT,
     ("61-jiujiang", 7): _NEXT_REFERENCE_WRAPPED,
     ("02-shaoxing", 2): _HEADING_WRAP,
-    ("09-ningbo", 0): _REFERENCE_ALONE,
 }
 
 

@@ -541,6 +541,9 @@ def _strip_toc_page(title: str) -> str:
     return re.sub(rf"[（(]第{NUM}条?(?:[至到—\-~～－]+第?{NUM}条)?[）)]$", "", title)
 
 
+# a line that opens by citing an article (第七条第二款规定, 第十条规定): no title
+_RE_CITES = re.compile(rf"第{SPACED_NUM}条(?:第{SPACED_NUM}[款项])?")
+
 # what a line cannot open with unless it goes on a sentence from the line above
 _GOES_ON = tuple("的之地得，、；。：）》”")
 
@@ -584,7 +587,8 @@ def _demote_broken_titles(segs: list[Seg]) -> None:
         if s.kind == "title":
             unbalanced = s.key.count("《") != s.key.count("》") and not s.key.startswith("《")
             bare_label = prev is not None and prev.kind == "article" and not prev_text
-            if unbalanced or unfinished or depth > 0 or bare_label or _goes_on(segs, i):
+            cites = bool(_RE_CITES.match(s.key))  # 第七条第二款规定: a reference, no title
+            if unbalanced or unfinished or depth > 0 or bare_label or cites or _goes_on(segs, i):
                 s.kind = "text"  # (第二条 ⏎ （施行日期）本规定 ⏎ 自…: the label's body)
         elif s.kind == "tizhu" and unfinished and not s.key.startswith(("（", "(", "【")):
             s.kind = "text"  # a wrapped notice line that happens to begin with a date
