@@ -114,9 +114,13 @@ class ArticleSpan:
     arabic: bool  # the label uses Arabic digits (第5条)
 
 
-# Material appended after the last article: a blank line, then a line opening with 附 (附：,
-# 附件, 附表, 附录), which belongs to no article.
-_ANNEX = re.compile(r"\n[ \t\u3000]*\n[ \t\u3000]*附(?:件|表|录)?[\s：:0-9一二三四五六七八九十]")
+# Material appended after the last article, which belongs to no article: a blank line, then a
+# line opening with 附 (附：, 附件, 附表, 附录); or a report's 【heading】 with no label under it.
+_ANNEX = re.compile(
+    r"\n[ \t\u3000]*\n[ \t\u3000]*附(?:件|表|录)?[\s：:0-9一二三四五六七八九十]"
+    # or a 【heading】 alone with no label under it: a report's 【记者观察】 after the last article
+    r"|\n[ \t\u3000]*【[^】\n]{1,24}】[ \t\u3000]*\n(?![ \t\u3000]*第)"
+)
 
 # A body that opens with its first 款's own mark (①, ⑴): an opening put before it would stand
 # ahead of the mark, which no one writes.

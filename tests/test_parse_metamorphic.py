@@ -58,11 +58,10 @@ def _inputs() -> dict[str, Path]:
         # lines breaks the numbering, and the numbers become text. 120 and 122 run since round
         # 19: a table's rows are not wrapped as text is, a database's 【章节】 line re-wrapped
         # or cut goes on as database apparatus, and the ordinal openings stand after no ① of a
-        # body's first 款. Round 19's 124 and 126 are kept to their hand counts: 124's headings
-        # stand on the line above their labels, which the transforms move or wrap into the
-        # article before, and its report after the last article takes the generators' inserts;
-        # 126's 款 are parted by U+2028 inside one line, which the wraps cut through — open
-        # work, listed in the round's closing note)
+        # body's first 款; round 19's 124, whose 【headings】 stand above their labels, runs too.
+        # 126 is kept to its hand counts: its 款 are parted by U+2028 (a manual line break) at
+        # the margin, and once the wraps make it a copy broken at a fixed width with its 款 set
+        # in, a line at the margin goes on the 款 above — what such a copy means)
         if "error" not in fx and fx.get("metamorphic", True):
             out["-".join(fx["file"].split("_")[:2])] = FIXTURES / fx["file"]
     return out

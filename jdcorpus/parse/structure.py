@@ -466,13 +466,16 @@ RE_HEADING_LINE = re.compile(r"【([^【】]{1,24})】")
 
 
 def _headings_above(body: list[Seg]) -> dict[int, int]:
-    """Article label → the line right above it (no other line between, blank lines aside) that
-    is a 【heading】 alone, where the label carries none of its own: 【适用范围】 ⏎ 第二条　…"""
+    """Article label → the line right above it (no other line between, blank lines and page
+    furniture aside) that is a 【heading】 alone, where the label carries none of its own:
+    【适用范围】 ⏎ 第二条　…"""
     out: dict[int, int] = {}
     for i, s in enumerate(body):
         if s.kind != "text" or s.key[:1] != "【" or not RE_HEADING_LINE.fullmatch(s.key):
             continue
-        j = next((k for k in range(i + 1, len(body)) if body[k].kind != "blank"), None)
+        j = next(
+            (k for k in range(i + 1, len(body)) if body[k].kind not in ("blank", "noise")), None
+        )
         if j is not None and body[j].kind == "article" and not _after_heading(body[j].rest)[0]:
             out[j] = i
     return out
