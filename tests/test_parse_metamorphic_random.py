@@ -202,21 +202,7 @@ _NEXT_REFERENCE_WRAPPED = (
     "issue 11: a run-together label whose body opens with a reference to the next article, "
     "wrapped after 规定 below a page-number line (第十五条第十六条规定⏎以外的…), loses the article"
 )
-_NOISE_IN_LAST = (
-    "a web-page noise line (分享到：, 打印本页) between two 款 of the last article after a "
-    "finished sentence ends the text there, as the footer of a web page does"
-)
-_SHORT_AFTER_COMMENCEMENT = (
-    "after the 施行 clause, a 款 of the last article wrapped after 12 characters or fewer "
-    "(列于本法附件一的全国人民⏎代表大会…) reads as a page's bare heading (条例解读, 制定过程)"
-)
 KNOWN_BAD: dict[tuple[str, int], str] = {
-    ("76-criminal", 1): _NOISE_IN_LAST,
-    ("76-criminal", 3): _NOISE_IN_LAST,
-    ("76-criminal", 4): _SHORT_AFTER_COMMENCEMENT,
-    ("76-criminal", 7): _SHORT_AFTER_COMMENCEMENT,
-    ("97-supreme", 4): _SHORT_AFTER_COMMENCEMENT,  # 本院以前发布⏎的司法解释…
-    ("97-supreme", 7): _SHORT_AFTER_COMMENCEMENT,
     ("61-jiujiang", 7): _NEXT_REFERENCE_WRAPPED,
     ("02-shaoxing", 2): _HEADING_WRAP,
 }

@@ -221,6 +221,8 @@ def _body_end(segs: list[Seg], last_art: int, limit: int, title_key: str = "") -
             if k < limit and segs[k].kind == "title" and segs[k].key.strip("《》") == title_key:
                 header = k
                 continue  # a page break between two 款 of the last article: the next page
+        if s.kind == "noise" and _law_goes_on(segs, i, limit):
+            continue  # 分享到： between two 款 of the last article: the law goes on
         if s.kind in ("noise", "notice", "tizhu", "toc", "chapter", "section", "part", "annex"):
             return i
         if s.kind == "title" and ends_sentence(prev_text):
@@ -233,6 +235,8 @@ def _body_end(segs: list[Seg], last_art: int, limit: int, title_key: str = "") -
             and ends_sentence(prev_text)
             and len(s.key) <= 12
             and not ends_sentence(s.raw)
+            and not _RE_SELF.search(s.key)  # (列于本法附件二的全 ⏎ 国人民…: the law's, wrapped)
+            and not (i + 1 < limit and segs[i + 1].key.startswith(_GOES_ON))  # (…发布 ⏎ 的司法…)
         ):
             return i  # after the 施行 clause, a bare heading (制定过程, 条例解读) is the page's
         if (
@@ -272,6 +276,24 @@ def _body_end(segs: list[Seg], last_art: int, limit: int, title_key: str = "") -
 
 # a line that names an instrument's title somewhere in it (…烟台市养老服务条例 全文发布)
 _RE_NAMES_TITLE = re.compile(rf"[^\s（）()【】\[\]]{{2,40}}?(?:{'|'.join(KINDS)})")
+
+
+# what a line cannot open with unless it goes on a sentence from the line above
+_GOES_ON = tuple("的之地得，、；。：）》”")
+_RE_SELF = re.compile(r"本(?:法|条例|规定|办法|细则|决定|规则|解释)")
+
+
+def _law_goes_on(segs: list[Seg], i: int, limit: int) -> bool:
+    """After the page furniture ``segs[i]``, the next line of text (furniture and blank lines
+    aside) goes on the law: a sentence of its own that names the instrument as 本法, 本条例 …
+    (列于本法附件一的…予以废止。), not a page's heading or a report."""
+    k = next((k for k in range(i + 1, limit) if segs[k].kind not in ("blank", "noise")), None)
+    return (
+        k is not None
+        and segs[k].kind == "text"
+        and bool(_RE_SELF.search(segs[k].key))
+        and not _RE_SELF.match(segs[k].key)  # (本条例的出台…: a report's own sentence)
+    )
 
 
 def _body_of(rest: str) -> str:
