@@ -995,19 +995,26 @@ def test_wrapped_lines_that_look_finished_go_on():
     """A line broken after a quoted term (…“荣誉市民” ⏎ 的申报后), one that ends like a title
     while the next line goes on its sentence (…国家规定 ⏎ 的比例), a （heading）本规定 line
     under a label alone, and a reference alone after blank lines (依照本条例 ⏎⏎ 第一条第二款规定
-    ⏎ 确定的…) are all text of their article, not 款 ends, titles or running headers."""
+    ⏎ 确定的…) are all text of their article, not 款 ends, titles or running headers; a
+    （heading） that a wrap broke under a label alone is the heading still."""
     (doc,) = parse_text(
         "某市荣誉市民规定\n\n"
         "第一条 有关部门收到推荐“荣誉市民”\n的申报后，应当提出初审意见。\n"
         "第二条 市人民政府应当安排不少于国家规定\n的比例用于公益事业。\n"
         "第三条 有关部门需要协助的，应当经同意。依照本规定\n\n第一条第二款规定\n确定的事项，应当提供经费。\n"
         "第四条\n（施行日期）本规定\n自2023年1月1日起施行。\n"
+        "第五条\n（业主委员会委员\n条件）业主委员会委员应当由业主担任。\n"
     )
-    assert [len(a.paragraphs) for a in doc.articles] == [1, 1, 1, 1]
+    assert [len(a.paragraphs) for a in doc.articles] == [1, 1, 1, 1, 1]
     assert doc.articles[0].text == "有关部门收到推荐“荣誉市民”的申报后，应当提出初审意见。"
     assert doc.articles[1].text == "市人民政府应当安排不少于国家规定的比例用于公益事业。"
     assert "依照本规定第一条第二款规定确定的事项" in doc.articles[2].text
     assert (doc.articles[3].heading, doc.articles[3].text) == (
         "施行日期",
         "本规定自2023年1月1日起施行。",
+    )
+    # a （heading） broken by a wrap under a label alone
+    assert (doc.articles[4].heading, doc.articles[4].text) == (
+        "业主委员会委员条件",
+        "业主委员会委员应当由业主担任。",
     )

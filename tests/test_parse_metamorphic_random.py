@@ -194,17 +194,12 @@ SEEDS = range(10)
 
 # Copies on which the parser still fails, by class of bug (found when the cut points stopped
 # following the parser's own list of line ends). Strict: a fix shows as XPASS and the entry goes.
-_HEADING_WRAP = (
-    "with the label alone on its line, a wrap in the line that starts with the （heading） "
-    "(（施行日期）本规定⏎自2023年…) loses the heading"
-)
 _NEXT_REFERENCE_WRAPPED = (
     "issue 11: a run-together label whose body opens with a reference to the next article, "
     "wrapped after 规定 below a page-number line (第十五条第十六条规定⏎以外的…), loses the article"
 )
 KNOWN_BAD: dict[tuple[str, int], str] = {
     ("61-jiujiang", 7): _NEXT_REFERENCE_WRAPPED,
-    ("02-shaoxing", 2): _HEADING_WRAP,
 }
 
 

@@ -483,6 +483,25 @@ def _wrapped_at_margin(text: str, body: list[Seg], is_label=None) -> set[int]:
     }
 
 
+def _heading_goes_on(body: list[Seg], i: int) -> int | None:
+    """Under a label alone, ``body[i]`` opens a （heading） that a wrap broke: （业主委员会委员 ⏎
+    条件）业主委员会…. The index of the line that closes it, no blank line between, the heading
+    24 characters at most and without sentence punctuation."""
+    raw = body[i].raw.strip()
+    if raw[:1] not in "（(" or "）" in raw or ")" in raw or i + 1 >= len(body):
+        return None
+    nxt = body[i + 1]
+    if nxt.kind != "text":
+        return None
+    ends = [k for k in (nxt.raw.find("）"), nxt.raw.find(")")) if k >= 0]
+    if not ends:
+        return None
+    heading = raw[1:] + nxt.raw[: min(ends)]
+    if len(heading) > 24 or re.search(r"[，,。；;：:（(]", heading):
+        return None
+    return i + 1
+
+
 # a line that is a 【heading】 and nothing else
 RE_HEADING_LINE = re.compile(r"【([^【】]{1,24})】")
 
@@ -777,6 +796,19 @@ def body_structure(
                 if body_raw.strip():  # （目的和依据）为了规范…: heading, then the body
                     bs = s.end - len(body_raw.lstrip())
                     cur.paras.append(_P(parts=[(bs, s.end)], start=bs, end=s.end))
+                    cur.last_text = body_raw
+                continue
+            if (j := _heading_goes_on(body, i)) is not None:  # （业主委员会委员 ⏎ 条件）业主…
+                nxt = body[j]
+                close = min(k for k in (nxt.raw.find("）"), nxt.raw.find(")")) if k >= 0)
+                cur.heading = norm(s.raw.strip()[1:] + nxt.raw[:close]).strip()
+                cur.heading_raw = s.raw + nxt.raw[: close + 1]
+                consumed.add(j)
+                body_raw = nxt.raw[close + 1 :]
+                cur.end = nxt.end
+                if body_raw.strip():
+                    bs = nxt.end - len(body_raw.lstrip())
+                    cur.paras.append(_P(parts=[(bs, nxt.end)], start=bs, end=nxt.end))
                     cur.last_text = body_raw
                 continue
         cur.end = s.end
