@@ -1018,3 +1018,60 @@ def test_wrapped_lines_that_look_finished_go_on():
         "业主委员会委员条件",
         "业主委员会委员应当由业主担任。",
     )
+
+
+def test_a_terminal_capture_numbered_by_cat_n_reads_as_the_text():
+    """``cat -n`` output under a shell command: each line's number and TAB are margin (a blank
+    line is a number alone), the command line is no title, the indent after the TAB marks the
+    款, a 题注 wrapped inside its date is one 题注 and the preamble after it a notice, and a line
+    that opens 第六章第七节… and ends its sentence cites them, no heading."""
+    body = [
+        "user@host:~$ cat -n x.txt",
+        "某市无人机管理规定",
+        "",
+        "（2024年3月25日某市人民代表大会常务委员会第二次会议通过，2024年4",
+        "月18日某省人民代表大会常务委员会第三次会议批准）",
+        "",
+        "\u3000\u3000为了规范无人机管理，根据有关法律，制定如下：",
+        "",
+        "\u3000\u3000第一条\u3000运输毒品的，依照刑法分则第三章第二节、",
+        "第六章第七节的有关规定处罚。",
+        "\u3000\u3000投送违禁品的，依照有关规定处罚。",
+        "",
+        "\u3000\u3000第二条\u3000违反本规定的，由公安机关依照有关法律法规的",
+        "规定处理。",
+        "",
+        "\u3000\u3000第三条\u3000本规定自2024年6月1日起施行。",
+    ]
+    text = body[0] + "\n" + "\n".join(f"{n:6d}\t{ln}" for n, ln in enumerate(body[1:], 1))
+    (doc,) = parse_text(text + "\nuser@host:~$ \n")
+    assert doc.title == "某市无人机管理规定"
+    assert [a.label for a in doc.articles] == ["第一条", "第二条", "第三条"]
+    assert doc.chapters == () and [len(a.paragraphs) for a in doc.articles] == [2, 1, 1]
+    assert doc.articles[0].paragraphs[0].text.endswith("第三章第二节、第六章第七节的有关规定处罚。")
+    assert doc.articles[1].text == "违反本规定的，由公安机关依照有关法律法规的规定处理。"
+    assert (doc.adopted, doc.approved) == ("2024-03-25", "2024-04-18")
+    assert any("为了规范无人机管理" in n for n in doc.notices)
+    assert doc.articles[2].text == "本规定自2024年6月1日起施行。"  # (the prompt under it: none)
+    assert doc.articles[0].original.startswith("第一条") and "\t" in doc.articles[0].original
+
+
+def test_the_english_lines_of_a_bilingual_copy_are_no_text():
+    """A line of English under each article (Article 2 The Commission (某市仲裁委员会) shall…),
+    also when a wrap breaks it into pieces that name a thing in Chinese, is no part of the
+    article; an English word or two in a Chinese sentence (PM2.5, VOCs) stays."""
+    (doc,) = parse_text(
+        "某市仲裁条例\n\n"
+        "第一条　为了规范仲裁，制定本条例。\n"
+        "Article 1 These Regulations are formulated to regulate arbitration.\n\n"
+        "第二条　某市仲裁委员会应当完善仲裁规则。\n"
+        "Article 2 The Arbitration Commission (某市仲裁委员会)\n"
+        "shall improve its (仲裁规则) rules and\n"
+        "facilitate the choice of arbitrators.\n\n"
+        "第三条　排放VOCs和PM2.5 fine particles的单位应当依法治理。\n"
+    )
+    assert [a.text for a in doc.articles] == [
+        "为了规范仲裁，制定本条例。",
+        "某市仲裁委员会应当完善仲裁规则。",
+        "排放VOCs和PM2.5 fine particles的单位应当依法治理。",
+    ]

@@ -83,8 +83,18 @@ def segment_text(text: str) -> list[Seg]:
                 s.kind = "text"  # …不少于陆地面积的 ⏎ 65％。: the end of a wrapped sentence
         elif kind == "note":
             has_note = True
+        if (
+            kind in ("text", "title", "notice")
+            and i
+            and segs[i - 1].kind == "noise"
+            and _english(segs[i - 1].raw, 2, 2)
+            and _english(s.raw, 2, 2)
+        ):
+            s.kind = "noise"  # a wrapped line of English that names a thing in Chinese
         elif kind == "tizhu" and not ends_sentence(s.key) and _wrapped_repeal(segs, i):
             s.kind = "text"  # 1994年…会议通过的《北京 ⏎ 市严格限制养犬规定》同时废止。
+        elif kind == "text" and s.key[:1] in "（(" and _wrapped_tizhu(segs, i):
+            s.kind = "tizhu"  # （2024年3月25日…会议、2024年4月18 ⏎ 日…会议通过，…施行）
         elif kind == "text" and len(s.key) <= 8 and s.key[:1] == "第":
             if _RE_LABEL_HEAD.fullmatch(s.key):
                 heads.add(i)
@@ -147,6 +157,31 @@ def _wrapped_repeal(segs: list[Seg], i: int) -> bool:
         keys.append(s.key)
         if ends_sentence(s.key):
             return bool(RE_REPEALS.search(_RE_IN_TITLE_MARKS.sub("", "".join(keys))))
+    return False
+
+
+# a bracket that opens with a date and does not close on its line
+_RE_OPEN_DATE = re.compile(r"[（(](?:\d{4}|[零〇一二三四五六七八九]{4})年[^）)]*$")
+
+
+def _wrapped_tizhu(segs: list[Seg], i: int) -> bool:
+    """The line ``segs[i]`` opens a bracket with a date that a wrap leaves open, and the lines
+    under it (up to four, no blank line between) close it: together they are a 题注 (its date
+    or its verb may be on the next line), not text."""
+    if not _RE_OPEN_DATE.match(segs[i].key):
+        return False
+    keys = [segs[i].key]
+    for s in segs[i + 1 : i + 5]:
+        if not s.raw:
+            return False
+        keys.append(s.key)
+        if s.key.endswith(("）", ")")):
+            key = "".join(keys)
+            return bool(RE_TIZHU.match(key)) and not RE_REPEALS.search(
+                _RE_IN_TITLE_MARKS.sub("", key)
+            )
+        if "）" in s.key or ")" in s.key:
+            return False
     return False
 
 
@@ -315,17 +350,23 @@ def _lines_with_breaks(text: str, flat: bool = False) -> set[int]:
     return {bisect_right(starts, m.start()) - 1 for rx in scans for m in rx.finditer(text)}
 
 
-# a line number in the margin (a Word or court copy printed with them: "  29   15平方米。")
-RE_LINE_NUMBER = re.compile(r"[ \t]*(\d{1,4})[ \t\u3000]{2,}(?=\S)")
+# a line number in the margin (a Word or court copy printed with them: "  29   15平方米。"; a
+# terminal's cat -n: "    29\t15平方米。", a number and a TAB alone on a blank line)
+RE_LINE_NUMBER = re.compile(r"[ \t]*(\d{1,6})(?:\t|[ \t\u3000]{2,}(?=\S)|[ \t\u3000]*$)")
 
 
 def _line_numbers(lines: list[str]) -> bool:
     """Whether the text's lines are numbered in the margin: nine in ten of its lines (ten or
-    more), blank ones aside, open with the number one more than the line before's."""
-    first = next((ln for ln in lines if ln.strip()), "")
-    if not RE_LINE_NUMBER.match(first):
+    more), blank ones aside, open with the number one more than the line before's (a shell's
+    command line may stand above them and its prompt under them)."""
+    first = [ln for ln, _ in zip((ln for ln in lines if ln.strip()), range(2), strict=False)]
+    if not any(RE_LINE_NUMBER.match(ln) for ln in first):
         return False
     shown = [ln for ln in lines if ln.strip()]
+    if shown and not RE_LINE_NUMBER.match(shown[0]):
+        shown = shown[1:]  # (the command line above and the prompt under cat -n's output)
+    if shown and not RE_LINE_NUMBER.match(shown[-1]):
+        shown = shown[:-1]
     if len(shown) < 10:
         return False
     prev, hits = 0, 0
@@ -430,6 +471,20 @@ def _mark_note_quotes(segs: list[Seg]) -> None:
         expect = in_quote = wrapped = False
 
 
+_RE_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _english(raw: str, words: int = 4, times: int = 4) -> bool:
+    """A line of English (a bilingual copy's translation: Article 12 The Suzhou Arbitration
+    Commission (苏州仲裁委员会) shall…, opening with a letter): ``words`` words or more, and ``times`` as many letters in
+    them as CJK characters (PM2.5、VOCs in a Chinese sentence are few). A line under one of
+    English, a piece of the same wrapped sentence, needs two words, twice as many letters."""
+    found = _RE_LATIN_WORD.findall(raw)
+    if len(found) < words:
+        return False
+    return sum(map(len, found)) >= times * len(_RE_CJK.findall(raw))
+
+
 def _classify(seg: Seg, noisy: bool = True) -> None:
     """The kind of ``seg``; ``noisy``: the text may hold an unanchored noise pattern."""
     raw = seg.raw
@@ -444,6 +499,7 @@ def _classify(seg: Seg, noisy: bool = True) -> None:
         or at_start.match(raw)
         or (noisy and (anywhere.search(key) or anywhere.search(raw)))
         or not _RE_CJK.search(raw)
+        or (raw[0].isascii() and raw[0].isalpha() and _english(raw))
     ):
         seg.kind = "noise"
         return
@@ -456,8 +512,10 @@ def _classify(seg: Seg, noisy: bool = True) -> None:
     if key.startswith("第"):
         for kind, rx in (("chapter", RE_CHAPTER), ("section", RE_SECTION), ("part", RE_PART)):
             m = rx.match(key)
-            if m and _RE_MORE_HEADINGS.search(m.group(2)):
-                seg.kind = "toc"  # 第四章　监督检查　第五章　附则: a list, no heading
+            if m and _RE_MORE_HEADINGS.search(m.group(2)) and not ends_sentence(key):
+                # 第四章　监督检查　第五章　附则: a list, no heading (第六章第七节的有关规定定罪处罚。
+                # is the end of a sentence that cites them)
+                seg.kind = "toc"
                 return
             if m and _is_heading_title(m.group(2), spaced=bool(_RE_SPACED_LABEL_END.match(raw))):
                 seg.kind, seg.num = kind, to_int(m.group(1))
