@@ -1075,3 +1075,42 @@ def test_the_english_lines_of_a_bilingual_copy_are_no_text():
         "某市仲裁委员会应当完善仲裁规则。",
         "排放VOCs和PM2.5 fine particles的单位应当依法治理。",
     ]
+
+
+def test_a_title_and_bare_tizhu_broken_at_a_fixed_width_stay_the_header():
+    """A PDF copy of a text without articles whose title a fixed width broke in two (…学历、学位证
+    ⏎ 明刑事案件如何适用法律问题的解释) is still that title's document, and a bare 题注 line broken
+    before its verb (…最高人民检 ⏎ 察院…会议通过; 《…的决定》 ⏎ 第一次修订) is a 题注 that dates it,
+    not a paragraph or a second title."""
+    docs = parse_text(
+        "\u3000\u3000最高人民法院、最高人民检察院关于办理伪造、贩卖伪造的高等院校学历、学位证\n"
+        "明刑事案件如何适用法律问题的解释\n"
+        "\u3000\u30002001年6月21日 最高人民法院审判委员会第1181次会议、2001年7月2日最高人民检\n"
+        "察院第九届检察委员会第91次会议通过\n"
+        "\u3000\u30002001年7月3日 最高人民法院、最高人民检察院公告公布\n"
+        "\u3000\u30002001年7月5日 施行\n"
+        "\u3000\u3000对于伪造高等院校印章制作学历、学位证明的行为，应当依照刑法第二百八十条第\n"
+        "二款的规定，以伪造事业单位印章罪定罪处罚。\n"
+        "\u3000\u3000明知是伪造高等院校印章制作的学历、学位证明而贩卖的，以伪造事业单位印章罪\n"
+        "的共犯论处。\n",
+        require_articles=False,
+    )
+    (doc,) = docs
+    assert doc.title.startswith("最高人民法院、最高人民检察院关于办理伪造")
+    assert doc.title.endswith("学位证明刑事案件如何适用法律问题的解释")
+    assert (doc.adopted, doc.promulgated, doc.effective) == (
+        "2001-06-21",
+        "2001-07-03",
+        "2001-07-05",
+    )
+    assert [p.text[:6] for p in doc.paragraphs] == ["对于伪造高等", "明知是伪造高"]
+    (doc,) = parse_text(
+        "中华人民共和国某某税法实施条例\n\n"
+        "1994年1月28日 中华人民共和国国务院令第142号发布\n\n"
+        "2005年12月19日 《国务院关于修改〈中华人民共和国某某税法实施条例〉的决定》\n第一次修订\n\n"
+        "2018年12月18日 中华人民共和国国务院令第707号第二次修订\n\n"
+        "第一条 根据《中华人民共和国某某税法》，制定本条例。\n\n"
+        "第二条 本条例自2019年1月1日起施行。\n"
+    )
+    assert doc.title == "中华人民共和国某某税法实施条例"
+    assert [e.date for e in doc.events if e.kind == "revised"] == ["2005-12-19", "2018-12-18"]

@@ -93,7 +93,7 @@ def segment_text(text: str) -> list[Seg]:
             s.kind = "noise"  # a wrapped line of English that names a thing in Chinese
         elif kind == "tizhu" and not ends_sentence(s.key) and _wrapped_repeal(segs, i):
             s.kind = "text"  # 1994年…会议通过的《北京 ⏎ 市严格限制养犬规定》同时废止。
-        elif kind == "text" and s.key[:1] in "（(" and _wrapped_tizhu(segs, i):
+        elif kind in ("text", "title") and _RE_OPEN_DATE.match(s.key) and _wrapped_tizhu(segs, i):
             s.kind = "tizhu"  # （2024年3月25日…会议、2024年4月18 ⏎ 日…会议通过，…施行）
         elif kind == "text" and len(s.key) <= 8 and s.key[:1] == "第":
             if _RE_LABEL_HEAD.fullmatch(s.key):
@@ -160,25 +160,36 @@ def _wrapped_repeal(segs: list[Seg], i: int) -> bool:
     return False
 
 
-# a bracket that opens with a date and does not close on its line
-_RE_OPEN_DATE = re.compile(r"[（(](?:\d{4}|[零〇一二三四五六七八九]{4})年[^）)]*$")
+# a line that opens with a date, in a bracket that does not close on its line or bare, and
+# ends no sentence
+_RE_OPEN_DATE = re.compile(
+    r"(?:[（(](?:\d{4}|[零〇一二三四五六七八九]{4})年[^）)]*"
+    r"|(?:\d{4}|[零〇一二三四五六七八九]{4})年[^。；;：:）)]*[^。；;：:）)，,、\d])$"
+)
+# a bare 题注 ends with its verb (…会议通过, …公告公布)
+_RE_VERB_END = re.compile(r"(?:通过|批准|修订|修正|公布|发布)$")
 
 
 def _wrapped_tizhu(segs: list[Seg], i: int) -> bool:
-    """The line ``segs[i]`` opens a bracket with a date that a wrap leaves open, and the lines
-    under it (up to four, no blank line between) close it: together they are a 题注 (its date
-    or its verb may be on the next line), not text."""
-    if not _RE_OPEN_DATE.match(segs[i].key):
-        return False
-    keys = [segs[i].key]
-    for s in segs[i + 1 : i + 5]:
+    """The line ``segs[i]`` opens with a date and a wrap breaks it: a bracket left open that
+    the lines under it close (up to four, no blank line between), or a bare line whose next
+    line ends with the verb (2001年6月21日 最高人民法院…会议、2001年7月2日最高人民检 ⏎ 察院…会议
+    通过). Together they are a 题注 (its date or its verb may be on the next line), not text."""
+    key = segs[i].key
+    bracket = key[:1] in "（("
+    keys = [key]
+    for s in segs[i + 1 : i + (5 if bracket else 2)]:
         if not s.raw:
             return False
         keys.append(s.key)
+        whole = "".join(keys)
+        if not bracket:
+            return bool(
+                _RE_VERB_END.search(s.key) and RE_TIZHU.match(whole) and "。" not in whole
+            ) and not RE_REPEALS.search(_RE_IN_TITLE_MARKS.sub("", whole))
         if s.key.endswith(("）", ")")):
-            key = "".join(keys)
-            return bool(RE_TIZHU.match(key)) and not RE_REPEALS.search(
-                _RE_IN_TITLE_MARKS.sub("", key)
+            return bool(RE_TIZHU.match(whole)) and not RE_REPEALS.search(
+                _RE_IN_TITLE_MARKS.sub("", whole)
             )
         if "）" in s.key or ")" in s.key:
             return False
@@ -613,12 +624,42 @@ def _goes_on(segs: list[Seg], i: int) -> bool:
     return nxt is not None and nxt.kind == "text" and nxt.key.startswith(_GOES_ON)
 
 
+_RE_YEAR = re.compile(r"(?:\d{4}|[零〇一二三四五六七八九]{4})年")
+
+
+def wrapped_title(segs: list[Seg]) -> int | None:
+    """Where the text's first two lines end, when they are one title that a fixed width broke
+    (最高人民法院、…学历、学位证 ⏎ 明刑事案件如何适用法律问题的解释): both plain text (neither a title
+    alone), no sentence mark or date in them, and read together a title. None otherwise."""
+    shown = [
+        i
+        for i, _ in zip(
+            (i for i, s in enumerate(segs) if s.kind not in ("blank", "noise")),
+            range(2),
+            strict=False,
+        )
+    ]
+    if len(shown) < 2 or any(segs[i].kind != "text" for i in shown):
+        return None
+    joined = segs[shown[0]].key + segs[shown[1]].key
+    if (
+        len(joined) <= 80
+        and not re.search(r"[，,。；;：:！？]", joined)
+        and not _RE_YEAR.search(joined)
+        and joined.count("《") == joined.count("》")
+        and RE_TITLE.match(joined)
+    ):
+        return shown[1]
+    return None
+
+
 def _demote_broken_titles(segs: list[Seg]) -> None:
     """A title is a line of its own: not the tail of an unfinished line (a wrapped 题注 that ends
     in …关于修改《某某条例), and with its 《》 balanced."""
     prev: Seg | None = None
     depth = 0  # open （ of a 题注 wrapped over several lines, blank lines between them or not
     after_noise = False
+    title_end = wrapped_title(segs)  # (a title broken in two: the line under it starts anew)
     for i, s in enumerate(segs):
         if s.kind == "blank":
             prev = None
@@ -641,6 +682,9 @@ def _demote_broken_titles(segs: list[Seg]) -> None:
             and not RE_DATE_LINE.match(prev.key)  # the date that closes a notice
             # the organs that issue a 关于… title, on the line above it
             and not (s.key.startswith("关于") and RE_ISSUERS.match(prev.key))
+            and not (title_end is not None and segs.index(prev) == title_end)
+            # a bare 题注 that ends with its verb (…会议通过 ⏎ 2001年7月3日…公告公布)
+            and not (s.kind == "tizhu" and _RE_VERB_END.search(prev.key))
         )
         if s.kind == "title":
             unbalanced = s.key.count("《") != s.key.count("》") and not s.key.startswith("《")

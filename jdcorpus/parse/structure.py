@@ -46,7 +46,7 @@ from .patterns import (
     to_int,
     unwrap,
 )
-from .segments import RE_LINE_NUMBER, Seg
+from .segments import RE_LINE_NUMBER, Seg, wrapped_title
 
 # a heading title that ends like this goes on on the next line
 _RE_TITLE_GOES_ON = re.compile(r"[、，,和及与或]$")
@@ -1188,6 +1188,9 @@ def _check_numbering(articles: list[Article], warnings: list[str]) -> None:
 # -- instruments drafted without articles -----------------------------------------------------
 
 
+_RE_TIZHU_VERB = re.compile(r"(?:通过|批准|修订|修正|公布|发布)$")
+
+
 def paragraph_instrument(segs: list[Seg], titled: bool = False) -> Instrument | None:
     """A text without article labels read as one instrument of paragraphs: the header ends at
     the first numbered paragraph (一、), heading (第一章) or, with neither, at the first text after
@@ -1197,6 +1200,7 @@ def paragraph_instrument(segs: list[Seg], titled: bool = False) -> Instrument | 
     kinds = [s.kind for s in segs]
     numbered = next((i for i, s in enumerate(segs) if _top_numbered(s)), None)
     titled = titled or any(k in ("title", "notice") for k in kinds[: numbered or len(kinds)])
+    titled = titled or wrapped_title(segs) is not None
     if numbered is None and not titled:
         return None
     start = next(
@@ -1209,6 +1213,15 @@ def paragraph_instrument(segs: list[Seg], titled: bool = False) -> Instrument | 
         last_head = max(
             (i for i, k in enumerate(kinds) if k in ("title", "tizhu", "notice")), default=-1
         )
+        # (a 题注 broken by a wrap goes on until its verb or its closing bracket)
+        while last_head >= 0 and kinds[last_head] in ("tizhu", "text"):
+            key = segs[last_head].key
+            if ends_sentence(key) or key.endswith(("）", ")")) or _RE_TIZHU_VERB.search(key):
+                break
+            nxt = next((k for k in range(last_head + 1, len(segs)) if segs[k].raw), None)
+            if nxt is None or kinds[nxt] != "text" or segs[nxt].blank_before:
+                break
+            last_head = nxt
         # (the end of a Markdown law file's own header: # title, date lines, <!-- INFO END -->)
         info_end = next((i for i, s in enumerate(segs) if RE_INFO_END.match(s.raw)), -1)
         start = next(
