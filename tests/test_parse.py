@@ -1114,3 +1114,20 @@ def test_a_title_and_bare_tizhu_broken_at_a_fixed_width_stay_the_header():
     )
     assert doc.title == "中华人民共和国某某税法实施条例"
     assert [e.date for e in doc.events if e.kind == "revised"] == ["2005-12-19", "2018-12-18"]
+
+
+def test_a_line_that_opens_with_a_list_of_item_references_is_no_item():
+    """（四）、（五）项规定的… and （一）至（三）项所列人员… open no item: they cite items (a wrap broke
+    第（二）、（三）、 ⏎ （四）、（五）项, or a 款 after the items opens with them)."""
+    (doc,) = parse_text(
+        "某市选举实施细则\n\n"
+        "第一条 下列人员准予行使选举权利：\n（一）甲；\n（二）乙；\n（三）丙。\n"
+        "（一）至（三）项所列人员，在户口所在地参加选举。\n"
+        "第二条 职工已享受当年的年休假，年度内又出现条例第四条第（二）、（三）、\n"
+        "（四）、（五）项规定情形之一的，不享受下一年度的年休假。\n"
+    )
+    first, second = doc.articles
+    assert [len(p.items) for p in first.paragraphs] == [3, 0]
+    assert first.paragraphs[1].text.startswith("（一）至（三）项所列人员")
+    assert [len(p.items) for p in second.paragraphs] == [0]
+    assert "第（二）、（三）、（四）、（五）项规定" in second.text

@@ -47,6 +47,8 @@ RE_PART = re.compile(rf"^第({NUM})分?编(.*)$")  # 编, and the 分编 of a co
 # (but （三）项目建设管理情况 is an item: 项目, a project, is no reference to a 项)
 RE_ITEM = re.compile(
     r"^(?:[（(]([零〇一二三四五六七八九十百]+)[）)](?!项(?!目))(?!目(?:[、，,。；;和或的规所中]|$))"
+    # (（四）、（五）项规定的…: a list of references to items, the head of a line a wrap broke)
+    r"(?![、，,和或及与至到][ \u3000]*[（(][零〇一二三四五六七八九十百]+[）)])"
     r"|([㈠-㈩])|([一二三四五六七八九十]{1,3})、(?![一二三四五六七八九十](?![〇零一二三四五六七八九十百千万])))"
 )
 # second-level markers: 目 inside a （一） item, or the items themselves where there is no （一）
