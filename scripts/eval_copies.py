@@ -62,7 +62,9 @@ def copy(text: str, style: str, width: int = 38) -> str:
     for line in text.split("\n"):
         if line.strip() == "<!-- INFO END -->":
             continue
-        line = re.sub(r"^#+\s*", "", line).strip()
+        # (Markdown's own marks go: a heading's #, a list item's - that LawRefBook puts before
+        # the quoted paragraphs of an amendment)
+        line = re.sub(r"^(?:#+\s*|[-*+]\s+)", "", line.strip()).strip()
         if not line:
             if style == "plain":
                 out.append("")

@@ -1131,3 +1131,40 @@ def test_a_line_that_opens_with_a_list_of_item_references_is_no_item():
     assert first.paragraphs[1].text.startswith("（一）至（三）项所列人员")
     assert [len(p.items) for p in second.paragraphs] == [0]
     assert "第（二）、（三）、（四）、（五）项规定" in second.text
+
+
+def test_a_text_of_paragraphs_set_in_and_broken_at_a_fixed_width_keeps_its_paragraphs():
+    """An amendment without numbered paragraphs, copied from a PDF (each paragraph set in, its
+    lines broken at one width) or from Word (a blank line before each): a line at the margin
+    goes on its paragraph, also after a full line that ends with ； or 。 — as its Markdown
+    reads it."""
+    paras = [
+        "将刑法第一百二十条修改为：“组织、领导恐怖活动组织的，处十年以上有期徒刑或者无期徒刑，"
+        "并处没收财产；积极参加的，处三年以上十年以下有期徒刑，并处罚金；",
+        "“其他参加的，处三年以下有期徒刑、拘役、管制或者剥夺政治权利，可以并处罚金。”",
+        "将刑法第一百六十四条第一款修改为：“为谋取不正当利益，给予公司、企业或者其他单位的工作"
+        "人员以财物，数额较大的，处三年以下有期徒刑或者拘役，并处罚金；数额巨大的，处三年以上十年"
+        "以下有期徒刑，并处罚金。”",
+        "删去刑法第一百九十九条。",
+        "将刑法第二百三十七条修改为：“以暴力、胁迫或者其他方法强制猥亵他人或者侮辱妇女的，处五年"
+        "以下有期徒刑或者拘役。”",
+        "本修正案自2015年11月1日起施行。",
+    ]
+    width = 38
+
+    def broken(p, indent):  # (no line opens with closing punctuation, as a typesetter has it)
+        line, out = indent + p, []
+        while len(line) > width:
+            cut = width + 1 if line[width] in "”。，；：、）" else width
+            out.append(line[:cut])
+            line = line[cut:]
+        return out + [line] if line else out
+
+    head = "中华人民共和国刑法修正案（九）\n\n（2015年8月29日第十二届全国人民代表大会常务委员会第十六次会议通过）\n\n"
+    pdf = head + "\n".join(ln for p in paras for ln in broken(p, "\u3000\u3000"))
+    word = head + "\n\n".join("\n".join(broken(p, "")) for p in paras)
+    (ref,) = parse_text(head + "\n".join(paras), require_articles=False)
+    assert len(ref.paragraphs) == 5  # (the quoted 款 “其他参加的… goes on its paragraph)
+    for text in (pdf, word):
+        (doc,) = parse_text(text, require_articles=False)
+        assert [p.text for p in doc.paragraphs] == [p.text for p in ref.paragraphs]

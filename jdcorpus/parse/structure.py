@@ -363,7 +363,7 @@ def _width(line: str) -> float:
     return len(shown) - (len(shown) - len(_RE_HALF.sub("", shown))) / 2
 
 
-def _wrapped_at_margin(text: str, body: list[Seg], is_label=None) -> set[int]:
+def _wrapped_at_margin(text: str, body: list[Seg], is_label=None, every=False) -> set[int]:
     """The lines that go on the 款 of the line above although it ends a sentence, in a copy
     broken at a fixed width whose 款 are marked — set in (a PDF: 　　第一条　… at the indent, the
     rest of each 款 from the margin) or a blank line before each (a Word copy saved as text).
@@ -378,7 +378,8 @@ def _wrapped_at_margin(text: str, body: list[Seg], is_label=None) -> set[int]:
     like an item where the items are marked as well. Blank lines between all lines (a
     double-spaced copy) and a page break's lines are passed over (in a copy set in).
     ``is_label`` tells a label (default: an article's; a 决定's 一、 paragraphs in a body
-    without articles)."""
+    without articles); ``every``: it marks every paragraph (a text of paragraphs set in), so
+    the lines after a short one that ends a sentence are labels too."""
     if is_label is None:
         is_label = _is_article
     # (first the labels that open their lines alone: most bodies are marked neither way, or
@@ -462,7 +463,7 @@ def _wrapped_at_margin(text: str, body: list[Seg], is_label=None) -> set[int]:
         b[1]
         for a, b in pairs
         if body[b[0]].kind in after
-        and not is_label(body[b[0]])
+        and (every or not is_label(body[b[0]]))
         and ends_sentence(body[a[0]].raw)
         and a[2] < full - 2
         and not b[3]
@@ -1286,6 +1287,19 @@ def _quote_goes_on(before: str, line: str) -> bool:
     ) > max(before.rfind("”"), before.rfind("」"))
 
 
+def _set_in(text: str, body: list[Seg]):
+    """A test of a segment: it opens its line after an indent (　　在刑法第三十七条后…) or after a
+    blank line — as a paragraph of a copy marks its start."""
+    ids = set()
+    for i, s in enumerate(body):
+        if s.kind in ("blank", "noise"):
+            continue
+        lead = _margin_lead(text[text.rfind("\n", 0, s.start) + 1 : s.start])
+        if not lead.strip(_MARGIN) and (lead or _after_blank(body, i)):
+            ids.add(id(s))
+    return lambda s: id(s) in ids
+
+
 def paragraph_structure(text: str, body: list[Seg], norm):
     """Chapters, sections and paragraphs of a body without articles. Where the paragraphs are
     numbered (一、二、) an unnumbered line goes on with the numbered paragraph before it (the
@@ -1299,7 +1313,12 @@ def paragraph_structure(text: str, body: list[Seg], norm):
     prev_heading = False  # the line before was a Markdown heading (## 一、…): a line of its own
     # a copy broken at a fixed width whose paragraphs are set in: a line at the margin goes on
     # (one whose 一、 paragraphs are set in, as an article's labels are)
-    at_margin = _wrapped_at_margin(text, body, _top_numbered) if numbered else set()
+    # (or, unnumbered, whose paragraphs are set in: each line at an indent opens one)
+    at_margin = (
+        _wrapped_at_margin(text, body, _top_numbered)
+        if numbered
+        else _wrapped_at_margin(text, body, _set_in(text, body), every=True)
+    )
     for n, s in enumerate(body):
         if s.kind in ("blank", "noise", "toc", "note"):
             continue
