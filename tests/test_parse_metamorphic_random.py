@@ -194,13 +194,9 @@ SEEDS = range(10)
 
 # Copies on which the parser still fails, by class of bug (found when the cut points stopped
 # following the parser's own list of line ends). Strict: a fix shows as XPASS and the entry goes.
-_NEXT_REFERENCE_WRAPPED = (
-    "issue 11: a run-together label whose body opens with a reference to the next article, "
-    "wrapped after 规定 below a page-number line (第十五条第十六条规定⏎以外的…), loses the article"
-)
-KNOWN_BAD: dict[tuple[str, int], str] = {
-    ("61-jiujiang", 7): _NEXT_REFERENCE_WRAPPED,
-}
+# Empty since round 20 (the last, 61-jiujiang 7: 第十五条第十六条规定 ⏎ 以外的… below a page
+# number was read as a running header's title; a line that cites an article is none).
+KNOWN_BAD: dict[tuple[str, int], str] = {}
 
 
 def _cases():

@@ -667,9 +667,9 @@ def _demote_broken_titles(segs: list[Seg]) -> None:
         if s.kind == "noise":
             after_noise = True
             continue
-        if s.kind == "title" and after_noise:
+        if s.kind == "title" and after_noise and not _RE_CITES.match(s.key):
             after_noise = False
-            continue  # a running header after a page number
+            continue  # a running header after a page number (which cites no article)
         after_noise = False
         if s.kind in ("chapter", "section", "part", "article", "toc"):
             depth = 0
