@@ -144,6 +144,18 @@ def invisible(text: str) -> str:
     return _RE_INVISIBLE.sub("", text)
 
 
+# pictographs and their variation selectors (📖, ⚖️, ✅ in a copy shared from an app); the
+# dingbat circled numbers ❶–➓, which number items, are kept
+EMOJI = "\U0001f000-\U0001faff\u2600-\u2775\u2794-\u27bf\u2b50\u2b55\ufe0e\ufe0f"
+_RE_EMOJI = re.compile(f"[{EMOJI}]+")
+
+
+@step("emoji")
+def emoji(text: str) -> str:
+    """Remove pictographs (emoji) and variation selectors: decoration, never text of a law."""
+    return _RE_EMOJI.sub("", text)
+
+
 @lru_cache(maxsize=8)
 def _converter(config: str):
     import opencc  # lazy: a few milliseconds, and not needed to import jdcorpus

@@ -72,13 +72,17 @@ def _variants(md: str) -> dict[str, tuple[str, bytes]]:
             "law.htm",
             mk.html_page(md).replace('charset="utf-8"', 'charset="gb2312"').encode("gb18030"),
         ),
+        "csv (a spreadsheet, GBK, as .txt)": ("law.txt", mk.csv_table(md)),
+        "org": ("law.org", mk.org_note(md)),
+        "org (as .txt)": ("law.txt", mk.org_note(md)),
     }
 
 
 @pytest.mark.parametrize("law", LAWS, ids=[f"law{i}" for i in range(len(LAWS))])
 def test_every_format_gives_the_same_articles(law):
-    """Markdown, text in six encodings, two kinds of .docx and two web pages of one law: the
-    same title, dates and articles (numbers, labels, headings, chapters, text)."""
+    """Markdown, text in six encodings, two kinds of .docx, two web pages, a spreadsheet's CSV
+    and an Org-mode note of one law: the same title, dates and articles (numbers, labels,
+    headings, chapters, text)."""
     md = (LAWREFBOOK / law).read_text("utf-8")
     want = articles(md)
     assert len(want[2]) == EXPECTED[law]["articles"]
@@ -263,3 +267,45 @@ def test_fingerprint_suffixes_are_the_formats_read():
     from jdcorpus.parse.formats import EXTENSIONS
 
     assert set(EXTENSIONS) | {".json"} == SOURCE_SUFFIXES
+
+
+def test_a_text_with_ascii_commas_is_no_table_and_a_table_needs_one_width():
+    """A regulation typed with half-width punctuation (, ; : on every line, in varying numbers)
+    is read as text; a table is read as one only when nine in ten of its rows have one number
+    of cells (three or more) — a list of two columns stays text."""
+    law = (
+        "某市养犬管理条例\n\n"
+        + "".join(
+            f"第{n}条 养犬人应当遵守法律,法规{',依法登记' * (k % 3)};不得干扰他人正常生活.\n"
+            for k, n in enumerate("一二三四五六七八九十")
+        )
+        + "第十一条 本条例自2024年1月1日起施行.\n"
+    )
+    src = read_source(data=law.encode("utf-8"), name="law.txt")
+    assert src.format == "text" and src.text == law
+    (doc,) = parse_text(src.text)
+    assert len(doc.articles) == 11
+    pairs = "".join(f"词{n},释义{n}\n" for n in range(30))
+    assert read_source(data=pairs.encode("utf-8"), name="list.txt").format == "text"
+
+
+def test_an_org_note_keeps_only_the_law():
+    """An Org-mode note: keyword lines, a comment block (which quotes an old article), comment
+    lines, a :noexport: subtree and footnote references are no text; the starred headings and
+    the list entries are."""
+    note = (
+        "#+TITLE: 笔记\n#+AUTHOR: 甲\n\n* 某市养犬管理条例\n** 第一章 总则\n"
+        "第一条 为了规范养犬行为，制定本条例。[fn:1]\n"
+        "#+BEGIN_COMMENT\n第二条 旧的第二条。\n#+END_COMMENT\n# 校注：以上为现行文本。\n"
+        "第二条 养犬人应当遵守下列规定：\n- （一）依法登记；\n- （二）文明养犬。\n"
+        "第三条 本条例自2024年1月1日起施行。\n"
+        "* 资料来源 :noexport:\n第九十九条 引文。\n[fn:1] 立法目的条款。\n"
+    )
+    src = read_source(data=note.encode("utf-8"), name="note.org")
+    assert src.format == "org" and src.meta["title"] == "笔记"
+    (doc,) = parse_text(src.text)
+    assert doc.title == "某市养犬管理条例" and doc.chapters[0].title == "总则"
+    assert [a.label for a in doc.articles] == ["第一条", "第二条", "第三条"]
+    assert doc.articles[0].text == "为了规范养犬行为，制定本条例。"
+    assert [len(p.items) for p in doc.articles[1].paragraphs] == [2]
+    assert "旧的" not in src.text and "校注" not in src.text and "引文" not in src.text

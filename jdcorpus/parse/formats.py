@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SourceError
+from .exports import looks_like_org, org_text, table_rows, table_text
 
 __all__ = [
     "EXTENSIONS",
@@ -63,7 +64,10 @@ EXTENSIONS = {
     ".htm": "html",
     ".xhtml": "html",
     ".docx": "docx",
+    ".org": "org",
 }
+# (a spreadsheet's CSV or TSV is read when a .txt holds it, or with format="csv": a folder's
+# .csv files are more often lists and results than regulations)
 
 # Signatures of files that are certainly not text: what they are, for the message.
 _MAGIC = (
@@ -93,7 +97,7 @@ class Source:
     """A file read for the parser: its text, and how it was read."""
 
     text: str  # what the parser reads; newlines are "\n"; offsets refer to it
-    format: str  # text | markdown | html | docx
+    format: str  # text | markdown | html | docx | csv | org
     encoding: str | None = None  # the encoding a text was decoded with (None for .docx)
     warnings: tuple[str, ...] = ()
     meta: dict = field(default_factory=dict)  # metadata the format states (title, dates)
@@ -181,6 +185,12 @@ def read_source(
             )
     elif format == "markdown":
         meta = markdown_meta(text)
+    elif format in ("csv", "text") and (rows := table_rows(text)) is not None:
+        text, format = table_text(rows), "csv"  # a spreadsheet saved as CSV or TSV
+    elif format == "csv":
+        raise SourceError(f"{shown}: not a table (rows of one number of cells, three or more)")
+    elif format == "org" or (format == "text" and looks_like_org(text)):
+        (text, meta), format = org_text(text), "org"
     if not text.strip() and not allow_empty:
         raise SourceError(f"{shown}: empty file (nothing but blank characters)")
     return Source(text, format, used, tuple(warnings), meta)

@@ -55,12 +55,15 @@ UNTITLED = "（无标题）"
 
 def inherit_promulgation(doc: Document, earlier: list[Document]) -> Document:
     """One notice may promulgate several instruments of a file (印发《A》和《B》): the later ones
-    take the date of the earlier document whose notice names them."""
+    take the date of the earlier document whose notice names them — not an earlier text of the
+    same title (a compilation's original and amended versions: the notice was the original's)."""
     if doc.promulgated or doc.status != "in_force":
         return doc
     from dataclasses import replace
 
     for prev in reversed(earlier):
+        if prev.title == doc.title:
+            continue
         if prev.promulgated and any(doc.title in n for n in prev.notices):
             ev = Event(prev.promulgated, "promulgated", None)
             return replace(

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..normalize import EMOJI
+
 # -- numerals ---------------------------------------------------------------------------------
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
@@ -37,7 +39,11 @@ TERMINAL = "。；;：:！!？?…」”）)】』"
 _NOT_AFTER_LABEL = (
     "第款项的规至，,和及或中所以与等規項與於后修"  # 第X条后增加一条, 第X条修改为: amending words
 )
-LABEL_END = rf"(?![{_NOT_AFTER_LABEL}])(?!、\s*(?:第|$))(?!之(?![一二三四五六七八九十]))"
+# (第二十二条要求，… / 第五条明确：…: a sentence about an article, in a 解读 or a report)
+LABEL_END = (
+    rf"(?![{_NOT_AFTER_LABEL}])(?!、\s*(?:第|$))(?!之(?![一二三四五六七八九十]))"
+    r"(?!(?:要求|明确|指出|提出|强调|载明)[，,：:])"
+)
 RE_ARTICLE = re.compile(rf"^第({NUM})条(?:之([一二三四五六七八九十]+))?{LABEL_END}")
 RE_CHAPTER = re.compile(rf"^第({NUM})章(.*)$")
 RE_SECTION = re.compile(rf"^第({NUM})节(.*)$")
@@ -225,7 +231,7 @@ def ends_paragraph(s: str) -> bool:
 
 # white space, invisible characters and private-use glyphs (a web font's icons, \ue5f9) at a
 # line's end: no part of its text, so never what decides whether the sentence ended
-_RE_TAIL_JUNK = re.compile(rf"[\s{INVISIBLE}\ue000-\uf8ff]+$")
+_RE_TAIL_JUNK = re.compile(rf"[\s{INVISIBLE}\ue000-\uf8ff{EMOJI}]+$")
 _RE_TRAILING_NOTE = re.compile(r"(?<=[。；;！!？?])[（(][^（）()]{1,40}[）)]$")
 
 

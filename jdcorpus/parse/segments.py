@@ -798,7 +798,8 @@ def _mark_article_tocs(segs: list[Seg]) -> None:
 # a line ending like this goes on with a reference: …按照本条例 / 第十一条确定的…
 _HEADINGS = ("chapter", "section", "part", "toc")
 _RE_REFERS = re.compile(
-    r"(本条例|本规定|本办法|本细则|本法|本决定|》|依照|按照|根据|依据|违反|适用|参照|前|和|或者|及|、|第)$"
+    r"(本条例|本规定|本办法|本细则|本法|本决定|》|依照|按照|根据|依据|违反|适用|参照|前|和|或者|及|、|第"
+    r"|条至|条到)$"  # (…依次改为第十五条至 ⏎ 第二十五条: a range)
 )
 
 

@@ -1,0 +1,196 @@
+"""Texts a researcher's tools export a regulation as: a spreadsheet saved as CSV or TSV (one row
+an article, its chapter, section and label in columns of their own) and an Emacs Org-mode note.
+Each is read into the plain text the parser reads (as a web page is): the layout the tool adds
+goes, the text of the law stays, in reading order, and the offsets of every unit refer to that
+text (``Document.source_text``).
+
+- :func:`looks_like_table` / :func:`table_text`: rows of a fixed number of cells (RFC 4180
+  quoting: a quoted cell may hold line breaks and commas); a column's value repeated from the
+  row above (the chapter on each of its articles' rows) is said once, a serial number in the
+  first column and a header row of column names go, a label cell and its text cell join as
+  ``第一条　…``, a heading cell (第一章 总则) stands on its own line, a key/value row of a
+  metadata block reads ``key：value`` when the value is a short field (公布日期：2024-11-26),
+  else the value alone (the title, a 题注, a notice).
+- :func:`looks_like_org` / :func:`org_text`: ``#+KEYWORD:`` lines, comment lines and blocks
+  (``#+BEGIN_COMMENT`` … ``#+END_COMMENT``), subtrees tagged ``:noexport:``, the heading
+  stars and tags, the dash of a list item and footnote references go; ``#+TITLE:`` is the
+  title the file states (taken when no line of the text reads as one).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+
+# -- tables (CSV, TSV) -------------------------------------------------------------------------
+
+_RE_HEADING_CELL = re.compile(r"第[一二三四五六七八九十百零〇0-9]+[编章节]")
+_RE_LABEL_CELL = re.compile(r"第[一二三四五六七八九十百千零〇0-9]+条(?:之[一二三四五六七八九十]+)?")
+_RE_SERIAL = re.compile(r"\d{1,6}")
+# a title key in a metadata block (法规名称,…条例; 标题,…)
+_TITLE_KEYS = ("法规名称", "名称", "标题", "法规标题", "文件名称", "题目", "title", "Title")
+
+
+def _rows(text: str, delimiter: str) -> list[list[str]] | None:
+    try:
+        return list(csv.reader(io.StringIO(text), delimiter=delimiter, strict=True))
+    except csv.Error:
+        return None
+
+
+def table_rows(text: str) -> list[list[str]] | None:
+    """The rows of ``text`` when it is a table: ten rows or more, nine in ten of the non-blank
+    ones of one number of cells (three or more), and a cell of some row that holds Chinese
+    text; else None. Commas and then TABs are tried as the separator."""
+    if text.count("\n") < 9:
+        return None
+    for delimiter in (",", "\t"):
+        if text.count(delimiter) < 20:
+            continue
+        rows = _rows(text, delimiter)
+        if not rows:
+            continue
+        shown = [r for r in rows if any(c.strip() for c in r)]
+        if len(shown) < 10:
+            continue
+        width, n = Counter(len(r) for r in shown).most_common(1)[0]
+        if width >= 3 and 10 * n >= 9 * len(shown):
+            if any(re.search(r"[\u4e00-\u9fff]{4}", c) for r in shown for c in r):
+                return rows
+    return None
+
+
+def looks_like_table(text: str) -> bool:
+    return table_rows(text) is not None
+
+
+def _header_row(cells: list[str]) -> bool:
+    """Column names: three or more short cells, no digit, no sentence punctuation, no label."""
+    shown = [c for c in cells if c]
+    return (
+        len(shown) >= 3
+        and all(len(c) <= 6 and not re.search(r"[\d，。；：,.;:]", c) for c in shown)
+        and not any(_RE_HEADING_CELL.match(c) or _RE_LABEL_CELL.fullmatch(c) for c in shown)
+    )
+
+
+def _short_value(value: str) -> bool:
+    """A field's value, no text of the law: one line of 20 characters at most, no sentence or
+    bracket in it."""
+    return (
+        "\n" not in value and len(value) <= 20 and not re.search(r"[，。；：（）《》(),;]", value)
+    )
+
+
+def table_text(rows: list[list[str]]) -> str:
+    """The text of a table's rows, as the module says."""
+    out: list[str] = []
+    above: list[str] = []
+    for row in rows:
+        cells = [c.strip() for c in row]
+        if not any(cells):
+            out.append("")
+            above = []
+            continue
+        if _header_row(cells):
+            above = []
+            continue
+        shown = [(j, c) for j, c in enumerate(cells) if c]
+        # a value repeated from the row above in its column (not the row's last cell: text)
+        kept = [
+            (j, c)
+            for k, (j, c) in enumerate(shown)
+            if not (k < len(shown) - 1 and j < len(above) and above[j] == c)
+        ]
+        above = cells
+        if kept and kept[0][0] == 0 and _RE_SERIAL.fullmatch(kept[0][1]) and len(kept) > 1:
+            kept = kept[1:]  # a serial number
+        values = [c for _, c in kept]
+        if len(values) == 2 and not (
+            _RE_HEADING_CELL.match(values[0]) or _RE_LABEL_CELL.fullmatch(values[0])
+        ):
+            key, value = values
+            if len(key) <= 8 and key not in _TITLE_KEYS and _short_value(value):
+                out.append(f"{key}：{value}")  # 制定机关：国务院, 公布日期：2024-11-26
+            else:
+                out.extend(value.split("\n"))  # a title, a 题注, a notice in one cell
+            continue
+        line: list[str] = []
+        for c in values:
+            if _RE_HEADING_CELL.match(c) and "\n" not in c and len(c) <= 30:
+                if line:
+                    out.append("　".join(line))
+                    line = []
+                out.append(c)
+            else:
+                line.append(c)
+        if line:
+            joined = "　".join(line)
+            out.extend(joined.split("\n"))
+    return "\n".join(out) + "\n"
+
+
+# -- Org-mode ----------------------------------------------------------------------------------
+
+_RE_ORG_KEYWORD = re.compile(r"#\+([A-Za-z_]+):\s?(.*)")
+_RE_ORG_BLOCK = re.compile(r"#\+(BEGIN|END)_([A-Za-z]+)", re.I)
+_RE_ORG_HEADING = re.compile(r"(\*+)\s+(.*?)(?:\s+(:[\w@#%:]+:))?\s*$")
+_RE_ORG_FN_REF = re.compile(r"\[fn:[\w-]*\]")
+_RE_ORG_FN_DEF = re.compile(r"\[fn:[\w-]+\]\s")
+
+
+def looks_like_org(text: str) -> bool:
+    """Two or more ``#+KEYWORD:`` lines among the first twenty, and a heading line (``* …``)."""
+    head = text.lstrip("\ufeff").split("\n", 20)[:20]
+    keywords = sum(bool(_RE_ORG_KEYWORD.match(ln)) for ln in head)
+    return keywords >= 2 and bool(re.search(r"^\*+ \S", text, re.M))
+
+
+def org_text(text: str) -> tuple[str, dict]:
+    """The text of an Org-mode note, and its ``#+TITLE:`` as metadata."""
+    out: list[str] = []
+    meta: dict = {}
+    skip_level = 0  # inside a subtree tagged :noexport: at this level
+    block: str | None = None  # inside a comment block
+    for line in text.split("\n"):
+        stripped = line.strip()
+        m = _RE_ORG_BLOCK.match(stripped)
+        if block:
+            if m and m.group(1).upper() == "END" and m.group(2).upper() == block:
+                block = None
+            continue
+        if m and m.group(1).upper() == "BEGIN":
+            if m.group(2).upper() == "COMMENT":
+                block = "COMMENT"
+            continue  # (a quote's or an example's markers; their lines are text)
+        if m:
+            continue
+        h = _RE_ORG_HEADING.match(line)
+        if h:
+            level = len(h.group(1))
+            if skip_level and level > skip_level:
+                continue
+            skip_level = 0
+            if h.group(3) and ":noexport:" in h.group(3):
+                skip_level = level
+                continue
+            out.append(h.group(2))
+            continue
+        if skip_level:
+            continue
+        k = _RE_ORG_KEYWORD.match(stripped)
+        if k:
+            if k.group(1).upper() == "TITLE" and k.group(2).strip():
+                meta["title"] = k.group(2).strip()  # (the title, if no heading states it)
+            out.append("")
+            continue
+        if stripped.startswith("# ") or stripped == "#":
+            continue  # a comment line
+        if _RE_ORG_FN_DEF.match(stripped):
+            continue  # a footnote's definition
+        line = _RE_ORG_FN_REF.sub("", line)
+        line = re.sub(r"^(\s*)[-+]\s+", r"\1", line)  # a list item's dash
+        out.append(line)
+    return "\n".join(out), meta
