@@ -1168,3 +1168,14 @@ def test_a_text_of_paragraphs_set_in_and_broken_at_a_fixed_width_keeps_its_parag
     for text in (pdf, word):
         (doc,) = parse_text(text, require_articles=False)
         assert [p.text for p in doc.paragraphs] == [p.text for p in ref.paragraphs]
+
+
+def test_the_title_twice_once_set_with_spaces_keeps_its_marks():
+    """A 司法解释 whose database header states the title with its 、 and whose body repeats it set
+    with spaces (最高人民法院 最高人民检察院 关于…): the title keeps its marks."""
+    (doc,) = parse_text(
+        "最高人民法院、最高人民检察院关于办理某类刑事案件适用法律若干问题的解释\n\n"
+        "最高人民法院 最高人民检察院 关于办理某类刑事案件适用法律 若干问题的解释\n\n"
+        "法释〔2024〕4号\n\n第一条 为依法惩治犯罪，制定本解释。\n第二条 本解释自2024年3月20日起施行。\n"
+    )
+    assert doc.title == "最高人民法院、最高人民检察院关于办理某类刑事案件适用法律若干问题的解释"

@@ -91,6 +91,9 @@ def inherit_effective(doc: Document, earlier: list[Document]) -> Document:
     return doc
 
 
+_RE_TITLE_MARKS = re.compile(r"[、，,·\s\u3000]")
+
+
 def build_document(text, header, body, trailer, script, *, source_file, city, province, title,
                     ids, doc_id, taken, paragraphs_only=False,
                     fallback_title=None) -> Document:  # fmt: skip
@@ -106,6 +109,13 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
     # -- header: title, notices, 题注
     title_segs = [s for s in header if s.kind == "title"]
     title_seg = title_segs[-1] if title_segs else None
+    if title_seg is not None:
+        # the same title twice, once with its marks (最高人民法院、最高人民检察院关于…) and once
+        # set with spaces instead (最高人民法院 最高人民检察院 关于…): the one with its marks
+        bare = _RE_TITLE_MARKS.sub("", title_seg.key)
+        same = [s for s in title_segs if _RE_TITLE_MARKS.sub("", s.key) == bare]
+        longest = max(len(s.key) for s in same)
+        title_seg = [s for s in same if len(s.key) == longest][-1]
     original_title = title_seg.raw if title_seg else ""
     doc_title = title or (_clean_title(norm(title_seg.raw)) if title_seg else None)
     issuers: Seg | None = None  # the line of organs above a 关于… title, part of it
