@@ -144,10 +144,17 @@ def invisible(text: str) -> str:
     return _RE_INVISIBLE.sub("", text)
 
 
-# pictographs and their variation selectors (📖, ⚖️, ✅ in a copy shared from an app); the
-# dingbat circled numbers ❶–➓, which number items, are kept
-EMOJI = "\U0001f000-\U0001faff\u2600-\u2775\u2794-\u27bf\u2b50\u2b55\ufe0e\ufe0f"
-_RE_EMOJI = re.compile(f"[{EMOJI}]+")
+# emoji (📖, ⚖️, ✅ in a copy shared from an app): the pictographs, the symbols shown as emoji
+# by default, any symbol an emoji variation selector follows, and the selectors. Symbols a text
+# uses as marks stay: ★ (标★的为重点条款), ☐ and ✓ in a form, the dingbat numbers ❶–➓.
+EMOJI = (
+    "[\U0001f000-\U0001faff]|[\u2190-\u21ff\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff]\ufe0f"
+    "|[\u231a\u231b\u23e9-\u23ec\u23f0\u23f3\u25fd\u25fe\u2614\u2615\u2648-\u2653\u267f"
+    "\u2693\u26a1\u26aa\u26ab\u26bd\u26be\u26c4\u26c5\u26ce\u26d4\u26ea\u26f2\u26f3"
+    "\u26f5\u26fa\u26fd\u2705\u270a\u270b\u2728\u274c\u274e\u2753-\u2755\u2757"
+    "\u2795-\u2797\u27b0\u27bf\u2b1b\u2b1c\u2b50\u2b55\ufe0e\ufe0f]"
+)
+_RE_EMOJI = re.compile(f"(?:{EMOJI})+")
 
 
 @step("emoji")

@@ -75,14 +75,16 @@ def _variants(md: str) -> dict[str, tuple[str, bytes]]:
         "csv (a spreadsheet, GBK, as .txt)": ("law.txt", mk.csv_table(md)),
         "org": ("law.org", mk.org_note(md)),
         "org (as .txt)": ("law.txt", mk.org_note(md)),
+        "json lines (as .txt)": ("law.txt", mk.jsonl_dump(md)),
+        "latex (as .txt)": ("law.txt", mk.latex_source(md)),
     }
 
 
 @pytest.mark.parametrize("law", LAWS, ids=[f"law{i}" for i in range(len(LAWS))])
 def test_every_format_gives_the_same_articles(law):
-    """Markdown, text in six encodings, two kinds of .docx, two web pages, a spreadsheet's CSV
-    and an Org-mode note of one law: the same title, dates and articles (numbers, labels,
-    headings, chapters, text)."""
+    """Markdown, text in six encodings, two kinds of .docx, two web pages, a spreadsheet's CSV,
+    an Org-mode note, a JSON Lines dump and a LaTeX source of one law: the same title, dates and
+    articles (numbers, labels, headings, chapters, text)."""
     md = (LAWREFBOOK / law).read_text("utf-8")
     want = articles(md)
     assert len(want[2]) == EXPECTED[law]["articles"]

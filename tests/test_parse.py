@@ -1179,3 +1179,51 @@ def test_the_title_twice_once_set_with_spaces_keeps_its_marks():
         "法释〔2024〕4号\n\n第一条 为依法惩治犯罪，制定本解释。\n第二条 本解释自2024年3月20日起施行。\n"
     )
     assert doc.title == "最高人民法院、最高人民检察院关于办理某类刑事案件适用法律若干问题的解释"
+
+
+def test_a_comparison_table_or_a_commentary_book_adds_no_articles():
+    """Labels before the first 第一条 that do not run (a 修正前后对照表: 第四条 old, 第四条 new) are
+    no articles and no document; a commentary's block (【释义】 … to the next article, its
+    （一） lines and a 第二十二条 it quotes from another law included) is no text of the article
+    above it; a book's running header (·31·　　title) is page furniture."""
+    (doc,) = parse_text(
+        "《某市电梯安全管理条例》修正前后对照表\n修改前\n修改后\n"
+        "第四条　市人民政府应当加强领导。\n第四条　市、县人民政府应当加强领导。\n"
+        "第八条　使用单位应当张贴标志。\n第八条　使用单位应当张贴标志，公布电话。\n\n"
+        "某市电梯安全管理条例\n\n"
+        "第一条　为了加强电梯安全管理，制定本条例。\n"
+        "【释义】本条是关于立法目的的规定。\n　　理解本条，应当把握以下几点：\n"
+        "　　（一）立法目的；\n　　（二）立法依据。\n"
+        "【相关规定】《中华人民共和国特种设备安全法》\n"
+        "第二十二条　电梯的安装应当由取得许可的单位进行。\n"
+        "第二条　本市行政区域内电梯的使用和管理，适用本条例。\n"
+        "本条例所称电梯，是指乘客电梯。\n"
+        "·31·　　　　某市电梯安全管理条例释义\n"
+        "使用单位应当依法办理使用登记。\n"
+        "第三条　本条例自2024年1月1日起施行。\n"
+    )
+    assert [a.label for a in doc.articles] == ["第一条", "第二条", "第三条"]
+    assert doc.articles[0].text == "为了加强电梯安全管理，制定本条例。"
+    assert [len(a.paragraphs) for a in doc.articles] == [1, 3, 1]
+    assert "释义" not in doc.articles[1].text and "·31·" not in doc.articles[1].text
+
+
+def test_a_chat_export_keeps_the_law_pasted_across_messages():
+    """A group chat's export: each message's header (date, time, name), a recalled message, a
+    file placeholder and a reply with an emoticon code ([捂脸]) are no text; the law pasted over
+    two messages reads whole, a 款 that opens the second message still its article's."""
+    (doc,) = parse_text(
+        "2025-03-31 18:01:47 王某（律师）\n某市共享单车管理办法\n\n"
+        "第一条　为了规范共享单车管理，制定本办法。\n"
+        "第二条　运营企业应当投放合格车辆。\n\n"
+        "2025-03-31 18:03:15 王某（律师）\n"
+        "车辆不合格的，运营企业应当及时回收。\n"
+        "第三条　本办法自2025年4月1日起施行。\n\n"
+        "2025-03-31 18:04:21 李某（法官助理）\n第二条第二款是新口径吧？[捂脸]\n\n"
+        "2025-03-31 18:05:02 王某（律师）\n王某撤回了一条消息\n[文件] 办法.pdf（356KB）\n"
+    )
+    assert [len(a.paragraphs) for a in doc.articles] == [1, 2, 1]
+    assert (
+        doc.articles[1].text == "运营企业应当投放合格车辆。\n车辆不合格的，运营企业应当及时回收。"
+    )
+    assert doc.articles[2].text == "本办法自2025年4月1日起施行。"

@@ -1,5 +1,6 @@
 """Texts a researcher's tools export a regulation as: a spreadsheet saved as CSV or TSV (one row
-an article, its chapter, section and label in columns of their own) and an Emacs Org-mode note.
+an article, its chapter, section and label in columns of their own), an Emacs Org-mode note, a
+scraper's JSON Lines dump and a LaTeX source.
 Each is read into the plain text the parser reads (as a web page is): the layout the tool adds
 goes, the text of the law stays, in reading order, and the offsets of every unit refer to that
 text (``Document.source_text``).
@@ -15,6 +16,10 @@ text (``Document.source_text``).
   (``#+BEGIN_COMMENT`` … ``#+END_COMMENT``), subtrees tagged ``:noexport:``, the heading
   stars and tags, the dash of a list item and footnote references go; ``#+TITLE:`` is the
   title the file states (taken when no line of the text reads as one).
+- :func:`json_records` / :func:`records_text`: a JSON Lines dump (a record a line), read as a
+  table's rows are, its fields as columns; a note field is an editor's 【注】.
+- :func:`looks_like_latex` / :func:`latex_text`: the text a LaTeX source typesets — its body
+  only, comments gone, a blank line a paragraph, \\\\ a line break, markup its text.
 """
 
 from __future__ import annotations
@@ -194,3 +199,132 @@ def org_text(text: str) -> tuple[str, dict]:
         line = re.sub(r"^(\s*)[-+]\s+", r"\1", line)  # a list item's dash
         out.append(line)
     return "\n".join(out), meta
+
+
+# -- JSON Lines --------------------------------------------------------------------------------
+
+# a record's field that holds an editor's note, not text of the law
+_NOTE_KEYS = frozenset(
+    {"note", "notes", "remark", "remarks", "comment", "备注", "注", "注释", "编者注"}
+)
+
+
+def json_records(text: str) -> list[dict] | None:
+    """The records of a JSON Lines text: three or more lines, nine in ten of the non-blank ones
+    a JSON object; else None."""
+    import json
+
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    if len(lines) < 3 or not lines[0].lstrip().startswith("{"):
+        return None
+    records = []
+    for ln in lines:
+        try:
+            obj = json.loads(ln)
+        except ValueError:
+            continue
+        if isinstance(obj, dict):
+            records.append(obj)
+    return records if 10 * len(records) >= 9 * len(lines) else None
+
+
+def records_text(records: list[dict]) -> str:
+    """The text of JSON records, read as a table's rows are (:func:`table_text`): the string
+    fields in their order, a value repeated from the record before said once (the chapter on
+    each article), a label field joined with the text after it, a heading on its own line, a
+    short field as key：value, a title or a longer value alone (its escaped line breaks are
+    lines), a note field as 【注】; numbers, nulls and lists are no text."""
+    out: list[str] = []
+    above: dict = {}
+    for rec in records:
+        line: list[str] = []
+        for key, value in rec.items():
+            if not isinstance(value, str) or not value.strip():
+                continue
+            value = value.strip()
+            if above.get(key) == value and not line and not _RE_LABEL_CELL.fullmatch(value):
+                continue  # (the chapter repeated on each record; a doc id)
+            if key in _NOTE_KEYS:
+                out.append("【注】" + value.replace("\n", " "))
+            elif _RE_LABEL_CELL.fullmatch(value):
+                line = [value]
+            elif line:
+                out.extend(("　".join([*line, value])).split("\n"))
+                line = []
+            elif _RE_HEADING_CELL.match(value) and "\n" not in value and len(value) <= 30:
+                out.append(value)
+            elif key not in _TITLE_KEYS and len(key) <= 12 and _short_value(value):
+                out.append(f"{key}：{value}")
+            else:
+                out.extend(value.split("\n"))
+        if line:
+            out.append("　".join(line))
+        above = rec
+        out.append("")
+    return "\n".join(out)
+
+
+# -- LaTeX -------------------------------------------------------------------------------------
+
+_RE_TEX_COMMENT = re.compile(r"(?<!\\)%.*")
+_RE_TEX_HEADING = re.compile(r"\\(?:part|chapter|section|subsection|subsubsection)\*?\{(.*)\}")
+_RE_TEX_DROP = re.compile(
+    r"\\(?:footnote|label|vspace|hspace|index|cite|ref)\*?(?:\[[^\]]*\])?\{(?:[^{}]|\{[^{}]*\})*\}"
+)
+_RE_TEX_UNWRAP = re.compile(r"\\(?:textbf|emph|textit|underline|text|mbox|uline)\{((?:[^{}])*)\}")
+_RE_TEX_SPACE = re.compile(r"\\(?:qquad|quad)\b ?|~|\\ ")
+_RE_TEX_ESCAPED = re.compile(r"\\([%&#_$])")  # 30\% is 30%
+_RE_TEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?(?:\[[^\]]*\])?(?:\{[^{}]*\})?|[{}]")
+
+
+def looks_like_latex(text: str) -> bool:
+    return "\\begin{document}" in text and bool(re.search(r"\\documentclass", text))
+
+
+def latex_text(text: str) -> str:
+    """The text a LaTeX source typesets, as far as a law needs it: the body between
+    ``\\begin{document}`` and ``\\end{document}``, comments gone, headings on their own lines,
+    \\\\ a line break, a blank line a new paragraph and the lines of one paragraph joined
+    (without a space between Chinese characters), \\textbf{…} and \\emph{…} their text,
+    \\quad a space, footnotes and other commands gone."""
+    start = text.find("\\begin{document}")
+    end = text.find("\\end{document}")
+    body = text[start + len("\\begin{document}") : end if end > start else None]
+    paragraphs: list[list[str]] = [[]]
+    for raw in body.split("\n"):
+        line = _RE_TEX_COMMENT.sub("", raw).strip()
+        if not line:  # a blank line ends a paragraph; a comment's line is no blank line
+            if not raw.strip() and paragraphs[-1]:
+                paragraphs.append([])
+            continue
+        if re.fullmatch(r"\\(?:begin|end)\{[^}]*\}", line):
+            continue
+        h = _RE_TEX_HEADING.fullmatch(line)
+        if h:
+            if paragraphs[-1]:
+                paragraphs.append([])
+            paragraphs[-1].append(h.group(1) + "\\\\")
+            paragraphs.append([])
+            continue
+        paragraphs[-1].append(line)
+    out: list[str] = []
+    for para in paragraphs:
+        if not para:
+            continue
+        joined = ""
+        for piece in para:
+            if joined and not joined.endswith("\\\\"):
+                a, b = joined[-1], piece[0]
+                if a.isascii() and b.isascii() and a.isalnum() and b.isalnum():
+                    joined += " "
+            joined += piece
+        for _ in range(3):  # nested: \textbf{\emph{…}}
+            joined = _RE_TEX_DROP.sub("", joined)
+            joined = _RE_TEX_UNWRAP.sub(r"\1", joined)
+        joined = _RE_TEX_SPACE.sub("\u3000", joined)
+        for ln in re.split(r"\\\\(?:\[[^\]]*\])?", joined):
+            ln = _RE_TEX_ESCAPED.sub(r"\1", _RE_TEX_COMMAND.sub("", ln)).strip()
+            if ln:
+                out.append(ln)
+        out.append("")
+    return "\n".join(out)

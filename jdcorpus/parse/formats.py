@@ -33,7 +33,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SourceError
-from .exports import looks_like_org, org_text, table_rows, table_text
+from .exports import (
+    json_records,
+    latex_text,
+    looks_like_latex,
+    looks_like_org,
+    org_text,
+    records_text,
+    table_rows,
+    table_text,
+)
 
 __all__ = [
     "EXTENSIONS",
@@ -97,7 +106,7 @@ class Source:
     """A file read for the parser: its text, and how it was read."""
 
     text: str  # what the parser reads; newlines are "\n"; offsets refer to it
-    format: str  # text | markdown | html | docx | csv | org
+    format: str  # text | markdown | html | docx | csv | org | jsonl | latex
     encoding: str | None = None  # the encoding a text was decoded with (None for .docx)
     warnings: tuple[str, ...] = ()
     meta: dict = field(default_factory=dict)  # metadata the format states (title, dates)
@@ -185,12 +194,16 @@ def read_source(
             )
     elif format == "markdown":
         meta = markdown_meta(text)
+    elif format in ("jsonl", "text") and (records := json_records(text)) is not None:
+        text, format = records_text(records), "jsonl"  # a scraper's dump: a record a line
     elif format in ("csv", "text") and (rows := table_rows(text)) is not None:
         text, format = table_text(rows), "csv"  # a spreadsheet saved as CSV or TSV
     elif format == "csv":
         raise SourceError(f"{shown}: not a table (rows of one number of cells, three or more)")
     elif format == "org" or (format == "text" and looks_like_org(text)):
         (text, meta), format = org_text(text), "org"
+    elif format in ("latex", "text") and looks_like_latex(text):
+        text, format = latex_text(text), "latex"
     if not text.strip() and not allow_empty:
         raise SourceError(f"{shown}: empty file (nothing but blank characters)")
     return Source(text, format, used, tuple(warnings), meta)

@@ -231,7 +231,7 @@ def ends_paragraph(s: str) -> bool:
 
 # white space, invisible characters and private-use glyphs (a web font's icons, \ue5f9) at a
 # line's end: no part of its text, so never what decides whether the sentence ended
-_RE_TAIL_JUNK = re.compile(rf"[\s{INVISIBLE}\ue000-\uf8ff{EMOJI}]+$")
+_RE_TAIL_JUNK = re.compile(rf"(?:[\s{INVISIBLE}\ue000-\uf8ff]|{EMOJI})+$")
 _RE_TRAILING_NOTE = re.compile(r"(?<=[。；;！!？?])[（(][^（）()]{1,40}[）)]$")
 
 

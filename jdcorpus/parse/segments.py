@@ -68,7 +68,7 @@ def segment_text(text: str) -> list[Seg]:
         or floating.search(text)
         or floating.search("\n".join(keys))
     )
-    prev_blank = has_note = False
+    prev_blank = has_note = has_commentary = False
     page_nos: list[int] = []  # page numbers alone on their line
     heads: set[int] = set()  # 第十 alone on its line: a label a page break may have cut
     for i, s in enumerate(segs):
@@ -83,6 +83,7 @@ def segment_text(text: str) -> list[Seg]:
                 s.kind = "text"  # …不少于陆地面积的 ⏎ 65％。: the end of a wrapped sentence
         elif kind == "note":
             has_note = True
+            has_commentary = has_commentary or bool(_RE_COMMENTARY.match(s.key))
         if (
             kind in ("text", "title", "notice")
             and i
@@ -107,6 +108,8 @@ def segment_text(text: str) -> list[Seg]:
     _mark_article_tocs(segs)
     if has_note:
         _mark_note_quotes(segs)
+    if has_commentary:
+        _mark_commentary(segs)
     _demote_broken_titles(segs)  # first: a wrapped line ending in 本条例 is no title …
     return _resolve_labels(text, segs)  # … so the reference after it is seen as one
 
@@ -450,10 +453,38 @@ def _physical_segments(text: str) -> list[Seg]:
 
 # -- pass 2: classify ---------------------------------------------------------------------------
 
-# an editor's note in a compilation or a database copy (【注】, 注：, 编者注：, [注]): no law
-_RE_NOTE = re.compile(
-    r"(?:【(?:注|注释|编者注|编者按)】|\[(?:注|编者注)\]|(?:注|注\d{1,2}|注释|编者注|编者按)[:：])"
+# an editor's note in a compilation or a database copy (【注】, 注：, 编者注：, [注]): no law; and
+# the heading of a commentary's block in a 逐条释义 book (【释义】, 【相关规定】, 【本章概述】)
+_COMMENTARY = (
+    r"【(?:释义|条文释义|条文解读|解读|理解与适用|适用要点|相关规定|相关法条|关联法条|本章概述"
+    r"|本节概述|典型案例|案例|实务指引)】"
 )
+_RE_COMMENTARY = re.compile(_COMMENTARY)
+_RE_NOTE = re.compile(
+    r"(?:【(?:注|注释|编者注|编者按)】|\[(?:注|编者注)\]|(?:注|注\d{1,2}|注释|编者注|编者按)[:：]"
+    rf"|{_COMMENTARY})"
+)
+
+
+def _mark_commentary(segs: list[Seg]) -> None:
+    """A commentary's heading (【释义】, 【相关规定】, 【本章概述】 … in a 逐条释义 book) opens a block
+    of commentary that runs to the next heading or the label of the next article (its number
+    one more than the last article's, or an inserted 之一 of it): its paragraphs and （一） lines
+    are no 款 and items, and a label it quotes (第二十二条　… of the law it cites) no article."""
+    last_no = 0
+    inside = False
+    for s in segs:
+        if s.kind in ("chapter", "section", "part"):
+            inside = False
+        elif s.kind == "article" and (
+            not inside or s.num == last_no + 1 or (s.sub is not None and s.num == last_no)
+        ):
+            inside = False
+            last_no = s.num or last_no
+        elif s.kind == "note" and _RE_COMMENTARY.match(s.key):
+            inside = True
+        elif inside and s.kind not in ("blank", "noise"):
+            s.kind, s.label = "note", None
 
 
 def _mark_note_quotes(segs: list[Seg]) -> None:

@@ -106,7 +106,16 @@ class Instrument(NamedTuple):
 
 def instruments(segs: list[Seg], arts: list[int]) -> list[Instrument]:
     """The instruments of a text whose article labels are at ``arts`` (not empty): numbering that
-    restarts at 1 opens a new one."""
+    restarts at 1 opens a new one. Labels before the first 第一条 that do not run (a number
+    twice or going back: the old and the new wording of a 修正前后对照表, articles quoted in a
+    解读) are no articles: they stay in the header of the instrument that 第一条 opens."""
+    one = next((k for k, i in enumerate(arts) if segs[i].num == 1), None)
+    if one:
+        early = [segs[i] for i in arts[:one]]
+        if any(b.num <= a.num for a, b in zip(early, early[1:], strict=False)):
+            for seg in early:
+                seg.kind = "text"
+            arts = arts[one:]
     firsts = [arts[0]]
     for a, b in zip(arts, arts[1:], strict=False):
         if segs[b].num == 1 and segs[a].num != 1:
@@ -203,6 +212,10 @@ def _new_title(segs: list[Seg], firsts: list[int], a: int, b: int) -> bool:
     return any(s.kind == "title" and s.key.strip("《》") != own for s in segs[end:b])
 
 
+# a compiler's note: 整理说明：以下依次收录…, 说明：, 附注：
+_RE_COMPILER_NOTE = re.compile(r"(?:整理|编辑|编写|校注|录入|出版)?(?:说明|附注)[:：]")
+
+
 def _body_end(segs: list[Seg], last_art: int, limit: int, title_key: str = "") -> int:
     """Index after the last segment of an instrument whose last article label is at ``last_art``
     (``title_key``: its title, which a page's running header repeats)."""
@@ -258,9 +271,13 @@ def _body_end(segs: list[Seg], last_art: int, limit: int, title_key: str = "") -
         if (
             s.kind == "text"
             and ends_sentence(prev_text)
-            and (RE_HEADING_LINE.fullmatch(s.key) or s.key.startswith(("编者按", "编者注")))
+            and (
+                RE_HEADING_LINE.fullmatch(s.key)
+                or s.key.startswith(("编者按", "编者注"))
+                or _RE_COMPILER_NOTE.match(s.key)
+            )
         ):
-            return i  # 【记者观察】 or 编者按： under the last article: a page goes on, no 款
+            return i  # 【记者观察】, 编者按： or 整理说明： under the last article: no 款
         if s.kind == "text" and len(s.key) <= 14 and RE_DRAFT.search(s.key):
             k = next((k for k in range(i + 1, limit) if segs[k].kind not in ("blank", "noise")), 0)
             if k and segs[k].kind == "title":
