@@ -247,7 +247,20 @@ CORPUS_MANIFEST = "corpus.json"
 #: and catalogs; a test keeps the two equal), any letter case. Listed here so that the search
 #: path can fingerprint a folder without importing the parser.
 SOURCE_SUFFIXES = frozenset(
-    {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx", ".org", ".json"}
+    {
+        ".txt",
+        ".text",
+        ".md",
+        ".markdown",
+        ".html",
+        ".htm",
+        ".xhtml",
+        ".docx",
+        ".org",
+        ".adoc",
+        ".asciidoc",
+        ".json",
+    }
 )
 
 

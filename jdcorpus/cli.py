@@ -902,7 +902,7 @@ def report(draft, against, top, output, fmt):
     """Make the 对照表 of a DRAFT: its articles beside the closest articles of other documents.
 
     DRAFT is a document (id, title, or a city naming one) or a file that is not in any corpus
-    (.txt in any encoding; .docx, .html, .md, .org), read on the fly. Each row is a draft article;
+    (.txt in any encoding; .docx, .html, .md, .org, .adoc), read on the fly. Each row is a draft article;
     each column a compared document, with its best aligned article, the differences marked
     (insertions and deletions; jurisdiction names masked), the score and the relation. Then
     the provisions the others have and the draft lacks, and a coverage heatmap.

@@ -77,14 +77,15 @@ def _variants(md: str) -> dict[str, tuple[str, bytes]]:
         "org (as .txt)": ("law.txt", mk.org_note(md)),
         "json lines (as .txt)": ("law.txt", mk.jsonl_dump(md)),
         "latex (as .txt)": ("law.txt", mk.latex_source(md)),
+        "asciidoc": ("law.adoc", mk.asciidoc_source(md)),
     }
 
 
 @pytest.mark.parametrize("law", LAWS, ids=[f"law{i}" for i in range(len(LAWS))])
 def test_every_format_gives_the_same_articles(law):
     """Markdown, text in six encodings, two kinds of .docx, two web pages, a spreadsheet's CSV,
-    an Org-mode note, a JSON Lines dump and a LaTeX source of one law: the same title, dates and
-    articles (numbers, labels, headings, chapters, text)."""
+    an Org-mode note, a JSON Lines dump, a LaTeX and an AsciiDoc source of one law: the same
+    title, dates and articles (numbers, labels, headings, chapters, text)."""
     md = (LAWREFBOOK / law).read_text("utf-8")
     want = articles(md)
     assert len(want[2]) == EXPECTED[law]["articles"]
@@ -311,3 +312,23 @@ def test_an_org_note_keeps_only_the_law():
     assert doc.articles[0].text == "为了规范养犬行为，制定本条例。"
     assert [len(p.items) for p in doc.articles[1].paragraphs] == [2]
     assert "旧的" not in src.text and "校注" not in src.text and "引文" not in src.text
+
+
+def test_tracked_changes_saved_as_text_are_accepted_and_said():
+    """Word's "all markup" saved as text ([删除：…] [插入：…] [批注：…]): the text after the
+    changes is read — a deleted article is gone with its line, a label renumbered inside the
+    marks reads as its new number — and a warning names how many marks were accepted."""
+    text = (
+        "某市停车管理办法（征求意见稿）\n\n"
+        "第一条　为了规范停车秩序，[删除：缓解停车难，][插入：缓解供需矛盾，]制定本办法。\n"
+        "第二条　本办法适用于中心城区。[批注：甲：范围待定。]\n"
+        "[删除：第三条　机动车应当有序停放。]\n"
+        "第[删除：四][插入：三]条　本办法自[删除：2023年12月1日][插入：2024年3月1日]起施行。\n"
+    )
+    src = read_source(data=text.encode("utf-8"), name="draft.txt")
+    assert src.warnings == ("draft.txt: tracked changes accepted (4 删除, 3 插入, 1 批注)",)
+    (doc,) = parse_text(src.text)
+    assert [a.label for a in doc.articles] == ["第一条", "第二条", "第三条"]
+    assert doc.articles[0].text == "为了规范停车秩序，缓解供需矛盾，制定本办法。"
+    assert doc.articles[1].text == "本办法适用于中心城区。"
+    assert doc.effective == "2024-03-01"

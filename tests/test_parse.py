@@ -1227,3 +1227,23 @@ def test_a_chat_export_keeps_the_law_pasted_across_messages():
         doc.articles[1].text == "运营企业应当投放合格车辆。\n车辆不合格的，运营企业应当及时回收。"
     )
     assert doc.articles[2].text == "本办法自2025年4月1日起施行。"
+
+
+def test_what_stands_between_two_instruments_is_neither_of_their_articles():
+    """After an instrument's last article: a comparison table whose labels drop back and repeat
+    (第四条 old, 第四条 new) before the next instrument's 第一条 adds no articles to either, a
+    gazette's masthead after a blank line (no sentence in it) ends the last article, and 二、
+    alone before the next part of a compilation is no item."""
+    docs = parse_text(
+        "某市养老服务条例\n\n第一条　为了发展养老服务，制定本条例。\n"
+        "第二条　养老服务应当坚持政府主导。\n第三条　市人民政府应当加强领导。\n"
+        "第四条　本条例自2020年1月1日起施行。\n\n"
+        "澳门特别行政区公报——第一组\n\n二、\n\n"
+        "修改前后对照表\n修改前\n修改后\n"
+        "第二条　市人民政府应当加强领导。\n第二条　市、县人民政府应当加强领导。\n\n"
+        "某市电梯安全管理条例\n\n第一条　为了加强电梯安全管理，制定本条例。\n"
+        "第二条　本条例自2024年1月1日起施行。\n"
+    )
+    assert [d.title for d in docs] == ["某市养老服务条例", "某市电梯安全管理条例"]
+    assert [len(d.articles) for d in docs] == [4, 2]
+    assert docs[0].articles[3].text == "本条例自2020年1月1日起施行。"

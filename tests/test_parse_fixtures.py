@@ -341,18 +341,13 @@ def test_read_text_decodes_the_declared_encoding(name):
     assert source.text == text
     assert not text.startswith("\ufeff") and "\r" not in text
     want = raw.decode(fx["encoding"]).lstrip("\ufeff")
-    if source.format in (
-        "html",
-        "csv",
-        "org",
-        "jsonl",
-        "latex",
-    ):  # a page, a table, a note … as .txt:
-        # its text, not its markup
+    # a page, a table, a note … saved as .txt, or text with tracked changes: read as its text,
+    # not its markup
+    revised = any("tracked changes accepted" in w for w in source.warnings)
+    if revised or source.format in ("html", "csv", "org", "jsonl", "latex", "asciidoc"):
         assert not re.search(r"<(?:p|div|br|td|span|html|body)\b|^#\+\w+:|,,,", text, re.I | re.M)
-        cjk = [
-            ch for ch in text.replace("【注】", "") if "\u4e00" <= ch <= "\u9fff"
-        ]  # (a note field)
+        assert not re.search(r"\[(?:删除|插入|批注)[：:]", text)
+        cjk = [ch for ch in text.replace("【注】", "") if "\u4e00" <= ch <= "\u9fff"]  # (a note)
         assert cjk and sum(ch in want for ch in cjk) == len(cjk)  # decoded as declared
         return
     assert text == want.replace("\r\n", "\n").replace("\r", "\n")

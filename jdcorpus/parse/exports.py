@@ -328,3 +328,118 @@ def latex_text(text: str) -> str:
                 out.append(ln)
         out.append("")
     return "\n".join(out)
+
+
+# -- tracked changes ---------------------------------------------------------------------------
+
+# Word's "all markup" saved as text: [删除：…] [插入：…] [批注：…] (or in 【】)
+_RE_REVISION = re.compile(r"[\[【](删除|插入|批注)[：:]([^\[\]【】\n]*)[\]】]")
+
+
+def has_revisions(text: str) -> bool:
+    """Two or more tracked-change marks ([删除：…], [插入：…], [批注：…])."""
+    return len(_RE_REVISION.findall(text, 0, 200_000)) >= 2
+
+
+def accept_revisions(text: str) -> tuple[str, dict]:
+    """The text with its tracked changes accepted: deleted text and comments gone, inserted text
+    kept without its mark; a line that held nothing but deleted text goes with its line break.
+    Also the counts of each kind of mark."""
+    counts = Counter(m.group(1) for m in _RE_REVISION.finditer(text))
+    out = []
+    for line in text.split("\n"):
+        new = _RE_REVISION.sub(lambda m: m.group(2) if m.group(1) == "插入" else "", line)
+        if new.strip() or not line.strip():
+            out.append(new)
+    return "\n".join(out), dict(counts)
+
+
+# -- AsciiDoc ----------------------------------------------------------------------------------
+
+_RE_ADOC_HEADING = re.compile(r"(={1,6})\s+(\S.*)")
+_RE_ADOC_ATTRIBUTE = re.compile(r":[\w-]+:(?:\s.*)?")
+_RE_ADOC_BLOCK_ATTR = re.compile(r"\[[^\]]*\]")
+_RE_ADOC_ADMONITION = re.compile(r"(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION):\s")
+_RE_ADOC_DELIMITER = re.compile(r"(-{4,}|\.{4,}|={4,}|\*{4,}|_{4,}|\+{4,})")
+_RE_ADOC_FOOTNOTE = re.compile(r"footnote:\[[^\]]*\]")
+_RE_ADOC_MARKUP = re.compile(r"(\*{1,2}|_{1,2}|`)(\S(?:.*?\S)?)\1")
+
+
+def looks_like_asciidoc(text: str) -> bool:
+    """A document title line (``= 标题``) among the first twenty non-comment lines, attribute
+    lines (``:toc:``) or ``==`` headings after it."""
+    head = [ln for ln in text.split("\n", 60)[:60] if not ln.startswith("//")]
+    title = next((k for k, ln in enumerate(head[:20]) if re.match(r"= \S", ln)), None)
+    if title is None:
+        return False
+    return bool(re.search(r"^(?:==\s+\S|:[\w-]+:)", text, re.M))
+
+
+def asciidoc_text(text: str) -> str:
+    """The text an AsciiDoc source renders, as far as a law needs it: comments (``//``, ``////``
+    blocks), attribute lines, block attributes, admonitions (``NOTE:`` paragraphs, ``[NOTE]``
+    blocks) and footnotes go; heading marks go; a line ending in `` +`` is a line break, a
+    blank line a paragraph, the lines of one paragraph are joined; *bold* and _italic_ are their
+    text."""
+    out: list[str] = []
+    para: list[str] = []
+    comment = skip_block = False
+    admonition_block = False  # [NOTE] above: the next delimited block is the note's
+    skip_para = False
+
+    def flush():
+        nonlocal para
+        if para:
+            joined = ""
+            for piece in para:
+                if joined and not joined.endswith("\n"):
+                    if joined[-1].isascii() and piece[0].isascii():
+                        joined += " "
+                joined += piece
+            out.extend(joined.split("\n"))
+            out.append("")
+        para = []
+
+    for raw in text.split("\n"):
+        line = raw.rstrip()
+        if comment:
+            comment = line != "////"
+            continue
+        if line == "////":
+            comment = True
+            continue
+        if skip_block:
+            skip_block = not _RE_ADOC_DELIMITER.fullmatch(line)
+            continue
+        if line.startswith("//"):
+            continue
+        if not line.strip():
+            flush()
+            skip_para = False
+            continue
+        if skip_para:
+            continue
+        if _RE_ADOC_DELIMITER.fullmatch(line):
+            if admonition_block:
+                skip_block, admonition_block = True, False
+            continue
+        if _RE_ADOC_BLOCK_ATTR.fullmatch(line):
+            admonition_block = bool(re.match(r"\[(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]", line))
+            continue
+        if _RE_ADOC_ATTRIBUTE.fullmatch(line) and not para:
+            continue
+        if _RE_ADOC_ADMONITION.match(line) and not para:
+            skip_para = True
+            continue
+        h = _RE_ADOC_HEADING.fullmatch(line)
+        if h and not para:
+            out.extend([h.group(2), ""])
+            continue
+        line = _RE_ADOC_FOOTNOTE.sub("", line)
+        for _ in range(2):
+            line = _RE_ADOC_MARKUP.sub(r"\2", line)
+        if line.endswith(" +"):
+            line = line[:-2].rstrip() + "\n"
+        para.append(line.strip() if not line.endswith("\n") else line.strip() + "\n")
+    flush()
+    return "\n".join(out)

@@ -34,8 +34,12 @@ from pathlib import Path
 
 from ..errors import SourceError
 from .exports import (
+    accept_revisions,
+    asciidoc_text,
+    has_revisions,
     json_records,
     latex_text,
+    looks_like_asciidoc,
     looks_like_latex,
     looks_like_org,
     org_text,
@@ -74,6 +78,8 @@ EXTENSIONS = {
     ".xhtml": "html",
     ".docx": "docx",
     ".org": "org",
+    ".adoc": "asciidoc",
+    ".asciidoc": "asciidoc",
 }
 # (a spreadsheet's CSV or TSV is read when a .txt holds it, or with format="csv": a folder's
 # .csv files are more often lists and results than regulations)
@@ -106,7 +112,7 @@ class Source:
     """A file read for the parser: its text, and how it was read."""
 
     text: str  # what the parser reads; newlines are "\n"; offsets refer to it
-    format: str  # text | markdown | html | docx | csv | org | jsonl | latex
+    format: str  # text | markdown | html | docx | csv | org | jsonl | latex | asciidoc
     encoding: str | None = None  # the encoding a text was decoded with (None for .docx)
     warnings: tuple[str, ...] = ()
     meta: dict = field(default_factory=dict)  # metadata the format states (title, dates)
@@ -204,6 +210,12 @@ def read_source(
         (text, meta), format = org_text(text), "org"
     elif format in ("latex", "text") and looks_like_latex(text):
         text, format = latex_text(text), "latex"
+    elif format in ("asciidoc", "text") and looks_like_asciidoc(text):
+        text, format = asciidoc_text(text), "asciidoc"
+    if format in ("text", "markdown") and has_revisions(text):
+        text, counts = accept_revisions(text)  # a Word file's tracked changes saved as text
+        shown_counts = ", ".join(f"{n} {k}" for k, n in counts.items())
+        warnings.append(f"{shown}: tracked changes accepted ({shown_counts})")
     if not text.strip() and not allow_empty:
         raise SourceError(f"{shown}: empty file (nothing but blank characters)")
     return Source(text, format, used, tuple(warnings), meta)

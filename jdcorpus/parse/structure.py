@@ -104,6 +104,35 @@ class Instrument(NamedTuple):
     trailer_end: int
 
 
+def _drop_tables_before_restarts(segs: list[Seg], arts: list[int]) -> list[int]:
+    """The same between two instruments: after an instrument's articles, a run of labels that
+    drops far back (第十五条 … then 第四条) and does not run either (第四条, 第四条, 第八条: a
+    comparison table's old and new wording) up to the next 第一条 is no articles."""
+    drop: set[int] = set()
+    starts = [k for k, i in enumerate(arts) if segs[i].num == 1]
+    for a, b in zip(starts, [*starts[1:], None][: len(starts)], strict=True):
+        if b is None:
+            break
+        nums = [segs[i].num for i in arts[a:b]]
+        j = next(
+            (
+                j
+                for j in range(1, len(nums))
+                if nums[j] < nums[j - 1] - 1 and segs[arts[a + j]].sub is None
+            ),
+            None,
+        )
+        if j is None:
+            continue
+        # (every label of the run, those already read as no article's too: 第四条 twice)
+        tail = [t.label for t in segs[arts[a + j - 1] + 1 : arts[b]] if t.label is not None]
+        if len(tail) > 1 and any(y <= x for x, y in zip(tail, tail[1:], strict=False)):
+            drop.update(arts[a + j : b])
+    for i in drop:
+        segs[i].kind = "text"
+    return [i for i in arts if i not in drop] if drop else arts
+
+
 def instruments(segs: list[Seg], arts: list[int]) -> list[Instrument]:
     """The instruments of a text whose article labels are at ``arts`` (not empty): numbering that
     restarts at 1 opens a new one. Labels before the first 第一条 that do not run (a number
@@ -116,6 +145,7 @@ def instruments(segs: list[Seg], arts: list[int]) -> list[Instrument]:
             for seg in early:
                 seg.kind = "text"
             arts = arts[one:]
+    arts = _drop_tables_before_restarts(segs, arts)
     firsts = [arts[0]]
     for a, b in zip(arts, arts[1:], strict=False):
         if segs[b].num == 1 and segs[a].num != 1:
@@ -212,6 +242,10 @@ def _new_title(segs: list[Seg], firsts: list[int], a: int, b: int) -> bool:
     return any(s.kind == "title" and s.key.strip("《》") != own for s in segs[end:b])
 
 
+# an ordinal alone on its line (二、, （三）)
+_RE_BARE_ORDINAL = re.compile(
+    r"[一二三四五六七八九十]{1,3}[、．.]|[（(][一二三四五六七八九十]{1,3}[）)]"
+)
 # a compiler's note: 整理说明：以下依次收录…, 说明：, 附注：
 _RE_COMPILER_NOTE = re.compile(r"(?:整理|编辑|编写|校注|录入|出版)?(?:说明|附注)[:：]")
 
@@ -240,6 +274,8 @@ def _body_end(segs: list[Seg], last_art: int, limit: int, title_key: str = "") -
             return i
         if s.kind == "title" and ends_sentence(prev_text):
             return i
+        if s.kind == "item" and "施行" in prev_text and _RE_BARE_ORDINAL.fullmatch(s.key):
+            return i  # 二、 alone after the 施行 clause: a compilation's next part, no item
         if s.kind == "text" and ends_sentence(prev_text) and _wrapped_heading(segs, i, limit):
             return i  # …关于印发《…和 / …职责规定》的通知, wrapped over two lines
         if (
@@ -252,6 +288,16 @@ def _body_end(segs: list[Seg], last_art: int, limit: int, title_key: str = "") -
             and not (i + 1 < limit and segs[i + 1].key.startswith(_GOES_ON))  # (…发布 ⏎ 的司法…)
         ):
             return i  # after the 施行 clause, a bare heading (制定过程, 条例解读) is the page's
+        if (
+            s.kind == "text"
+            and "施行" in prev_text
+            and ends_sentence(prev_text)
+            and _after_blank(segs, i)
+            and not re.search(r"[，,。；;：:、！？]", s.key)
+            and s.key.count("《") == s.key.count("》")
+            and not _RE_SELF.search(s.key)
+        ):
+            return i  # … or, after a blank line, a masthead (澳门特别行政区公报——第一组)
         if (
             s.kind == "text"
             and "施行" in prev_text
