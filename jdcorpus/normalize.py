@@ -155,11 +155,18 @@ EMOJI = (
     "\u2795-\u2797\u27b0\u27bf\u2b1b\u2b1c\u2b50\u2b55\ufe0e\ufe0f]"
 )
 _RE_EMOJI = re.compile(f"(?:{EMOJI})+")
+# a character an emoji may start with (a quick search before the substitution)
+_RE_EMOJI_START = re.compile(
+    "[\U0001f000-\U0001faff\u2190-\u21ff\u2300-\u23ff\u25fd\u25fe\u2600-\u27bf"
+    "\u2b00-\u2bff\ufe0e\ufe0f]"
+)
 
 
 @step("emoji")
 def emoji(text: str) -> str:
     """Remove pictographs (emoji) and variation selectors: decoration, never text of a law."""
+    if not _RE_EMOJI_START.search(text):  # (a search is much cheaper than a substitution)
+        return text
     return _RE_EMOJI.sub("", text)
 
 

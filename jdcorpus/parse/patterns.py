@@ -218,7 +218,7 @@ def ends_paragraph(s: str) -> bool:
     a bracket closed after its own full stop (…统称“登记机关”。）, the bracket opened on a line
     above); a closing quote ends it only after sentence punctuation (…“管理部门”。” does,
     …推荐“上海市荣誉市民” does not)."""
-    s = _RE_TAIL_JUNK.sub("", s) if s else s
+    s = _strip_tail(s)
     if s and s[-1] in "）)":
         if s[-2:-1] in ("。", "！", "？"):
             return True
@@ -232,6 +232,19 @@ def ends_paragraph(s: str) -> bool:
 # white space, invisible characters and private-use glyphs (a web font's icons, \ue5f9) at a
 # line's end: no part of its text, so never what decides whether the sentence ended
 _RE_TAIL_JUNK = re.compile(rf"(?:[\s{INVISIBLE}\ue000-\uf8ff]|{EMOJI})+$")
+# what a string's last character must be for _RE_TAIL_JUNK to strip anything (a quick test:
+# most lines end with a character of the text)
+_RE_JUNK_END = re.compile(
+    rf"[\s{INVISIBLE}\ue000-\uf8ff\U0001f000-\U0001faff\u2190-\u21ff\u2300-\u23ff"
+    r"\u25fd\u25fe\u2600-\u27bf\u2b00-\u2bff\ufe0e\ufe0f]"
+)
+
+
+def _strip_tail(s: str) -> str:
+    """``s`` without white space, invisible and private-use characters and emoji at its end."""
+    return _RE_TAIL_JUNK.sub("", s) if s and _RE_JUNK_END.match(s[-1]) else s
+
+
 _RE_TRAILING_NOTE = re.compile(r"(?<=[。；;！!？?])[（(][^（）()]{1,40}[）)]$")
 
 
@@ -253,7 +266,7 @@ def unwrap(lines: list[str]) -> list[str]:
 
 
 def ends_sentence(s: str) -> bool:
-    s = _RE_TAIL_JUNK.sub("", s) if s else s
+    s = _strip_tail(s)
     return bool(s) and s[-1] in TERMINAL
 
 
