@@ -332,3 +332,11 @@ def test_tracked_changes_saved_as_text_are_accepted_and_said():
     assert doc.articles[0].text == "为了规范停车秩序，缓解供需矛盾，制定本办法。"
     assert doc.articles[1].text == "本办法适用于中心城区。"
     assert doc.effective == "2024-03-01"
+
+
+def test_an_export_without_text_is_refused_with_its_format_named():
+    """A JSON Lines dump whose records hold no string field is refused in one line that names
+    the file and the format it was read as."""
+    data = b'{"a": 1}\n{"b": 2}\n{"c": [1, 2]}\n'
+    with pytest.raises(SourceError, match=r"^dump\.txt: read as jsonl, it holds no text$"):
+        read_source(data=data, name="dump.txt")

@@ -217,6 +217,8 @@ def read_source(
         shown_counts = ", ".join(f"{n} {k}" for k, n in counts.items())
         warnings.append(f"{shown}: tracked changes accepted ({shown_counts})")
     if not text.strip() and not allow_empty:
+        if format in ("csv", "org", "jsonl", "latex", "asciidoc"):
+            raise SourceError(f"{shown}: read as {format}, it holds no text")
         raise SourceError(f"{shown}: empty file (nothing but blank characters)")
     return Source(text, format, used, tuple(warnings), meta)
 
