@@ -5,7 +5,7 @@ Each is read into the plain text the parser reads (as a web page is): the layout
 goes, the text of the law stays, in reading order, and the offsets of every unit refer to that
 text (``Document.source_text``).
 
-- :func:`looks_like_table` / :func:`table_text`: rows of a fixed number of cells (RFC 4180
+- :func:`table_rows` / :func:`table_text`: rows of a fixed number of cells (RFC 4180
   quoting: a quoted cell may hold line breaks and commas); a column's value repeated from the
   row above (the chapter on each of its articles' rows) is said once, a serial number in the
   first column and a header row of column names go, a label cell and its text cell join as
@@ -67,10 +67,6 @@ def table_rows(text: str) -> list[list[str]] | None:
     return None
 
 
-def looks_like_table(text: str) -> bool:
-    return table_rows(text) is not None
-
-
 def _header_row(cells: list[str]) -> bool:
     """Column names: three or more short cells, no digit, no sentence punctuation, no label."""
     shown = [c for c in cells if c]
@@ -87,6 +83,27 @@ def _short_value(value: str) -> bool:
     return (
         "\n" not in value and len(value) <= 20 and not re.search(r"[，。；：（）《》(),;]", value)
     )
+
+
+def _field(key: str, value: str, out: list[str]) -> None:
+    """A metadata field: ``key：value`` when the value is a short field (制定机关：国务院,
+    公布日期：2024-11-26), else the value alone, a line each (a title, a 题注, a notice)."""
+    if len(key) <= 12 and key not in _TITLE_KEYS and _short_value(value):
+        out.append(f"{key}：{value}")
+    else:
+        out.extend(value.split("\n"))
+
+
+def _joined(pieces: list[str], brk: str) -> str:
+    """A paragraph's source lines joined as a renderer joins them: nothing between two lines
+    but a space where both sides are ASCII (1234 ⏎ 5 is 1234 5); none after a line that ends with
+    the markup's line break ``brk``."""
+    joined = ""
+    for piece in pieces:
+        if joined and not joined.endswith(brk) and joined[-1].isascii() and piece[0].isascii():
+            joined += " "
+        joined += piece
+    return joined
 
 
 def table_text(rows: list[list[str]]) -> str:
@@ -116,11 +133,7 @@ def table_text(rows: list[list[str]]) -> str:
         if len(values) == 2 and not (
             _RE_HEADING_CELL.match(values[0]) or _RE_LABEL_CELL.fullmatch(values[0])
         ):
-            key, value = values
-            if len(key) <= 8 and key not in _TITLE_KEYS and _short_value(value):
-                out.append(f"{key}：{value}")  # 制定机关：国务院, 公布日期：2024-11-26
-            else:
-                out.extend(value.split("\n"))  # a title, a 题注, a notice in one cell
+            _field(*values, out)
             continue
         line: list[str] = []
         for c in values:
@@ -253,10 +266,8 @@ def records_text(records: list[dict]) -> str:
                 line = []
             elif _RE_HEADING_CELL.match(value) and "\n" not in value and len(value) <= 30:
                 out.append(value)
-            elif key not in _TITLE_KEYS and len(key) <= 12 and _short_value(value):
-                out.append(f"{key}：{value}")
             else:
-                out.extend(value.split("\n"))
+                _field(key, value, out)
         if line:
             out.append("　".join(line))
         above = rec
@@ -311,13 +322,7 @@ def latex_text(text: str) -> str:
     for para in paragraphs:
         if not para:
             continue
-        joined = ""
-        for piece in para:
-            if joined and not joined.endswith("\\\\"):
-                a, b = joined[-1], piece[0]
-                if a.isascii() and b.isascii() and a.isalnum() and b.isalnum():
-                    joined += " "
-            joined += piece
+        joined = _joined(para, "\\\\")
         for _ in range(3):  # nested: \textbf{\emph{…}}
             joined = _RE_TEX_DROP.sub("", joined)
             joined = _RE_TEX_UNWRAP.sub(r"\1", joined)
@@ -338,6 +343,8 @@ _RE_REVISION = re.compile(r"[\[【](删除|插入|批注)[：:]([^\[\]【】\n]*
 
 def has_revisions(text: str) -> bool:
     """Two or more tracked-change marks ([删除：…], [插入：…], [批注：…])."""
+    if "删除" not in text and "插入" not in text and "批注" not in text:
+        return False  # (three substring searches are much cheaper than the pattern's)
     return len(_RE_REVISION.findall(text, 0, 200_000)) >= 2
 
 
@@ -390,13 +397,7 @@ def asciidoc_text(text: str) -> str:
     def flush():
         nonlocal para
         if para:
-            joined = ""
-            for piece in para:
-                if joined and not joined.endswith("\n"):
-                    if joined[-1].isascii() and piece[0].isascii():
-                        joined += " "
-                joined += piece
-            out.extend(joined.split("\n"))
+            out.extend(_joined(para, "\n").split("\n"))
             out.append("")
         para = []
 

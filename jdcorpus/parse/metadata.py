@@ -17,6 +17,7 @@ from .patterns import (
     KINDS,
     LAW_KINDS,
     RE_ANNEX,
+    RE_ANY_YEAR,
     RE_CN_DATE,
     RE_DATE,
     RE_DATE_LINE,
@@ -171,7 +172,7 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
                 continue
             joined = _clean_title(norm(a.raw) + norm(b.raw)).replace(" ", "")
             balanced = joined.count("《") == joined.count("》")  # (no wrapped 题注: no date)
-            if balanced and RE_TITLE.match(joined) and not _RE_ANY_YEAR.search(joined):
+            if balanced and RE_TITLE.match(joined) and not RE_ANY_YEAR.search(joined):
                 pair = a, b, joined
         if pair and (title_seg is None or header.index(pair[1]) > header.index(title_seg)):
             issuers, title_seg, doc_title = pair
@@ -253,7 +254,7 @@ def build_document(text, header, body, trailer, script, *, source_file, city, pr
                 # a 决议 that opens with its meeting (…会议听 ⏎ 取和审议了…), not a broken 题注
                 or (
                     bool(_RE_VERB_END.search(blocks[-1][-1].key))
-                    and not _RE_ANY_YEAR.search(s.key)
+                    and not RE_ANY_YEAR.search(s.key)
                     and not _RE_VERB_END.search(s.key)  # …会议批准: a 题注 line without its date
                 )
             )
@@ -729,7 +730,6 @@ def _same_title(key: str, title: str) -> bool:
 
 
 _RE_VERB_END = re.compile(r"(?:通过|批准|修订|修正|公布|发布|印发|施行|实施)[）)】]?$")
-_RE_ANY_YEAR = re.compile(r"(?:\d{4}|[零〇一二三四五六七八九]{4})年")
 
 
 def _another_instrument(m: re.Match, t: str) -> bool:

@@ -231,6 +231,10 @@ def ends_paragraph(s: str) -> bool:
 
 # white space, invisible characters and private-use glyphs (a web font's icons, \ue5f9) at a
 # line's end: no part of its text, so never what decides whether the sentence ended
+# a year (2024年, 二〇二四年)
+RE_ANY_YEAR = re.compile(r"(?:\d{4}|[零〇一二三四五六七八九]{4})年")
+# a bare 题注 line ends with its verb (…会议通过, …公告公布)
+RE_TIZHU_VERB_END = re.compile(r"(?:通过|批准|修订|修正|公布|发布)$")
 _RE_TAIL_JUNK = re.compile(rf"(?:[\s{INVISIBLE}\ue000-\uf8ff]|{EMOJI})+$")
 # what a string's last character must be for _RE_TAIL_JUNK to strip anything (a quick test:
 # most lines end with a character of the text)

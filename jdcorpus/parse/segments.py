@@ -18,6 +18,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 from .._data import data_text
 from .patterns import (
@@ -27,6 +28,7 @@ from .patterns import (
     INVISIBLE,
     NUM,
     RE_ANNEX,
+    RE_ANY_YEAR,
     RE_ARTICLE,
     RE_CHAPTER,
     RE_DATE_LINE,
@@ -41,6 +43,7 @@ from .patterns import (
     RE_SUBITEM,
     RE_TITLE,
     RE_TIZHU,
+    RE_TIZHU_VERB_END,
     SPACED_NUM,
     ends_sentence,
     halfwidth_digits,
@@ -169,8 +172,6 @@ _RE_OPEN_DATE = re.compile(
     r"(?:[（(](?:\d{4}|[零〇一二三四五六七八九]{4})年[^）)]*"
     r"|(?:\d{4}|[零〇一二三四五六七八九]{4})年[^。；;：:）)]*[^。；;：:）)，,、\d])$"
 )
-# a bare 题注 ends with its verb (…会议通过, …公告公布)
-_RE_VERB_END = re.compile(r"(?:通过|批准|修订|修正|公布|发布)$")
 
 
 def _wrapped_tizhu(segs: list[Seg], i: int) -> bool:
@@ -188,7 +189,7 @@ def _wrapped_tizhu(segs: list[Seg], i: int) -> bool:
         whole = "".join(keys)
         if not bracket:
             return bool(
-                _RE_VERB_END.search(s.key) and RE_TIZHU.match(whole) and "。" not in whole
+                RE_TIZHU_VERB_END.search(s.key) and RE_TIZHU.match(whole) and "。" not in whole
             ) and not RE_REPEALS.search(_RE_IN_TITLE_MARKS.sub("", whole))
         if s.key.endswith(("）", ")")):
             return bool(RE_TIZHU.match(whole)) and not RE_REPEALS.search(
@@ -373,7 +374,7 @@ def _line_numbers(lines: list[str]) -> bool:
     """Whether the text's lines are numbered in the margin: nine in ten of its lines (ten or
     more), blank ones aside, open with the number one more than the line before's (a shell's
     command line may stand above them and its prompt under them)."""
-    first = [ln for ln, _ in zip((ln for ln in lines if ln.strip()), range(2), strict=False)]
+    first = islice((ln for ln in lines if ln.strip()), 2)
     if not any(RE_LINE_NUMBER.match(ln) for ln in first):
         return False
     shown = [ln for ln in lines if ln.strip()]
@@ -655,28 +656,18 @@ def _goes_on(segs: list[Seg], i: int) -> bool:
     return nxt is not None and nxt.kind == "text" and nxt.key.startswith(_GOES_ON)
 
 
-_RE_YEAR = re.compile(r"(?:\d{4}|[零〇一二三四五六七八九]{4})年")
-
-
 def wrapped_title(segs: list[Seg]) -> int | None:
     """Where the text's first two lines end, when they are one title that a fixed width broke
     (最高人民法院、…学历、学位证 ⏎ 明刑事案件如何适用法律问题的解释): both plain text (neither a title
     alone), no sentence mark or date in them, and read together a title. None otherwise."""
-    shown = [
-        i
-        for i, _ in zip(
-            (i for i, s in enumerate(segs) if s.kind not in ("blank", "noise")),
-            range(2),
-            strict=False,
-        )
-    ]
+    shown = list(islice((i for i, s in enumerate(segs) if s.kind not in ("blank", "noise")), 2))
     if len(shown) < 2 or any(segs[i].kind != "text" for i in shown):
         return None
     joined = segs[shown[0]].key + segs[shown[1]].key
     if (
         len(joined) <= 80
         and not re.search(r"[，,。；;：:！？]", joined)
-        and not _RE_YEAR.search(joined)
+        and not RE_ANY_YEAR.search(joined)
         and joined.count("《") == joined.count("》")
         and RE_TITLE.match(joined)
     ):
@@ -713,9 +704,9 @@ def _demote_broken_titles(segs: list[Seg]) -> None:
             and not RE_DATE_LINE.match(prev.key)  # the date that closes a notice
             # the organs that issue a 关于… title, on the line above it
             and not (s.key.startswith("关于") and RE_ISSUERS.match(prev.key))
-            and not (title_end is not None and segs.index(prev) == title_end)
+            and not (title_end is not None and prev is segs[title_end])
             # a bare 题注 that ends with its verb (…会议通过 ⏎ 2001年7月3日…公告公布)
-            and not (s.kind == "tizhu" and _RE_VERB_END.search(prev.key))
+            and not (s.kind == "tizhu" and RE_TIZHU_VERB_END.search(prev.key))
         )
         if s.kind == "title":
             unbalanced = s.key.count("《") != s.key.count("》") and not s.key.startswith("《")

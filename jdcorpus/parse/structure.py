@@ -36,6 +36,7 @@ from .patterns import (
     RE_PREAMBLE,
     RE_SUBITEM,
     RE_TITLE,
+    RE_TIZHU_VERB_END,
     TERMINAL,
     closing_start,
     ends_paragraph,
@@ -1252,9 +1253,6 @@ def _check_numbering(articles: list[Article], warnings: list[str]) -> None:
 # -- instruments drafted without articles -----------------------------------------------------
 
 
-_RE_TIZHU_VERB = re.compile(r"(?:通过|批准|修订|修正|公布|发布)$")
-
-
 def paragraph_instrument(segs: list[Seg], titled: bool = False) -> Instrument | None:
     """A text without article labels read as one instrument of paragraphs: the header ends at
     the first numbered paragraph (一、), heading (第一章) or, with neither, at the first text after
@@ -1280,7 +1278,7 @@ def paragraph_instrument(segs: list[Seg], titled: bool = False) -> Instrument | 
         # (a 题注 broken by a wrap goes on until its verb or its closing bracket)
         while last_head >= 0 and kinds[last_head] in ("tizhu", "text"):
             key = segs[last_head].key
-            if ends_sentence(key) or key.endswith(("）", ")")) or _RE_TIZHU_VERB.search(key):
+            if ends_sentence(key) or key.endswith(("）", ")")) or RE_TIZHU_VERB_END.search(key):
                 break
             nxt = next((k for k in range(last_head + 1, len(segs)) if segs[k].raw), None)
             if nxt is None or kinds[nxt] != "text" or segs[nxt].blank_before:
